@@ -1,0 +1,48 @@
+# Yishi: two commands. `make run` serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install system-deps migrate demo messages lint typecheck bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP) messages
+
+messages: $(STAMP)
+	$(BIN)/python scripts/messages.py compile
+
+system-deps:
+	./scripts/system-deps.sh
+
+migrate: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+
+## Serve the demo on http://127.0.0.1:8000 (Daphne, SQLite, in-memory channel layer).
+run: demo
+	DEBUG=1 YISHI_INPROCESS_JOBS=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## The whole suite, against real PostgreSQL, Redis and Chromium that it starts itself.
+test: system-deps install lint typecheck
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	DEBUG=1 $(BIN)/mypy project deliberation workflows
+
+clean:
+	rm -rf $(VENV) var staticfiles

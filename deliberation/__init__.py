@@ -1,0 +1,1 @@
+"""The Yishi domain: places, parties, issues, work orders, sessions, votes and live events."""

@@ -1,0 +1,115 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from deliberation import models as m
+
+
+class MembershipInline(admin.TabularInline):
+    model = m.Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class ResidencyInline(admin.TabularInline):
+    model = m.Residency
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(m.User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
+        ("Yishi", {"fields": ("display_name", "phone", "is_party_member")}),
+    )
+    list_display = ("username", "display_name", "is_party_member", "is_staff")
+    search_fields = ("username", "display_name", "phone")
+    inlines = [ResidencyInline]
+
+
+@admin.register(m.Subdistrict)
+class SubdistrictAdmin(admin.ModelAdmin):
+    search_fields = ("name",)
+
+
+@admin.register(m.Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ("name", "subdistrict", "party_committee", "residents_committee")
+    search_fields = ("name",)
+
+
+@admin.register(m.Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "community", "in_service_alliance", "term_number", "term_end")
+    list_filter = ("kind", "in_service_alliance")
+    search_fields = ("name",)
+    inlines = [MembershipInline]
+
+
+class BuildingInline(admin.TabularInline):
+    model = m.Building
+    extra = 0
+
+
+@admin.register(m.Compound)
+class CompoundAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "community",
+        "category",
+        "management_mode",
+        "property_provider",
+        "owners_committee",
+    )
+    list_filter = ("category", "management_mode", "community")
+    search_fields = ("name",)
+    list_select_related = ("community", "property_provider", "owners_committee")
+    inlines = [BuildingInline]
+
+
+@admin.register(m.Building)
+class BuildingAdmin(admin.ModelAdmin):
+    list_display = ("name", "compound", "floors", "elevator_year")
+    list_filter = ("compound",)
+    search_fields = ("name", "compound__name")
+
+
+class OwnershipInline(admin.TabularInline):
+    model = m.Ownership
+    extra = 0
+    autocomplete_fields = ["person", "organization"]
+
+
+@admin.register(m.Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "exclusive_area", "area_source")
+    list_filter = ("building__compound", "area_source")
+    search_fields = ("number", "building__name", "building__compound__name")
+    list_select_related = ("building__compound",)
+    inlines = [OwnershipInline]
+
+
+@admin.register(m.Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organization", "role", "is_owner_representative", "active")
+    list_filter = ("role", "organization__kind")
+    autocomplete_fields = ["user", "organization"]
+
+
+@admin.register(m.Residency)
+class ResidencyAdmin(admin.ModelAdmin):
+    list_display = ("user", "unit", "relation")
+    autocomplete_fields = ["user", "unit"]
+
+
+@admin.register(m.Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    list_display = ("title", "compound", "organization", "author", "created_at")
+    list_filter = ("compound",)
+
+
+@admin.register(m.Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ("id", "topic", "kind", "created_at", "published_at")
+    list_filter = ("kind",)
+    readonly_fields = ("topic", "kind", "html", "actor", "created_at", "published_at")

@@ -1,0 +1,1 @@
+"""Live updates: the outbox (record in-transaction, publish on commit) and the consumer."""

@@ -1,0 +1,113 @@
+"""Record live events in the writer's transaction; publish them after it commits.
+
+A fragment is rendered once per audience (a topic) and language, here, inside the
+transaction that made the change, so the consumer only forwards text. If publishing fails
+(Redis away), the event stays unpublished and ``publish_pending`` sends it later; clients
+that were disconnected replay from the table by id in any case.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from deliberation.models import Event
+
+from .topics import group_name
+
+log = logging.getLogger("yishi.live")
+
+#: Message type the consumer handles (``live_event``).
+MESSAGE_TYPE = "live.event"
+
+
+def render_fragment(template: str, context: Mapping[str, Any]) -> dict[str, str]:
+    """Render ``template`` as an out-of-band fragment once per language."""
+    html: dict[str, str] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            html[code] = render_to_string(template, {**context, "oob": True})
+    return html
+
+
+def record_event(
+    *,
+    topic: str,
+    kind: str,
+    template: str,
+    context: Mapping[str, Any],
+    actor: Any = None,
+) -> Event:
+    """Store the rendered fragment for ``topic`` and publish it when the transaction commits."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event must run inside the writer's transaction")
+    event = Event.objects.create(
+        topic=topic,
+        kind=kind,
+        html=render_fragment(template, context),
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+    transaction.on_commit(lambda: publish_events([event]))
+    return event
+
+
+def message_for(event: Event) -> dict[str, Any]:
+    return {"type": MESSAGE_TYPE, "id": event.pk, "topic": event.topic, "html": event.html}
+
+
+def publish_events(events: Iterable[Event]) -> int:
+    """Send events to their groups; mark the ones that went out. Returns how many did."""
+    events = list(events)
+    if not events:
+        return 0
+    layer = get_channel_layer()
+    sent: list[int] = []
+    try:
+        async_to_sync(_send_all)(layer, events, sent)
+    except Exception:  # the layer is unreachable: the outbox keeps them for a retry
+        log.warning(
+            "live publish failed for %d event(s); kept in the outbox",
+            len(events) - len(sent),
+            exc_info=True,
+        )
+    if sent:
+        Event.objects.filter(pk__in=sent).update(published_at=timezone.now())
+    return len(sent)
+
+
+async def _send_all(layer: Any, events: list[Event], sent: list[int]) -> None:
+    for event in events:
+        await layer.group_send(group_name(event.topic), message_for(event))
+        sent.append(event.pk)
+
+
+def publish_pending(*, older_than: float | None = None, limit: int = 500) -> int:
+    """Publish outbox events that were committed but never went out (e.g. Redis was down)."""
+    age = settings.YISHI_OUTBOX_RETRY_SECONDS if older_than is None else older_than
+    cutoff = timezone.now() - timedelta(seconds=age)
+    pending = Event.objects.filter(published_at__isnull=True, created_at__lte=cutoff).order_by("id")
+    return publish_events(pending[:limit])
+
+
+def events_after(topics: Iterable[str], last_id: int, *, limit: int = 500) -> list[Event]:
+    """What a reconnecting client missed on its topics, oldest first."""
+    return list(
+        Event.objects.filter(topic__in=list(topics), id__gt=last_id)
+        .only("id", "topic", "html")
+        .order_by("id")[:limit]
+    )
+
+
+def last_event_id() -> int:
+    """The cursor a freshly rendered page starts from."""
+    last = Event.objects.order_by("-id").values_list("id", flat=True).first()
+    return last or 0

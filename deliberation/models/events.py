@@ -1,0 +1,39 @@
+"""The outbox of live updates.
+
+Every change a user can see records an ``Event`` in the same transaction, carrying the
+fragment already rendered for the audience of one topic (in each language). It is
+published to the channel layer on commit; clients that missed it replay it by id.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    topic = models.CharField(_("topic"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=64)
+    html = models.JSONField(_("rendered fragment by language"), default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("live event")
+        verbose_name_plural = _("live events")
+        indexes = [
+            models.Index(fields=["topic", "id"], name="event_topic_id"),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(published_at__isnull=True),
+                name="event_unpublished",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.id} {self.topic} {self.kind}"

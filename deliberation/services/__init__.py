@@ -1,0 +1,1 @@
+"""Services write: keyword-only functions that change state and record their live event."""

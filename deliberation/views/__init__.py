@@ -1,0 +1,1 @@
+"""Thin views: ask policy, call a selector or a service, render a template."""

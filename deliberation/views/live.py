@@ -1,0 +1,12 @@
+"""What a page needs to open its live connection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from deliberation.live.outbox import last_event_id
+
+
+def live_context(topics: Iterable[str]) -> dict[str, object]:
+    """Context for base.html: the topics to join and the cursor the page was rendered at."""
+    return {"live_topics": ",".join(sorted(set(topics))), "live_last": last_event_id()}

@@ -1,0 +1,29 @@
+"""ASGI entry point: HTTP through Django, websockets through the live consumer."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+django_asgi_app = get_asgi_application()  # before importing anything that touches models
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from deliberation.live.routing import websocket_urlpatterns  # noqa: E402
+
+if os.environ.get("YISHI_INPROCESS_JOBS") == "1":
+    # Embedded mode: the in-memory channel layer only reaches this process (README).
+    from deliberation.periodic import start_in_process
+
+    start_in_process(float(os.environ.get("YISHI_JOBS_EVERY", "30")))
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

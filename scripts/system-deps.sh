@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Install the system packages Yishi's tests and server need, when they are missing.
+# Debian packages: PostgreSQL and Redis servers (the suite starts its own), Chromium for
+# browser tests, gettext for makemessages, CJK fonts so screenshots show Chinese.
+set -euo pipefail
+need=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v chromium >/dev/null || need+=(chromium)
+command -v xgettext >/dev/null || need+=(gettext)
+fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "installing system packages: ${need[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "need root (or sudo) to apt-get install ${need[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# The Debian postgresql package starts a cluster of its own; the suite runs its own servers.
+if command -v service >/dev/null && [ -d /etc/postgresql ]; then $SUDO service postgresql stop >/dev/null 2>&1 || true; fi
+if command -v service >/dev/null; then $SUDO service redis-server stop >/dev/null 2>&1 || true; fi

@@ -1,0 +1,41 @@
+/* Yishi live client: keeps the last event id a page has seen and, on every (re)connect,
+ * asks the server to replay what it missed. Also the large-text toggle. No inline script:
+ * the Content-Security-Policy forbids it. */
+(function () {
+  "use strict";
+  var EV = /^<!--ev:(\d+)-->/;
+
+  function root() { return document.getElementById("live"); }
+
+  document.addEventListener("htmx:wsOpen", function (evt) {
+    var el = root();
+    if (!el) { return; }
+    el.querySelector("#live-status").dataset.state = "open";
+    var last = parseInt(el.dataset.liveLast || "0", 10) || 0;
+    evt.detail.socketWrapper.send(JSON.stringify({ resume: last }));
+  });
+
+  document.addEventListener("htmx:wsClose", function () {
+    var el = root();
+    if (el) { el.querySelector("#live-status").dataset.state = "closed"; }
+  });
+
+  document.addEventListener("htmx:wsBeforeMessage", function (evt) {
+    var el = root();
+    var m = EV.exec(evt.detail.message || "");
+    if (!el || !m) { return; }
+    var id = parseInt(m[1], 10);
+    if (id > (parseInt(el.dataset.liveLast || "0", 10) || 0)) {
+      el.dataset.liveLast = String(id);
+    }
+  });
+
+  document.addEventListener("click", function (evt) {
+    var btn = evt.target.closest("[data-toggle-large-text]");
+    if (!btn) { return; }
+    var on = !document.body.classList.contains("large-text");
+    document.body.classList.toggle("large-text", on);
+    btn.setAttribute("aria-pressed", on ? "true" : "false");
+    document.cookie = "yishi_large_text=" + (on ? "1" : "0") + "; path=/; max-age=31536000; samesite=lax";
+  });
+})();

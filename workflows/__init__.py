@@ -1,0 +1,1 @@
+"""viewflow Flow classes. Nodes call deliberation services; the domain never imports this."""
