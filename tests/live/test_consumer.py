@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from django.db import transaction
 
 from deliberation.live.consumer import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
@@ -30,8 +31,10 @@ def post(demo, title: str = "停水通知") -> Announcement:
 
 
 def test_login_required(tdemo) -> None:
+    path = board_path(tdemo.tuanjie.pk)
+
     async def scenario() -> None:
-        comm = communicator(None, board_path(tdemo.tuanjie.pk))
+        comm = communicator(None, path)
         connected, code = await comm.connect()
         assert not connected and code == CLOSE_UNAUTHENTICATED
 
@@ -40,9 +43,10 @@ def test_login_required(tdemo) -> None:
 
 def test_topic_the_user_may_not_see_is_refused(tdemo) -> None:
     client = login_client(tdemo.user("jumin2"))  # lives in 轻工宿舍, not 团结公寓
+    path = board_path(tdemo.tuanjie.pk)
 
     async def scenario() -> None:
-        comm = communicator(client, board_path(tdemo.tuanjie.pk))
+        comm = communicator(client, path)
         connected, code = await comm.connect()
         assert not connected and code == CLOSE_FORBIDDEN
 
@@ -51,11 +55,10 @@ def test_topic_the_user_may_not_see_is_refused(tdemo) -> None:
 
 def test_event_arrives_after_commit_and_never_after_rollback(tdemo) -> None:
     client = login_client(tdemo.user("jumin"))
+    path = board_path(tdemo.tuanjie.pk)
 
     async def scenario() -> None:
-        from channels.db import database_sync_to_async
-
-        comm = communicator(client, board_path(tdemo.tuanjie.pk))
+        comm = communicator(client, path)
         connected, _ = await comm.connect()
         assert connected
 
@@ -82,10 +85,9 @@ def test_event_arrives_after_commit_and_never_after_rollback(tdemo) -> None:
 
 def test_reconnect_replays_missed_events_in_order(tdemo) -> None:
     client = login_client(tdemo.user("jumin"))
+    path = board_path(tdemo.tuanjie.pk)
 
     async def scenario() -> None:
-        from channels.db import database_sync_to_async
-
         first = await database_sync_to_async(post)(tdemo, "first")
         last_seen = await database_sync_to_async(lambda: Event.objects.get().pk)()
         # Offline now: two more changes happen.
@@ -93,7 +95,7 @@ def test_reconnect_replays_missed_events_in_order(tdemo) -> None:
         await database_sync_to_async(post)(tdemo, "third")
         assert first.pk
 
-        comm = communicator(client, board_path(tdemo.tuanjie.pk))
+        comm = communicator(client, path)
         connected, _ = await comm.connect()
         assert connected
         await comm.send_json_to({"resume": last_seen})
