@@ -42,9 +42,19 @@ class Demo:
         return self.compound("轻工宿舍")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Seed the demo once for the session. pytest-django runs every ``db`` test (each in a
+    rolled-back transaction) before the transactional ones that flush the tables, so most
+    tests find the world already there."""
+    with django_db_blocker.unblock():
+        seed()
+
+
 @pytest.fixture
 def demo(db: None) -> Demo:
-    seed()
+    if not Compound.objects.filter(name="团结公寓").exists():  # flushed by a transactional test
+        seed()
     return Demo()
 
 
