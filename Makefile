@@ -44,5 +44,9 @@ lint: install
 typecheck: install
 	DEBUG=1 $(BIN)/mypy project deliberation workflows
 
+## The live-update / HTTP / transitions benchmark (issue 5): appends to docs/benchmarks.md.
+bench: install
+	$(BIN)/python -m bench --markdown docs/benchmarks.md --json docs/benchmarks/$(shell date +%Y%m%d-%H%M).json
+
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,404 @@
+"""``python -m bench [--quick]``: one run of every measurement of issue 5, written as JSON and
+appended as a Markdown table to ``docs/benchmarks.md``.
+
+It starts its own PostgreSQL and Redis (the test suite's server classes), migrates, seeds the
+demo plus generated volume, and serves ``bench.probe:application`` (Yishi + counters) with
+Daphne, one worker and then two sharing Redis. See ``docs/benchmarks.md`` for what each
+figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench import report
+from bench.httpload import load
+from bench.swarm import Swarm, delivery_stats
+from tests.plugins.services import PostgresServer, RedisServer, free_port, wait_for_port
+
+ROOT = Path(__file__).resolve().parent.parent
+LOGS = ROOT / "var" / "bench"
+
+
+@dataclass(frozen=True)
+class Plan:
+    levels: tuple[int, ...]
+    two_worker_levels: tuple[int, ...]
+    rate: float  # transitions per second during a latency level
+    level_seconds: float
+    soak_clients: int
+    soak_rate: float
+    soak_seconds: float
+    http_seconds: float
+    http_concurrency: int
+    transitions: int
+    units: int
+    announcements: int
+    events: int
+
+
+FULL = Plan(
+    levels=(10, 200, 1000),
+    two_worker_levels=(200, 1000),
+    rate=5,
+    level_seconds=20,
+    soak_clients=500,
+    soak_rate=5,
+    soak_seconds=300,
+    http_seconds=10,
+    http_concurrency=32,
+    transitions=200,
+    units=2000,
+    announcements=10_000,
+    events=10_000,
+)
+QUICK = Plan(
+    levels=(10,),
+    two_worker_levels=(10,),
+    rate=5,
+    level_seconds=2,
+    soak_clients=20,
+    soak_rate=5,
+    soak_seconds=3,
+    http_seconds=1,
+    http_concurrency=8,
+    transitions=10,
+    units=100,
+    announcements=200,
+    events=200,
+)
+
+
+def create_database(pg: PostgresServer) -> None:
+    import psycopg
+
+    with psycopg.connect(
+        f"host=127.0.0.1 port={pg.port} user=postgres dbname=postgres", autocommit=True
+    ) as conn:
+        conn.execute("CREATE DATABASE yishi")
+
+
+class Worker:
+    """One Daphne process serving ``bench.probe:application``."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.port = free_port()
+        LOGS.mkdir(parents=True, exist_ok=True)
+        with open(LOGS / f"daphne-{self.port}.log", "wb") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
+                + ["bench.probe:application"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        wait_for_port(self.port, timeout=60)
+
+    def counters(self, *, gc: bool = False) -> dict[str, Any]:
+        path = "gc" if gc else "counters"
+        with urllib.request.urlopen(  # noqa: S310  (loopback, our own probe)
+            f"http://127.0.0.1:{self.port}/__bench__/{path}", timeout=30
+        ) as r:
+            return dict(json.loads(r.read()))
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def ws_url(port: int) -> str:
+    topic = os.environ["YISHI_BENCH_TOPIC"]
+    return f"ws://127.0.0.1:{port}/ws/live/?topics={topic}&lang=zh-hans"
+
+
+async def run_driver(env: dict[str, str], *args: str) -> dict[str, Any]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.driver",
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await proc.communicate()
+    if proc.returncode:
+        raise RuntimeError(f"driver failed ({proc.returncode})")
+    return dict(json.loads(out))
+
+
+def delta(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[str, float]:
+    keys = ("queries", "renders", "deliveries", "cpu_s")
+    return {k: sum(a[k] - b[k] for b, a in zip(before, after, strict=True)) for k in keys}
+
+
+async def live_level(
+    *,
+    env: dict[str, str],
+    workers: list[Worker],
+    urls: list[str],
+    cookies: list[str | None],
+    n: int,
+    rate: float,
+    seconds: float,
+    floor: bool = False,
+    fragment_bytes: int = 0,
+    redis_url: str = "",
+) -> dict[str, Any]:
+    """Connect ``n`` clients, drive ``rate``×``seconds`` transitions, collect what arrived."""
+    swarm = Swarm(urls, cookies, origin="http://127.0.0.1")
+    await swarm.connect(min(n, 5))  # warm the workers (imports, pools) before measuring RSS
+    await swarm.close()
+    rss_before = workers[0].counters(gc=True)["rss_kib"] if workers else 0
+    connect_s = await swarm.connect(n)
+    await asyncio.sleep(2)
+    rss_after = workers[0].counters(gc=True)["rss_kib"] if workers else 0
+    before = [w.counters() for w in workers]
+    count = max(1, round(rate * seconds))
+    args = ["floor", "--redis", redis_url, "--size", str(fragment_bytes)] if floor else ["yishi"]
+    out = await run_driver(env, *args, "--rate", str(rate), "--count", str(count))
+    last = int(out["stamps"][-1][0])
+    await swarm.wait_for(last, timeout=max(10.0, seconds))
+    after = [w.counters() for w in workers]
+    stats = delivery_stats(swarm.clients, out["stamps"])
+    await swarm.close()
+    result: dict[str, Any] = {
+        **stats,
+        "rate": rate,
+        "connect_s": connect_s,
+        "over_capacity": out["over_capacity"],
+        "driver_max_lag_s": out["max_lag_s"],
+    }
+    if workers:
+        d = delta(before, after)
+        per = max(1.0, d["deliveries"])
+        clients_on_first = len(range(0, n, len(workers)))
+        result.update(
+            consumer_deliveries=d["deliveries"],
+            queries_per_delivery=d["queries"] / per,
+            renders_per_delivery=d["renders"] / per,
+            cpu_us_per_delivery=d["cpu_s"] / per * 1e6,
+            rss_kib_per_socket=(rss_after - rss_before) / clients_on_first,
+        )
+    return result
+
+
+async def live_phases(
+    plan: Plan,
+    env: dict[str, str],
+    cookies: list[str | None],
+    redis_url: str,
+    fragment_bytes: int,
+    http_targets: list[tuple[str, str, str | None]],
+) -> dict[str, Any]:
+    results: dict[str, Any] = {"latency": [], "http": []}
+    one = Worker(env)
+    two = Worker(env)
+    floor_port = free_port()
+    floor_proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.floor", "--port", str(floor_port), "--redis", redis_url],
+        cwd=ROOT,
+        env=env,
+    )
+    wait_for_port(floor_port)
+    try:
+        one_url = [ws_url(one.port)]
+        both_urls = [ws_url(one.port), ws_url(two.port)]
+        for n in plan.levels:
+            common = {"env": env, "n": n, "rate": plan.rate, "seconds": plan.level_seconds}
+            runs = [("yishi, 1 worker", [one], one_url, cookies)]
+            if n in plan.two_worker_levels:
+                runs.append(("yishi, 2 workers", [one, two], both_urls, cookies))
+            for label, workers, urls, cks in runs:
+                r = await live_level(workers=workers, urls=urls, cookies=cks, **common)
+                results["latency"].append({"server": label, **r})
+                report.progress(label, r)
+            r = await live_level(
+                workers=[],
+                urls=[f"ws://127.0.0.1:{floor_port}/"],
+                cookies=[None],
+                floor=True,
+                fragment_bytes=fragment_bytes,
+                redis_url=redis_url,
+                **common,
+            )
+            results["latency"].append({"server": "floor", **r})
+            report.progress("floor", r)
+
+        r = await live_level(
+            env=env,
+            workers=[one],
+            urls=one_url,
+            cookies=cookies,
+            n=plan.soak_clients,
+            rate=plan.soak_rate,
+            seconds=plan.soak_seconds,
+        )
+        results["soak"] = {"seconds": plan.soak_seconds, **r}
+        report.progress("soak", r)
+
+        for label, path, cookie in http_targets:
+            h = await load(
+                one.port,
+                path,
+                cookie=cookie,
+                concurrency=plan.http_concurrency,
+                seconds=plan.http_seconds,
+            )
+            results["http"].append({"page": label, "concurrency": plan.http_concurrency, **h})
+            report.progress(label, h)
+    finally:
+        floor_proc.terminate()
+        floor_proc.wait(10)
+        one.stop()
+        two.stop()
+    return results
+
+
+def transitions_phase(plan: Plan) -> dict[str, Any]:
+    """Transitions/s through the service on PostgreSQL (serial), and queries per transition."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from deliberation.models import Compound, Event, User
+    from deliberation.services.announcements import post_announcement
+
+    author = User.objects.get(username="wuye")
+    compound = Compound.objects.select_related("property_provider").get(name="团结公寓")
+
+    def post(i: int) -> None:
+        post_announcement(
+            author=author,
+            organization=compound.property_provider,  # type: ignore[arg-type]
+            compound=compound,
+            title=f"基准通知 {i}",
+            body="水箱清洗（示例）。",
+        )
+
+    post(-1)  # warm caches and connections
+    with CaptureQueriesContext(connection) as ctx:
+        post(0)
+    queries = len(ctx.captured_queries)
+    start = time.perf_counter()
+    for i in range(plan.transitions):
+        post(i)
+    elapsed = time.perf_counter() - start
+    latest = Event.objects.order_by("-id").first()
+    fragment = latest.html["zh-hans"] if latest else ""
+    return {
+        "kind": "announcement.posted (post_announcement)",
+        "count": plan.transitions,
+        "per_s": plan.transitions / elapsed,
+        "queries_per_transition": queries,
+        "fragment_bytes": len(fragment.encode()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small N, seconds (make test)")
+    parser.add_argument("--json", type=Path, help="where to write the JSON results")
+    parser.add_argument("--markdown", type=Path, help="append the table here")
+    args = parser.parse_args()
+    plan = QUICK if args.quick else FULL
+    started = time.time()
+    machine = report.machine()
+
+    pg, redis = PostgresServer(), RedisServer()
+    pg.start()
+    redis.start()
+    try:
+        create_database(pg)
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST")},
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DATABASE_URL": pg.url,
+            "REDIS_URL": redis.url,
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DB_CONN_MAX_AGE": "60",
+            "LOG_LEVEL": "WARNING",
+        }
+        env.pop("YISHI_TEST_FAST_HASHER", None)
+        os.environ.update(env)
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0)
+        from bench.seed import seed_volume, session_cookie, swarm_cookies
+        from deliberation.models import Compound, User
+
+        volume = seed_volume(units=plan.units, announcements=plan.announcements, events=plan.events)
+        transitions = transitions_phase(plan)
+        n_max = max((*plan.levels, plan.soak_clients))
+        cookies: list[str | None] = list(swarm_cookies(n_max))
+        tuanjie = Compound.objects.get(name="团结公寓")
+        staff = session_cookie(User.objects.get(username="wuye"))
+        office = session_cookie(User.objects.get(username="jiedao"))
+        resident = session_cookie(User.objects.get(username="jumin"))
+        topic = f"compound:{tuanjie.pk}:public"
+        http_targets: list[tuple[str, str, str | None]] = [
+            ("trivial view (/healthz/)", "/healthz/", None),
+            ("compound page: notice board list (resident)", f"/compounds/{tuanjie.pk}/", resident),
+            ("home: compounds list (subdistrict office)", "/", office),
+            ("home: tasks + compounds (property firm)", "/", staff),
+        ]
+        from django.db import connections
+
+        connections.close_all()
+        live_env = {**env, "YISHI_BENCH_TOPIC": topic}
+        os.environ["YISHI_BENCH_TOPIC"] = topic
+        results = asyncio.run(
+            live_phases(
+                plan,
+                live_env,
+                cookies,
+                redis.url,
+                transitions["fragment_bytes"],
+                http_targets,
+            )
+        )
+    finally:
+        redis.stop()
+        pg.stop()
+
+    out = {
+        "mode": "quick" if args.quick else "full",
+        "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
+        "duration_s": time.time() - started,
+        "machine": machine,
+        "volume": volume,
+        "plan": plan.__dict__,
+        "transitions": transitions,
+        **results,
+    }
+    out["targets"] = report.targets(out)
+    json_path = args.json or (LOGS / ("quick.json" if args.quick else "full.json"))
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(out, indent=2, ensure_ascii=False))
+    table = report.markdown(out)
+    print(table)
+    if args.markdown:
+        with open(args.markdown, "a") as f:
+            f.write("\n" + table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""The ASGI app the benchmark serves: Yishi's own, plus counters read over loopback HTTP.
+
+Counts, inside the worker process, SQL statements, template renders and fragments sent by
+the live consumer, and reports the process's CPU time and RSS. ``/__bench__/counters``
+answers without touching Django, so reading the counters costs no query.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+from typing import Any
+
+from django.db.backends import utils as db_utils  # noqa: E402
+from django.template import base as template_base  # noqa: E402
+
+from project.asgi import application as yishi  # noqa: E402  (sets up Django first)
+
+COUNTS = {"queries": 0, "renders": 0, "deliveries": 0}
+
+
+def _counting(fn: Any, key: str) -> Any:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        COUNTS[key] += 1
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+db_utils.CursorWrapper.execute = _counting(db_utils.CursorWrapper.execute, "queries")
+db_utils.CursorWrapper.executemany = _counting(db_utils.CursorWrapper.executemany, "queries")
+template_base.Template.render = _counting(template_base.Template.render, "renders")
+
+
+def _count_deliveries() -> None:
+    """Wrap the consumer's one send path (imported here: Django is set up by now)."""
+    from deliberation.live.consumer import LiveConsumer
+
+    send = LiveConsumer._send_fragment
+
+    async def counted(self: LiveConsumer, event_id: int, html: dict[str, str]) -> None:
+        COUNTS["deliveries"] += 1
+        await send(self, event_id, html)
+
+    LiveConsumer._send_fragment = counted  # type: ignore[method-assign]
+
+
+_count_deliveries()
+
+
+def _rss_kib() -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def snapshot() -> dict[str, Any]:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        **COUNTS,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "rss_kib": _rss_kib(),
+        "pid": os.getpid(),
+    }
+
+
+async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    if scope["type"] == "http" and scope["path"].startswith("/__bench__/"):
+        if scope["path"] == "/__bench__/gc":
+            import gc
+
+            gc.collect()
+        body = json.dumps(snapshot()).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+        return
+    await yishi(scope, receive, send)

@@ -1,0 +1,102 @@
+"""The demo world plus generated volume, and session cookies for the client swarm."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import transaction
+
+from deliberation.demo.tuanjiehu import seed
+from deliberation.models import (
+    Announcement,
+    Building,
+    Compound,
+    Event,
+    Residency,
+    Unit,
+    User,
+)
+
+BENCH_BUILDING = "压测{}号楼"  # generated volume is recognisable by its building names
+
+
+@transaction.atomic
+def seed_volume(*, units: int, announcements: int, events: int) -> dict[str, int]:
+    """Demo + ``units`` generated units in 团结公寓, each with a resident account (the
+    swarm's users), ``announcements`` old notices spread over all compounds and ``events``
+    old outbox rows on other topics (so the replay index has history to skip)."""
+    seed()
+    tuanjie = Compound.objects.get(name="团结公寓")
+    per_building = 100
+    buildings = [
+        Building.objects.get_or_create(compound=tuanjie, name=BENCH_BUILDING.format(b + 1))[0]
+        for b in range((units + per_building - 1) // per_building)
+    ]
+    have = Unit.objects.filter(building__in=buildings).count()
+    if have < units:
+        Unit.objects.bulk_create(
+            Unit(
+                building=buildings[i // per_building],
+                number=f"{i % per_building + 1:03d}",
+                exclusive_area=Decimal("63.50"),
+            )
+            for i in range(have, units)
+        )
+        new_units = list(Unit.objects.filter(building__in=buildings).order_by("id")[have:units])
+        users = User.objects.bulk_create(
+            User(username=f"bench-{i}", display_name=f"压测居民{i}", password="!")  # noqa: S106
+            for i in range(have, units)
+        )
+        Residency.objects.bulk_create(
+            Residency(user=u, unit=unit, relation=Residency.Relation.OCCUPANT)
+            for u, unit in zip(users, new_units, strict=True)
+        )
+    compounds = list(Compound.objects.exclude(property_provider=None).select_related())
+    author = User.objects.get(username="wuye")
+    existing = Announcement.objects.count()
+    if existing < announcements:
+        Announcement.objects.bulk_create(
+            Announcement(
+                compound=compounds[i % len(compounds)],
+                organization_id=compounds[i % len(compounds)].property_provider_id,
+                author=author,
+                title=f"历史通知 {i}",
+                body="压测数据（示例）" * 5,
+            )
+            for i in range(existing, announcements)
+        )
+    existing = Event.objects.count()
+    if existing < events:
+        Event.objects.bulk_create(
+            Event(
+                topic=f"compound:{10_000 + i % 500}:public",
+                kind="bench.history",
+                html={"zh-hans": "<p>历史</p>", "en": "<p>history</p>"},
+            )
+            for i in range(existing, events)
+        )
+    return {
+        "units": Unit.objects.count(),
+        "users": User.objects.count(),
+        "announcements": Announcement.objects.count(),
+        "events": Event.objects.count(),
+    }
+
+
+def session_cookie(user: User) -> str:
+    """A logged-in session for ``user``, as Django's login() would store it."""
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return f"sessionid={store.session_key}"
+
+
+def swarm_cookies(n: int) -> list[str]:
+    users = list(User.objects.filter(username__startswith="bench-").order_by("id")[:n])
+    if len(users) < n:
+        raise RuntimeError(f"only {len(users)} generated residents; seed more units")
+    return [session_cookie(u) for u in users]

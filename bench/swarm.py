@@ -1,0 +1,136 @@
+"""An asyncio swarm of authenticated websocket clients that timestamp every fragment."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+
+EV = re.compile(r"^<!--ev:(\d+)-->")
+
+
+@dataclass
+class Client:
+    received: list[tuple[int, float]] = field(default_factory=list)
+    closed_early: bool = False
+
+
+class Swarm:
+    """``n`` clients spread round-robin over ``urls``; each keeps (event id, receipt time)."""
+
+    def __init__(self, urls: list[str], cookies: list[str | None], origin: str) -> None:
+        self.urls = urls
+        self.cookies = cookies
+        self.origin = origin
+        self.clients: list[Client] = []
+        self.tasks: list[asyncio.Task[None]] = []
+        self.connections: list[ClientConnection] = []
+
+    async def connect(self, n: int, *, parallel: int = 50) -> float:
+        """Open ``n`` connections (``parallel`` handshakes at a time); returns seconds taken."""
+        gate = asyncio.Semaphore(parallel)
+        opened: list[asyncio.Future[None]] = []
+        start = time.monotonic()
+        for i in range(n):
+            client = Client()
+            self.clients.append(client)
+            ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            opened.append(ready)
+            url = self.urls[i % len(self.urls)]
+            cookie = self.cookies[i % len(self.cookies)]
+            self.tasks.append(asyncio.create_task(self._run(client, url, cookie, gate, ready)))
+        await asyncio.gather(*opened)
+        return time.monotonic() - start
+
+    async def _run(
+        self,
+        client: Client,
+        url: str,
+        cookie: str | None,
+        gate: asyncio.Semaphore,
+        ready: asyncio.Future[None],
+    ) -> None:
+        headers = {"Origin": self.origin}
+        if cookie:
+            headers["Cookie"] = cookie
+        try:
+            async with gate:
+                ws = await connect(
+                    url,
+                    additional_headers=headers,
+                    compression=None,
+                    ping_interval=None,
+                    open_timeout=120,
+                    max_size=None,
+                    max_queue=None,
+                )
+            self.connections.append(ws)
+        except Exception as exc:
+            if not ready.done():
+                ready.set_exception(exc)
+            return
+        ready.set_result(None)
+        try:
+            async for message in ws:
+                t = time.time()
+                m = EV.match(message if isinstance(message, str) else message.decode())
+                if m:
+                    client.received.append((int(m.group(1)), t))
+        except Exception:
+            client.closed_early = True
+
+    async def wait_for(self, last_id: int, timeout: float) -> None:
+        """Until every client has seen ``last_id`` (or ``timeout`` passes)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(any(i == last_id for i, _ in c.received[-5:]) for c in self.clients):
+                return
+            await asyncio.sleep(0.1)
+
+    async def close(self) -> None:
+        for ws in self.connections:
+            with contextlib.suppress(Exception):
+                await ws.close()
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        self.clients, self.tasks, self.connections = [], [], []
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def delivery_stats(clients: list[Client], stamps: list[list[float]]) -> dict[str, Any]:
+    """Latency percentiles (ms) and lost / duplicated / out-of-order deliveries."""
+    committed = {int(i): t for i, t in stamps}
+    latencies: list[float] = []
+    lost = duplicated = out_of_order = 0
+    for c in clients:
+        ids = [i for i, _ in c.received if i in committed]
+        duplicated += len(ids) - len(set(ids))
+        out_of_order += sum(1 for a, b in zip(ids, ids[1:], strict=False) if b < a)
+        lost += len(set(committed) - set(ids))
+        latencies.extend((t - committed[i]) * 1000 for i, t in c.received if i in committed)
+    return {
+        "clients": len(clients),
+        "transitions": len(committed),
+        "deliveries": len(latencies),
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+        "p99_ms": percentile(latencies, 99),
+        "max_ms": max(latencies) if latencies else float("nan"),
+        "lost": lost,
+        "duplicated": duplicated,
+        "out_of_order": out_of_order,
+        "closed_early": sum(c.closed_early for c in clients),
+    }

@@ -1,0 +1,42 @@
+"""``make bench`` in its quick mode, so the benchmark never rots: every phase runs, every
+target is evaluated, and the promises that do not depend on machine speed hold."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.bench
+
+
+def test_quick_benchmark_runs_and_reports_every_target(tmp_path: Path) -> None:
+    out_json, out_md = tmp_path / "bench.json", tmp_path / "bench.md"
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--json", str(out_json)]
+        + ["--markdown", str(out_md)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=170,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = json.loads(out_json.read_text())
+    servers = {r["server"] for r in out["latency"]}
+    assert servers == {"yishi, 1 worker", "yishi, 2 workers", "floor"}
+    for r in [*out["latency"], out["soak"]]:
+        assert r["deliveries"] == r["clients"] * r["transitions"] > 0, r
+        assert (r["lost"], r["duplicated"], r["out_of_order"]) == (0, 0, 0), r
+        if r.get("server") != "floor":
+            assert r["consumer_deliveries"] >= r["deliveries"]
+            assert r["queries_per_delivery"] == 0 and r["renders_per_delivery"] == 0, r
+    assert {h["errors"] for h in out["http"]} == {0} and len(out["http"]) >= 4
+    assert out["transitions"]["queries_per_transition"] > 0
+    table = out_md.read_text()
+    assert "### Targets" in table and "| soak: 0 lost | 0 | **met** |" in table
+    assert len(out["targets"]) >= 8
