@@ -113,3 +113,76 @@ class EventAdmin(admin.ModelAdmin):
     list_display = ("id", "topic", "kind", "created_at", "published_at")
     list_filter = ("kind",)
     readonly_fields = ("topic", "kind", "html", "actor", "created_at", "published_at")
+
+
+class SlaPolicyInline(admin.TabularInline):
+    model = m.SlaPolicy
+    extra = 0
+
+
+@admin.register(m.IssueCategory)
+class IssueCategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "group", "default_urgency", "active", "ordering")
+    list_filter = ("active", "group")
+    search_fields = ("code", "name", "keywords")
+    inlines = [SlaPolicyInline]
+
+
+@admin.register(m.SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    """Respond-by / resolve-by limits per category and urgency (LAW.md §6 defaults)."""
+
+    list_display = ("__str__", "category", "urgency", "respond_within", "resolve_within")
+    list_filter = ("urgency", "category")
+
+
+class IssueActivityInline(admin.TabularInline):
+    model = m.IssueActivity
+    extra = 0
+    fields = ("kind", "public_text", "staff_note", "actor", "organization", "created_at")
+    readonly_fields = ("created_at",)
+
+
+@admin.register(m.Issue)
+class IssueAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "channel",
+        "category",
+        "compound",
+        "status",
+        "closure_reason",
+        "created_at",
+    )
+    list_filter = ("status", "channel", "closure_reason", "category")
+    search_fields = ("description", "hotline_ticket", "reporter__username")
+    list_select_related = ("category", "compound")
+    raw_id_fields = ("reporter", "entered_by", "duplicate_of", "building", "unit")
+    inlines = [IssueActivityInline]
+
+
+class WorkOrderNoteInline(admin.TabularInline):
+    model = m.WorkOrderNote
+    extra = 0
+
+
+@admin.register(m.WorkOrder)
+class WorkOrderAdmin(admin.ModelAdmin):
+    list_display = ("id", "title", "responsible", "compound", "status", "is_overdue", "resolve_by")
+    list_filter = ("status", "is_overdue", "responsible")
+    search_fields = ("title", "description")
+    list_select_related = ("responsible", "compound")
+    raw_id_fields = ("issue", "dispatched_by")
+    inlines = [WorkOrderNoteInline]
+
+
+@admin.register(m.ExtensionRequest)
+class ExtensionRequestAdmin(admin.ModelAdmin):
+    list_display = ("work_order", "status", "new_resolve_by", "created_at", "decided_at")
+    list_filter = ("status",)
+
+
+@admin.register(m.Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    list_display = ("work_order", "reason", "deadline", "status", "supervisor", "created_at")
+    list_filter = ("status", "reason")

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from deliberation.demo.intake import seed_intake
 from deliberation.models import (
     Building,
     Community,
@@ -368,6 +369,7 @@ def seed() -> dict[str, int]:
         admin.display_name = "系统管理员"
         admin.save(update_fields=["display_name"])
 
+    seed_intake()
     return {
         "communities": Community.objects.count(),
         "compounds": Compound.objects.count(),

@@ -1,20 +1,48 @@
 from .announcements import Announcement
 from .events import Event
+from .issues import (
+    DEFAULT_SLA,
+    Issue,
+    IssueActivity,
+    IssueCategory,
+    IssuePhoto,
+    SlaPolicy,
+    Urgency,
+)
 from .organizations import Organization
 from .people import Membership, Residency, User
 from .places import Building, Community, Compound, Ownership, Subdistrict, Unit
+from .work_orders import (
+    Escalation,
+    ExtensionRequest,
+    WorkOrder,
+    WorkOrderEvidence,
+    WorkOrderNote,
+)
 
 __all__ = [
+    "DEFAULT_SLA",
     "Announcement",
     "Building",
     "Community",
     "Compound",
+    "Escalation",
     "Event",
+    "ExtensionRequest",
+    "Issue",
+    "IssueActivity",
+    "IssueCategory",
+    "IssuePhoto",
     "Membership",
     "Organization",
     "Ownership",
     "Residency",
+    "SlaPolicy",
     "Subdistrict",
     "Unit",
+    "Urgency",
     "User",
+    "WorkOrder",
+    "WorkOrderEvidence",
+    "WorkOrderNote",
 ]

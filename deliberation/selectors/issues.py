@@ -1,0 +1,71 @@
+"""Reads for issue pages and fragments: a fixed number of queries whatever the row count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from deliberation.models import Issue, IssueActivity, IssueCategory, Organization
+from deliberation.policy import load_principal
+from deliberation.policy.principal import COMMUNITY_KINDS
+
+QUEUE_SIZE = 100
+LIST_SIZE = 100
+
+
+def issues_with_place() -> QuerySet[Issue]:
+    return Issue.objects.select_related(
+        "compound", "building", "unit", "category", "reporter", "responsible"
+    )
+
+
+def issue_detail(pk: int) -> Issue | None:
+    """One issue with its timeline and photos (3 queries)."""
+    return (
+        issues_with_place()
+        .prefetch_related(
+            Prefetch(
+                "activities",
+                queryset=IssueActivity.objects.select_related("actor", "organization"),
+            ),
+            "photos",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def timeline_of(issue: Issue) -> list[IssueActivity]:
+    return list(
+        issue.activities.select_related("actor", "organization").order_by("created_at", "id")
+    )
+
+
+def triage_queue(organization: Organization | None, *, limit: int = QUEUE_SIZE) -> list[Issue]:
+    """Issues waiting for triage (new, or sent back) in the organization's community.
+
+    ``None`` (or a subdistrict organization) means the subdistrict's queue: everything,
+    including issues reported without a compound.
+    """
+    qs = issues_with_place().filter(status=Issue.Status.NEW).order_by("created_at", "id")
+    if organization is not None and organization.kind in COMMUNITY_KINDS:
+        qs = qs.filter(compound__community=organization.community)
+    return list(qs[:limit])
+
+
+def issues_visible_to(user: Any) -> QuerySet[Issue]:
+    """The issues list: own reports, the compounds lived in or served, the orders held."""
+    p = load_principal(user)
+    qs = issues_with_place()
+    if p.is_subdistrict:
+        return qs
+    return qs.filter(
+        Q(reporter_id=p.user_id)
+        | Q(compound_id__in=set(p.served_compounds) | set(p.home_compounds))
+        | Q(responsible_id__in=list(p.org_kinds))
+    )
+
+
+def active_categories() -> QuerySet[IssueCategory]:
+    return IssueCategory.objects.filter(active=True)

@@ -1,0 +1,467 @@
+"""Issues: report, triage, move through statuses, and keep their live pages current.
+
+Signatures other areas call (keyword-only, each one transaction, each pushes the issue's
+live fragments ``issue:<id>:public`` and ``issue:<id>:staff``):
+
+``record_issue_activity(*, issue, kind, public_text, staff_note="", actor=None,
+organization=None, link=None) -> IssueActivity``
+    Add a step to the timeline (``kind``: an ``IssueActivity.Kind`` value or your own
+    short string) and push. ``public_text`` is shown to the reporter and the compound;
+    ``staff_note`` only to the parties. ``link``: any model instance (a session, a
+    resolution…) shown as the step's context.
+
+``move_issue(*, issue, status, actor, public_text, kind=None, staff_note="",
+organization=None, link=None, closure_reason="") -> Issue``
+    Set ``Issue.Status`` (locks the row; stamps triaged/responded/resolved/closed times),
+    record the step and push. Closing needs a ``closure_reason``. E.g. the session area:
+    ``move_issue(issue=i, status=Issue.Status.ON_AGENDA, actor=u, public_text=…,
+    link=session)``.
+
+Intake and triage: ``report_issue``, ``set_category``, ``mark_duplicate``,
+``send_to_session``, ``close_issue``, ``dispatch_issue`` (→ ``services.work_orders``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+
+from deliberation import policy
+from deliberation.live.outbox import record_event
+from deliberation.live.topics import topic
+from deliberation.models import (
+    Building,
+    Compound,
+    Issue,
+    IssueActivity,
+    IssueCategory,
+    IssuePhoto,
+    Organization,
+    Unit,
+    Urgency,
+    User,
+    WorkOrder,
+)
+from deliberation.selectors.issues import timeline_of, triage_queue
+
+from .conflicts import Conflict
+
+S = Issue.Status
+PUBLIC_TEMPLATE = "issues/_status_public.html"
+STAFF_TEMPLATE = "issues/_status_staff.html"
+QUEUE_TEMPLATE = "issues/_triage_queue.html"
+
+#: Channels a resident uses himself; the others are entered by staff (or imported).
+STAFF_CHANNELS = (
+    Issue.Channel.PHONE,
+    Issue.Channel.WALK_IN,
+    Issue.Channel.INSPECTION,
+    Issue.Channel.PROACTIVE,
+    Issue.Channel.COMMITTEE,
+)
+
+
+# --- live fragments --------------------------------------------------------------------------
+
+
+def issue_context(issue: Issue) -> dict[str, Any]:
+    activities = timeline_of(issue)
+    return {"issue": issue, "activities": activities}
+
+
+def push_issue(issue: Issue, *, actor: Any = None) -> None:
+    """Re-render the issue's public and staff status for everyone watching it."""
+    context = issue_context(issue)
+    for audience, template in (("public", PUBLIC_TEMPLATE), ("staff", STAFF_TEMPLATE)):
+        record_event(
+            topic=topic("issue", issue.pk, audience),
+            kind="issue.changed",
+            template=template,
+            context=context,
+            actor=actor,
+        )
+
+
+def triage_organizations(compound: Compound | None) -> list[Organization]:
+    """Whose triage queue an issue sits in: the residents' committee of its community, or
+    the subdistrict office for an issue without a compound."""
+    if compound is not None:
+        rc = compound.community.residents_committee
+        return [rc] if rc is not None else []
+    return list(Organization.objects.filter(kind=Organization.Kind.SUBDISTRICT_OFFICE))
+
+
+def push_triage_queue(compound: Compound | None, *, actor: Any = None) -> None:
+    for org in triage_organizations(compound):
+        record_event(
+            topic=topic("org", org.pk, "inbox"),
+            kind="triage.changed",
+            template=QUEUE_TEMPLATE,
+            context={"organization": org, "issues": triage_queue(org)},
+            actor=actor,
+        )
+
+
+# --- the timeline ----------------------------------------------------------------------------
+
+
+def _link_fields(link: Any) -> dict[str, Any]:
+    if link is None:
+        return {"link_type": None, "link_id": None}
+    return {"link_type": ContentType.objects.get_for_model(link), "link_id": link.pk}
+
+
+def _add_activity(
+    *,
+    issue: Issue,
+    kind: str,
+    public_text: str,
+    staff_note: str = "",
+    actor: Any = None,
+    organization: Organization | None = None,
+    link: Any = None,
+) -> IssueActivity:
+    return IssueActivity.objects.create(
+        issue=issue,
+        kind=kind,
+        public_text=public_text,
+        staff_note=staff_note,
+        actor=actor if getattr(actor, "pk", None) else None,
+        organization=organization,
+        **_link_fields(link),
+    )
+
+
+@transaction.atomic
+def record_issue_activity(
+    *,
+    issue: Issue,
+    kind: str,
+    public_text: str,
+    staff_note: str = "",
+    actor: Any = None,
+    organization: Organization | None = None,
+    link: Any = None,
+) -> IssueActivity:
+    """Add a step to the issue's timeline and push its live fragments."""
+    activity = _add_activity(
+        issue=issue,
+        kind=kind,
+        public_text=public_text,
+        staff_note=staff_note,
+        actor=actor,
+        organization=organization,
+        link=link,
+    )
+    push_issue(issue, actor=actor)
+    return activity
+
+
+def lock_issue(issue: Issue | int) -> Issue:
+    pk = issue if isinstance(issue, int) else issue.pk
+    return (
+        Issue.objects.select_for_update(of=("self",))
+        .select_related("compound__community", "category", "reporter")
+        .get(pk=pk)
+    )
+
+
+_STATUS_KIND: dict[str, str] = {
+    S.AWAITING_SESSION: IssueActivity.Kind.AWAITING_SESSION,
+    S.ON_AGENDA: IssueActivity.Kind.ON_AGENDA,
+    S.RESOLUTION_ASSIGNED: IssueActivity.Kind.RESOLUTION,
+    S.CLOSED: IssueActivity.Kind.CLOSED,
+    S.DISPATCHED: IssueActivity.Kind.DISPATCHED,
+}
+
+
+def _apply_status(issue: Issue, status: str, closure_reason: str = "") -> list[str]:
+    """Set status and its timestamps on a locked issue; return the fields changed."""
+    now = timezone.now()
+    fields = ["status", "closure_reason", "updated_at"]
+    issue.status = status
+    issue.closure_reason = closure_reason if status == S.CLOSED else ""
+    if status != S.NEW and issue.triaged_at is None:
+        issue.triaged_at = now
+        fields.append("triaged_at")
+    if status == S.IN_PROGRESS and issue.responded_at is None:
+        issue.responded_at = now
+        fields.append("responded_at")
+    if status == S.RESOLVED:
+        issue.resolved_at = now
+        fields.append("resolved_at")
+    if status == S.CLOSED:
+        issue.closed_at = now
+        fields.append("closed_at")
+        if closure_reason == Issue.ClosureReason.FIXED and issue.resolved_at is None:
+            issue.resolved_at = now
+            fields.append("resolved_at")
+    return fields
+
+
+@transaction.atomic
+def move_issue(
+    *,
+    issue: Issue,
+    status: str,
+    actor: Any,
+    public_text: str,
+    kind: str | None = None,
+    staff_note: str = "",
+    organization: Organization | None = None,
+    link: Any = None,
+    closure_reason: str = "",
+) -> Issue:
+    """Move the issue to ``status``, record the step, push the issue (and the triage queue
+    when it enters or leaves it). Closing requires a distinct ``closure_reason``."""
+    if status not in S.values:
+        raise ValueError(f"unknown issue status {status!r}")
+    if status == S.CLOSED and closure_reason not in Issue.ClosureReason.values:
+        raise ValueError("closing an issue needs a closure reason")
+    locked = lock_issue(issue)
+    was_new = locked.status == S.NEW
+    fields = _apply_status(locked, status, closure_reason)
+    locked.save(update_fields=fields)
+    _add_activity(
+        issue=locked,
+        kind=kind or _STATUS_KIND.get(status, IssueActivity.Kind.STATUS),
+        public_text=public_text,
+        staff_note=staff_note,
+        actor=actor,
+        organization=organization,
+        link=link,
+    )
+    push_issue(locked, actor=actor)
+    if was_new or status == S.NEW:
+        push_triage_queue(locked.compound, actor=actor)
+    _copy_state(locked, issue)
+    return issue
+
+
+def _copy_state(source: Issue, target: Issue) -> None:
+    if source is not target:
+        for f in Issue._meta.concrete_fields:
+            setattr(target, f.attname, getattr(source, f.attname))
+
+
+# --- intake ----------------------------------------------------------------------------------
+
+
+def _check_place(compound: Compound | None, building: Building | None, unit: Unit | None) -> None:
+    if building is not None and (compound is None or building.compound_id != compound.pk):
+        raise ValueError("the building is not in that compound")
+    if unit is not None and (building is None or unit.building_id != building.pk):
+        raise ValueError("the unit is not in that building")
+
+
+@transaction.atomic
+def report_issue(
+    *,
+    actor: User,
+    channel: str,
+    description: str,
+    compound: Compound | None = None,
+    building: Building | None = None,
+    unit: Unit | None = None,
+    location_text: str = "",
+    category: IssueCategory | None = None,
+    urgency: str = Urgency.ORDINARY,
+    photos: Sequence[tuple[UploadedFile, str]] = (),
+    reporter: User | None = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    hotline_ticket: str = "",
+) -> Issue:
+    """Take an issue in from any channel and put it in the committee's triage queue.
+
+    Residents report for themselves (``channel=web``; ``reporter`` defaults to ``actor``).
+    Staff channels (phone, walk-in, inspection, proactive) need ``issue.enter``; the caller
+    may name a ``reporter`` account or just a name and phone. ``photos`` are
+    ``(file, content_type)`` pairs already checked by ``deliberation.photos``.
+    """
+    if channel in STAFF_CHANNELS:
+        policy.require(actor, "issue.enter", compound)
+        entered_by: User | None = actor
+    else:
+        policy.require(actor, "issue.report", compound)
+        entered_by = None
+        if channel == Issue.Channel.WEB:
+            reporter = actor
+    _check_place(compound, building, unit)
+    issue = Issue.objects.create(
+        reporter=reporter,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        entered_by=entered_by,
+        channel=channel,
+        category=category,
+        description=description,
+        compound=compound,
+        building=building,
+        unit=unit,
+        location_text=location_text,
+        urgency=urgency,
+        hotline_ticket=hotline_ticket,
+    )
+    for upload, content_type in photos:
+        photo = IssuePhoto(
+            issue=issue,
+            token=get_random_string(24),
+            content_type=content_type,
+            size=upload.size or 0,
+            uploaded_by=actor,
+        )
+        photo.file.save(upload.name or "photo", upload, save=False)
+        photo.save()
+    _add_activity(
+        issue=issue,
+        kind=IssueActivity.Kind.REPORTED,
+        public_text=_("Received through %(channel)s.") % {"channel": issue.get_channel_display()},
+        actor=actor,
+    )
+    push_issue(issue, actor=actor)
+    push_triage_queue(compound, actor=actor)
+    return issue
+
+
+def _require_triage(actor: Any, issue: Issue) -> None:
+    policy.require(actor, "issue.triage", issue)
+
+
+def _require_status(issue: Issue, allowed: Iterable[str]) -> None:
+    if issue.status not in allowed:
+        raise Conflict(
+            _("This issue is now “%(status)s”; the page was out of date.")
+            % {"status": issue.get_status_display()}
+        )
+
+
+@transaction.atomic
+def set_category(
+    *, issue: Issue, actor: Any, category: IssueCategory, urgency: str | None = None
+) -> Issue:
+    """Set or correct the category (and urgency) during triage."""
+    locked = lock_issue(issue)
+    _require_triage(actor, locked)
+    _require_status(locked, Issue.OPEN_STATUSES)
+    old = locked.category
+    locked.category = category
+    if urgency:
+        locked.urgency = urgency
+    locked.save(update_fields=["category", "urgency", "updated_at"])
+    _add_activity(
+        issue=locked,
+        kind=IssueActivity.Kind.CATEGORY_CHANGED,
+        public_text=_("Category: %(category)s.") % {"category": category.name},
+        staff_note=_("Was: %(old)s.") % {"old": old.name if old else "—"},
+        actor=actor,
+    )
+    push_issue(locked, actor=actor)
+    push_triage_queue(locked.compound, actor=actor)
+    _copy_state(locked, issue)
+    return issue
+
+
+@transaction.atomic
+def mark_duplicate(*, issue: Issue, actor: Any, duplicate_of: Issue, note: str = "") -> Issue:
+    """Close as a duplicate of another issue (its own reason, so rates stay honest)."""
+    if duplicate_of.pk == issue.pk:
+        raise ValueError("an issue cannot duplicate itself")
+    locked = lock_issue(issue)
+    _require_triage(actor, locked)
+    _require_status(locked, (S.NEW,))
+    locked.duplicate_of = duplicate_of
+    locked.save(update_fields=["duplicate_of"])
+    return move_issue(
+        issue=issue,
+        status=S.CLOSED,
+        closure_reason=Issue.ClosureReason.DUPLICATE,
+        kind=IssueActivity.Kind.DUPLICATE,
+        actor=actor,
+        public_text=_("Same as issue #%(other)s, which is followed there.")
+        % {"other": duplicate_of.pk},
+        staff_note=note,
+        link=duplicate_of,
+    )
+
+
+@transaction.atomic
+def close_issue(
+    *, issue: Issue, actor: Any, reason: str, public_text: str, staff_note: str = ""
+) -> Issue:
+    """Close with a distinct reason (triage, or later by the committee)."""
+    if reason not in Issue.ClosureReason.values:
+        raise ValueError(f"unknown closure reason {reason!r}")
+    locked = lock_issue(issue)
+    _require_triage(actor, locked)
+    _require_status(locked, Issue.OPEN_STATUSES)
+    return move_issue(
+        issue=issue,
+        status=S.CLOSED,
+        closure_reason=reason,
+        actor=actor,
+        public_text=public_text,
+        staff_note=staff_note,
+    )
+
+
+@transaction.atomic
+def send_to_session(
+    *, issue: Issue, actor: Any, public_text: str = "", staff_note: str = ""
+) -> Issue:
+    """Route to deliberation: the issue waits for a consultation session's agenda."""
+    locked = lock_issue(issue)
+    _require_triage(actor, locked)
+    _require_status(locked, (S.NEW,))
+    return move_issue(
+        issue=issue,
+        status=S.AWAITING_SESSION,
+        actor=actor,
+        public_text=public_text or _("To be discussed at a consultation session."),
+        staff_note=staff_note,
+    )
+
+
+@transaction.atomic
+def dispatch_issue(
+    *,
+    issue: Issue,
+    actor: Any,
+    responsible: Organization,
+    title: str = "",
+    acceptance_criteria: str = "",
+    co_operating: Iterable[Organization] = (),
+    staff_note: str = "",
+) -> WorkOrder:
+    """Route a new issue as a work order to the responsible party (SLA from its category
+    and urgency)."""
+    from .work_orders import dispatch_work_order
+
+    locked = lock_issue(issue)
+    _require_triage(actor, locked)
+    _require_status(locked, (S.NEW,))
+    if locked.compound is None:
+        raise Conflict(_("Set the compound before dispatching."))
+    order = dispatch_work_order(
+        actor=actor,
+        responsible=responsible,
+        title=title or locked.description[:60],
+        description=locked.description,
+        compound=locked.compound,
+        issue=locked,
+        co_operating=co_operating,
+        acceptance_criteria=acceptance_criteria,
+        category=locked.category,
+        urgency=locked.urgency,
+        staff_note=staff_note,
+    )
+    _copy_state(locked, issue)
+    issue.refresh_from_db()
+    return order

@@ -1,0 +1,777 @@
+"""Work orders: the one assignment mechanism (issues, session resolutions, owners' votes).
+
+Entry point other areas call::
+
+    dispatch_work_order(*, actor, responsible, title, description, compound,
+                        respond_by=None, resolve_by=None, issue=None, origin=None,
+                        co_operating=(), acceptance_criteria="", category=None,
+                        urgency=Urgency.ORDINARY, staff_note="") -> WorkOrder
+
+``actor`` needs ``work_order.dispatch`` on the compound (committees serving it, the
+subdistrict); ``actor=None`` is the system itself (no check). Deadlines default to the SLA
+policy of ``category`` and ``urgency`` (``sla_deadlines``; LAW.md §6). ``origin`` is any
+model instance (a session resolution, an owners' vote matter) stored as a generic
+relation; ``issue`` links the order to an issue, whose status follows the order
+(dispatched / resolution assigned → in progress → resolved → closed or reopened). It records
+events and pushes the responsible organization's ``org:<id>:inbox``, the order's
+``work_order:<id>:staff`` and, with an issue, the issue's live fragments. The workflows app
+starts a ``WorkOrderFlow`` for every dispatched order (``work_order_dispatched`` signal).
+
+Then, by the responsible party: ``accept_work_order``, ``send_back_work_order``,
+``add_progress``, ``complete_work_order``, ``request_extension``; by the committee:
+``verify_work_order``, ``decide_extension``; by the reporter (or the committee):
+``confirm_work_order``; by the clock: ``sweep_deadlines`` (periodic job and
+``manage.py sweep_deadlines``); by the supervision group: ``handle_escalation``.
+Each raises ``Conflict`` (HTTP 409) when the order is no longer in a state that allows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+
+from deliberation import policy
+from deliberation.live.outbox import record_event
+from deliberation.live.topics import topic
+from deliberation.models import (
+    DEFAULT_SLA,
+    Compound,
+    Escalation,
+    ExtensionRequest,
+    Issue,
+    IssueActivity,
+    IssueCategory,
+    Organization,
+    SlaPolicy,
+    Urgency,
+    WorkOrder,
+    WorkOrderEvidence,
+    WorkOrderNote,
+)
+from deliberation.periodic import periodic
+from deliberation.selectors.work_orders import (
+    awaiting_committee,
+    inbox,
+    open_escalations,
+    pending_extensions,
+    supervision_group_for,
+    work_order_detail,
+)
+
+from . import issues as issue_services
+from .conflicts import Conflict
+
+W = WorkOrder.Status
+IS = Issue.Status
+
+INBOX_TEMPLATE = "work_orders/_inbox.html"
+DETAIL_TEMPLATE = "work_orders/_detail.html"
+COMMITTEE_TEMPLATE = "work_orders/_committee.html"
+OVERDUE_TEMPLATE = "work_orders/_overdue.html"
+
+#: Sent inside the dispatching transaction: ``work_order`` (the workflows app starts the
+#: work-order flow from it; the domain knows no process engine).
+work_order_dispatched = Signal()
+
+
+# --- deadlines -------------------------------------------------------------------------------
+
+
+def sla_deadlines(
+    *, category: IssueCategory | None, urgency: str, start: datetime | None = None
+) -> tuple[datetime, datetime]:
+    """Respond-by and resolve-by from the SLA policy (category's own, then the general one
+    for the urgency, then LAW.md §6 defaults)."""
+    start = start or timezone.now()
+    wanted = Q(category__isnull=True) | (Q(category=category) if category else Q(pk__in=[]))
+    policies = {p.category_id: p for p in SlaPolicy.objects.filter(wanted, urgency=urgency)}
+    chosen = policies.get(category.pk if category else None) or policies.get(None)
+    if chosen is not None:
+        respond, resolve = chosen.respond_within, chosen.resolve_within
+    else:
+        respond, resolve = DEFAULT_SLA.get(urgency, DEFAULT_SLA[Urgency.ORDINARY])
+    return start + respond, start + resolve
+
+
+# --- live fragments --------------------------------------------------------------------------
+
+
+def push_inbox(organization: Organization, *, actor: Any = None) -> None:
+    record_event(
+        topic=topic("org", organization.pk, "inbox"),
+        kind="inbox.changed",
+        template=INBOX_TEMPLATE,
+        context={"organization": organization, "orders": inbox(organization)},
+        actor=actor,
+    )
+
+
+def push_committee(compound: Compound, *, actor: Any = None) -> None:
+    """The residents' committee's list of orders to verify and extensions to decide."""
+    rc = compound.community.residents_committee
+    if rc is None:
+        return
+    record_event(
+        topic=topic("org", rc.pk, "inbox"),
+        kind="committee.changed",
+        template=COMMITTEE_TEMPLATE,
+        context={
+            "organization": rc,
+            "to_verify": awaiting_committee(rc),
+            "extensions": pending_extensions(rc),
+        },
+        actor=actor,
+    )
+
+
+def push_overdue(supervisor: Organization, *, actor: Any = None) -> None:
+    record_event(
+        topic=topic("org", supervisor.pk, "inbox"),
+        kind="overdue.changed",
+        template=OVERDUE_TEMPLATE,
+        context={"organization": supervisor, "escalations": open_escalations()},
+        actor=actor,
+    )
+
+
+def push_work_order(order: WorkOrder, *, actor: Any = None, committee: bool = False) -> None:
+    """Re-render the order's page fragment and its party's inbox (and the committee's list)."""
+    fresh = work_order_detail(order.pk)
+    assert fresh is not None
+    record_event(
+        topic=topic("work_order", order.pk, "staff"),
+        kind="work_order.changed",
+        template=DETAIL_TEMPLATE,
+        context={"order": fresh},
+        actor=actor,
+    )
+    push_inbox(fresh.responsible, actor=actor)
+    if committee:
+        push_committee(fresh.compound, actor=actor)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _lock(order: WorkOrder | int) -> WorkOrder:
+    pk = order if isinstance(order, int) else order.pk
+    return (
+        WorkOrder.objects.select_for_update(of=("self",))
+        .select_related("responsible", "compound__community", "issue__reporter", "category")
+        .get(pk=pk)
+    )
+
+
+def _require_status(order: WorkOrder, allowed: Iterable[str]) -> None:
+    if order.status not in allowed:
+        raise Conflict(
+            _("This work order is now “%(status)s”; the page was out of date.")
+            % {"status": order.get_status_display()}
+        )
+
+
+def _note(
+    order: WorkOrder,
+    *,
+    kind: str,
+    text: str,
+    actor: Any,
+    organization: Organization | None,
+    photos: Sequence[tuple[UploadedFile, str]] = (),
+) -> WorkOrderNote:
+    note = WorkOrderNote.objects.create(
+        work_order=order,
+        kind=kind,
+        text=text,
+        author=actor if getattr(actor, "pk", None) else None,
+        organization=organization,
+    )
+    for upload, content_type in photos:
+        evidence = WorkOrderEvidence(
+            work_order=order,
+            note=note,
+            token=get_random_string(24),
+            content_type=content_type,
+            size=upload.size or 0,
+        )
+        evidence.file.save(upload.name or "photo", upload, save=False)
+        evidence.save()
+    return note
+
+
+def _issue_step(
+    order: WorkOrder,
+    *,
+    kind: str,
+    public_text: str,
+    actor: Any,
+    organization: Organization | None = None,
+    staff_note: str = "",
+    status: str | None = None,
+    closure_reason: str = "",
+) -> None:
+    """Mirror a step of the order on its issue's timeline (and status)."""
+    if order.issue_id is None:
+        return
+    issue = order.issue
+    assert issue is not None
+    if status and status != issue.status:
+        issue_services.move_issue(
+            issue=issue,
+            status=status,
+            actor=actor,
+            public_text=public_text,
+            kind=kind,
+            staff_note=staff_note,
+            organization=organization,
+            link=order,
+            closure_reason=closure_reason,
+        )
+    else:
+        issue_services.record_issue_activity(
+            issue=issue,
+            kind=kind,
+            public_text=public_text,
+            staff_note=staff_note,
+            actor=actor,
+            organization=organization,
+            link=order,
+        )
+
+
+def _refresh_overdue(order: WorkOrder, now: datetime) -> list[str]:
+    """The overdue flag follows the clock that currently runs."""
+    if order.status == W.DISPATCHED:
+        late = order.respond_by < now
+    elif order.status in WorkOrder.WORKING_STATUSES:
+        late = order.resolve_by < now
+    else:
+        late = False
+    if late == order.is_overdue:
+        return []
+    order.is_overdue = late
+    order.overdue_at = now if late else None
+    return ["is_overdue", "overdue_at"]
+
+
+# --- dispatch --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dispatch_work_order(
+    *,
+    actor: Any,
+    responsible: Organization,
+    title: str,
+    description: str,
+    compound: Compound,
+    respond_by: datetime | None = None,
+    resolve_by: datetime | None = None,
+    issue: Issue | None = None,
+    origin: Any = None,
+    co_operating: Iterable[Organization] = (),
+    acceptance_criteria: str = "",
+    category: IssueCategory | None = None,
+    urgency: str = Urgency.ORDINARY,
+    staff_note: str = "",
+) -> WorkOrder:
+    """Create a work order for ``responsible`` and start its clock (see module docstring)."""
+    if actor is not None:
+        policy.require(actor, "work_order.dispatch", compound)
+    if not title.strip():
+        raise ValueError("a work order needs a title")
+    default_respond, default_resolve = sla_deadlines(category=category, urgency=urgency)
+    respond_by = respond_by or default_respond
+    resolve_by = resolve_by or default_resolve
+    if resolve_by < respond_by:
+        raise ValueError("resolve-by must not be before respond-by")
+    order = WorkOrder.objects.create(
+        responsible=responsible,
+        title=title[:200],
+        description=description,
+        acceptance_criteria=acceptance_criteria,
+        compound=compound,
+        issue=issue,
+        origin_type=ContentType.objects.get_for_model(origin) if origin is not None else None,
+        origin_id=origin.pk if origin is not None else None,
+        category=category,
+        urgency=urgency,
+        dispatched_by=actor,
+        respond_by=respond_by,
+        resolve_by=resolve_by,
+    )
+    others = [o for o in co_operating if o.pk != responsible.pk]
+    if others:
+        order.co_operating.set(others)
+    if issue is not None:
+        locked = issue_services.lock_issue(issue)
+        locked.responsible = responsible
+        locked.save(update_fields=["responsible"])
+        from_session = locked.status in (IS.AWAITING_SESSION, IS.ON_AGENDA)
+        issue_services.move_issue(
+            issue=locked,
+            status=IS.RESOLUTION_ASSIGNED if from_session else IS.DISPATCHED,
+            kind=IssueActivity.Kind.RESOLUTION if from_session else IssueActivity.Kind.DISPATCHED,
+            actor=actor,
+            public_text=_("Assigned to %(org)s; response due %(due)s.")
+            % {
+                "org": responsible.name,
+                "due": timezone.localtime(respond_by).strftime("%Y-%m-%d %H:%M"),
+            },
+            staff_note=staff_note,
+            link=order,
+        )
+        issue.refresh_from_db()
+    push_work_order(order, actor=actor)
+    work_order_dispatched.send(sender=WorkOrder, work_order=order)
+    return order
+
+
+# --- the responsible party -------------------------------------------------------------------
+
+
+@transaction.atomic
+def accept_work_order(*, work_order: WorkOrder, actor: Any, note: str = "") -> WorkOrder:
+    order = _lock(work_order)
+    policy.require(actor, "work_order.respond", order)
+    _require_status(order, (W.DISPATCHED,))
+    now = timezone.now()
+    order.status = W.IN_PROGRESS
+    order.accepted_at = now
+    fields = ["status", "accepted_at", "updated_at", *_refresh_overdue(order, now)]
+    order.save(update_fields=fields)
+    if note:
+        _note(
+            order,
+            kind=WorkOrderNote.Kind.NOTE,
+            text=note,
+            actor=actor,
+            organization=order.responsible,
+        )
+    _issue_step(
+        order,
+        kind=IssueActivity.Kind.ACCEPTED,
+        status=IS.IN_PROGRESS,
+        public_text=_("%(org)s accepted and is working on it.") % {"org": order.responsible.name},
+        actor=actor,
+        organization=order.responsible,
+    )
+    push_work_order(order, actor=actor)
+    return order
+
+
+@transaction.atomic
+def send_back_work_order(*, work_order: WorkOrder, actor: Any, reason: str) -> WorkOrder:
+    """Not ours / cannot do it: back to the committee's triage with a reason."""
+    if not reason.strip():
+        raise ValueError("sending back needs a reason")
+    order = _lock(work_order)
+    policy.require(actor, "work_order.respond", order)
+    _require_status(order, (W.DISPATCHED,))
+    order.status = W.SENT_BACK
+    order.sent_back_reason = reason
+    order.is_overdue = False
+    order.closed_at = timezone.now()
+    order.save(
+        update_fields=["status", "sent_back_reason", "is_overdue", "closed_at", "updated_at"]
+    )
+    _note(
+        order,
+        kind=WorkOrderNote.Kind.SENT_BACK,
+        text=reason,
+        actor=actor,
+        organization=order.responsible,
+    )
+    if order.issue_id is not None:
+        issue = issue_services.lock_issue(order.issue_id)
+        issue.responsible = None
+        issue.save(update_fields=["responsible"])
+    _issue_step(
+        order,
+        kind=IssueActivity.Kind.SENT_BACK,
+        status=IS.NEW,
+        public_text=_("%(org)s sent it back; the residents' committee will route it again.")
+        % {"org": order.responsible.name},
+        staff_note=reason,
+        actor=actor,
+        organization=order.responsible,
+    )
+    push_work_order(order, actor=actor)
+    return order
+
+
+@transaction.atomic
+def add_progress(
+    *,
+    work_order: WorkOrder,
+    actor: Any,
+    text: str,
+    photos: Sequence[tuple[UploadedFile, str]] = (),
+    public: bool = True,
+) -> WorkOrderNote:
+    if not text.strip():
+        raise ValueError("a progress note needs text")
+    order = _lock(work_order)
+    policy.require(actor, "work_order.respond", order)
+    _require_status(order, WorkOrder.WORKING_STATUSES)
+    if order.status == W.ACCEPTED:
+        order.status = W.IN_PROGRESS
+        order.save(update_fields=["status", "updated_at"])
+    note = _note(
+        order,
+        kind=WorkOrderNote.Kind.PROGRESS,
+        text=text,
+        actor=actor,
+        organization=order.responsible,
+        photos=photos,
+    )
+    _issue_step(
+        order,
+        kind=IssueActivity.Kind.PROGRESS,
+        public_text=text if public else _("Work is in progress."),
+        staff_note="" if public else text,
+        actor=actor,
+        organization=order.responsible,
+    )
+    push_work_order(order, actor=actor)
+    return note
+
+
+@transaction.atomic
+def complete_work_order(
+    *,
+    work_order: WorkOrder,
+    actor: Any,
+    text: str,
+    photos: Sequence[tuple[UploadedFile, str]] = (),
+) -> WorkOrder:
+    """Done, with evidence (text and photos); the community verifies next."""
+    if not text.strip():
+        raise ValueError("completion needs a description of what was done")
+    order = _lock(work_order)
+    policy.require(actor, "work_order.respond", order)
+    _require_status(order, WorkOrder.WORKING_STATUSES)
+    now = timezone.now()
+    order.status = W.COMPLETED
+    order.completed_at = now
+    order.save(
+        update_fields=["status", "completed_at", "updated_at", *_refresh_overdue(order, now)]
+    )
+    _note(
+        order,
+        kind=WorkOrderNote.Kind.COMPLETION,
+        text=text,
+        actor=actor,
+        organization=order.responsible,
+        photos=photos,
+    )
+    _issue_step(
+        order,
+        kind=IssueActivity.Kind.COMPLETED,
+        public_text=_("%(org)s reports it done: %(text)s")
+        % {"org": order.responsible.name, "text": text},
+        actor=actor,
+        organization=order.responsible,
+    )
+    push_work_order(order, actor=actor, committee=True)
+    return order
+
+
+@transaction.atomic
+def request_extension(
+    *, work_order: WorkOrder, actor: Any, reason: str, new_resolve_by: datetime
+) -> ExtensionRequest:
+    """More time needs a reason and the committee's approval (``decide_extension``)."""
+    if not reason.strip():
+        raise ValueError("an extension needs a reason")
+    order = _lock(work_order)
+    policy.require(actor, "work_order.respond", order)
+    _require_status(order, (W.DISPATCHED, *WorkOrder.WORKING_STATUSES))
+    if new_resolve_by <= order.resolve_by:
+        raise ValueError("the new deadline must be later than the current one")
+    if order.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
+        raise Conflict(_("An extension request is already waiting for the committee."))
+    try:
+        with transaction.atomic():
+            extension = ExtensionRequest.objects.create(
+                work_order=order, requested_by=actor, reason=reason, new_resolve_by=new_resolve_by
+            )
+    except IntegrityError as exc:  # a concurrent request won
+        raise Conflict(_("An extension request is already waiting for the committee.")) from exc
+    _issue_step(
+        order,
+        kind=IssueActivity.Kind.EXTENSION_REQUESTED,
+        public_text=_("%(org)s asked for more time.") % {"org": order.responsible.name},
+        staff_note=reason,
+        actor=actor,
+        organization=order.responsible,
+    )
+    push_work_order(order, actor=actor, committee=True)
+    return extension
+
+
+@transaction.atomic
+def decide_extension(
+    *, extension: ExtensionRequest, actor: Any, approve: bool, note: str = ""
+) -> ExtensionRequest:
+    order = _lock(extension.work_order_id)
+    policy.require(actor, "work_order.decide_extension", order)
+    ext = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+    if ext.status != ExtensionRequest.Status.PENDING:
+        raise Conflict(_("This extension request was already decided."))
+    now = timezone.now()
+    ext.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
+    ext.decided_by = actor
+    ext.decided_at = now
+    ext.decision_note = note
+    ext.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        order.resolve_by = ext.new_resolve_by
+        order.save(update_fields=["resolve_by", "updated_at", *_refresh_overdue(order, now)])
+        public = _("More time granted: now due %(due)s.") % {
+            "due": timezone.localtime(ext.new_resolve_by).strftime("%Y-%m-%d %H:%M")
+        }
+    else:
+        public = _("Request for more time refused; the original deadline stands.")
+    _issue_step(
+        order,
+        kind=IssueActivity.Kind.EXTENSION_DECIDED,
+        public_text=public,
+        staff_note=note,
+        actor=actor,
+    )
+    push_work_order(order, actor=actor, committee=True)
+    _copy(ext, extension)
+    return extension
+
+
+def _copy(source: Any, target: Any) -> None:
+    if source is not target:
+        for f in type(source)._meta.concrete_fields:
+            setattr(target, f.attname, getattr(source, f.attname))
+
+
+# --- the community and the reporter ----------------------------------------------------------
+
+
+@transaction.atomic
+def verify_work_order(
+    *, work_order: WorkOrder, actor: Any, approved: bool, note: str = ""
+) -> WorkOrder:
+    """The community checks the work: approved → the reporter confirms; not approved →
+    back to the party (in progress)."""
+    order = _lock(work_order)
+    policy.require(actor, "work_order.verify", order)
+    _require_status(order, (W.COMPLETED,))
+    now = timezone.now()
+    if approved:
+        order.status = W.VERIFIED
+        order.verified_at = now
+        fields = ["status", "verified_at", "updated_at"]
+        public = note or _("The community checked the work on site.")
+        status = IS.RESOLVED
+    else:
+        if not note.strip():
+            raise ValueError("say what is still missing")
+        order.status = W.IN_PROGRESS
+        order.completed_at = None
+        fields = ["status", "completed_at", "updated_at"]
+        public = _("The community found it not finished: %(note)s") % {"note": note}
+        status = IS.IN_PROGRESS
+    fields += _refresh_overdue(order, now)
+    order.save(update_fields=fields)
+    org = order.compound.community.residents_committee
+    _note(order, kind=WorkOrderNote.Kind.VERIFICATION, text=public, actor=actor, organization=org)
+    _issue_step(
+        order,
+        kind=IssueActivity.Kind.VERIFIED if approved else IssueActivity.Kind.REOPENED,
+        status=status,
+        public_text=public,
+        actor=actor,
+        organization=org,
+    )
+    push_work_order(order, actor=actor, committee=True)
+    return order
+
+
+@transaction.atomic
+def confirm_work_order(
+    *, work_order: WorkOrder, actor: Any, fixed: bool, rating: str, comment: str = ""
+) -> WorkOrder:
+    """The reporter confirms and rates (满意 / 基本满意 / 不满意). Not fixed or dissatisfied
+    reopens the order with the same party; otherwise it closes and the issue closes as
+    fixed."""
+    if rating not in Issue.Rating.values:
+        raise ValueError(f"unknown rating {rating!r}")
+    order = _lock(work_order)
+    policy.require(actor, "work_order.confirm", order)
+    _require_status(order, (W.VERIFIED,))
+    now = timezone.now()
+    reopen = (not fixed) or rating == Issue.Rating.DISSATISFIED
+    order.rating = rating
+    if reopen:
+        order.status = W.REOPENED
+        order.reopen_count += 1
+        order.verified_at = None
+        order.completed_at = None
+        fields = ["status", "rating", "reopen_count", "verified_at", "completed_at", "updated_at"]
+        fields += _refresh_overdue(order, now)
+    else:
+        order.status = W.CLOSED
+        order.closed_at = now
+        fields = ["status", "rating", "closed_at", "updated_at"]
+    order.save(update_fields=fields)
+    if order.issue_id is not None:
+        issue = issue_services.lock_issue(order.issue_id)
+        issue.rating = rating
+        issue.rating_comment = comment[:500]
+        issue.rated_at = now
+        update = ["rating", "rating_comment", "rated_at"]
+        if reopen:
+            issue.reopen_count += 1
+            update.append("reopen_count")
+        issue.save(update_fields=update)
+        order.issue = issue
+    rating_label = Issue.Rating(rating).label
+    if reopen:
+        _note(
+            order,
+            kind=WorkOrderNote.Kind.REOPENED,
+            text=comment or str(rating_label),
+            actor=actor,
+            organization=None,
+        )
+        _issue_step(
+            order,
+            kind=IssueActivity.Kind.REOPENED,
+            status=IS.IN_PROGRESS,
+            public_text=(
+                _("Rated “%(rating)s”: reopened for %(org)s.")
+                if fixed
+                else _("Reported not fixed (“%(rating)s”): reopened for %(org)s.")
+            )
+            % {"rating": rating_label, "org": order.responsible.name},
+            staff_note=comment,
+            actor=actor,
+        )
+    else:
+        _issue_step(
+            order,
+            kind=IssueActivity.Kind.RATED,
+            status=IS.CLOSED,
+            closure_reason=Issue.ClosureReason.FIXED,
+            public_text=_("Confirmed fixed and rated “%(rating)s”.") % {"rating": rating_label},
+            staff_note=comment,
+            actor=actor,
+        )
+    push_work_order(order, actor=actor)
+    return order
+
+
+# --- the clock -------------------------------------------------------------------------------
+
+
+def _overdue_candidates(now: datetime) -> list[int]:
+    return list(
+        WorkOrder.objects.filter(
+            Q(status=W.DISPATCHED, respond_by__lt=now)
+            | Q(status__in=WorkOrder.WORKING_STATUSES, resolve_by__lt=now)
+        ).values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def _escalate(order_id: int, now: datetime) -> Escalation | None:
+    order = _lock(order_id)
+    if order.status == W.DISPATCHED and order.respond_by < now:
+        reason, deadline = Escalation.Reason.RESPOND_BY, order.respond_by
+    elif order.status in WorkOrder.WORKING_STATUSES and order.resolve_by < now:
+        reason, deadline = Escalation.Reason.RESOLVE_BY, order.resolve_by
+    else:
+        return None  # it moved on since the candidates were read
+    changed = _refresh_overdue(order, now)
+    if changed:
+        order.save(update_fields=[*changed, "updated_at"])
+    if Escalation.objects.filter(work_order=order, reason=reason, deadline=deadline).exists():
+        if changed:
+            push_work_order(order)
+        return None
+    supervisor = supervision_group_for(order.compound)
+    if supervisor is None:
+        if changed:
+            push_work_order(order)
+        return None
+    escalation = Escalation.objects.create(
+        work_order=order, supervisor=supervisor, reason=reason, deadline=deadline
+    )
+    _issue_step(
+        order,
+        kind=IssueActivity.Kind.OVERDUE,
+        public_text=_("The deadline passed; the subdistrict supervision group is following up."),
+        staff_note=str(escalation.get_reason_display()),
+        actor=None,
+        organization=supervisor,
+    )
+    push_work_order(order)
+    push_overdue(supervisor)
+    return escalation
+
+
+def sweep_deadlines(*, now: datetime | None = None) -> int:
+    """Mark passed deadlines overdue and open one escalation per missed deadline for the
+    supervision group. Idempotent; each order in its own transaction. Returns how many
+    escalations were opened."""
+    now = now or timezone.now()
+    opened = 0
+    for order_id in _overdue_candidates(now):
+        if _escalate(order_id, now) is not None:
+            opened += 1
+    return opened
+
+
+@periodic("sweep_deadlines")
+def _periodic_sweep() -> int:
+    return sweep_deadlines()
+
+
+@transaction.atomic
+def handle_escalation(*, escalation: Escalation, actor: Any, note: str) -> Escalation:
+    """The supervision group records its follow-up and takes the item off its list."""
+    if not note.strip():
+        raise ValueError("record what was done")
+    esc = (
+        Escalation.objects.select_for_update()
+        .select_related("work_order", "supervisor")
+        .get(pk=escalation.pk)
+    )
+    policy.require(actor, "escalation.handle", esc)
+    if esc.status != Escalation.Status.OPEN:
+        raise Conflict(_("This escalation was already handled."))
+    esc.status = Escalation.Status.HANDLED
+    esc.handled_by = actor
+    esc.handled_at = timezone.now()
+    esc.handled_note = note
+    esc.save(update_fields=["status", "handled_by", "handled_at", "handled_note"])
+    order = esc.work_order
+    _issue_step(
+        order,
+        kind=IssueActivity.Kind.ESCALATED,
+        public_text=_("The supervision group followed up with %(org)s.")
+        % {"org": order.responsible.name},
+        staff_note=note,
+        actor=actor,
+        organization=esc.supervisor,
+    )
+    push_overdue(esc.supervisor, actor=actor)
+    _copy(esc, escalation)
+    return escalation
