@@ -63,7 +63,7 @@ def test_topic_table(demo) -> None:
         f"issue:{issue.pk}:public":     (1,  1,    0,     1,   0,    1,    0,     1,     1),
         f"issue:{issue.pk}:staff":      (0,  1,    0,     1,   0,    1,    0,     1,     1),
         f"issue:{issue.pk}:other":      (0,  0,    0,     0,   0,    0,    0,     0,     0),
-        f"issue:999999:public":         (0,  0,    0,     0,   0,    0,    0,     0,     0),
+        "issue:999999:public":          (0,  0,    0,     0,   0,    0,    0,     0,     0),
         f"work_order:{order.pk}:staff": (0,  1,    0,     1,   0,    1,    0,     1,     1),
         f"org:{rc.pk}:inbox":           (0,  0,    0,     0,   0,    1,    0,     1,     1),
         f"org:{firm.pk}:inbox":         (0,  0,    0,     1,   0,    0,    0,     1,     1),
@@ -96,7 +96,9 @@ def test_staff_entry_and_dispatch(demo, username, allowed) -> None:
 
 def test_only_the_supervision_group_handles_escalations(demo) -> None:
     esc = Escalation(supervisor=Organization.objects.get(kind="supervision_group"))
-    assert [policy.can(user(u), "escalation.handle", esc) for u in ("dudao", "jiedao", "juwei")] == [
+    assert [
+        policy.can(user(u), "escalation.handle", esc) for u in ("dudao", "jiedao", "juwei")
+    ] == [
         True,
         False,
         False,
