@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = "Workflows"
+
+    def ready(self) -> None:
+        from deliberation.services.issues import issue_reported
+        from deliberation.services.work_orders import work_order_dispatched
+
+        from . import intake, work_orders
+
+        issue_reported.connect(intake.on_reported, dispatch_uid="intake-flow")
+        work_order_dispatched.connect(work_orders.on_dispatched, dispatch_uid="work-order-flow")

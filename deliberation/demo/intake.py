@@ -77,9 +77,8 @@ ISSUES: list[tuple[str, str, str, str, str, str]] = [
 
 @transaction.atomic
 def seed_intake() -> dict[str, int]:
-    """Categories, and three demo issues waiting for triage (one already dispatched)."""
-    from deliberation.services.issues import dispatch_issue, report_issue
-    from deliberation.services.work_orders import accept_work_order
+    """Categories, and three demo issues waiting for triage."""
+    from deliberation.services.issues import report_issue
 
     first_event = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
     categories = {}
@@ -100,7 +99,8 @@ def seed_intake() -> dict[str, int]:
             continue
         user = User.objects.get(username=username)
         compound = Compound.objects.get(name=compound_name)
-        issue = report_issue(
+        # Each waits in its committee's triage queue (the intake flow starts on report).
+        report_issue(
             actor=user,
             channel=channel,
             description=description,
@@ -109,13 +109,6 @@ def seed_intake() -> dict[str, int]:
             category=categories[code],
             urgency=categories[code].default_urgency,
         )
-        if code == "leak" and compound.property_provider is not None:
-            # District public housing: straight to the housing office, which is on it.
-            committee = User.objects.get(username="juwei2")
-            order = dispatch_issue(
-                issue=issue, actor=committee, responsible=compound.property_provider
-            )
-            accept_work_order(work_order=order, actor=User.objects.get(username="fangguan"))
     # Nobody watches while seeding: drop the live events it produced, so a fresh demo (and
     # the test fixtures built on it) starts with an empty outbox.
     Event.objects.filter(id__gt=first_event).delete()

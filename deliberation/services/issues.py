@@ -17,8 +17,17 @@ organization=None, link=None, closure_reason="") -> Issue``
     ``move_issue(issue=i, status=Issue.Status.ON_AGENDA, actor=u, public_text=…,
     link=session)``.
 
-Intake and triage: ``report_issue``, ``set_category``, ``mark_duplicate``,
-``send_to_session``, ``close_issue``, ``dispatch_issue`` (→ ``services.work_orders``).
+``report_issue(*, actor, channel, description, compound=None, building=None, unit=None,
+location_text="", category=None, urgency=Urgency.ORDINARY, photos=(), reporter=None,
+reporter_name="", reporter_phone="", hotline_ticket="") -> Issue``
+    Take an issue in from any channel (an importer passes ``channel=Issue.Channel.HOTLINE``
+    and the ticket number); sends ``issue_reported``, from which the workflows app starts
+    the intake flow.
+
+Triage (``set_category``, and through the intake flow's ``triage`` node in
+``workflows.intake``: ``dispatch_issue`` (→ ``services.work_orders``), ``send_to_session``,
+``close_issue``, ``mark_duplicate``). Pages route an issue with
+``workflows.intake.triage(issue, decision, actor=…, …)`` so the flow stays in step.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
@@ -54,6 +64,10 @@ from deliberation.selectors.issues import timeline_of, triage_queue
 from .conflicts import Conflict
 
 S = Issue.Status
+
+#: Sent inside the reporting transaction: ``issue`` (the workflows app starts the intake
+#: flow from it, whatever the channel).
+issue_reported = Signal()
 PUBLIC_TEMPLATE = "issues/_status_public.html"
 STAFF_TEMPLATE = "issues/_status_staff.html"
 QUEUE_TEMPLATE = "issues/_triage_queue.html"
@@ -328,6 +342,7 @@ def report_issue(
     )
     push_issue(issue, actor=actor)
     push_triage_queue(compound, actor=actor)
+    issue_reported.send(sender=Issue, issue=issue)
     return issue
 
 

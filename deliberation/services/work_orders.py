@@ -23,6 +23,9 @@ Then, by the responsible party: ``accept_work_order``, ``send_back_work_order``,
 ``confirm_work_order``; by the clock: ``sweep_deadlines`` (periodic job and
 ``manage.py sweep_deadlines``); by the supervision group: ``handle_escalation``.
 Each raises ``Conflict`` (HTTP 409) when the order is no longer in a state that allows it.
+Pages move an order with ``workflows.work_orders.perform(order, action, actor=…, …)``
+(accept, send_back, complete, verify, confirm) so its flow stays in step; progress notes,
+extensions and escalations are called directly.
 """
 
 from __future__ import annotations
@@ -367,6 +370,7 @@ def accept_work_order(*, work_order: WorkOrder, actor: Any, note: str = "") -> W
         organization=order.responsible,
     )
     push_work_order(order, actor=actor)
+    _copy(order, work_order)
     return order
 
 
@@ -407,6 +411,7 @@ def send_back_work_order(*, work_order: WorkOrder, actor: Any, reason: str) -> W
         organization=order.responsible,
     )
     push_work_order(order, actor=actor)
+    _copy(order, work_order)
     return order
 
 
@@ -484,6 +489,7 @@ def complete_work_order(
         organization=order.responsible,
     )
     push_work_order(order, actor=actor, committee=True)
+    _copy(order, work_order)
     return order
 
 
@@ -556,7 +562,8 @@ def decide_extension(
 
 
 def _copy(source: Any, target: Any) -> None:
-    if source is not target:
+    """Leave the caller's instance showing the state the service stored."""
+    if source is not target and isinstance(target, type(source)):
         for f in type(source)._meta.concrete_fields:
             setattr(target, f.attname, getattr(source, f.attname))
 
@@ -601,6 +608,7 @@ def verify_work_order(
         organization=org,
     )
     push_work_order(order, actor=actor, committee=True)
+    _copy(order, work_order)
     return order
 
 
@@ -675,6 +683,7 @@ def confirm_work_order(
             actor=actor,
         )
     push_work_order(order, actor=actor)
+    _copy(order, work_order)
     return order
 
 
