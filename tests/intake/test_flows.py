@@ -26,7 +26,8 @@ W = WorkOrder.Status
 
 def open_nodes(process: Process) -> list[str]:
     return sorted(
-        t.flow_task.name for t in process.task_set.filter(status=STATUS.NEW)  # type: ignore[union-attr]
+        t.flow_task.name
+        for t in process.task_set.filter(status=STATUS.NEW)  # type: ignore[union-attr]
     )
 
 
