@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deliberation.views import compounds, health, home, issues, work_orders
+from deliberation.views import compounds, health, home, issues, register, votes, work_orders
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -19,4 +19,15 @@ urlpatterns = [
         work_orders.work_order_evidence,
         name="work-order-evidence",
     ),
+    path("compounds/<int:pk>/register/", register.register_page, name="owner-register"),
+    path(
+        "compounds/<int:pk>/register/import/",
+        register.register_import,
+        name="owner-register-import",
+    ),
+    path("compounds/<int:pk>/votes/", votes.compound_votes, name="compound-votes"),
+    path("compounds/<int:pk>/votes/new/", votes.vote_create, name="vote-create"),
+    path("votes/<int:pk>/", votes.vote_detail, name="vote-detail"),
+    path("votes/<int:pk>/audit/", votes.vote_audit, name="vote-audit"),
+    path("votes/<int:pk>/<slug:action>/", votes.vote_action, name="vote-action"),
 ]

@@ -216,3 +216,12 @@ LOGGING = {
 
 # Live updates: an unpublished outbox event older than this is re-sent by publish_outbox.
 YISHI_OUTBOX_RETRY_SECONDS = 5
+
+# Demo/test only (honoured only with DEBUG on): shorten the owners'-meeting notice period
+# from 15 days (BJ reg. art. 35) to this many minutes, so the whole procedure can be walked
+# through in `make run`. Notices say so on the page. Unset in production.
+YISHI_DEMO_NOTICE_MINUTES = (
+    int(os.environ["YISHI_DEMO_NOTICE_MINUTES"])
+    if os.environ.get("YISHI_DEMO_NOTICE_MINUTES")
+    else None
+)

@@ -370,6 +370,9 @@ def seed() -> dict[str, int]:
         admin.save(update_fields=["display_name"])
 
     seed_intake()
+    from deliberation.demo.votes import seed_votes
+
+    seed_votes()
     return {
         "communities": Community.objects.count(),
         "compounds": Compound.objects.count(),

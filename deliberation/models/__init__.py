@@ -12,6 +12,15 @@ from .issues import (
 from .organizations import Organization
 from .people import Membership, Residency, User
 from .places import Building, Community, Compound, Ownership, Subdistrict, Unit
+from .votes import (
+    Ballot,
+    BallotAudit,
+    Matter,
+    MeetingRules,
+    OwnersVote,
+    PetitionSignature,
+    Voter,
+)
 from .work_orders import (
     Escalation,
     ExtensionRequest,
@@ -21,6 +30,13 @@ from .work_orders import (
 )
 
 __all__ = [
+    "Ballot",
+    "BallotAudit",
+    "Matter",
+    "MeetingRules",
+    "OwnersVote",
+    "PetitionSignature",
+    "Voter",
     "DEFAULT_SLA",
     "Announcement",
     "Building",

@@ -52,3 +52,4 @@ def can_subscribe(user: Any, topic: str) -> bool:
 from . import compounds, issues  # noqa: E402,F401  (registers rules)
 
 __all__ = ["ANONYMOUS", "Principal", "can", "can_subscribe", "load_principal", "require"]
+from . import votes  # noqa: E402,F401  (registers rules)

@@ -1,0 +1,86 @@
+"""The owner register page: heads and area per compound, explained; import with preview."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from deliberation import policy
+from deliberation.models import Compound
+from deliberation.selectors.owner_register import owner_register
+from deliberation.services.owner_register import apply_register, parse_register
+
+SESSION_KEY = "yishi_register_preview"
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+@login_required
+def register_page(request: HttpRequest, pk: int) -> HttpResponse:
+    compound = get_object_or_404(Compound, pk=pk)
+    policy.require(request.user, "register.view", compound)
+    return _render(request, compound)
+
+
+def _render(
+    request: HttpRequest,
+    compound: Compound,
+    *,
+    preview: object = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    register = owner_register(compound)
+    return render(
+        request,
+        "votes/register.html",
+        {
+            "compound": compound,
+            "register": register,
+            "total": register.total,
+            "by_kind": register.by_kind(),
+            "can_import": policy.can(request.user, "register.import", compound),
+            "preview": preview,
+            "preview_ok": bool(preview) and not any(r.errors for r in preview),  # type: ignore[attr-defined]
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+def register_import(request: HttpRequest, pk: int) -> HttpResponse:
+    compound = get_object_or_404(Compound, pk=pk)
+    policy.require(request.user, "register.import", compound)
+    if request.method != "POST":
+        return redirect("owner-register", pk)
+    if request.POST.get("confirm") == "1":
+        rows = request.session.get(SESSION_KEY, {}).get(str(pk))
+        if not rows:
+            return _render(request, compound, error=_("Upload the file again."), status=400)
+        try:
+            n = apply_register(actor=request.user, compound=compound, rows=rows)  # type: ignore[arg-type]
+        except ValidationError as e:
+            return _render(request, compound, error=" ".join(e.messages), status=400)
+        request.session.pop(SESSION_KEY, None)
+        messages.success(request, _("%(n)s units imported.") % {"n": n})
+        return redirect("owner-register", pk)
+    upload = request.FILES.get("file")
+    if upload is None or upload.size is None or upload.size > MAX_UPLOAD:
+        return _render(
+            request, compound, error=_("Choose a CSV or Excel file (at most 5 MB)."), status=400
+        )
+    try:
+        rows = parse_register(compound, upload.name or "", upload.read())
+    except ValidationError as e:
+        return _render(request, compound, error=" ".join(e.messages), status=400)
+    if not rows:
+        return _render(request, compound, error=_("The file has no rows."), status=400)
+    if not any(r.errors for r in rows):
+        request.session[SESSION_KEY] = {str(pk): [r.as_dict() for r in rows]}
+    return _render(
+        request, compound, preview=rows, status=200 if not any(r.errors for r in rows) else 400
+    )

@@ -1,0 +1,183 @@
+"""The owners' vote as a viewflow process (业主大会表决).
+
+petition? → signatures (20 %, BJ reg. art. 35) → convene (committee task, deadline; the
+subdistrict may convene, art. 36) → review (residents' committee, observer) → notice
+(≥ 15 days, art. 35) → ballot box (open → close) → count (Civil Code art. 278) → publish
+(within 3 days, art. 37) → end.
+
+The domain's services hold every rule and change the vote's status; they send
+``vote_changed`` and this module moves the process to match, completing the human task of
+the step that was just done. Human tasks are assigned to the person expected to act, so
+they appear in "my tasks"; the services, not the task owner, decide who may act.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from viewflow import this
+from viewflow.workflow import flow
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import STATUS
+
+from deliberation.models import Membership, OwnersVote, User
+from deliberation.services import votes as vote_services
+
+S = OwnersVote.Status
+
+
+def task_page(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    """Our own pages complete the tasks (votes/…); viewflow's frontend is not mounted."""
+    return HttpResponseRedirect("/")
+
+
+# A step is done once the vote's status has left these states.
+PENDING_WHILE: dict[str, set[str]] = {
+    "signatures": {S.PETITIONING},
+    "convene": {S.PETITIONING, S.CONVENING},
+    "review": {S.PETITIONING, S.CONVENING, S.REVIEW},
+    "notice": {S.PETITIONING, S.CONVENING, S.REVIEW, S.PREPARING},
+    "ballot_box": {S.PETITIONING, S.CONVENING, S.REVIEW, S.PREPARING, S.NOTICED, S.VOTING},
+    "publish": {
+        S.PETITIONING,
+        S.CONVENING,
+        S.REVIEW,
+        S.PREPARING,
+        S.NOTICED,
+        S.VOTING,
+        S.CLOSED,
+        S.TALLIED,
+    },
+}
+
+
+def _member(org_id: int | None, *roles: str) -> User | None:
+    if not org_id:
+        return None
+    qs = Membership.objects.filter(organization_id=org_id, active=True).select_related("user")
+    for role in roles:
+        m = qs.filter(role=role).order_by("id").first()
+        if m is not None:
+            return m.user
+    m = qs.order_by("id").first()
+    return m.user if m else None
+
+
+class OwnersVoteFlow(flow.Flow):
+    """One process per ``OwnersVote`` (its ``artifact``)."""
+
+    start = flow.StartHandle(this.begin).Next(this.route)
+    route = flow.If(this.is_petition).Then(this.signatures).Else(this.review)
+    signatures = flow.Handle().Next(this.convene)
+    convene = flow.View(task_page).Assign(this.committee_chair).Next(this.review)
+    review = flow.View(task_page).Assign(this.residents_committee_head).Next(this.notice)
+    notice = flow.View(task_page).Assign(this.convener).Next(this.ballot_box)
+    ballot_box = flow.Handle().Next(this.count)
+    count = flow.Function(this.run_count).Next(this.publish)
+    publish = flow.View(task_page).Assign(this.convener).Next(this.end)
+    end = flow.End()
+
+    def begin(self, activation: Any, vote: OwnersVote) -> Process:
+        activation.process.artifact = vote
+        return activation.process
+
+    def vote_of(self, activation: Any) -> OwnersVote:
+        return OwnersVote.objects.select_related("compound__community").get(
+            pk=activation.process.artifact_object_id
+        )
+
+    def is_petition(self, activation: Any) -> bool:
+        return self.vote_of(activation).origin == OwnersVote.Origin.PETITION
+
+    def committee_chair(self, activation: Any) -> User | None:
+        vote = self.vote_of(activation)
+        return _member(vote.compound.owners_committee_id, Membership.Role.CHAIR)
+
+    def residents_committee_head(self, activation: Any) -> User | None:
+        vote = self.vote_of(activation)
+        return _member(
+            vote.compound.community.residents_committee_id,
+            Membership.Role.DIRECTOR,
+            Membership.Role.STAFF,
+        )
+
+    def convener(self, activation: Any) -> User | None:
+        return self.committee_chair(activation) or self.residents_committee_head(activation)
+
+    def run_count(self, activation: Any) -> None:
+        vote = self.vote_of(activation)
+        if vote.status == S.CLOSED:
+            vote_services.tally_vote(vote=vote)
+
+
+_local = threading.local()
+
+
+def process_of(vote: OwnersVote) -> Process | None:
+    ct = ContentType.objects.get_for_model(OwnersVote)
+    return (
+        Process.objects.filter(
+            flow_class=OwnersVoteFlow, artifact_content_type=ct, artifact_object_id=vote.pk
+        )
+        .order_by("id")
+        .first()
+    )
+
+
+def follow(vote: OwnersVote) -> Process:
+    """Start the vote's process if needed and complete every step its status has passed."""
+    process = process_of(vote)
+    if process is None:
+        process = OwnersVoteFlow.start.run(vote=vote)
+    vote.refresh_from_db(fields=["status"])
+    for _ in range(12):  # at most one step per node
+        open_tasks = list(
+            Task.objects.filter(process=process)
+            .exclude(status__in=[STATUS.DONE, STATUS.CANCELED])
+            .order_by("id")
+        )
+        progressed = False
+        for task in open_tasks:
+            name = task.flow_task.name
+            if name in PENDING_WHILE and vote.status not in PENDING_WHILE[name]:
+                _complete(task)
+                progressed = True
+        if not progressed:
+            break
+        vote.refresh_from_db(fields=["status"])
+    return process
+
+
+def _complete(task: Task) -> None:
+    node = task.flow_task
+    if task.flow_task_type == "HUMAN":
+        with task.activation() as activation:
+            if task.status == STATUS.NEW:
+                activation.assign(task.owner or _any_user())
+            activation.start(None)
+            activation.execute()
+    else:
+        node.run(task)
+
+
+def _any_user() -> User:
+    """A View task nobody was assigned (no committee): record the system user as owner."""
+    user = User.objects.filter(is_superuser=True).order_by("id").first()
+    if user is None:
+        raise RuntimeError("no user to record as the owner of an unassigned task")
+    return user
+
+
+@receiver(vote_services.vote_changed, sender=OwnersVote)
+def _on_vote_changed(sender: Any, vote: OwnersVote, **kwargs: Any) -> None:
+    if getattr(_local, "busy", False):
+        return  # the outer ``follow`` loop sees the new status
+    _local.busy = True
+    try:
+        follow(vote)
+    finally:
+        _local.busy = False
