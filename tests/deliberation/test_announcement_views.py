@@ -11,6 +11,13 @@ from deliberation.models import Announcement, Event
 from tests.conftest import login_client
 
 
+@pytest.fixture(autouse=True)
+def empty_boards(demo) -> None:
+    """The demo seeds notices (owners' meeting notices); these tests start from none."""
+    Announcement.objects.all().delete()
+    Event.objects.all().delete()
+
+
 def post_url(compound) -> str:
     return reverse("announcement-create", args=[compound.pk])
 
