@@ -74,9 +74,9 @@ class Migration(migrations.Migration):
                 ('effect', models.CharField(choices=[('none', 'no follow-up'), ('work_order', 'create a work order'), ('property_firm', 'record the new property firm'), ('committee', 'record the elected committee member')], default='none', max_length=16, verbose_name='when passed')),
                 ('outcome', models.CharField(blank=True, max_length=16, verbose_name='outcome')),
                 ('tally', models.JSONField(blank=True, default=dict, verbose_name='tally')),
-                ('work_order_id', models.PositiveIntegerField(blank=True, null=True, verbose_name='work order')),
                 ('candidate', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='candidate')),
                 ('effect_organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='deliberation.organization', verbose_name='responsible organization / new firm')),
+                ('work_order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='deliberation.workorder', verbose_name='work order')),
                 ('vote', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matters', to='deliberation.ownersvote')),
             ],
             options={

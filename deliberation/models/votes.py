@@ -166,7 +166,14 @@ class Matter(models.Model):
     )
     outcome = models.CharField(_("outcome"), max_length=16, blank=True)
     tally = models.JSONField(_("tally"), default=dict, blank=True)
-    work_order_id = models.PositiveIntegerField(_("work order"), null=True, blank=True)
+    work_order = models.ForeignKey(
+        "deliberation.WorkOrder",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("work order"),
+    )
 
     class Meta:
         verbose_name = _("matter")

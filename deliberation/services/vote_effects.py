@@ -5,9 +5,10 @@ BJ reg. art. 37 / Civil Code art. 280: a decision binds all owners; the parties 
 
 from __future__ import annotations
 
-from importlib import import_module
+from django.utils.translation import gettext as _
 
 from deliberation.models import Compound, Matter, Membership, OwnersVote, User
+from deliberation.services.work_orders import dispatch_work_order
 
 
 def carry_out(*, actor: User, vote: OwnersVote, matter: Matter) -> None:
@@ -33,19 +34,19 @@ def carry_out(*, actor: User, vote: OwnersVote, matter: Matter) -> None:
 
 
 def _work_order(actor: User, vote: OwnersVote, matter: Matter) -> None:
-    """Dispatch through the work-order mechanism (issue intake), when it is installed."""
-    try:
-        work_orders = import_module("deliberation.services.work_orders")
-    except ModuleNotFoundError:
-        return
+    """Dispatch the passed matter (e.g. replace the elevators) as a work order."""
     assignee = matter.effect_organization or vote.compound.property_provider
-    order = work_orders.dispatch_work_order(
+    if assignee is None:
+        return  # no provider to assign: the committee dispatches it by hand
+    order = dispatch_work_order(
         actor=actor,
-        compound=vote.compound,
-        organization=assignee,
+        responsible=assignee,
         title=matter.title,
-        description=matter.description,
+        description=matter.description or vote.title,
+        compound=vote.compound,
         origin=matter,
+        acceptance_criteria=_("Carried out as decided by the owners' meeting: %(vote)s")
+        % {"vote": vote.title},
     )
-    Matter.objects.filter(pk=matter.pk).update(work_order_id=order.pk)
-    matter.work_order_id = order.pk
+    Matter.objects.filter(pk=matter.pk).update(work_order=order)
+    matter.work_order = order

@@ -115,6 +115,13 @@ def test_whole_procedure_with_paper_ballots_and_publication(demo) -> None:
     svc.publish_results(actor=chair, vote=vote)
     vote.refresh_from_db()
     assert vote.status == S.PUBLISHED
+    rebuild.refresh_from_db()
+    manager.refresh_from_db()
+    assert rebuild.outcome == "passed" and manager.outcome == "passed"
+    order = rebuild.work_order
+    assert order is not None and order.title == "更换电梯"
+    assert order.responsible == demo.tuanjie.property_provider and order.origin == rebuild
+    assert manager.work_order is None  # no follow-up chosen for it
     process = process_of(vote)
     assert process is not None and process.status == "DONE"
     assert not Task.objects.filter(process=process).exclude(
