@@ -9,7 +9,7 @@ class WorkflowsConfig(AppConfig):
         from deliberation.services.issues import issue_reported
         from deliberation.services.work_orders import work_order_dispatched
 
-        from . import intake, owners_vote, work_orders  # noqa: F401
+        from . import intake, owners_vote, work_orders  # noqa: F401  (owners_vote: @receiver)
 
         issue_reported.connect(intake.on_reported, dispatch_uid="intake-flow")
         work_order_dispatched.connect(work_orders.on_dispatched, dispatch_uid="work-order-flow")
