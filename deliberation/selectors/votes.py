@@ -117,8 +117,8 @@ def pending_paper_ballots(vote: OwnersVote) -> QuerySet[Ballot]:
     )
 
 
-def voters_without_ballot(vote: OwnersVote) -> QuerySet[Voter]:
-    """Owners with no ballot at all yet: the paper-entry picker."""
+def register_voters(vote: OwnersVote) -> QuerySet[Voter]:
+    """The meeting's register: the paper-entry picker."""
     return Voter.objects.filter(vote=vote).order_by("label")
 
 

@@ -153,7 +153,7 @@ def _render_detail(
         ).distinct()
         if vote.status == vote.Status.REVIEW
         else [],
-        "voters": list(sel.voters_without_ballot(vote))
+        "voters": list(sel.register_voters(vote))
         if staff and vote.status == vote.Status.VOTING
         else [],
         "pending": list(sel.pending_paper_ballots(vote)) if staff else [],

@@ -1,0 +1,133 @@
+"""The 团结公寓 case in the browser: a petition reaches 20 %, a temporary meeting is noticed
+with matters of both kinds (art. 278 (7) needs 3/4, (4) more than half), owners vote online
+while staff enter paper ballots, turnout updates live, the tally publishes, and the elevator
+matter becomes a work order.
+
+The notice period is never shortened: the test moves the announced opening and closing
+times into the past in the database ("time travel") after the lawful notice was published.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from deliberation.demo.votes import PETITION_TITLE
+from deliberation.models import OwnersVote, User
+from deliberation.services import votes as svc
+from tests.conftest import browser_login, wait_live
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def local(dt) -> str:
+    return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_tuanjie_petition_to_work_order(browser, live_server_asgi) -> None:
+    server = live_server_asgi
+    vote = OwnersVote.objects.get(title=PETITION_TITLE)
+    url = f"{server.url}/votes/{vote.pk}/"
+    assert vote.signatures.count() == vote.petition_needed - 1
+
+    # The owner signs on her phone; the committee chair's open page follows live.
+    chair = browser_login(browser, server, "yeweihui")
+    chair.goto(url)
+    wait_live(chair)
+    owner = browser_login(browser, server, "jumin", phone=True)
+    owner.goto(url)
+    wait_live(owner)
+    owner.click("#sign-petition")
+    owner.wait_for_selector(".messages")
+    chair.wait_for_selector("[data-status=convening]")
+    assert chair.inner_text("[data-signed]") == str(vote.petition_needed)
+
+    # The committee convenes; the residents' committee reviews and names its observer.
+    chair.reload()
+    chair.click("#convene")
+    chair.wait_for_selector("[data-status=review]")
+    staff = browser_login(browser, server, "juwei")
+    staff.goto(url)
+    staff.select_option("#observer", label="周主任（中路居委会）")
+    staff.click("#review")
+    staff.wait_for_selector("[data-status=preparing]")
+
+    # Notice: voting may not open within 15 days — the server refuses, then accepts.
+    chair.reload()
+    now = timezone.now()
+    chair.fill("#opens_at", local(now + timedelta(days=3)))
+    chair.fill("#closes_at", local(now + timedelta(days=20)))
+    chair.click("#notice-form button[type=submit]")
+    chair.wait_for_selector("[role=alert]")
+    assert "15" in chair.inner_text("[role=alert]")
+    chair.fill("#opens_at", local(now + timedelta(days=16)))
+    chair.fill("#closes_at", local(now + timedelta(days=30)))
+    chair.fill("#place_and_method", "线上投票与书面表决票")
+    chair.click("#notice-form button[type=submit]")
+    chair.wait_for_selector("[data-status=noticed]")
+    vote.refresh_from_db()
+    assert vote.voters.count() == vote.total_heads
+    kinds = {m.kind for m in vote.matters.all()}
+    assert {"rebuild", "manager"} <= kinds  # a 3/4 matter and a majority matter
+
+    # Time travel: the 15 days have run.
+    OwnersVote.objects.filter(pk=vote.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
+    staff.reload()
+    staff.click("#open-voting")
+    staff.wait_for_selector("[data-status=voting]")
+
+    # The owner votes online and watches turnout.
+    owner.reload()
+    wait_live(owner)
+    for fieldset in owner.locator("#ballot-form fieldset").all():
+        fieldset.locator("input[value=agree]").check()
+    owner.click("#ballot-form button[type=submit]")
+    owner.wait_for_selector(".messages")
+    assert owner.inner_text("[data-turnout-heads]") == "1"
+
+    # Staff enter a paper ballot; a second person confirms it; the owner's page updates.
+    staff.reload()
+    wait_live(staff)
+    paper_owner = vote.voters.filter(person__username__startswith="owner-").order_by("label")[0]
+    staff.select_option("#paper-voter", value=str(paper_owner.pk))
+    staff.select_option("#paper-matter", index=0)
+    staff.select_option("#paper-choice", value="agree")
+    staff.click("#paper-form button[type=submit]")
+    staff.wait_for_selector(".messages")
+    chair.reload()
+    chair.wait_for_selector(".paper-confirm")
+    chair.select_option(".paper-confirm select", value="agree")
+    chair.click(".paper-confirm button[type=submit]")
+    owner.wait_for_function("document.querySelector('[data-turnout-heads]').textContent === '2'")
+
+    # Many more owners return paper ballots (entered and confirmed through the services);
+    # the owner's page shows the quorum reached without reloading.
+    juwei, yeweihui = User.objects.get(username="juwei"), User.objects.get(username="yeweihui")
+    matters = list(vote.matters.order_by("position"))
+    for v in vote.voters.exclude(pk=paper_owner.pk).exclude(person__username="jumin")[:32]:
+        for m in matters:
+            b = svc.enter_paper_ballot(actor=juwei, matter=m, voter=v, choice="agree")
+            svc.confirm_paper_ballot(actor=yeweihui, ballot=b, choice="agree")
+    owner.locator(f"#vote-{vote.pk}-turnout .status-done").first.wait_for(timeout=15_000)
+    assert int(owner.inner_text("[data-turnout-heads]")) >= 34
+
+    # Voting closes at the announced time; the count runs; the chair publishes.
+    OwnersVote.objects.filter(pk=vote.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    staff.reload()
+    staff.click("#close-voting")
+    staff.wait_for_selector("[data-status=tallied]")
+    chair.reload()
+    chair.click("#publish")
+    chair.wait_for_selector("[data-status=published]")
+
+    # The owner's page shows the results live; the elevator matter is now a work order.
+    owner.wait_for_selector("[data-status=published]")
+    assert owner.locator("[data-outcome=passed]").count() == len(matters)
+    owner.wait_for_selector("[data-work-order]")
+    elevator = vote.matters.get(kind="rebuild")
+    assert elevator.work_order is not None
+    assert elevator.work_order.responsible == vote.compound.property_provider
+    for page in (owner, chair, staff):
+        page.context.close()
