@@ -1,6 +1,15 @@
 from django.urls import path
 
-from deliberation.views import compounds, health, home, issues, register, votes, work_orders
+from deliberation.views import (
+    compounds,
+    health,
+    home,
+    hotline,
+    issues,
+    register,
+    votes,
+    work_orders,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -30,4 +39,14 @@ urlpatterns = [
     path("votes/<int:pk>/", votes.vote_detail, name="vote-detail"),
     path("votes/<int:pk>/audit/", votes.vote_audit, name="vote-audit"),
     path("votes/<int:pk>/<slug:action>/", votes.vote_action, name="vote-action"),
+    path("hotline/import/", hotline.hotline_upload, name="hotline-upload"),
+    path("hotline/import/<int:pk>/", hotline.hotline_preview, name="hotline-preview"),
+    path("hotline/import/<int:pk>/confirm/", hotline.hotline_confirm, name="hotline-confirm"),
+    path("hotline/import/<int:pk>/step/", hotline.hotline_step, name="hotline-step"),
+    path("hotline/import/<int:pk>/cancel/", hotline.hotline_cancel, name="hotline-cancel"),
+    path(
+        "hotline/template.<str:fmt>",
+        hotline.hotline_template,
+        name="hotline-template",
+    ),
 ]

@@ -1,4 +1,5 @@
 from .announcements import Announcement
+from .channels import ApiKey, HotlineImport, HotlineImportRow
 from .events import Event
 from .issues import (
     DEFAULT_SLA,
@@ -39,11 +40,14 @@ __all__ = [
     "Voter",
     "DEFAULT_SLA",
     "Announcement",
+    "ApiKey",
     "Building",
     "Community",
     "Compound",
     "Escalation",
     "Event",
+    "HotlineImport",
+    "HotlineImportRow",
     "ExtensionRequest",
     "Issue",
     "IssueActivity",

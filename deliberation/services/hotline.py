@@ -1,0 +1,205 @@
+"""12345 hotline import: stage a file for preview, confirm, import the valid rows in chunks.
+
+``stage_hotline_file`` reads and validates the whole file (``deliberation.hotline_file``)
+and stores a ``HotlineImport`` with one ``HotlineImportRow`` per data row — no issue is
+created. Duplicates by ticket number, repeated in the file or already imported, are marked
+and skipped. ``confirm_hotline_import`` starts the import; ``import_next_chunk`` turns the
+next ``CHUNK`` valid rows into issues through ``report_issue`` (channel hotline, ticket kept)
+in one transaction, each row in its own savepoint, so the page can show a progress bar and
+a lost race on a ticket (another import got it first) skips that row only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deliberation import policy
+from deliberation.hotline_file import Catalog, read_table, validate_rows
+from deliberation.models import (
+    Compound,
+    HotlineImport,
+    HotlineImportRow,
+    Issue,
+    IssueCategory,
+    User,
+)
+
+from .conflicts import Conflict
+from .issues import report_issue
+
+R = HotlineImportRow.Status
+B = HotlineImport.Status
+CHUNK = 25
+
+
+@transaction.atomic
+def stage_hotline_file(*, actor: User, name: str, content: bytes) -> HotlineImport:
+    """Validate the file and store its preview. Raises ``HotlineFileError`` (nothing stored)
+    for a file that cannot be read, ``PermissionDenied`` for a user who may not import."""
+    policy.require(actor, "hotline.import")
+    table = read_table(name, content)
+    catalog = Catalog()
+    allowed: dict[int, bool] = {}
+
+    def may_report(compound: Compound) -> bool:
+        if compound.pk not in allowed:
+            allowed[compound.pk] = policy.can(actor, "issue.report", compound)
+        return allowed[compound.pk]
+
+    parsed = list(validate_rows(table, catalog=catalog, allowed_compounds=may_report))
+    tickets = {r.ticket for r in parsed if r.ticket}
+    existing = dict(
+        Issue.objects.filter(hotline_ticket__in=tickets).values_list("hotline_ticket", "pk")
+    )
+    first_line: dict[str, int] = {}
+    batch = HotlineImport.objects.create(
+        uploaded_by=actor, filename=name[:200], total_rows=len(parsed)
+    )
+    rows: list[HotlineImportRow] = []
+    for row in parsed:
+        status = R.VALID if row.ok else R.INVALID
+        messages = list(row.messages)
+        if row.ticket in existing:
+            status = R.DUPLICATE
+            messages.insert(
+                0,
+                _("Already imported as issue #%(issue)s: skipped.")
+                % {"issue": existing[row.ticket]},
+            )
+        elif row.ticket and row.ticket in first_line:
+            status = R.DUPLICATE
+            messages.insert(
+                0,
+                _("Same ticket number as line %(line)s: skipped.")
+                % {"line": first_line[row.ticket]},
+            )
+        elif row.ticket:
+            first_line[row.ticket] = row.line
+        rows.append(
+            HotlineImportRow(
+                batch=batch,
+                line=row.line,
+                ticket=row.ticket,
+                status=status,
+                data=row.data,
+                messages=messages,
+            )
+        )
+    HotlineImportRow.objects.bulk_create(rows, batch_size=500)
+    batch.valid_rows = sum(1 for r in rows if r.status == R.VALID)
+    batch.save(update_fields=["valid_rows"])
+    return batch
+
+
+def _require_owner(actor: Any, batch: HotlineImport) -> None:
+    policy.require(actor, "hotline.view_import", batch)
+    policy.require(actor, "hotline.import")
+
+
+@transaction.atomic
+def confirm_hotline_import(*, batch: HotlineImport, actor: User) -> HotlineImport:
+    """Start importing the valid rows (once: a second confirm is a conflict)."""
+    _require_owner(actor, batch)
+    if not batch.valid_rows:
+        raise Conflict(_("There is no valid row to import."))
+    changed = HotlineImport.objects.filter(pk=batch.pk, status=B.PREVIEW).update(
+        status=B.IMPORTING, confirmed_at=timezone.now(), to_import=batch.valid_rows
+    )
+    if not changed:
+        raise Conflict(_("This import was already confirmed or cancelled."))
+    batch.refresh_from_db()
+    return batch
+
+
+@transaction.atomic
+def cancel_hotline_import(*, batch: HotlineImport, actor: User) -> HotlineImport:
+    _require_owner(actor, batch)
+    changed = HotlineImport.objects.filter(pk=batch.pk, status=B.PREVIEW).update(
+        status=B.CANCELLED, finished_at=timezone.now()
+    )
+    if not changed:
+        raise Conflict(_("This import was already confirmed or cancelled."))
+    batch.refresh_from_db()
+    return batch
+
+
+def _import_row(
+    row: HotlineImportRow,
+    actor: User,
+    categories: dict[int, IssueCategory],
+    compounds: dict[int, Compound],
+) -> Issue:
+    data = row.data
+    issue = report_issue(
+        actor=actor,
+        channel=Issue.Channel.HOTLINE,
+        description=data["description"],
+        compound=compounds[data["compound_id"]],
+        location_text=data.get("location_text", "")[:200],
+        category=categories.get(data.get("category_id") or 0),
+        urgency=data.get("urgency") or "ordinary",
+        reporter_name=data.get("reporter_name", ""),
+        reporter_phone=data.get("reporter_phone", ""),
+        hotline_ticket=row.ticket,
+    )
+    # The issue was received when the citizen called 12345, not when we imported it:
+    # monthly counts and the response clock follow the call (LAW.md §6).
+    called_at = datetime.fromisoformat(data["called_at"])
+    Issue.objects.filter(pk=issue.pk).update(created_at=called_at)
+    return issue
+
+
+@transaction.atomic
+def import_next_chunk(*, batch: HotlineImport, actor: User, size: int = CHUNK) -> HotlineImport:
+    """Import the next ``size`` valid rows; returns the batch with its progress."""
+    _require_owner(actor, batch)
+    locked = HotlineImport.objects.select_for_update().get(pk=batch.pk)
+    if locked.status != B.IMPORTING:
+        return locked
+    rows = list(locked.rows.filter(status=R.VALID).order_by("line")[:size])
+    compound_ids = {r.data.get("compound_id") for r in rows}
+    category_ids = {r.data.get("category_id") for r in rows if r.data.get("category_id")}
+    compounds = Compound.objects.select_related("community__residents_committee").in_bulk(
+        [c for c in compound_ids if c]
+    )
+    categories = IssueCategory.objects.in_bulk(list(category_ids))
+    taken = set(
+        Issue.objects.filter(hotline_ticket__in=[r.ticket for r in rows]).values_list(
+            "hotline_ticket", flat=True
+        )
+    )
+    for row in rows:
+        if row.ticket in taken:
+            row.status = R.SKIPPED
+            row.messages = [*row.messages, _("Imported meanwhile by someone else: skipped.")]
+        else:
+            try:
+                with transaction.atomic():
+                    row.issue = _import_row(row, actor, categories, compounds)
+                row.status = R.IMPORTED
+                taken.add(row.ticket)
+            except IntegrityError:
+                row.status = R.SKIPPED
+                row.messages = [*row.messages, _("Imported meanwhile by someone else: skipped.")]
+            except (PermissionDenied, ValueError, KeyError):
+                row.status = R.SKIPPED
+                row.messages = [*row.messages, _("Could not be imported: skipped.")]
+        row.save(update_fields=["status", "messages", "issue"])
+        locked.processed += 1
+        if row.status == R.IMPORTED:
+            locked.imported += 1
+        else:
+            locked.skipped += 1
+    fields = ["processed", "imported", "skipped"]
+    if not locked.rows.filter(status=R.VALID).exists():
+        locked.status = B.DONE
+        locked.finished_at = timezone.now()
+        fields += ["status", "finished_at"]
+    locked.save(update_fields=fields)
+    return locked

@@ -1,0 +1,186 @@
+"""12345 hotline import pages: upload, preview with the per-row report, confirm, progress."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from deliberation import policy
+from deliberation.hotline_file import (
+    MAX_BYTES,
+    MAX_ROWS,
+    TEMPLATE_EXAMPLE,
+    TEMPLATE_HEADERS,
+    TEMPLATE_HEADERS_OPTIONAL,
+    HotlineFileError,
+)
+from deliberation.models import HotlineImport, HotlineImportRow
+from deliberation.services import hotline as services
+from deliberation.services.conflicts import Conflict
+
+#: Rows shown in the preview table (the counts cover every row).
+PREVIEW_LIMIT = 300
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Hotline export (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+
+def _load(request: HttpRequest, pk: int) -> HotlineImport:
+    batch = HotlineImport.objects.filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    policy.require(request.user, "hotline.view_import", batch)
+    return batch
+
+
+@login_required
+def hotline_upload(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "hotline.import")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if (upload.size or 0) > MAX_BYTES:
+                error = _("The file is too large (at most %(mb)s MB).") % {
+                    "mb": MAX_BYTES // (1024 * 1024)
+                }
+            else:
+                try:
+                    batch = services.stage_hotline_file(
+                        actor=request.user,  # type: ignore[arg-type]
+                        name=upload.name or "",
+                        content=upload.read(),
+                    )
+                except HotlineFileError as exc:
+                    error = str(exc)
+                else:
+                    return redirect("hotline-preview", pk=batch.pk)
+        else:
+            error = _("Choose a .xlsx or .csv file.")
+        status = 400
+    recent = HotlineImport.objects.filter(uploaded_by=request.user)[:5]
+    context = {
+        "form": form,
+        "error": error,
+        "recent": recent,
+        "max_mb": MAX_BYTES // (1024 * 1024),
+        "max_rows": MAX_ROWS,
+        "headers": TEMPLATE_HEADERS,
+        "optional_headers": TEMPLATE_HEADERS_OPTIONAL,
+    }
+    return render(request, "hotline/upload.html", context, status=status)
+
+
+@login_required
+def hotline_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _load(request, pk)
+    counts = {s: 0 for s in HotlineImportRow.Status.values}
+    for status, n in _status_counts(batch):
+        counts[status] = n
+    rows = list(batch.rows.order_by("line")[:PREVIEW_LIMIT])
+    context = {
+        "batch": batch,
+        "counts": counts,
+        "rows": rows,
+        "truncated": batch.total_rows > PREVIEW_LIMIT,
+        "limit": PREVIEW_LIMIT,
+    }
+    return render(request, "hotline/preview.html", context)
+
+
+def _status_counts(batch: HotlineImport) -> list[tuple[str, int]]:
+    from django.db.models import Count
+
+    return list(
+        batch.rows.values("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+
+
+def _conflict(request: HttpRequest, batch: HotlineImport, message: str) -> HttpResponse:
+    return render(
+        request, "hotline/_progress.html", {"batch": batch, "error": message}, status=409
+    )
+
+
+@login_required
+@require_POST
+def hotline_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _load(request, pk)
+    try:
+        batch = services.confirm_hotline_import(batch=batch, actor=request.user)  # type: ignore[arg-type]
+    except Conflict as exc:
+        return _conflict(request, batch, str(exc))
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "hotline/_progress.html", {"batch": batch})
+    return redirect("hotline-preview", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def hotline_step(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import the next chunk; the progress fragment asks for the next one until done."""
+    batch = _load(request, pk)
+    batch = services.import_next_chunk(batch=batch, actor=request.user)  # type: ignore[arg-type]
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "hotline/_progress.html", {"batch": batch})
+    return redirect("hotline-preview", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def hotline_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _load(request, pk)
+    try:
+        services.cancel_hotline_import(batch=batch, actor=request.user)  # type: ignore[arg-type]
+    except Conflict as exc:
+        return _conflict(request, batch, str(exc))
+    return redirect("hotline-upload")
+
+
+@login_required
+@require_GET
+def hotline_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The accepted template, with one example row (示例)."""
+    policy.require(request.user, "hotline.import")
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    headers = [*TEMPLATE_HEADERS, *TEMPLATE_HEADERS_OPTIONAL]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(headers)
+        writer.writerow(TEMPLATE_EXAMPLE)
+        response = HttpResponse(
+            ("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        assert sheet is not None
+        sheet.title = "12345"
+        sheet.append(headers)
+        sheet.append(TEMPLATE_EXAMPLE)
+        out = io.BytesIO()
+        workbook.save(out)
+        response = HttpResponse(
+            out.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="hotline-template.{fmt}"'
+    return response
