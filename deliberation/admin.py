@@ -186,3 +186,6 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
 class EscalationAdmin(admin.ModelAdmin):
     list_display = ("work_order", "reason", "deadline", "status", "supervisor", "created_at")
     list_filter = ("status", "reason")
+
+
+from . import admin_channels  # noqa: E402,F401  (hotline imports, Open311 keys)

@@ -221,6 +221,7 @@ def map_header(header: Iterable[Any]) -> dict[str, int]:
 
 
 def parse_called_at(value: Any) -> datetime | None:
+    moment: datetime | None
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):
@@ -234,8 +235,8 @@ def parse_called_at(value: Any) -> datetime | None:
                 break
             except ValueError:
                 continue
-        if moment is None:
-            return None
+    if moment is None:
+        return None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment

@@ -70,9 +70,11 @@ def hotline_upload(request: HttpRequest) -> HttpResponse:
                 else:
                     return redirect("hotline-preview", pk=batch.pk)
         else:
-            error = _("Choose a .xlsx or .csv file.")
+            error = " ".join(str(e) for e in form.errors.get("file", [])) or _(
+                "Choose a .xlsx or .csv file."
+            )
         status = 400
-    recent = HotlineImport.objects.filter(uploaded_by=request.user)[:5]
+    recent = HotlineImport.objects.filter(uploaded_by_id=request.user.pk)[:5]
     context = {
         "form": form,
         "error": error,
@@ -105,15 +107,11 @@ def hotline_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def _status_counts(batch: HotlineImport) -> list[tuple[str, int]]:
     from django.db.models import Count
 
-    return list(
-        batch.rows.values("status").annotate(n=Count("id")).values_list("status", "n")
-    )
+    return list(batch.rows.values("status").annotate(n=Count("id")).values_list("status", "n"))
 
 
 def _conflict(request: HttpRequest, batch: HotlineImport, message: str) -> HttpResponse:
-    return render(
-        request, "hotline/_progress.html", {"batch": batch, "error": message}, status=409
-    )
+    return render(request, "hotline/_progress.html", {"batch": batch, "error": message}, status=409)
 
 
 @login_required

@@ -1,0 +1,233 @@
+"""12345 hotline import: preview, per-row report, duplicates, confirm, chunks, bad files."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from deliberation.models import HotlineImport, HotlineImportRow, Issue
+from deliberation.services.hotline import (
+    confirm_hotline_import,
+    import_next_chunk,
+    stage_hotline_file,
+)
+from tests.conftest import Demo, login_client
+
+from .hotline_files import HEADER, csv_bytes, good_row, xlsx
+
+R = HotlineImportRow.Status
+pytestmark = pytest.mark.django_db
+
+
+def upload(client: Any, name: str, content: bytes) -> Any:
+    return client.post(reverse("hotline-upload"), {"file": SimpleUploadedFile(name, content)})
+
+
+def mixed_rows() -> list[list[Any]]:
+    bad_date = good_row(2)
+    bad_date[1] = "昨天上午"
+    unknown_compound = good_row(3, compound="火星小区")
+    unknown_category = good_row(4)
+    unknown_category[4] = "外星人"
+    empty_text = good_row(5)
+    empty_text[2] = ""
+    long_text = good_row(6)
+    long_text[2] = "长" * 4001
+    repeated = good_row(7, ticket="T-2026-000001")
+    not_served = good_row(8, compound="轻工宿舍")
+    bad_ticket = good_row(9, ticket="T 2026/9")
+    return [
+        good_row(1),
+        bad_date,
+        unknown_compound,
+        unknown_category,
+        empty_text,
+        long_text,
+        repeated,
+        not_served,
+        bad_ticket,
+        good_row(10),
+    ]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_preview_reports_each_row_and_imports_nothing(demo: Demo, kind: str) -> None:
+    before = Issue.objects.count()
+    content = xlsx(mixed_rows()) if kind == "xlsx" else csv_bytes(mixed_rows())
+    response = upload(login_client(demo.user("juwei")), f"export.{kind}", content)
+    assert response.status_code == 302
+    batch = HotlineImport.objects.latest("id")
+    statuses = dict(batch.rows.values_list("line", "status"))
+    assert statuses == {
+        2: R.VALID,
+        3: R.INVALID,
+        4: R.INVALID,
+        5: R.INVALID,
+        6: R.INVALID,
+        7: R.INVALID,
+        8: R.DUPLICATE,
+        9: R.INVALID,
+        10: R.INVALID,
+        11: R.VALID,
+    }
+    assert batch.valid_rows == 2 and batch.total_rows == 10
+    assert Issue.objects.count() == before  # nothing imported before confirmation
+    messages = {r.line: " ".join(r.messages) for r in batch.rows.all()}
+    assert "来电时间" in messages[3]
+    assert "小区/地址" in messages[4]
+    assert "外星人" in messages[5]
+    assert "诉求内容" in messages[6] and "4000" in messages[7]
+    assert "2" in messages[8]  # same ticket as line 2
+    assert "轻工宿舍" in messages[9]
+    assert "工单编号" in messages[10]
+    page = login_client(demo.user("juwei")).get(reverse("hotline-preview", args=[batch.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "外星人" in html and 'id="count-valid">2<' in html
+
+
+def test_confirm_imports_valid_rows_as_hotline_issues(demo: Demo) -> None:
+    juwei = demo.user("juwei")
+    batch = stage_hotline_file(actor=juwei, name="a.xlsx", content=xlsx(mixed_rows()))
+    client = login_client(juwei)
+    response = client.post(reverse("hotline-confirm", args=[batch.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert f'hx-post="/hotline/import/{batch.pk}/step/"' in response.content.decode()
+    response = client.post(reverse("hotline-step", args=[batch.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    batch.refresh_from_db()
+    assert batch.status == HotlineImport.Status.DONE and batch.imported == 2
+    issue = Issue.objects.get(hotline_ticket="T-2026-000001")
+    assert issue.channel == Issue.Channel.HOTLINE and issue.status == Issue.Status.NEW
+    assert issue.compound == demo.tuanjie and issue.category.code == "elevator"
+    assert issue.location_text == "2号楼" and issue.reporter_phone == "13800001234"
+    expected = timezone.make_aware(datetime(2026, 10, 3, 9, 15))
+    assert issue.created_at == expected  # the call, not the import
+    assert "hx-post" not in response.content.decode()
+    # a second confirmation is a conflict, nothing more is imported
+    again = client.post(reverse("hotline-confirm", args=[batch.pk]), HTTP_HX_REQUEST="true")
+    assert again.status_code == 409
+    assert Issue.objects.filter(hotline_ticket__startswith="T-2026-").count() == 2
+
+
+def test_already_imported_tickets_are_skipped_and_reported(demo: Demo) -> None:
+    juwei = demo.user("juwei")
+    first = stage_hotline_file(actor=juwei, name="a.csv", content=csv_bytes([good_row(1)]))
+    confirm_hotline_import(batch=first, actor=juwei)
+    import_next_chunk(batch=first, actor=juwei)
+    second = stage_hotline_file(
+        actor=juwei, name="b.csv", content=csv_bytes([good_row(1), good_row(2)])
+    )
+    rows = {r.line: r for r in second.rows.all()}
+    assert rows[2].status == R.DUPLICATE and "#" in rows[2].messages[0]
+    assert rows[3].status == R.VALID
+
+
+def test_ticket_imported_between_preview_and_confirm_is_skipped(demo: Demo) -> None:
+    juwei = demo.user("juwei")
+    a = stage_hotline_file(actor=juwei, name="a.csv", content=csv_bytes([good_row(1)]))
+    b = stage_hotline_file(actor=juwei, name="b.csv", content=csv_bytes([good_row(1)]))
+    for batch in (a, b):
+        confirm_hotline_import(batch=batch, actor=juwei)
+        batch = import_next_chunk(batch=batch, actor=juwei)
+    b.refresh_from_db()
+    assert (b.imported, b.skipped, b.status) == (0, 1, HotlineImport.Status.DONE)
+    assert Issue.objects.filter(hotline_ticket="T-2026-000001").count() == 1
+
+
+def test_large_file_is_imported_in_chunks_with_progress(demo: Demo) -> None:
+    juwei = demo.user("juwei")
+    batch = stage_hotline_file(
+        actor=juwei, name="big.xlsx", content=xlsx([good_row(n) for n in range(1, 61)])
+    )
+    confirm_hotline_import(batch=batch, actor=juwei)
+    seen = []
+    while batch.status != HotlineImport.Status.DONE:
+        batch = import_next_chunk(batch=batch, actor=juwei, size=25)
+        seen.append(batch.percent)
+    assert seen == [41, 83, 100]
+    assert batch.imported == 60
+
+
+BAD_FILES = [
+    ("empty.csv", b"", "空"),
+    ("header.csv", csv_bytes([]), "没有"),
+    ("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, ".xlsx"),
+    ("old.xls", b"\xd0\xcf\x11\xe0" + b"0" * 100, ".xlsx"),
+    ("fake.xlsx", b"this is text, not a workbook", "不是"),
+    ("fake.csv", xlsx([good_row(1)]), "不是"),
+    ("zip.xlsx", b"PK\x03\x04" + b"garbage" * 20, "无法读取"),
+    ("missing.csv", csv_bytes([good_row(1)[:3]], header=HEADER[:3]), "小区/地址"),
+    ("binary.csv", b"\x00\x01\x02", "不是"),
+    ("gbk.csv", "工单编号\n\udcff".encode("utf-8", "surrogateescape") + b"\xff\xfe\xfd", "编码"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "fragment"), BAD_FILES)
+def test_bad_files_are_refused_with_a_message_and_nothing_stored(
+    demo: Demo, name: str, content: bytes, fragment: str
+) -> None:
+    before = (HotlineImport.objects.count(), Issue.objects.count())
+    response = upload(login_client(demo.user("juwei")), name, content)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'role="alert"' in html and fragment in html
+    assert (HotlineImport.objects.count(), Issue.objects.count()) == before
+
+
+def test_oversize_file_is_refused(demo: Demo, settings: Any) -> None:
+    from deliberation import hotline_file
+
+    big = csv_bytes([good_row(1)]) + b"x" * (hotline_file.MAX_BYTES + 1)
+    response = upload(login_client(demo.user("juwei")), "big.csv", big)
+    assert response.status_code == 400 and "MB" in response.content.decode()
+    assert not HotlineImport.objects.exists()
+
+
+def test_script_in_a_row_is_escaped_in_the_preview(demo: Demo) -> None:
+    row = good_row(1)
+    row[4] = "<script>alert(1)</script>"
+    batch = stage_hotline_file(actor=demo.user("juwei"), name="x.csv", content=csv_bytes([row]))
+    html = login_client(demo.user("juwei")).get(reverse("hotline-preview", args=[batch.pk]))
+    assert "<script>alert(1)" not in html.content.decode()
+    assert "&lt;script&gt;" in html.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("username", "upload_page", "someone_elses_preview"),
+    [
+        ("juwei", 200, 403),
+        ("jiedao", 200, 200),
+        ("wuye", 403, 403),
+        ("jumin", 403, 403),
+        ("yeweihui", 403, 403),
+    ],
+)
+def test_who_may_import(
+    demo: Demo, username: str, upload_page: int, someone_elses_preview: int
+) -> None:
+    batch = stage_hotline_file(
+        actor=demo.user("juwei2"), name="x.csv", content=csv_bytes([good_row(1, "轻工宿舍")])
+    )
+    client = login_client(demo.user(username))
+    assert client.get(reverse("hotline-upload")).status_code == upload_page
+    assert (
+        client.get(reverse("hotline-preview", args=[batch.pk])).status_code == someone_elses_preview
+    )
+    confirm = client.post(reverse("hotline-confirm", args=[batch.pk]))
+    assert confirm.status_code == (302 if someone_elses_preview == 200 else 403)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_template_download_is_accepted_by_the_importer(demo: Demo, fmt: str) -> None:
+    client = login_client(demo.user("juwei"))
+    response = client.get(reverse("hotline-template", args=[fmt]))
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    batch = stage_hotline_file(actor=demo.user("juwei"), name=f"t.{fmt}", content=response.content)
+    assert batch.valid_rows == 1, list(batch.rows.values_list("messages", flat=True))
