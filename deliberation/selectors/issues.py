@@ -43,14 +43,17 @@ def timeline_of(issue: Issue) -> list[IssueActivity]:
 
 
 def triage_queue(organization: Organization | None, *, limit: int = QUEUE_SIZE) -> list[Issue]:
-    """Issues waiting for triage (new, or sent back) in the organization's community.
+    """Issues waiting for triage (new, or sent back), oldest first.
 
-    ``None`` (or a subdistrict organization) means the subdistrict's queue: everything,
-    including issues reported without a compound.
+    A community organization's queue holds its community's compounds; any other
+    organization's (the subdistrict office's) the issues reported without a compound;
+    ``None`` everything.
     """
     qs = issues_with_place().filter(status=Issue.Status.NEW).order_by("created_at", "id")
     if organization is not None and organization.kind in COMMUNITY_KINDS:
         qs = qs.filter(compound__community=organization.community)
+    elif organization is not None:
+        qs = qs.filter(compound__isnull=True)
     return list(qs[:limit])
 
 

@@ -147,6 +147,24 @@ def push_overdue(supervisor: Organization, *, actor: Any = None) -> None:
     )
 
 
+RATE_TEMPLATE = "issues/_rate.html"
+
+
+def push_rating(order: WorkOrder, *, actor: Any = None, thanks: bool = False) -> None:
+    """Offer the reporter the confirm-and-rate form on their open issue page (their own
+    ``user:<id>:home`` topic, nobody else's), or take it away once rated."""
+    issue = order.issue if order.issue_id else None
+    if issue is None or issue.reporter_id is None:
+        return
+    record_event(
+        topic=topic("user", issue.reporter_id, "home"),
+        kind="issue.rate",
+        template=RATE_TEMPLATE,
+        context={"issue": issue, "rate_order": None if thanks else order, "thanks": thanks},
+        actor=actor,
+    )
+
+
 def push_work_order(order: WorkOrder, *, actor: Any = None, committee: bool = False) -> None:
     """Re-render the order's page fragment and its party's inbox (and the committee's list)."""
     fresh = work_order_detail(order.pk)
@@ -599,6 +617,8 @@ def verify_work_order(
     order.save(update_fields=fields)
     org = order.compound.community.residents_committee
     _note(order, kind=WorkOrderNote.Kind.VERIFICATION, text=public, actor=actor, organization=org)
+    if approved:
+        push_rating(order, actor=actor)
     _issue_step(
         order,
         kind=IssueActivity.Kind.VERIFIED if approved else IssueActivity.Kind.REOPENED,
@@ -651,6 +671,7 @@ def confirm_work_order(
         issue.save(update_fields=update)
         order.issue = issue
     rating_label = Issue.Rating(rating).label
+    push_rating(order, actor=actor, thanks=True)
     if reopen:
         _note(
             order,

@@ -1,0 +1,227 @@
+"""Forms for reporting and triaging issues and for acting on work orders.
+
+Each form only validates; views hand ``cleaned_data`` to a service or a flow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from deliberation.models import (
+    Building,
+    Compound,
+    Issue,
+    IssueCategory,
+    Organization,
+    Unit,
+    Urgency,
+)
+from deliberation.photos import PhotosField
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+STAFF_CHANNEL_CHOICES = [
+    (c.value, c.label)
+    for c in (
+        Issue.Channel.PHONE,
+        Issue.Channel.WALK_IN,
+        Issue.Channel.INSPECTION,
+        Issue.Channel.PROACTIVE,
+    )
+]
+
+
+class ReportForm(forms.Form):
+    """The resident's mobile form (and, with ``staff=True``, staff entry)."""
+
+    channel = forms.ChoiceField(label=_("How it reached us"), choices=STAFF_CHANNEL_CHOICES)
+    reporter_name = forms.CharField(label=_("Reporter's name"), max_length=100, required=False)
+    reporter_phone = forms.RegexField(
+        label=_("Reporter's phone"),
+        regex=r"^[0-9+\- ]{5,20}$",
+        required=False,
+        error_messages={"invalid": _("Enter a phone number (digits only).")},
+    )
+    compound = forms.ModelChoiceField(
+        label=pgettext_lazy("intake", "Compound"),
+        queryset=Compound.objects.none(),
+        required=False,
+        empty_label=_("Elsewhere (describe below)"),
+    )
+    building = forms.ModelChoiceField(
+        label=_("Building"), queryset=Building.objects.none(), required=False
+    )
+    unit_number = forms.CharField(label=_("Unit (room number)"), max_length=20, required=False)
+    location_text = forms.CharField(label=_("Where exactly"), max_length=200, required=False)
+    category = forms.ModelChoiceField(
+        label=pgettext_lazy("intake", "Category"),
+        queryset=IssueCategory.objects.filter(active=True),
+        required=False,
+        empty_label=_("Not sure"),
+    )
+    urgency = forms.ChoiceField(
+        label=pgettext_lazy("intake", "Urgency"), choices=Urgency.choices, initial=Urgency.ORDINARY
+    )
+    description = forms.CharField(
+        label=_("What is the problem?"),
+        min_length=5,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    photos = PhotosField(label=_("Photos (up to 3, JPEG/PNG/WebP, 5 MB each)"))
+
+    def __init__(
+        self, *args: Any, compounds: QuerySet[Compound], staff: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.staff = staff
+        f = self.fields
+        f["compound"].queryset = compounds  # type: ignore[attr-defined]
+        f["building"].queryset = Building.objects.filter(  # type: ignore[attr-defined]
+            compound__in=compounds
+        ).select_related("compound")
+        f["building"].label_from_instance = lambda b: f"{b.compound.name} {b.name}"  # type: ignore[attr-defined]
+        if staff:
+            f["compound"].required = True
+            f["compound"].empty_label = None  # type: ignore[attr-defined]
+        else:
+            for name in ("channel", "reporter_name", "reporter_phone"):
+                del f[name]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        compound, building = data.get("compound"), data.get("building")
+        if compound is None and not data.get("location_text") and "compound" not in self.errors:
+            self.add_error("location_text", _("Say where it is, or choose your compound."))
+        if building is not None and (compound is None or building.compound_id != compound.pk):
+            self.add_error("building", _("That building is not in the chosen compound."))
+        number = data.get("unit_number")
+        data["unit"] = None
+        if number and building is not None and "building" not in self.errors:
+            data["unit"] = Unit.objects.filter(building=building, number=number).first()
+            if data["unit"] is None:
+                self.add_error("unit_number", _("There is no such unit in that building."))
+        return data
+
+
+class CategoryForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=pgettext_lazy("intake", "Category"),
+        queryset=IssueCategory.objects.filter(active=True),
+    )
+    urgency = forms.ChoiceField(label=pgettext_lazy("intake", "Urgency"), choices=Urgency.choices)
+
+
+class DispatchForm(forms.Form):
+    responsible = forms.ModelChoiceField(
+        label=_("Responsible party"),
+        queryset=Organization.objects.exclude(kind=Organization.Kind.DEVELOPER),
+    )
+    co_operating = forms.ModelMultipleChoiceField(
+        label=_("Co-operating organizations"),
+        queryset=Organization.objects.exclude(kind=Organization.Kind.DEVELOPER),
+        required=False,
+    )
+    title = forms.CharField(label=_("Work order title"), max_length=200, required=False)
+    acceptance_criteria = forms.CharField(
+        label=_("Acceptance criteria"), max_length=2000, required=False
+    )
+    staff_note = forms.CharField(label=_("Staff-only note"), max_length=2000, required=False)
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Closure reason"),
+        choices=[c for c in Issue.ClosureReason.choices if c[0] != Issue.ClosureReason.DUPLICATE],
+    )
+    public_text = forms.CharField(
+        label=_("Answer to the reporter (public)"), max_length=1000, widget=forms.Textarea
+    )
+    staff_note = forms.CharField(label=_("Staff-only note"), max_length=2000, required=False)
+
+
+class DuplicateForm(forms.Form):
+    duplicate_of = forms.IntegerField(label=_("Same as issue number"), min_value=1)
+    note = forms.CharField(label=_("Staff-only note"), max_length=2000, required=False)
+
+    def __init__(self, *args: Any, issue: Issue, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.issue = issue
+
+    def clean_duplicate_of(self) -> Issue:
+        pk = self.cleaned_data["duplicate_of"]
+        other = Issue.objects.filter(pk=pk).first()
+        if other is None or other.pk == self.issue.pk:
+            raise forms.ValidationError(_("Choose another existing issue."))
+        if other.compound_id != self.issue.compound_id:
+            raise forms.ValidationError(_("That issue is about another place."))
+        return other
+
+
+class SessionForm(forms.Form):
+    public_text = forms.CharField(label=_("Note to the reporter"), max_length=1000, required=False)
+
+
+class SendBackForm(forms.Form):
+    reason = forms.CharField(label=_("Why it is not yours"), max_length=1000)
+
+
+class WorkNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("What was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    photos = PhotosField(label=_("Photos (up to 3, JPEG/PNG/WebP, 5 MB each)"))
+
+
+class VerifyForm(forms.Form):
+    approved = forms.ChoiceField(
+        label=_("Is the work done?"), choices=YES_NO, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("approved") == "no" and not data.get("note"):
+            self.add_error("note", _("Say what is still missing."))
+        return data
+
+
+class ConfirmForm(forms.Form):
+    fixed = forms.ChoiceField(
+        label=_("Was the problem solved?"), choices=YES_NO, widget=forms.RadioSelect
+    )
+    rating = forms.ChoiceField(
+        label=_("How satisfied are you?"), choices=Issue.Rating.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+
+
+class ExtensionForm(forms.Form):
+    reason = forms.CharField(label=_("Why more time is needed"), max_length=1000)
+    new_resolve_by = forms.DateTimeField(
+        label=_("New resolve-by"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def clean_new_resolve_by(self) -> Any:
+        value = self.cleaned_data["new_resolve_by"]
+        if value <= timezone.now():
+            raise forms.ValidationError(_("Choose a time in the future."))
+        return value
+
+
+class DecideExtensionForm(forms.Form):
+    approve = forms.ChoiceField(
+        label=_("Approve the extension?"), choices=YES_NO, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+
+
+class EscalationForm(forms.Form):
+    note = forms.CharField(label=_("Follow-up taken"), max_length=1000)
