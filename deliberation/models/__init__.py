@@ -1,5 +1,6 @@
 from .announcements import Announcement
 from .channels import ApiKey, HotlineImport, HotlineImportRow
+from .committees import BodySeat, Candidate, CommitteeBody, CommitteeElection
 from .events import Event
 from .issues import (
     DEFAULT_SLA,
@@ -31,6 +32,10 @@ from .work_orders import (
 )
 
 __all__ = [
+    "BodySeat",
+    "Candidate",
+    "CommitteeBody",
+    "CommitteeElection",
     "Ballot",
     "BallotAudit",
     "Matter",

@@ -39,8 +39,11 @@ def propose(p: Principal, obj: Any) -> bool:
 
 @action("vote.refer")
 def refer(p: Principal, obj: Any) -> bool:
-    """A consultation session refers a resolution: party staff serving the compound."""
-    return p.is_subdistrict or p.serves(_cid(obj))
+    """A consultation session refers a resolution: its conveners (the community Party
+    organization, the residents' committee), the owners' bodies, the subdistrict."""
+    return p.is_subdistrict or p.serves(
+        _cid(obj), K.PARTY_COMMITTEE, K.RESIDENTS_COMMITTEE, *OWNER_BODIES
+    )
 
 
 @action("vote.petition")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from deliberation.models import Compound, Matter, Membership, OwnersVote, User
+from deliberation.models import Compound, Matter, OwnersVote, User
 from deliberation.services.work_orders import dispatch_work_order
 
 
@@ -21,16 +21,8 @@ def carry_out(*, actor: User, vote: OwnersVote, matter: Matter) -> None:
             property_provider=matter.effect_organization,
             management_mode=Compound.ManagementMode.MARKET_FIRM,
         )
-    elif effect == Matter.Effect.COMMITTEE and matter.candidate is not None:
-        # Civil Code art. 278 (3): an elected member joins the owners' committee.
-        committee_id = vote.compound.owners_committee_id
-        if committee_id:
-            Membership.objects.update_or_create(
-                user=matter.candidate,
-                organization_id=committee_id,
-                role=Membership.Role.MEMBER,
-                defaults={"is_owner_representative": True, "active": True},
-            )
+    # Matter.Effect.COMMITTEE: members are ranked across all candidates once the vote is
+    # published (services.committees.conclude_election), not one matter at a time.
 
 
 def _work_order(actor: User, vote: OwnersVote, matter: Matter) -> None:

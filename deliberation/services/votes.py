@@ -671,6 +671,9 @@ def publish_results(*, actor: User, vote: OwnersVote) -> OwnersVote:
         title=_("Decisions of the owners' meeting: %(title)s") % {"title": vote.title},
         body="\n".join(lines)[:4000],
     )
+    from deliberation.services.committees import conclude_election
+
+    conclude_election(vote=vote)  # an owners' committee election: rank and seat the members
     _push_board(vote, actor)
     _changed(vote, "vote.published", actor)
     return vote
