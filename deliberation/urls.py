@@ -1,6 +1,7 @@
 from django.urls import path
 
 from deliberation.views import (
+    committees,
     compounds,
     health,
     home,
@@ -68,5 +69,11 @@ urlpatterns = [
         "hotline/template.<str:fmt>",
         hotline.hotline_template,
         name="hotline-template",
+    ),
+    path("compounds/<int:pk>/committee/", committees.committee_page, name="committee-page"),
+    path(
+        "compounds/<int:pk>/committee/<slug:action>/",
+        committees.committee_action,
+        name="committee-action",
     ),
 ]

@@ -1,0 +1,86 @@
+"""Committee and vote pages: who sees what, bad input, the session referral hook."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from deliberation.law.owners_votes import MatterKind
+from deliberation.models import CommitteeElection, OwnersVote
+from deliberation.services import votes as svc
+from tests.conftest import login_client
+
+
+def test_committee_page_and_election_planning(demo) -> None:
+    url = reverse("committee-page", args=[demo.tuanjie.pk])
+    assert login_client(demo.user("jumin")).get(url).status_code == 200
+    assert login_client(demo.user("jumin2")).get(url).status_code == 403
+    juwei = login_client(demo.user("juwei"))
+    page = juwei.get(url).content.decode()
+    assert "团结公寓业主委员会" in page and "2027-11-30" in page  # re-election report due
+    start = reverse("committee-action", args=[demo.tuanjie.pk, "start"])
+    r = juwei.post(start, {"seats": "4", "alternates": "0", "term_years": "5"})
+    assert r.status_code == 400 and "单数" in r.content.decode()
+    assert not CommitteeElection.objects.exists()
+    r = juwei.post(start, {"seats": "x"})
+    assert r.status_code == 400
+    assert (
+        juwei.post(start, {"seats": "5", "alternates": "2", "term_years": "5"}).status_code == 302
+    )
+    nominate = reverse("committee-action", args=[demo.tuanjie.pk, "nominate"])
+    r = juwei.post(nominate, {"person": demo.user("wuye").pk, "nominated_by": "owners"})
+    assert r.status_code == 400 and "业主" in r.content.decode()
+    r = juwei.post(nominate, {"person": demo.user("jumin").pk, "nominated_by": "party"})
+    assert r.status_code == 302
+    assert CommitteeElection.objects.get().candidates.get().person == demo.user("jumin")
+    denied = login_client(demo.user("jumin")).post(
+        start, {"seats": "5", "alternates": "0", "term_years": "5"}
+    )
+    assert denied.status_code == 403
+    with CaptureQueriesContext(connection) as q:
+        assert juwei.get(url).status_code == 200
+    assert len(q) <= 25
+
+
+def test_session_referral_hook(demo) -> None:
+    vote = svc.propose_from_session(
+        actor=demo.user("shuji"),
+        compound=demo.tuanjie,
+        title="议事协商会提请业主大会表决",
+        matters=[svc.MatterSpec(MatterKind.COMMON_PARTS, "利用地下空间开设便民超市")],
+        origin="议事协商会 #12 决议 3",
+    )
+    assert vote.origin == OwnersVote.Origin.SESSION and vote.status == OwnersVote.Status.REVIEW
+    assert vote.matters.get().needs_three_quarters
+    page = login_client(demo.user("jumin")).get(reverse("vote-detail", args=[vote.pk]))
+    assert "议事协商会 #12 决议 3" in page.content.decode()
+
+
+def test_proposal_form_bad_input_and_escaping(demo) -> None:
+    client = login_client(demo.user("yeweihui"))
+    url = reverse("vote-create", args=[demo.tuanjie.pk])
+    r = client.post(url, {"title": "无事项"})
+    assert r.status_code == 400 and "至少列入一项" in r.content.decode()
+    r = client.post(url, {"title": "t", "matter_title_1": "x", "matter_kind_1": "tenth"})
+    assert r.status_code == 400
+    r = client.post(
+        url,
+        {"title": "<script>alert(1)</script>", "matter_title_1": "m", "matter_kind_1": "other"},
+    )
+    assert r.status_code == 302
+    page = client.get(r["Location"]).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
+    # An owner without committee rights starts a petition instead.
+    r = login_client(demo.user("jumin")).post(
+        url, {"petition": "1", "title": "联名", "matter_title_1": "m", "matter_kind_1": "other"}
+    )
+    assert r.status_code == 302
+    assert OwnersVote.objects.get(title="联名").status == OwnersVote.Status.PETITIONING
+
+
+def test_register_page_explains_totals(demo) -> None:
+    url = reverse("owner-register", args=[demo.tuanjie.pk])
+    page = login_client(demo.user("juwei")).get(url).content.decode()
+    assert "47 名业主" in page and "一名业主拥有多套" in page
+    assert login_client(demo.user("jumin")).get(url).status_code == 403
