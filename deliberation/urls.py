@@ -11,6 +11,7 @@ from deliberation.views import (
     votes,
     work_orders,
 )
+from deliberation.views import sessions as s
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -76,4 +77,34 @@ urlpatterns = [
         committees.committee_action,
         name="committee-action",
     ),
+    path("sessions/", s.session_list, name="session-list"),
+    path("sessions/<int:pk>/", s.session_room, name="session-room"),
+    path("sessions/<int:pk>/public/", s.session_public, name="session-public"),
+    path("sessions/<int:pk>/board/<str:audience>/", s.session_board, name="session-board"),
+    path("sessions/<int:pk>/invitations/<str:party>/ics/", s.invitation_ics, name="session-ics"),
+    path(
+        "sessions/<int:pk>/invitations/<str:party>/delegates/",
+        s.name_delegates,
+        name="session-delegates",
+    ),
+    path("sessions/<int:pk>/items/add/", s.add_item, name="session-add-item"),
+    path("sessions/<int:pk>/items/reorder/", s.reorder, name="session-reorder"),
+    path("sessions/<int:pk>/items/open/", s.open_item, name="session-open-item"),
+    path("sessions/<int:pk>/items/defer/", s.defer, name="session-defer"),
+    path("sessions/<int:pk>/items/refer/", s.refer, name="session-refer"),
+    path("sessions/<int:pk>/rounds/open/", s.open_round, name="session-open-round"),
+    path("sessions/<int:pk>/rounds/close/", s.close_round, name="session-close-round"),
+    path("sessions/<int:pk>/position/", s.state_position, name="session-position"),
+    path("sessions/<int:pk>/resolution/", s.propose_resolution, name="session-propose"),
+    path("sessions/<int:pk>/resolution/vote/", s.vote, name="session-vote"),
+    path("sessions/<int:pk>/resolution/decide/", s.decide, name="session-decide"),
+    path("sessions/<int:pk>/questions/", s.ask, name="session-ask"),
+    path(
+        "sessions/<int:pk>/questions/<int:question>/moderate/",
+        s.moderate,
+        name="session-moderate",
+    ),
+    path("sessions/<int:pk>/countdown/", s.countdown, name="session-countdown"),
+    path("sessions/<int:pk>/attendance/", s.attendance, name="session-attendance"),
+    path("sessions/<int:pk>/minutes/", s.minutes, name="session-minutes"),
 ]

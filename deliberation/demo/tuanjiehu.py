@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from deliberation.demo.intake import seed_intake
+from deliberation.demo.sessions import seed_sessions
 from deliberation.models import (
     Building,
     Community,
@@ -370,6 +371,7 @@ def seed() -> dict[str, int]:
         admin.save(update_fields=["display_name"])
 
     seed_intake()
+    seed_sessions()
     from deliberation.demo.votes import seed_votes
 
     seed_votes()
