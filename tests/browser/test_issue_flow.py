@@ -1,0 +1,81 @@
+"""On a phone: a resident reports; the committee triages; the firm accepts and completes;
+the community verifies; the resident's open page shows every step live, then takes the
+rating."""
+
+from __future__ import annotations
+
+import pytest
+
+from deliberation.models import Issue, WorkOrder
+from tests.conftest import browser_login, wait_live
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_report_triage_accept_complete_verify_rate_live(browser, live_server_asgi) -> None:
+    server = live_server_asgi
+    resident = browser_login(browser, server, "jumin", phone=True)
+    resident.goto(f"{server.url}/issues/new/")
+    resident.select_option("#id_building", label="团结公寓 2号楼")
+    resident.fill("#id_unit_number", "302")
+    resident.fill("#id_description", "2号楼3层楼道灯不亮<script>alert(1)</script>")
+    resident.set_input_files(
+        "#id_photos", files=[{"name": "lamp.png", "mimeType": "image/png", "buffer": PNG}]
+    )
+    resident.click("#report-form button[type=submit]")
+    resident.wait_for_url("**/issues/*/")
+    issue = Issue.objects.get(description__startswith="2号楼3层楼道灯不亮")
+    public = resident.locator(f"#issue-{issue.pk}-public")
+    assert public.locator("[data-status=new]").count() == 1
+    assert "<script>alert(1)</script>" in resident.locator(".issue-description").inner_text()
+    wait_live(resident)
+
+    committee = browser_login(browser, server, "juwei")
+    committee.goto(f"{server.url}/inbox/")
+    committee.click(f"#triage-row-{issue.pk} a")
+    assert "京朝物业" in committee.locator("#suggested-responsible").inner_text()
+    committee.click("#dispatch-form button[type=submit]")
+    committee.wait_for_selector(".messages")
+    public.locator("[data-status=dispatched]").wait_for()
+
+    order = WorkOrder.objects.get(issue=issue)
+    firm = browser_login(browser, server, "wuye", phone=True)
+    firm.goto(f"{server.url}/inbox/")
+    firm.click(f"#inbox-row-{order.pk} a")
+    firm.click("#accept-form button[type=submit]")
+    firm.wait_for_selector("#complete-form")
+    public.locator("[data-status=in_progress]").wait_for()
+    public.locator("[data-kind=accepted]").wait_for()
+
+    firm.fill("#id_complete-text", "已更换楼道灯")
+    firm.set_input_files(
+        "#id_complete-photos", files=[{"name": "done.png", "mimeType": "image/png", "buffer": PNG}]
+    )
+    firm.click("#complete-form button[type=submit]")
+    firm.wait_for_selector(".messages")
+    public.locator("[data-kind=completed]").wait_for()
+    assert "已更换楼道灯" in public.inner_text()
+
+    committee.goto(f"{server.url}/work-orders/{order.pk}/")
+    committee.check("#verify-form input[value=yes]")
+    committee.click("#verify-form button[type=submit]")
+    committee.wait_for_selector(".messages")
+    public.locator("[data-status=resolved]").wait_for()
+
+    # The rating form arrives live on the resident's page; nobody reloaded it.
+    rate = resident.locator(f"#issue-{issue.pk}-rate form")
+    rate.wait_for()
+    resident.check(f"#issue-{issue.pk}-rate input[name=confirm-fixed][value=yes]")
+    resident.check(f"#issue-{issue.pk}-rate input[name=confirm-rating][value=satisfied]")
+    resident.click(f"#issue-{issue.pk}-rate button[type=submit]")
+    resident.locator(f"#issue-{issue.pk}-rate .notice").wait_for()
+    public.locator("[data-status=closed]").wait_for()
+    assert public.locator("[data-rating=satisfied]").count() == 1
+    kinds = public.locator("[data-kind]").evaluate_all("els => els.map(e => e.dataset.kind)")
+    assert kinds == ["reported", "dispatched", "accepted", "completed", "verified", "rated"]
+    assert "13800000012" not in resident.content()
+    assert resident.url.endswith(f"/issues/{issue.pk}/")  # the page never navigated
+    for page in (resident, committee, firm):
+        page.context.close()
