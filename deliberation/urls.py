@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from deliberation.views import (
     committees,
@@ -107,4 +107,5 @@ urlpatterns = [
     path("sessions/<int:pk>/countdown/", s.countdown, name="session-countdown"),
     path("sessions/<int:pk>/attendance/", s.attendance, name="session-attendance"),
     path("sessions/<int:pk>/minutes/", s.minutes, name="session-minutes"),
+    path("open311/v2/", include("deliberation.urls_open311")),
 ]

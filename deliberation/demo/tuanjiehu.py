@@ -375,6 +375,9 @@ def seed() -> dict[str, int]:
     from deliberation.demo.votes import seed_votes
 
     seed_votes()
+    from deliberation.demo.channels import seed_channels
+
+    seed_channels()
     return {
         "communities": Community.objects.count(),
         "compounds": Compound.objects.count(),

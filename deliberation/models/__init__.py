@@ -1,6 +1,6 @@
 from .announcements import Announcement
-from .channels import ApiKey, HotlineImport, HotlineImportRow
 from .committees import BodySeat, Candidate, CommitteeBody, CommitteeElection
+from .channels import ApiKey, HotlineImport, HotlineImportRow, Open311Submission
 from .events import Event
 from .issues import (
     DEFAULT_SLA,
@@ -73,6 +73,7 @@ __all__ = [
     "MeetingRules",
     "Membership",
     "Minutes",
+    "Open311Submission",
     "Organization",
     "OwnersVote",
     "Ownership",

@@ -133,3 +133,28 @@ class ApiKey(models.Model):
     def set_key(self, raw: str) -> None:
         self.prefix = raw[:8]
         self.key_hash = hash_api_key(raw)
+
+
+class Open311Submission(models.Model):
+    """What an Open311 client sent beyond the issue itself. Contact details stay here, for
+    staff only; ``media_url`` and ``service_notice`` are public in the API."""
+
+    issue = models.OneToOneField(
+        "deliberation.Issue", on_delete=models.CASCADE, related_name="open311"
+    )
+    api_key = models.ForeignKey(
+        ApiKey, on_delete=models.SET_NULL, null=True, related_name="submissions"
+    )
+    email = models.EmailField(_("email"), blank=True)
+    device_id = models.CharField(_("device id"), max_length=100, blank=True)
+    account_id = models.CharField(_("account id"), max_length=100, blank=True)
+    media_url = models.URLField(_("media URL"), max_length=500, blank=True)
+    service_notice = models.CharField(_("service notice"), max_length=300, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("channels", "created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open311 submission")
+        verbose_name_plural = _("Open311 submissions")
+
+    def __str__(self) -> str:
+        return f"#{self.issue_id}"

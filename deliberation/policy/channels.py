@@ -40,15 +40,9 @@ def view_hotline_import(p: Principal, batch: Any) -> bool:
 
 @action("open311.read")
 def open311_read(p: Principal, issue: Any) -> bool:
-    """The public status of an issue filed about a compound; never a closed duplicate's
-    twin without a place (those have no public page)."""
+    """The public status (no names, phones or staff notes) of an issue about a compound;
+    issues without a place stay with the subdistrict."""
     return issue.compound_id is not None
-
-
-@action("open311.personal_data")
-def open311_personal_data(p: Principal, issue: Any) -> bool:
-    """Names, phones, staff notes through Open311: never (the API is public)."""
-    return False
 
 
 @action("open311.write")
@@ -70,3 +64,12 @@ def open311_write(p: Principal, compound: Any) -> bool:
 def view_indicators(p: Principal, _obj: Any) -> bool:
     """Subdistrict (all), community committees (their compounds), providers (their own)."""
     return p.is_subdistrict or bool(p.orgs_of_kind(*COMMUNITY_KINDS, *PROVIDER_KINDS))
+
+
+@action("open311.description")
+def open311_description(p: Principal, issue: Any) -> bool:
+    """The citizen's words through the public API: only for a key whose account may see
+    the issue itself (it serves the compound, or is the subdistrict)."""
+    from .issues import view_issue
+
+    return p.is_authenticated and view_issue(p, issue)
