@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 
 from deliberation.demo.channels import DEMO_OPEN311_KEY
 from deliberation.models import ApiKey, Issue, IssueActivity, IssueCategory, Organization
