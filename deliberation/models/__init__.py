@@ -1,6 +1,6 @@
 from .announcements import Announcement
-from .committees import BodySeat, Candidate, CommitteeBody, CommitteeElection
 from .channels import ApiKey, HotlineImport, HotlineImportRow, Open311Submission
+from .committees import BodySeat, Candidate, CommitteeBody, CommitteeElection
 from .events import Event
 from .issues import (
     DEFAULT_SLA,
