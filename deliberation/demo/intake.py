@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from deliberation.models import Compound, Event, Issue, IssueCategory, Urgency, User
+from deliberation.models import Compound, Event, Issue, IssueCategory, Urgency, User, WorkOrder
 
 U = Urgency
 
@@ -109,7 +109,32 @@ def seed_intake() -> dict[str, int]:
             category=categories[code],
             urgency=categories[code].default_urgency,
         )
+    _seed_proactive_order(categories["leak"])
     # Nobody watches while seeding: drop the live events it produced, so a fresh demo (and
     # the test fixtures built on it) starts with an empty outbox.
     Event.objects.filter(id__gt=first_event).delete()
     return {"categories": IssueCategory.objects.count(), "issues": Issue.objects.count()}
+
+
+PROACTIVE_TITLE = "9号楼屋面防水：巡查发现雨后渗漏（示例）"
+
+
+def _seed_proactive_order(category: IssueCategory) -> None:
+    """A work order without an issue (未诉先办 after an inspection), waiting for the
+    housing office: its inbox and the work-order flow have something to show."""
+    from deliberation.services.work_orders import dispatch_work_order
+
+    if WorkOrder.objects.filter(title=PROACTIVE_TITLE).exists():
+        return
+    compound = Compound.objects.select_related("property_provider").get(name="团结湖北里直管公房")
+    assert compound.property_provider is not None
+    dispatch_work_order(
+        actor=User.objects.get(username="juwei2"),
+        responsible=compound.property_provider,
+        title=PROACTIVE_TITLE,
+        description="居委会巡查发现9号楼顶层两户雨后渗漏，请房管所现场查看并修复屋面防水。",
+        acceptance_criteria="雨后复查无渗漏，顶层住户确认。",
+        compound=compound,
+        category=category,
+        urgency=Urgency.UTILITIES,
+    )
