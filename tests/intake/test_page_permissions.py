@@ -25,13 +25,12 @@ def test_page_table(demo) -> None:
     for i, username in enumerate(ROLES):
         client = login_client(user(username))
         page = client.get(issue_url)
+        inbox = client.get(reverse("inbox"), follow=True).content.decode()
         got = {
             "issue page": page.status_code,
             "staff record": int(f'id="issue-{issue.pk}-staff"' in page.content.decode()),
             "work order page": client.get(order_url).status_code,
-            "order in inbox": int(
-                f"inbox-row-{order.pk}" in client.get(reverse("inbox"), follow=True).content.decode()
-            ),
+            "order in inbox": int(f"inbox-row-{order.pk}" in inbox),
         }
         for row, expected in table.items():
             if got[row] != expected[i]:
