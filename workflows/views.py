@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from deliberation import policy
 from deliberation.models import Compound, Invitation, Organization, Session, User
 from deliberation.selectors.places import compounds_visible_to
-from deliberation.selectors.sessions import sessions_with_people
+from deliberation.selectors.sessions import issues_awaiting_session, sessions_with_people
 from deliberation.services.sessions import SessionConflict
 from deliberation.views.session_actions import act
 from workflows import sessions as flow
@@ -49,6 +49,7 @@ def convene(request: HttpRequest) -> HttpResponse:
             kind__in=[Organization.Kind.PARTY_COMMITTEE, Organization.Kind.RESIDENTS_COMMITTEE],
         ).distinct()
     )
+    waiting = issues_awaiting_session(None, compounds)
     errors: list[str] = []
     data = request.POST if request.method == "POST" else None
     if data is not None:
@@ -66,10 +67,16 @@ def convene(request: HttpRequest) -> HttpResponse:
             errors.append(_("Give a title (at most 200 characters)."))
         if compound is None or organization is None:
             errors.append(_("Choose the compound and the organization convening."))
-        agenda = [
+        agenda: list[dict[str, object]] = [
             {"title": line.strip()[:200]}
             for line in data.get("agenda", "").splitlines()
             if line.strip()
+        ]
+        picked = {int(x) for x in data.getlist("issues") if x.isdigit()}
+        agenda += [
+            {"title": issue.description[:60], "issues": [issue]}
+            for issue in waiting
+            if issue.pk in picked and compound is not None and issue.compound_id == compound.pk
         ]
         rule = data.get("adoption_rule", Session.AdoptionRule.NO_OBJECTION)
         if rule not in Session.AdoptionRule.values:
@@ -95,6 +102,7 @@ def convene(request: HttpRequest) -> HttpResponse:
         "compounds": compounds,
         "organizations": organizations,
         "rules": Session.AdoptionRule.choices,
+        "waiting": waiting,
         "errors": errors,
         "data": data or {},
     }

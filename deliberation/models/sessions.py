@@ -131,6 +131,9 @@ class AgendaItem(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     staff_note = models.TextField(_("staff-only note"), blank=True)
+    issues = models.ManyToManyField(
+        "deliberation.Issue", related_name="agenda_items", blank=True, verbose_name=_("issues")
+    )
 
     class Meta:
         verbose_name = _("agenda item")

@@ -122,12 +122,13 @@ def room_context(session: Session, *, audience: str) -> dict[str, Any]:
         AgendaItem.objects.filter(session=session)
         .select_related("deferred_to")
         .prefetch_related(
+            "issues",
             Prefetch(
                 "resolutions",
                 queryset=Resolution.objects.select_related("responsible_organization")
                 .prefetch_related(Prefetch("votes", queryset=ResolutionVote.objects.all()))
                 .order_by("id"),
-            )
+            ),
         )
         .order_by("order", "id")
     )
@@ -171,8 +172,31 @@ def room_context(session: Session, *, audience: str) -> dict[str, Any]:
 
 
 def assignments_for(session: Session) -> list[Any]:
-    """Work orders created from the session's resolutions."""
-    return []
+    """Work orders created from the session's resolutions (one query)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from deliberation.models import WorkOrder
+
+    return list(
+        WorkOrder.objects.filter(
+            origin_type=ContentType.objects.get_for_model(Resolution),
+            origin_id__in=Resolution.objects.filter(item__session=session).values("pk"),
+        )
+        .select_related("responsible", "issue")
+        .order_by("id")
+    )
+
+
+def issues_awaiting_session(session: Session | None, compounds: Any = None) -> list[Any]:
+    """Issues triaged to wait for a session, in the session's compounds (for the agenda)."""
+    from deliberation.models import Issue
+
+    qs = Issue.objects.filter(status=Issue.Status.AWAITING_SESSION)
+    if session is not None:
+        qs = qs.filter(compound__sessions=session)
+    else:
+        qs = qs.filter(compound__in=compounds)
+    return list(qs.select_related("compound").order_by("created_at", "id")[:100])
 
 
 def delegate_choices(session: Session, invitations: list[Invitation]) -> dict[str, list[Any]]:

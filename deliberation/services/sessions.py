@@ -28,6 +28,7 @@ from deliberation.models import (
     Attendance,
     Compound,
     Invitation,
+    Issue,
     Membership,
     Organization,
     OwnersVote,
@@ -43,6 +44,7 @@ from deliberation.models import (
 )
 from deliberation.policy.sessions import forget_access
 from deliberation.selectors.sessions import PARTY_LABELS, PARTY_ORDER, room_context
+from deliberation.services import session_issues
 from deliberation.services.votes import MatterSpec, propose_from_session
 
 BOARD_TEMPLATE = "sessions/_board.html"
@@ -154,17 +156,26 @@ def convene_session(
         **({"required_parties": required} if required is not None else {}),
     )
     session.compounds.set(compounds)
+    items = []
     for order, spec in enumerate(agenda, start=1):
-        AgendaItem.objects.create(
-            session=session,
-            order=order,
-            title=spec["title"],
-            description=spec.get("description", ""),
-            time_budget_minutes=spec.get("time_budget_minutes", 20),
+        items.append(
+            (
+                AgendaItem.objects.create(
+                    session=session,
+                    order=order,
+                    title=spec["title"],
+                    description=spec.get("description", ""),
+                    time_budget_minutes=spec.get("time_budget_minutes", 20),
+                ),
+                spec.get("issues", ()),
+            )
         )
     orgs = party_organizations(compounds[0])
     for party in PARTY_ORDER:
         Invitation.objects.create(session=session, party=party, organization=orgs[party])
+    for item, issues in items:
+        if issues:
+            session_issues.put_on_agenda(item=item, issues=issues, actor=convener)
     push_room(session, kind="session.convened", actor=convener)
     return session
 
@@ -177,7 +188,9 @@ def add_agenda_item(
     title: str,
     description: str = "",
     time_budget_minutes: int = 20,
+    issues: Sequence[Issue] = (),
 ) -> AgendaItem:
+    """Add a topic (optionally the issues it takes up) at the end of the agenda."""
     policy.require(actor, "session.manage", session)
     session = _locked(session)
     _require_status(session, Session.Status.CONVENED, Session.Status.OPEN)
@@ -191,6 +204,8 @@ def add_agenda_item(
         description=description,
         time_budget_minutes=time_budget_minutes,
     )
+    if issues:
+        session_issues.put_on_agenda(item=item, issues=issues, actor=actor)
     push_room(session, kind="session.agenda", actor=actor)
     return item
 
@@ -399,6 +414,7 @@ def _close(rnd: Round, actor: User | None) -> None:
     rnd.closed_at = timezone.now()
     rnd.closed_by = actor
     rnd.save(update_fields=["status", "closed_at", "closed_by"])
+    session_issues.record_round(rnd=rnd, actor=actor)
 
 
 @transaction.atomic
@@ -458,7 +474,7 @@ def state_position(
     if session.auto_close_rounds and set(present) <= set(
         rnd.positions.values_list("party", flat=True)
     ):
-        _close(rnd, None)
+        _close(rnd, actor)
     push_room(session, kind="session.position", actor=actor)
     return position
 
@@ -509,6 +525,9 @@ def propose_resolution(
     ).exists():
         raise SessionConflict(_("A resolution on this item is already before the parties."))
     invitation = session.invitations.get(party=responsible_party)
+    if invitation.organization_id is None:
+        # Work orders go to an organization that answers for them.
+        raise ValidationError(_("The responsible party must be an organization."))
     resolution = Resolution.objects.create(
         item=item,
         decision=decision.strip(),
@@ -590,17 +609,11 @@ def decide_resolution(*, actor: User, resolution: Resolution) -> Resolution:
         item = resolution.item
         item.outcome = AgendaItem.Outcome.ADOPTED
         item.save(update_fields=["outcome"])
-        assign_resolution(actor=actor, resolution=resolution)
+        session_issues.assign_resolution(actor=actor, resolution=resolution)
+    else:
+        session_issues.record_outcome(item=resolution.item, actor=actor, resolution=resolution)
     push_room(session, kind="session.decided", actor=actor)
     return resolution
-
-
-def assign_resolution(*, actor: User, resolution: Resolution) -> list[Any]:
-    """Turn an adopted resolution into work orders (the intake issue's mechanism).
-
-    Runs inside ``decide_resolution``'s transaction. Returns the work orders created.
-    """
-    return []
 
 
 # --- deferral and referral ---------------------------------------------------------------------
@@ -644,10 +657,12 @@ def defer_item(
             time_budget_minutes=item.time_budget_minutes,
             deferred_from=item,
         )
+        carried.issues.set(item.issues.all())
         push_room(to_session, kind="session.agenda", actor=actor)
     item.outcome = AgendaItem.Outcome.DEFERRED
     item.deferred_to = to_session
     item.save(update_fields=["outcome", "deferred_to"])
+    session_issues.record_outcome(item=item, actor=actor)
     push_room(session, kind="session.deferred", actor=actor)
     return carried
 
@@ -684,6 +699,7 @@ def refer_to_owners_vote(
         matters=[MatterSpec(kind=kind, title=item.title, description=item.description)],
         origin=origin,
     )
+    session_issues.record_outcome(item=item, actor=actor)
     push_room(session, kind="session.referred", actor=actor)
     return proposal
 

@@ -20,6 +20,7 @@ from deliberation.live.topics import topic
 from deliberation.models import (
     AgendaItem,
     Invitation,
+    Issue,
     Minutes,
     Party,
     Position,
@@ -32,6 +33,7 @@ from deliberation.models import (
 from deliberation.policy.sessions import parties_of
 from deliberation.selectors.sessions import (
     delegate_choices,
+    issues_awaiting_session,
     room_context,
     session_for_room,
     sessions_visible_to,
@@ -103,6 +105,7 @@ def session_room(request: HttpRequest, pk: int) -> HttpResponse:
         if is_chair
         else [],
         "minutes": _minutes(session),
+        "waiting_issues": issues_awaiting_session(session) if can_manage else [],
         "today": date.today().isoformat(),
         **live_context([topic("session", session.pk, "room")]),
     }
@@ -179,6 +182,8 @@ def name_delegates(request: HttpRequest, pk: int, party: str) -> HttpResponse:
 def add_item(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     budget = request.POST.get("time_budget_minutes", "20")
+    ids = [int(x) for x in request.POST.getlist("issues") if x.isdigit()]
+    issues = list(Issue.objects.filter(pk__in=ids))
     return act(
         request,
         session,
@@ -188,6 +193,7 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
             title=request.POST.get("title", ""),
             description=request.POST.get("description", ""),
             time_budget_minutes=int(budget) if budget.isdigit() and 0 < int(budget) < 600 else 20,
+            issues=issues,
         ),
         _("Item added."),
     )
