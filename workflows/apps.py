@@ -7,9 +7,10 @@ class WorkflowsConfig(AppConfig):
 
     def ready(self) -> None:
         from deliberation.services.issues import issue_reported
-        from deliberation.services.work_orders import work_order_dispatched
+        from deliberation.services.work_orders import escalation_opened, work_order_dispatched
 
-        from . import intake, owners_vote, work_orders  # noqa: F401  (owners_vote: @receiver)
+        from . import escalations, intake, owners_vote, work_orders  # noqa: F401  (owners_vote: @receiver)
 
         issue_reported.connect(intake.on_reported, dispatch_uid="intake-flow")
         work_order_dispatched.connect(work_orders.on_dispatched, dispatch_uid="work-order-flow")
+        escalation_opened.connect(escalations.on_opened, dispatch_uid="escalation-flow")

@@ -19,7 +19,7 @@ from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow import flow, lock
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Process, Task
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.status import PROCESS, STATUS
 
 from deliberation.models import Issue, WorkOrder
 from deliberation.services import issues as services
@@ -100,6 +100,15 @@ def _waiting(issue: Issue | int, node: Any) -> Task | None:
     return process.task_set.filter(flow_task=node, status=STATUS.NEW).order_by("-id").first()
 
 
+def _needs_new_process(issue: Issue) -> bool:
+    """Back in triage after its intake process ended (e.g. an order from a session
+    resolution was sent back): a fresh intake process takes it."""
+    if not Issue.objects.filter(pk=issue.pk, status=S.NEW).exists():
+        return False
+    process = process_of(issue)
+    return process is None or process.status != PROCESS.NEW
+
+
 def start_for(issue: Issue) -> Process:
     return IntakeFlow.start.run(issue=issue)  # type: ignore[no-any-return]
 
@@ -113,6 +122,9 @@ def triage(issue: Issue, decision: str, **kwargs: Any) -> Any:
     if decision not in DECISIONS:
         raise ValueError(decision)
     task = _waiting(issue, IntakeFlow.triage)
+    if task is None and _needs_new_process(issue):
+        start_for(issue)
+        task = _waiting(issue, IntakeFlow.triage)
     if task is None:
         raise Conflict(
             _("This issue is now “%(status)s”; the page was out of date.")

@@ -85,6 +85,9 @@ OVERDUE_TEMPLATE = "work_orders/_overdue.html"
 #: Sent inside the dispatching transaction: ``work_order`` (the workflows app starts the
 #: work-order flow from it; the domain knows no process engine).
 work_order_dispatched = Signal()
+#: Sent when the sweep opens an escalation: ``escalation`` (the workflows app starts the
+#: supervision group's follow-up task from it).
+escalation_opened = Signal()
 
 
 # --- deadlines -------------------------------------------------------------------------------
@@ -754,6 +757,7 @@ def _escalate(order_id: int, now: datetime) -> Escalation | None:
     )
     push_work_order(order)
     push_overdue(supervisor)
+    escalation_opened.send(sender=Escalation, escalation=escalation)
     return escalation
 
 

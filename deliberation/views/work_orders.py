@@ -42,6 +42,7 @@ from deliberation.selectors.work_orders import (
 from deliberation.selectors.work_orders import work_order_detail as load_order
 from deliberation.services import work_orders as services
 from deliberation.services.conflicts import Conflict
+from workflows import escalations
 from workflows import work_orders as flow
 
 from .issues import conflict
@@ -263,9 +264,7 @@ def handle_escalation(request: HttpRequest, pk: int, escalation_pk: int) -> Http
     if not form.is_valid():
         return _detail(request, order, bound={"escalation": form}, status=400)
     try:
-        services.handle_escalation(
-            escalation=escalation, actor=request.user, note=form.cleaned_data["note"]
-        )
+        escalations.handle(escalation, actor=request.user, note=form.cleaned_data["note"])
     except Conflict as exc:
         return conflict(request, exc)
     messages.success(request, _("Done."))

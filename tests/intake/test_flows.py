@@ -158,3 +158,41 @@ def test_flows_declare_a_real_lock() -> None:
 
     assert IntakeFlow.lock_impl is lock.select_for_update_lock
     assert WorkOrderFlow.lock_impl is lock.select_for_update_lock
+
+
+def test_an_order_from_a_session_sent_back_can_be_triaged_again(demo) -> None:
+    from deliberation.services.work_orders import dispatch_work_order
+
+    issue = report("停车难")
+    intake.triage(issue, "session", actor=user("juwei"))
+    order = dispatch_work_order(
+        actor=user("shuji"),
+        responsible=tuanjie().property_provider,
+        title="施划车位",
+        description="议事会决议",
+        compound=tuanjie(),
+        issue=issue,
+    )
+    perform(order, "send_back", actor=user("wuye"), reason="需业主大会表决")
+    issue.refresh_from_db()
+    assert issue.status == S.NEW
+    intake.triage(
+        issue, "close", actor=user("juwei"), reason="no_further_action", public_text="转业主大会"
+    )
+    assert Issue.objects.get(pk=issue.pk).closure_reason == "no_further_action"
+
+
+def test_overdue_opens_a_supervision_task(demo) -> None:
+    from workflows import escalations
+
+    order = dispatch(report())
+    WorkOrder.objects.exclude(pk=order.pk).delete()
+    sweep_deadlines(now=order.respond_by + timedelta(minutes=1))
+    escalation = Escalation.objects.get(work_order=order)
+    process = escalations.process_of(escalation)
+    assert open_nodes(process) == ["follow_up"]
+    escalations.handle(escalation, actor=user("dudao"), note="已电话督办")
+    process.refresh_from_db()
+    assert process.status == PROCESS.DONE
+    with pytest.raises(Conflict):
+        escalations.handle(escalation, actor=user("dudao"), note="again")
