@@ -1,0 +1,147 @@
+"""Concurrency on PostgreSQL: five parties posting at once are all recorded with no lock
+error; two closes of one round end with exactly one winner and a 409 for the other."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from deliberation.models import Party, Position, Round
+from deliberation.services import sessions as services
+from deliberation.services.sessions import SessionConflict
+
+from .helpers import DELEGATES, opened, user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run the calls on separate threads (own DB connections), released at one instant."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def worker(i: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[i] = call()
+        except Exception as exc:  # collected and asserted by the test
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def test_database_is_postgresql(tdemo) -> None:
+    assert connection.vendor == "postgresql"
+
+
+def test_five_positions_at_once_are_all_recorded(tdemo) -> None:
+    session = opened(tdemo)
+    session.auto_close_rounds = False
+    session.save(update_fields=["auto_close_rounds"])
+    services.open_item(actor=user("shuji"), item=session.items.first())
+    actors = {party: user(name) for party, name in DELEGATES.items()}
+    for _attempt in range(3):  # three rounds, three races
+        rnd = services.open_round(actor=user("shuji"), session=session)
+        results = run_together(
+            [
+                (
+                    lambda p=party: services.state_position(
+                        actor=actors[p], session=session, party=p, stance="support", statement=p
+                    )
+                )
+                for party in DELEGATES
+            ]
+        )
+        assert [r for r in results if isinstance(r, Exception)] == []
+        assert sorted(rnd.positions.values_list("party", flat=True)) == sorted(DELEGATES)
+        services.close_round(actor=user("shuji"), round=rnd)
+
+
+def test_five_positions_at_once_close_the_round_exactly_once(tdemo) -> None:
+    session = opened(tdemo)  # auto-close on: the last of the five closes the round
+    services.open_item(actor=user("shuji"), item=session.items.first())
+    services.open_round(actor=user("shuji"), session=session)
+    actors = {party: user(name) for party, name in DELEGATES.items()}
+    results = run_together(
+        [
+            (
+                lambda p=party: services.state_position(
+                    actor=actors[p], session=session, party=p, stance="oppose"
+                )
+            )
+            for party in DELEGATES
+        ]
+    )
+    assert [r for r in results if isinstance(r, Exception)] == []
+    rnd = Round.objects.get(item__session=session)
+    assert rnd.status == Round.Status.CLOSED and rnd.positions.count() == 5
+
+
+def test_the_same_party_amending_twice_at_once_keeps_one_row(tdemo) -> None:
+    session = opened(tdemo)
+    services.open_item(actor=user("shuji"), item=session.items.first())
+    services.open_round(actor=user("shuji"), session=session)
+    wuye = user("wuye")
+    results = run_together(
+        [
+            (
+                lambda s=stance: services.state_position(
+                    actor=wuye, session=session, party=Party.PROVIDER, stance=s
+                )
+            )
+            for stance in ("support", "oppose", "no_position", "support_with_conditions")
+        ]
+    )
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert Position.objects.filter(party=Party.PROVIDER).count() == 1
+
+
+def test_two_closes_of_one_round_have_exactly_one_winner(tdemo) -> None:
+    session = opened(tdemo)
+    services.open_item(actor=user("shuji"), item=session.items.first())
+    chair = user("shuji")
+    for _attempt in range(3):
+        rnd = services.open_round(actor=chair, session=session)
+        results = run_together(
+            [lambda r=rnd: services.close_round(actor=chair, round=r) for _ in range(2)]
+        )
+        wins = [r for r in results if isinstance(r, Round)]
+        losses = [r for r in results if isinstance(r, SessionConflict)]
+        assert len(wins) == 1 and len(losses) == 1, results
+        assert "已经结束" in str(losses[0]) or "already closed" in str(losses[0])
+        rnd.refresh_from_db()
+        assert rnd.status == Round.Status.CLOSED
+
+
+def test_a_position_racing_a_close_is_either_in_the_round_or_refused(tdemo) -> None:
+    session = opened(tdemo)
+    services.open_item(actor=user("shuji"), item=session.items.first())
+    rnd = services.open_round(actor=user("shuji"), session=session)
+    chair, wuye = user("shuji"), user("wuye")
+    results = run_together(
+        [
+            lambda: services.close_round(actor=chair, round=rnd),
+            lambda: services.state_position(
+                actor=wuye, session=session, party=Party.PROVIDER, stance="support"
+            ),
+        ]
+    )
+    assert isinstance(results[0], Round)
+    if isinstance(results[1], Exception):
+        assert isinstance(results[1], SessionConflict)
+        assert not Position.objects.filter(round=rnd).exists()
+    else:
+        position = Position.objects.get(round=rnd)
+        rnd.refresh_from_db()
+        assert position.updated_at <= rnd.closed_at
