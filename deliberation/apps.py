@@ -7,4 +7,6 @@ class DeliberationConfig(AppConfig):
     verbose_name = _("Deliberation")
 
     def ready(self) -> None:
-        from deliberation.services import work_orders  # noqa: F401  (deadline sweep job)
+        # Periodic jobs register on import: work-order deadline sweep, owners' votes clock,
+        # committee re-election reminders.
+        from deliberation.services import committees, votes, work_orders  # noqa: F401

@@ -103,6 +103,9 @@ class OwnersVote(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     publish_by = models.DateTimeField(_("publish by"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Deadline sweeps (BJ reg. arts. 36, 37): when the subdistrict was alerted, once each.
+    convene_escalated_at = models.DateTimeField(null=True, blank=True)
+    publish_escalated_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -85,7 +85,13 @@ def _confirmed() -> Any:
 def vote_page_context(vote: OwnersVote) -> dict[str, Any]:
     """Everything the public panel shows: no names, no individual ballots."""
     signed = vote.signatures.count() if vote.origin == OwnersVote.Origin.PETITION else 0
+    delivered = (
+        Voter.objects.filter(vote=vote, delivered_at__isnull=False).count()
+        if vote.noticed_at
+        else 0
+    )
     return {
+        "delivered": delivered,
         "vote": vote,
         "matters": matters_with_participation(vote),
         "turnout": turnout(vote) if vote.total_heads else None,

@@ -443,9 +443,13 @@ def _push_board(vote: OwnersVote, actor: User) -> None:
 def record_delivery(*, actor: User, vote: OwnersVote, voter_ids: list[int], method: str) -> int:
     """Staff record paper delivery (送达) of the notice to owners without an account."""
     policy.require(actor, "vote.record_paper", vote)
-    return Voter.objects.filter(vote=vote, pk__in=voter_ids, delivered_at__isnull=True).update(
+    if vote.noticed_at is None:
+        raise VoteConflict(_("The notice has not been published yet."))
+    n = Voter.objects.filter(vote=vote, pk__in=voter_ids, delivered_at__isnull=True).update(
         delivered_at=timezone.now(), delivery_method=method[:32] or "paper"
     )
+    _push(vote, "vote.delivered", actor)
+    return n
 
 
 # --- voting -----------------------------------------------------------------------------------
@@ -700,14 +704,49 @@ def _carry_out(actor: User, vote: OwnersVote, matter: Matter) -> None:
 
 @periodic("owners_votes_clock")
 def run_clock(now: datetime | None = None) -> int:
-    """Open and close ballot boxes on time."""
+    """Open and close ballot boxes on time; alert the subdistrict when the committee has not
+    convened by its deadline (BJ reg. art. 36) or results are not posted in 3 days (art. 37)."""
     now = now or timezone.now()
     changed = 0
     for vote in OwnersVote.objects.filter(status=S.NOTICED, opens_at__lte=now):
         changed += open_voting(vote=vote, now=now)
     for vote in OwnersVote.objects.filter(status=S.VOTING, closes_at__lte=now):
         changed += close_voting(vote=vote, now=now)
+    for field, status, deadline in (
+        ("convene_escalated_at", S.CONVENING, "convene_by"),
+        ("publish_escalated_at", S.TALLIED, "publish_by"),
+    ):
+        overdue = OwnersVote.objects.filter(
+            status=status, **{f"{deadline}__lte": now, f"{field}__isnull": True}
+        ).select_related("compound__community")
+        for vote in overdue:
+            changed += _escalate(vote, field, now)
     return changed
+
+
+@transaction.atomic
+def _escalate(vote: OwnersVote, field: str, now: datetime) -> int:
+    if not OwnersVote.objects.filter(pk=vote.pk, **{f"{field}__isnull": True}).update(
+        **{field: now}
+    ):
+        return 0  # another worker did it
+    setattr(vote, field, now)
+    orgs = list(
+        Organization.objects.filter(
+            subdistrict_id=vote.compound.community.subdistrict_id,
+            kind__in=[Organization.Kind.SUBDISTRICT_OFFICE, Organization.Kind.SUPERVISION_GROUP],
+        ).values_list("pk", flat=True)
+    )
+    rc = vote.compound.community.residents_committee_id
+    for org_id in [*orgs, *([rc] if rc else [])]:
+        record_event(
+            topic=topic("org", org_id, "inbox"),
+            kind="vote.overdue",
+            template="votes/_overdue.html",
+            context={"vote": vote, "what": field},
+        )
+    _push(vote, "vote.overdue")
+    return 1
 
 
 __all__ = [

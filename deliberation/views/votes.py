@@ -219,6 +219,19 @@ def _act(request: HttpRequest, vote: OwnersVote, name: str) -> str:
             else _("Voting closes at the announced time.")
         ),
         "cast": lambda: _cast(user, vote, post),
+        "delivered": lambda: (
+            _("Delivery recorded for %(n)s owners.")
+            % {
+                "n": svc.record_delivery(
+                    actor=user,
+                    vote=vote,
+                    voter_ids=list(
+                        vote.voters.filter(delivered_at__isnull=True).values_list("pk", flat=True)
+                    ),
+                    method="paper" if post.get("method") != "posted" else "posted",
+                )
+            }
+        ),
         "paper": lambda: (
             svc.enter_paper_ballot(
                 actor=user,
