@@ -1,0 +1,229 @@
+"""The permission matrix (issue 5, part 3): every role × every object × every action and
+topic kind, with the expected answer and the real surfaces (pages, writes, fragments,
+websocket subscriptions) that must agree with it.
+
+``test_permission_matrix.py`` fails when a rule registered in
+``deliberation/policy/registry.py`` (``ACTION_RULES``, ``TOPIC_RULES``) has no row here, so
+an area cannot add an action or a topic kind without saying who may use it. Rows name the
+*roles* allowed; every other role must be refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+from deliberation.models import Announcement, Organization
+
+#: role → demo account (None: anonymous). The five parties, the subdistrict, residents.
+ROLES: dict[str, str | None] = {
+    "party_committee": "shuji",  # 中路 community Party committee (serves 团结公寓)
+    "party_committee_other": "shuji2",  # 北里 community Party committee
+    "residents_committee": "juwei",  # 中路 residents' committee
+    "residents_committee_other": "juwei2",  # 北里 residents' committee
+    "property_firm": "wuye",  # 京朝物业, the firm of 团结公寓
+    "rights_unit_public_housing": "fangguan",  # district housing office, 水碓子东里
+    "rights_unit_self_managed": "chanquan",  # property-rights unit of 轻工宿舍
+    "owners_committee": "yeweihui",  # 团结公寓 owners' committee (also an owner there)
+    "property_management_committee": "wuguanhui",  # 中路北六条 PMC
+    "subdistrict_office": "jiedao",
+    "supervision_group": "dudao",
+    "resident": "jumin",  # owner in 团结公寓
+    "resident_other_compound": "jumin2",  # occupant in 轻工宿舍
+    "anonymous": None,
+}
+SUBDISTRICT = frozenset({"subdistrict_office", "supervision_group"})
+
+
+def allow(*roles: str) -> frozenset[str]:
+    unknown = set(roles) - set(ROLES)
+    assert not unknown, f"unknown roles {unknown}"
+    return frozenset(roles)
+
+
+#: object name → how to fetch it from the demo world.
+OBJECTS: dict[str, Callable[[Any], Any]] = {
+    "团结公寓": lambda demo: demo.compound("团结公寓"),
+    "轻工宿舍": lambda demo: demo.compound("轻工宿舍"),
+}
+
+# --- surfaces: the real views and endpoints that must agree with the rule --------------------
+
+Surface = Callable[[Any, str, Client, Any, bool], None]  # (demo, role, client, obj, allowed)
+
+
+def denied_status(role: str) -> tuple[int, ...]:
+    return (302,) if role == "anonymous" else (403,)
+
+
+def page(url: Callable[[Any], str]) -> Surface:
+    """GET the page: 200 when allowed, 403 when not (anonymous: to the login page)."""
+
+    def check(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+        response = client.get(url(obj))
+        expected = (200,) if allowed else denied_status(role)
+        assert response.status_code in expected, (role, url(obj), response.status_code)
+
+    return check
+
+
+def announce_form_shown(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The posting form appears on the compound page only for those who may post."""
+    response = client.get(reverse("compound-detail", args=[obj.pk]))
+    if response.status_code != 200:
+        return  # may not even see the page (covered by compound.view)
+    assert ('id="announcement-form"' in response.content.decode()) is allowed, role
+
+
+def announce_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """POST a notice as one of the user's organizations (or the firm, for those with none)."""
+    from deliberation.selectors.places import organizations_posting_for
+
+    user = demo.user(ROLES[role]) if ROLES[role] else None
+    orgs = list(organizations_posting_for(user, obj)) if user else []
+    org = orgs[0] if orgs else Organization.objects.get(pk=obj.property_provider_id)
+    before = Announcement.objects.count()
+    response = client.post(
+        reverse("announcement-create", args=[obj.pk]),
+        {"organization": org.pk, "title": f"matrix {role}", "body": "b"},
+        HTTP_HX_REQUEST="true",
+    )
+    expected = (200,) if allowed else denied_status(role)
+    assert response.status_code in expected, (role, response.status_code)
+    assert Announcement.objects.count() == before + (1 if allowed else 0), role
+
+
+COMPOUND_LINK = re.compile(r'href="/compounds/(\d+)/"')
+
+
+def home_lists_all_compounds(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The subdistrict overview: all compounds on the home page, only for the subdistrict;
+    everyone else's home lists only compounds they may view."""
+    from deliberation import policy
+    from deliberation.models import Compound
+
+    response = client.get("/")
+    if role == "anonymous":
+        assert response.status_code == 302
+        return
+    listed = {int(pk) for pk in COMPOUND_LINK.findall(response.content.decode())}
+    everything = set(Compound.objects.values_list("pk", flat=True))
+    if allowed:
+        assert listed == everything, role
+    else:
+        assert listed != everything, role
+        user = demo.user(ROLES[role])
+        leaks = {pk for pk in listed if not policy.can(user, "compound.view", pk)}
+        assert not leaks, (role, leaks)
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    obj: str
+    allowed: frozenset[str]
+    surfaces: list[Surface] = field(default_factory=list)
+    #: how the rule is asked, when the object is more than the object itself
+    target: Callable[[Any, Any, Any], Any] | None = None  # (demo, user, obj) -> target
+
+
+def _compound_page(obj: Any) -> str:
+    return reverse("compound-detail", args=[obj.pk])
+
+
+TUANJIE_SERVERS = allow(
+    "party_committee", "residents_committee", "property_firm", "owners_committee"
+)
+QINGGONG_SERVERS = allow(
+    "party_committee_other", "residents_committee_other", "rights_unit_self_managed"
+)
+
+ACTION_MATRIX: dict[str, list[ActionRow]] = {
+    "compound.view": [
+        ActionRow(
+            "团结公寓",
+            TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
+            [page(_compound_page)],
+        ),
+        ActionRow(
+            "轻工宿舍",
+            QINGGONG_SERVERS | SUBDISTRICT | allow("resident_other_compound"),
+            [page(_compound_page)],
+        ),
+    ],
+    "compound.announce": [
+        # Any organization serving the compound, and the subdistrict's own organizations
+        # (including the supervision group) anywhere; never residents.
+        ActionRow(
+            "团结公寓",
+            TUANJIE_SERVERS | SUBDISTRICT,
+            [announce_form_shown, announce_post],
+        ),
+        ActionRow(
+            "轻工宿舍",
+            QINGGONG_SERVERS | SUBDISTRICT,
+            [announce_form_shown, announce_post],
+        ),
+    ],
+    "subdistrict.overview": [
+        ActionRow("团结公寓", SUBDISTRICT, [home_lists_all_compounds]),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    """``topic(demo)`` → the topic string; ``allowed`` roles may subscribe to it."""
+
+    name: str
+    topic: Callable[[Any], str]
+    allowed: frozenset[str]
+
+
+def _org(name: str) -> Callable[[Any], int]:
+    return lambda demo: Organization.objects.get(name=name).pk
+
+
+TOPIC_MATRIX: dict[str, list[TopicRow]] = {
+    "compound": [
+        TopicRow(
+            "团结公寓 public",
+            lambda d: f"compound:{d.tuanjie.pk}:public",
+            TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
+        ),
+        TopicRow(
+            "轻工宿舍 public",
+            lambda d: f"compound:{d.qinggong.pk}:public",
+            QINGGONG_SERVERS | SUBDISTRICT | allow("resident_other_compound"),
+        ),
+        TopicRow(
+            "团结公寓 staff (no such audience)", lambda d: f"compound:{d.tuanjie.pk}:staff", allow()
+        ),
+        TopicRow("unknown compound", lambda d: "compound:999999:public", SUBDISTRICT),
+    ],
+    "org": [
+        TopicRow(
+            "京朝物业 inbox",
+            lambda d: f"org:{d.tuanjie.property_provider_id}:inbox",
+            allow("property_firm") | SUBDISTRICT,
+        ),
+        TopicRow(
+            "中路 residents' committee inbox",
+            lambda d: f"org:{_org('团结湖中路社区居委会')(d)}:inbox",
+            allow("residents_committee") | SUBDISTRICT,
+        ),
+        TopicRow(
+            "京朝物业 public (no such audience)",
+            lambda d: f"org:{d.tuanjie.property_provider_id}:public",
+            allow(),
+        ),
+    ],
+    "user": [
+        TopicRow("jumin's home", lambda d: f"user:{d.user('jumin').pk}:home", allow("resident")),
+        TopicRow("jumin's other audience", lambda d: f"user:{d.user('jumin').pk}:x", allow()),
+    ],
+}

@@ -1,0 +1,130 @@
+"""Query budgets: the same number of SQL queries at 10 and 1,000 rows, ≤ 12 per page, for
+every page (walked from the URL resolver) and every pushed fragment (found in the code)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from deliberation.live import outbox
+from tests.conftest import login_client
+
+from .budgets import FOREIGN_NAMESPACES, FRAGMENTS, NOT_PAGES, PAGES, Budget, FragmentBudget
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def url_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
+    """Every named URL pattern of the project, outside foreign namespaces."""
+    names: set[str] = set()
+    for p in (resolver or get_resolver()).url_patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace in FOREIGN_NAMESPACES:
+                continue
+            names |= url_names(p, f"{namespace}{p.namespace}:" if p.namespace else namespace)
+        elif isinstance(p, URLPattern) and p.name:
+            names.add(namespace + p.name)
+    return names
+
+
+def recorded_kinds() -> dict[str, list[str]]:
+    """``kind=`` of every ``record_event(...)`` call in the code → where it is."""
+    kinds: dict[str, list[str]] = {}
+    for path in [*(ROOT / "deliberation").rglob("*.py"), *(ROOT / "workflows").rglob("*.py")]:
+        text = path.read_text()
+        for m in re.finditer(r"record_event\(", text):
+            if text[: m.start()].rstrip().endswith("def"):
+                continue
+            call = text[m.end() : m.end() + 2000]
+            kind = re.search(r"\bkind\s*=\s*([^,\n)]+)", call)
+            assert kind, f"record_event without kind= in {path}"
+            literal = re.fullmatch(r"""["']([\w.:-]+)["']""", kind.group(1).strip())
+            key = literal.group(1) if literal else f"<not a literal: {kind.group(1).strip()}>"
+            kinds.setdefault(key, []).append(str(path.relative_to(ROOT)))
+    return kinds
+
+
+def test_every_url_has_a_query_budget() -> None:
+    missing = url_names() - set(PAGES) - set(NOT_PAGES)
+    assert not missing, (
+        f"URL names without a query budget: {sorted(missing)}. Add them to PAGES in "
+        "tests/hardening/budgets.py (how to grow the rows the page lists), or to NOT_PAGES "
+        "with the reason."
+    )
+    stale = (set(PAGES) | set(NOT_PAGES)) - url_names()
+    assert not stale, f"budgets for URL names that no longer exist: {sorted(stale)}"
+
+
+def test_every_pushed_fragment_has_a_query_budget() -> None:
+    kinds = recorded_kinds()
+    assert kinds, "no record_event call found: the scan is broken"
+    missing = set(kinds) - set(FRAGMENTS)
+    assert not missing, (
+        f"live event kinds without a query budget: "
+        f"{ {k: kinds[k] for k in sorted(missing)} }. Pass kind= as a string literal and add "
+        "it to FRAGMENTS in tests/hardening/budgets.py."
+    )
+
+
+def _request(budget: Budget, client: Client, demo: Any, i: int) -> int:
+    url = budget.url(demo)
+    with CaptureQueriesContext(connection) as ctx:
+        if budget.method == "post":
+            data = budget.data(demo, i) if budget.data else {}
+            response = client.post(url, data, **budget.headers)
+        else:
+            response = client.get(url, **budget.headers)
+    assert response.status_code in budget.statuses, (url, response.status_code)
+    return len(ctx.captured_queries)
+
+
+PAGE_CASES = [pytest.param(name, b, id=b.label(name)) for name, bs in PAGES.items() for b in bs]
+
+
+@pytest.mark.parametrize(("name", "budget"), PAGE_CASES)
+def test_page_queries_do_not_grow_with_rows(demo, name: str, budget: Budget) -> None:
+    client = login_client(demo.user(budget.user)) if budget.user else Client()
+    budget.grow(demo, 10)
+    _request(budget, client, demo, 0)  # warm: first-request caches (content types, …)
+    at_10 = _request(budget, client, demo, 1)
+    budget.grow(demo, 990)
+    at_1000 = _request(budget, client, demo, 2)
+    assert at_10 == at_1000, f"{name}: {at_10} queries at 10 rows, {at_1000} at 1,000"
+    assert at_1000 <= budget.max_queries, f"{name}: {at_1000} queries > {budget.max_queries}"
+
+
+@pytest.mark.parametrize(("kind", "budget"), list(FRAGMENTS.items()), ids=list(FRAGMENTS))
+def test_fragment_queries_do_not_grow_with_rows(
+    demo, monkeypatch, kind: str, budget: FragmentBudget
+) -> None:
+    rendered: list[int] = []
+    render = outbox.render_fragment
+
+    def counting_render(template: str, context: Any) -> dict[str, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            html = render(template, context)
+        rendered.append(len(ctx.captured_queries))
+        return html
+
+    monkeypatch.setattr(outbox, "render_fragment", counting_render)
+
+    def measure(i: int) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            budget.transition(demo, i)
+        return len(ctx.captured_queries)
+
+    budget.grow(demo, 10)
+    measure(0)
+    at_10 = measure(1)
+    budget.grow(demo, 990)
+    at_1000 = measure(2)
+    assert at_10 == at_1000, f"{kind}: {at_10} queries at 10 rows, {at_1000} at 1,000"
+    assert at_1000 <= budget.max_queries
+    assert rendered and set(rendered) == {0}, f"{kind}: the fragment template queried {rendered}"
