@@ -66,6 +66,118 @@ def grow_nothing(demo: Any, n: int) -> None:
     return None
 
 
+# --- intake: one issue and one accepted work order per test, with growing history ------------
+
+
+def the_issue(demo: Any) -> Any:
+    """jumin's issue in 团结公寓, dispatched to 京朝物业 and accepted (made once per test)."""
+    if not hasattr(demo, "_budget_order"):
+        from deliberation.services.work_orders import accept_work_order
+        from tests.intake.factories import dispatched
+
+        issue, order = dispatched("budget: 楼道灯坏了")
+        accept_work_order(work_order=order, actor=demo.user("wuye"))
+        demo._budget_issue, demo._budget_order = issue, order
+    return demo._budget_issue
+
+
+def the_order(demo: Any) -> Any:
+    the_issue(demo)
+    return demo._budget_order
+
+
+def grow_activities(demo: Any, n: int) -> None:
+    from deliberation.models import IssueActivity
+
+    issue = the_issue(demo)
+    IssueActivity.objects.bulk_create(
+        IssueActivity(issue=issue, kind=IssueActivity.Kind.NOTE, public_text=f"a{i}")
+        for i in range(n)
+    )
+
+
+def grow_notes(demo: Any, n: int) -> None:
+    from deliberation.models import WorkOrderNote
+
+    order = the_order(demo)
+    WorkOrderNote.objects.bulk_create(
+        WorkOrderNote(
+            work_order=order,
+            kind=WorkOrderNote.Kind.PROGRESS,
+            text=f"n{i}",
+            author=demo.user("wuye"),
+            organization_id=order.responsible_id,
+        )
+        for i in range(n)
+    )
+
+
+def grow_new_issues(demo: Any, n: int) -> None:
+    """Issues waiting in the 中路 residents' committee's triage queue."""
+    from deliberation.models import Issue
+
+    Issue.objects.bulk_create(
+        Issue(
+            reporter=demo.user("jumin"),
+            channel=Issue.Channel.WEB,
+            description=f"q{i}",
+            compound=demo.tuanjie,
+        )
+        for i in range(n)
+    )
+
+
+def _orders(demo: Any, n: int, status: str) -> list[Any]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from deliberation.models import WorkOrder
+
+    now = timezone.now()
+    return WorkOrder.objects.bulk_create(
+        WorkOrder(
+            responsible_id=demo.tuanjie.property_provider_id,
+            title=f"o{i}",
+            description="d",
+            compound=demo.tuanjie,
+            status=status,
+            respond_by=now + timedelta(days=1),
+            resolve_by=now + timedelta(days=3),
+        )
+        for i in range(n)
+    )
+
+
+def grow_inbox(demo: Any, n: int) -> None:
+    from deliberation.models import WorkOrder
+
+    _orders(demo, n, WorkOrder.Status.DISPATCHED)
+
+
+def grow_to_verify(demo: Any, n: int) -> None:
+    from deliberation.models import WorkOrder
+
+    _orders(demo, n, WorkOrder.Status.COMPLETED)
+
+
+def grow_escalations(demo: Any, n: int) -> None:
+    from django.utils import timezone
+
+    from deliberation.models import Escalation, Organization, WorkOrder
+
+    supervisor = Organization.objects.get(kind=Organization.Kind.SUPERVISION_GROUP)
+    Escalation.objects.bulk_create(
+        Escalation(
+            work_order=o,
+            supervisor=supervisor,
+            reason=Escalation.Reason.RESPOND_BY,
+            deadline=timezone.now(),
+        )
+        for o in _orders(demo, n, WorkOrder.Status.DISPATCHED)
+    )
+
+
 @dataclass(frozen=True)
 class Budget:
     """``user`` requests ``url(demo)`` (GET, or POST with ``data(demo, i)``)."""
@@ -114,11 +226,21 @@ PAGES: dict[str, list[Budget]] = {
             max_queries=20,  # a write: its transaction, then the re-rendered board and form
         ),
     ],
+    "issue-detail": [
+        Budget(u, lambda d: reverse("issue-detail", args=[the_issue(d).pk]), grow_activities)
+        for u in ("jumin", "juwei", "wuye", "jiedao")
+    ],
+    "work-order-detail": [
+        Budget(u, lambda d: reverse("work-order-detail", args=[the_order(d).pk]), grow_notes)
+        for u in ("wuye", "juwei", "dudao")
+    ],
     "healthz": [Budget(None, lambda d: reverse("healthz"), grow_nothing, max_queries=0)],
 }
 
 #: URL names that are not pages of ours, with the reason.
 NOT_PAGES: dict[str, str] = {
+    "issue-photo": "one file download (policy-checked), not a list",
+    "work-order-evidence": "one file download (policy-checked), not a list",
     "login": "Django's login form (no list)",
     "logout": "POST-only, Django's",
     "set_language": "POST-only redirect, Django's",
@@ -130,10 +252,12 @@ FOREIGN_NAMESPACES = {"admin"}
 
 @dataclass(frozen=True)
 class FragmentBudget:
-    """``transition(demo, i)`` performs one state change that records the event kind."""
+    """``transition(demo, state)`` performs one state change that records the event kind;
+    ``prepare(demo, i)`` makes what it needs, outside the measurement."""
 
     grow: Callable[[Any, int], None]
-    transition: Callable[[Any, int], Any]
+    transition: Callable[[Any, Any], Any]
+    prepare: Callable[[Any, int], Any] = lambda demo, i: i
     max_queries: int = 20
 
 
@@ -149,7 +273,84 @@ def _post_announcement(demo: Any, i: int) -> Any:
     )
 
 
-#: Live event kind (``record_event(kind=…)``) → how to produce it.
+def _issue_note(demo: Any, i: int) -> Any:
+    from deliberation.models import IssueActivity
+    from deliberation.services.issues import record_issue_activity
+
+    return record_issue_activity(
+        issue=the_issue(demo), kind=IssueActivity.Kind.NOTE, public_text=f"note {i}"
+    )
+
+
+def _report(demo: Any, i: int) -> Any:
+    from tests.intake.factories import report
+
+    return report(f"budget report {i}")
+
+
+def _dispatch(demo: Any, i: int) -> Any:
+    from deliberation.services.work_orders import dispatch_work_order
+
+    return dispatch_work_order(
+        actor=demo.user("juwei"),
+        responsible=demo.tuanjie.property_provider,
+        title=f"budget {i}",
+        description="d",
+        compound=demo.tuanjie,
+    )
+
+
+def _progress(demo: Any, i: int) -> Any:
+    from deliberation.services.work_orders import add_progress
+
+    return add_progress(work_order=the_order(demo), actor=demo.user("wuye"), text=f"p{i}")
+
+
+def _accepted_order(demo: Any, i: int) -> Any:
+    from deliberation.services.work_orders import accept_work_order
+
+    order = _dispatch(demo, i)
+    return accept_work_order(work_order=order, actor=demo.user("wuye"))
+
+
+def _complete(demo: Any, order: Any) -> Any:
+    from deliberation.services.work_orders import complete_work_order
+
+    return complete_work_order(work_order=order, actor=demo.user("wuye"), text="done")
+
+
+def _open_escalation(demo: Any, i: int) -> Any:
+    from django.utils import timezone
+
+    from deliberation.models import Escalation, Organization
+
+    return Escalation.objects.create(
+        work_order=_dispatch(demo, i),
+        supervisor=Organization.objects.get(kind=Organization.Kind.SUPERVISION_GROUP),
+        reason=Escalation.Reason.RESPOND_BY,
+        deadline=timezone.now(),
+    )
+
+
+def _handle(demo: Any, escalation: Any) -> Any:
+    from deliberation.services.work_orders import handle_escalation
+
+    return handle_escalation(escalation=escalation, actor=demo.user("dudao"), note="called")
+
+
+#: Live event kind (``record_event(kind=…)``) → how to produce it. Transitions are whole
+#: service calls (their writes, the viewflow steps they trigger and every fragment they
+#: push); ``max_queries`` bounds them, the test requires them constant in the rows.
 FRAGMENTS: dict[str, FragmentBudget] = {
     "announcement.posted": FragmentBudget(grow_announcements, _post_announcement),
+    "issue.changed": FragmentBudget(grow_activities, _issue_note, max_queries=12),
+    "triage.changed": FragmentBudget(grow_new_issues, _report, max_queries=40),
+    "work_order.changed": FragmentBudget(grow_notes, _progress, max_queries=40),
+    "inbox.changed": FragmentBudget(grow_inbox, _dispatch, max_queries=60),
+    "committee.changed": FragmentBudget(
+        grow_to_verify, _complete, prepare=_accepted_order, max_queries=60
+    ),
+    "overdue.changed": FragmentBudget(
+        grow_escalations, _handle, prepare=_open_escalation, max_queries=40
+    ),
 }

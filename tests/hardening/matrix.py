@@ -15,6 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -46,10 +49,22 @@ def allow(*roles: str) -> frozenset[str]:
     return frozenset(roles)
 
 
-#: object name → how to fetch it from the demo world.
+def _dispatched(demo: Any) -> Any:
+    """An issue jumin reported in 团结公寓, dispatched by juwei to 京朝物业 (and its order)."""
+    from tests.intake.factories import dispatched
+
+    return dispatched("matrix: 楼道灯坏了")
+
+
+#: object name → how to fetch (or make) it in the demo world.
 OBJECTS: dict[str, Callable[[Any], Any]] = {
     "团结公寓": lambda demo: demo.compound("团结公寓"),
     "轻工宿舍": lambda demo: demo.compound("轻工宿舍"),
+    "issue in 团结公寓": lambda demo: _dispatched(demo)[0],
+    "work order in 团结公寓": lambda demo: _dispatched(demo)[1],
+    "中路 residents' committee": lambda demo: Organization.objects.get(name="团结湖中路社区居委会"),
+    "京朝物业": lambda demo: demo.compound("团结公寓").property_provider,
+    "any escalation": lambda demo: None,
 }
 
 # --- surfaces: the real views and endpoints that must agree with the rule --------------------
@@ -98,6 +113,84 @@ def announce_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
     assert Announcement.objects.count() == before + (1 if allowed else 0), role
 
 
+class _Rollback(Exception):
+    pass
+
+
+def service(call: Callable[[Any, Any], Any]) -> Surface:
+    """Call the real service as the role (in a savepoint that is rolled back): allowed roles
+    get through, the others get PermissionDenied from the service itself."""
+
+    def check(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+        user = demo.user(ROLES[role]) if ROLES[role] else AnonymousUser()
+        try:
+            with transaction.atomic():
+                call(user, obj)
+                raise _Rollback
+        except PermissionDenied:
+            assert not allowed, f"{role} refused by {call.__name__}"
+        except _Rollback:
+            assert allowed, f"{role} ALLOWED by {call.__name__}"
+
+    check.__name__ = f"service {call.__name__}"
+    return check
+
+
+def staff_record_shown(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The staff-only handling record appears on the issue page only for the parties."""
+    response = client.get(reverse("issue-detail", args=[obj.pk]))
+    if response.status_code != 200:
+        return
+    assert (f'id="issue-{obj.pk}-staff"' in response.content.decode()) is allowed, role
+
+
+def report_web(user: Any, compound: Any) -> Any:
+    from deliberation.models import Issue
+    from deliberation.services.issues import report_issue
+
+    return report_issue(actor=user, channel=Issue.Channel.WEB, description="x", compound=compound)
+
+
+def enter_phone(user: Any, compound: Any) -> Any:
+    from deliberation.models import Issue
+    from deliberation.services.issues import report_issue
+
+    return report_issue(actor=user, channel=Issue.Channel.PHONE, description="x", compound=compound)
+
+
+def set_category(user: Any, issue: Any) -> Any:
+    from deliberation.models import IssueCategory
+    from deliberation.services.issues import set_category as service_call
+
+    return service_call(issue=issue, actor=user, category=IssueCategory.objects.get(code="noise"))
+
+
+def accept(user: Any, order: Any) -> Any:
+    from deliberation.services.work_orders import accept_work_order
+
+    return accept_work_order(work_order=order, actor=user)
+
+
+def dispatch(user: Any, compound: Any) -> Any:
+    from deliberation.services.work_orders import dispatch_work_order
+
+    return dispatch_work_order(
+        actor=user,
+        responsible=compound.property_provider,
+        title="matrix",
+        description="x",
+        compound=compound,
+    )
+
+
+def _issue_page(obj: Any) -> str:
+    return reverse("issue-detail", args=[obj.pk])
+
+
+def _order_page(obj: Any) -> str:
+    return reverse("work-order-detail", args=[obj.pk])
+
+
 COMPOUND_LINK = re.compile(r'href="/compounds/(\d+)/"')
 
 
@@ -142,6 +235,8 @@ QINGGONG_SERVERS = allow(
     "party_committee_other", "residents_committee_other", "rights_unit_self_managed"
 )
 
+TUANJIE_COMMITTEE = allow("party_committee", "residents_committee")
+
 ACTION_MATRIX: dict[str, list[ActionRow]] = {
     "compound.view": [
         ActionRow(
@@ -172,6 +267,55 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
     "subdistrict.overview": [
         ActionRow("团结公寓", SUBDISTRICT, [home_lists_all_compounds]),
     ],
+    # --- intake: issues and work orders ------------------------------------------------------
+    "issue.report": [
+        ActionRow(
+            "团结公寓",
+            TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
+            [service(report_web)],
+        ),
+    ],
+    "issue.enter": [
+        ActionRow("团结公寓", TUANJIE_COMMITTEE | SUBDISTRICT, [service(enter_phone)]),
+    ],
+    "issue.view": [
+        ActionRow(
+            "issue in 团结公寓",
+            TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
+            [page(_issue_page)],
+        ),
+    ],
+    "issue.view_staff": [
+        ActionRow("issue in 团结公寓", TUANJIE_SERVERS | SUBDISTRICT, [staff_record_shown]),
+    ],
+    "issue.triage": [
+        ActionRow("issue in 团结公寓", TUANJIE_COMMITTEE | SUBDISTRICT, [service(set_category)]),
+    ],
+    "issue.triage_queue": [
+        ActionRow("中路 residents' committee", allow("residents_committee") | SUBDISTRICT),
+    ],
+    "issue.rate": [ActionRow("issue in 团结公寓", allow("resident"))],
+    "work_order.view": [
+        ActionRow("work order in 团结公寓", TUANJIE_SERVERS | SUBDISTRICT, [page(_order_page)]),
+    ],
+    "work_order.dispatch": [
+        ActionRow(
+            "团结公寓",
+            TUANJIE_COMMITTEE | allow("owners_committee") | SUBDISTRICT,
+            [service(dispatch)],
+        ),
+    ],
+    "work_order.respond": [
+        ActionRow("work order in 团结公寓", allow("property_firm"), [service(accept)]),
+    ],
+    "work_order.verify": [ActionRow("work order in 团结公寓", TUANJIE_COMMITTEE | SUBDISTRICT)],
+    "work_order.decide_extension": [
+        ActionRow("work order in 团结公寓", TUANJIE_COMMITTEE | SUBDISTRICT),
+    ],
+    "work_order.confirm": [ActionRow("work order in 团结公寓", allow("resident"))],
+    "work_order.inbox": [ActionRow("京朝物业", allow("property_firm") | SUBDISTRICT)],
+    "escalation.handle": [ActionRow("any escalation", allow("supervision_group"))],
+    "escalation.list": [ActionRow("any escalation", SUBDISTRICT)],
 }
 
 
@@ -221,6 +365,33 @@ TOPIC_MATRIX: dict[str, list[TopicRow]] = {
             lambda d: f"org:{d.tuanjie.property_provider_id}:public",
             allow(),
         ),
+    ],
+    "issue": [
+        TopicRow(
+            "issue public",
+            lambda d: f"issue:{_dispatched(d)[0].pk}:public",
+            TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
+        ),
+        TopicRow(
+            "issue staff",
+            lambda d: f"issue:{_dispatched(d)[0].pk}:staff",
+            TUANJIE_SERVERS | SUBDISTRICT,
+        ),
+        TopicRow("issue other audience", lambda d: f"issue:{_dispatched(d)[0].pk}:x", allow()),
+        TopicRow("unknown issue", lambda d: "issue:999999:public", allow()),
+    ],
+    "work_order": [
+        TopicRow(
+            "work order staff",
+            lambda d: f"work_order:{_dispatched(d)[1].pk}:staff",
+            TUANJIE_SERVERS | SUBDISTRICT,
+        ),
+        TopicRow(
+            "work order public (no such audience)",
+            lambda d: f"work_order:{_dispatched(d)[1].pk}:public",
+            allow(),
+        ),
+        TopicRow("unknown work order", lambda d: "work_order:999999:staff", allow()),
     ],
     "user": [
         TopicRow("jumin's home", lambda d: f"user:{d.user('jumin').pk}:home", allow("resident")),

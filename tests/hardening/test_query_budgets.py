@@ -116,8 +116,10 @@ def test_fragment_queries_do_not_grow_with_rows(
     monkeypatch.setattr(outbox, "render_fragment", counting_render)
 
     def measure(i: int) -> int:
+        state = budget.prepare(demo, i)
+        rendered.clear()
         with CaptureQueriesContext(connection) as ctx:
-            budget.transition(demo, i)
+            budget.transition(demo, state)
         return len(ctx.captured_queries)
 
     budget.grow(demo, 10)
