@@ -182,7 +182,7 @@ def lock_issue(issue: Issue | int) -> Issue:
     pk = issue if isinstance(issue, int) else issue.pk
     return (
         Issue.objects.select_for_update(of=("self",))
-        .select_related("compound__community", "category", "reporter")
+        .select_related("compound__community", "category", "reporter", "responsible")
         .get(pk=pk)
     )
 

@@ -191,7 +191,14 @@ def _lock(order: WorkOrder | int) -> WorkOrder:
     pk = order if isinstance(order, int) else order.pk
     return (
         WorkOrder.objects.select_for_update(of=("self",))
-        .select_related("responsible", "compound__community", "issue__reporter", "category")
+        .select_related(
+            "responsible",
+            "compound__community",
+            "issue__reporter",
+            "issue__category",  # the issue's pushed staff fragment shows them: load them
+            "issue__responsible",  # here rather than lazily while rendering it
+            "category",
+        )
         .get(pk=pk)
     )
 
