@@ -65,7 +65,16 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "中路 residents' committee": lambda demo: Organization.objects.get(name="团结湖中路社区居委会"),
     "京朝物业": lambda demo: demo.compound("团结公寓").property_provider,
     "any escalation": lambda demo: None,
+    "vote in 团结公寓": lambda demo: _meeting(),
 }
+
+
+def _meeting() -> Any:
+    """The demo's open owners' meeting in 团结公寓 (voting)."""
+    from deliberation.models import OwnersVote
+
+    return OwnersVote.objects.get(compound__name="团结公寓", title__startswith="2026年第一次临时")
+
 
 # --- surfaces: the real views and endpoints that must agree with the rule --------------------
 
@@ -183,6 +192,10 @@ def dispatch(user: Any, compound: Any) -> Any:
     )
 
 
+def _vote_page(name: str) -> Callable[[Any], str]:
+    return lambda obj: reverse(name, args=[obj.pk])
+
+
 def _issue_page(obj: Any) -> str:
     return reverse("issue-detail", args=[obj.pk])
 
@@ -236,6 +249,8 @@ QINGGONG_SERVERS = allow(
 )
 
 TUANJIE_COMMITTEE = allow("party_committee", "residents_committee")
+TUANJIE_OWNERS = allow("resident", "owners_committee")  # yeweihui is an owner there too
+TUANJIE_VOTE_STAFF = allow("residents_committee", "owners_committee")
 
 ACTION_MATRIX: dict[str, list[ActionRow]] = {
     "compound.view": [
@@ -316,6 +331,42 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
     "work_order.inbox": [ActionRow("京朝物业", allow("property_firm") | SUBDISTRICT)],
     "escalation.handle": [ActionRow("any escalation", allow("supervision_group"))],
     "escalation.list": [ActionRow("any escalation", SUBDISTRICT)],
+    # --- owners' votes -----------------------------------------------------------------------
+    "vote.view": [
+        ActionRow(
+            "团结公寓",
+            TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
+            [page(_vote_page("compound-votes"))],
+        ),
+        ActionRow(
+            "vote in 团结公寓",
+            TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
+            [page(_vote_page("vote-detail"))],
+        ),
+    ],
+    "vote.propose": [ActionRow("团结公寓", allow("owners_committee"))],
+    "vote.refer": [ActionRow("团结公寓", TUANJIE_SERVERS | SUBDISTRICT)],
+    "vote.petition": [ActionRow("团结公寓", TUANJIE_OWNERS)],
+    "vote.sign": [ActionRow("vote in 团结公寓", TUANJIE_OWNERS)],
+    "vote.cast": [ActionRow("vote in 团结公寓", TUANJIE_OWNERS)],
+    "vote.record_paper": [ActionRow("vote in 团结公寓", TUANJIE_VOTE_STAFF)],
+    "vote.enter_paper": [ActionRow("vote in 团结公寓", TUANJIE_VOTE_STAFF)],
+    "vote.publish": [ActionRow("vote in 团结公寓", TUANJIE_VOTE_STAFF)],
+    "vote.notice": [ActionRow("vote in 团结公寓", TUANJIE_VOTE_STAFF)],
+    "vote.convene": [ActionRow("vote in 团结公寓", allow("owners_committee"))],
+    "vote.order": [ActionRow("vote in 团结公寓", SUBDISTRICT)],
+    "vote.review": [ActionRow("vote in 团结公寓", allow("residents_committee"))],
+    "vote.audit": [
+        ActionRow(
+            "vote in 团结公寓",
+            allow("residents_committee") | SUBDISTRICT,
+            [page(_vote_page("vote-audit"))],
+        ),
+    ],
+    "register.view": [
+        ActionRow("团结公寓", TUANJIE_SERVERS | SUBDISTRICT, [page(_vote_page("owner-register"))]),
+    ],
+    "register.import": [ActionRow("团结公寓", TUANJIE_VOTE_STAFF | SUBDISTRICT)],
 }
 
 
@@ -392,6 +443,16 @@ TOPIC_MATRIX: dict[str, list[TopicRow]] = {
             allow(),
         ),
         TopicRow("unknown work order", lambda d: "work_order:999999:staff", allow()),
+    ],
+    "vote": [
+        TopicRow(
+            "vote public",
+            lambda d: f"vote:{_meeting().pk}:public",
+            TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
+        ),
+        TopicRow("vote staff", lambda d: f"vote:{_meeting().pk}:staff", TUANJIE_VOTE_STAFF),
+        TopicRow("vote other audience", lambda d: f"vote:{_meeting().pk}:x", allow()),
+        TopicRow("unknown vote", lambda d: "vote:999999:public", allow()),
     ],
     "user": [
         TopicRow("jumin's home", lambda d: f"user:{d.user('jumin').pk}:home", allow("resident")),
