@@ -358,6 +358,27 @@ NOT_PAGES: dict[str, str] = {
     "set_language": "POST-only redirect, Django's",
 }
 
+#: Landed on main before their budgets were written: the debt, listed so that it shows and
+#: so that anything newer still fails. Move each into PAGES / NOT_PAGES.
+PENDING_PAGES: set[str] = {
+    "committee-action",
+    "committee-page",
+    "hotline-cancel",
+    "hotline-confirm",
+    "hotline-preview",
+    "hotline-step",
+    "hotline-template",
+    "hotline-upload",
+    "inbox",
+    "issue-enter",
+    "issue-list",
+    "issue-report",
+    "issue-triage",
+    "work-order-action",
+    "work-order-escalation",
+    "work-order-extension",
+}
+
 #: URL namespaces that are not ours to budget.
 FOREIGN_NAMESPACES = {"admin"}
 
@@ -472,6 +493,12 @@ FRAGMENTS: dict[str, FragmentBudget] = {
     "votes/_paper_queue.html": FragmentBudget(
         grow_paper_ballots, _enter_paper, prepare=lambda d, i: _voters(d, 1)[0], max_queries=40
     ),
+}
+
+#: Landed before their budgets were written (see PENDING_PAGES).
+PENDING_FRAGMENTS: set[str] = {
+    "committees/_reelection_reminder.html",
+    "issues/_rate.html",
 }
 
 #: Templates with ``{% if oob %}`` that are not pushed through the outbox, with the reason.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -66,6 +67,9 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "京朝物业": lambda demo: demo.compound("团结公寓").property_provider,
     "any escalation": lambda demo: None,
     "vote in 团结公寓": lambda demo: _meeting(),
+    "nothing": lambda demo: None,
+    # the rule reads only who uploaded the batch
+    "hotline import by juwei": lambda demo: SimpleNamespace(uploaded_by_id=demo.user("juwei").pk),
 }
 
 
@@ -249,6 +253,9 @@ QINGGONG_SERVERS = allow(
 )
 
 TUANJIE_COMMITTEE = allow("party_committee", "residents_committee")
+COMMUNITY_STAFF = allow(
+    "party_committee", "party_committee_other", "residents_committee", "residents_committee_other"
+)
 TUANJIE_OWNERS = allow("resident", "owners_committee")  # yeweihui is an owner there too
 TUANJIE_VOTE_STAFF = allow("residents_committee", "owners_committee")
 
@@ -345,7 +352,9 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ),
     ],
     "vote.propose": [ActionRow("团结公寓", allow("owners_committee"))],
-    "vote.refer": [ActionRow("团结公寓", TUANJIE_SERVERS | SUBDISTRICT)],
+    "vote.refer": [
+        ActionRow("团结公寓", TUANJIE_COMMITTEE | allow("owners_committee") | SUBDISTRICT)
+    ],
     "vote.petition": [ActionRow("团结公寓", TUANJIE_OWNERS)],
     "vote.sign": [ActionRow("vote in 团结公寓", TUANJIE_OWNERS)],
     "vote.cast": [ActionRow("vote in 团结公寓", TUANJIE_OWNERS)],
@@ -367,6 +376,32 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow("团结公寓", TUANJIE_SERVERS | SUBDISTRICT, [page(_vote_page("owner-register"))]),
     ],
     "register.import": [ActionRow("团结公寓", TUANJIE_VOTE_STAFF | SUBDISTRICT)],
+    # --- owners' committees and 物管会 -------------------------------------------------------
+    "committee.view": [ActionRow("团结公寓", TUANJIE_SERVERS | SUBDISTRICT | allow("resident"))],
+    "committee.manage": [
+        ActionRow("团结公寓", TUANJIE_COMMITTEE | allow("owners_committee") | SUBDISTRICT)
+    ],
+    "committee.chair": [
+        ActionRow("团结公寓", TUANJIE_COMMITTEE | allow("owners_committee") | SUBDISTRICT)
+    ],
+    "committee.register": [ActionRow("团结公寓", SUBDISTRICT)],
+    "committee.report": [ActionRow("团结公寓", allow("owners_committee") | SUBDISTRICT)],
+    # --- channels: 12345 hotline, Open311, indicators ----------------------------------------
+    "hotline.import": [ActionRow("nothing", COMMUNITY_STAFF | SUBDISTRICT)],
+    "hotline.view_import": [
+        ActionRow("hotline import by juwei", allow("residents_committee") | SUBDISTRICT)
+    ],
+    "open311.read": [ActionRow("issue in 团结公寓", frozenset(ROLES))],  # the public API
+    "open311.personal_data": [ActionRow("issue in 团结公寓", allow())],
+    "open311.write": [ActionRow("团结公寓", TUANJIE_SERVERS | SUBDISTRICT)],
+    "indicators.view": [
+        ActionRow(
+            "nothing",
+            COMMUNITY_STAFF
+            | allow("property_firm", "rights_unit_public_housing", "rights_unit_self_managed")
+            | SUBDISTRICT,
+        )
+    ],
 }
 
 
