@@ -6,6 +6,7 @@ from deliberation.views import (
     health,
     home,
     hotline,
+    indicators,
     issues,
     register,
     votes,
@@ -108,4 +109,5 @@ urlpatterns = [
     path("sessions/<int:pk>/attendance/", s.attendance, name="session-attendance"),
     path("sessions/<int:pk>/minutes/", s.minutes, name="session-minutes"),
     path("open311/v2/", include("deliberation.urls_open311")),
+    path("indicators/", indicators.indicators_page, name="indicators"),
 ]

@@ -378,6 +378,9 @@ def seed() -> dict[str, int]:
     from deliberation.demo.channels import seed_channels
 
     seed_channels()
+    from deliberation.demo.indicators import seed_indicators
+
+    seed_indicators()
     return {
         "communities": Community.objects.count(),
         "compounds": Compound.objects.count(),

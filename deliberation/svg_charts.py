@@ -1,0 +1,105 @@
+"""Geometry for small inline SVG charts, drawn by templates (no JS library, no CDN).
+
+The page must work under a strict CSP and on a phone, so charts are plain ``<svg>`` with
+coordinates computed here and colours from CSS classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    value: int
+    label: str
+    flag: bool
+
+
+@dataclass
+class BarChart:
+    width: int
+    height: int
+    baseline: float
+    bars: list[Bar]
+    maximum: int
+
+
+def month_label(month: date) -> str:
+    return f"{month.month}月"
+
+
+def bar_chart(
+    months: list[date],
+    values: list[int],
+    *,
+    flagged: frozenset[int] = frozenset(),
+    width: int = 300,
+    height: int = 110,
+) -> BarChart:
+    """One bar per month; ``flagged`` holds the indexes drawn in the signal colour."""
+    top, bottom = 14, 18
+    plot = height - top - bottom
+    maximum = max([*values, 1])
+    step = width / max(len(values), 1)
+    bars = []
+    for i, (month, value) in enumerate(zip(months, values, strict=True)):
+        h = plot * value / maximum
+        bars.append(
+            Bar(
+                x=round(i * step + step * 0.15, 1),
+                y=round(top + plot - h, 1),
+                width=round(step * 0.7, 1),
+                height=round(h, 1),
+                value=value,
+                label=month_label(month),
+                flag=i in flagged,
+            )
+        )
+    return BarChart(width=width, height=height, baseline=top + plot, bars=bars, maximum=maximum)
+
+
+@dataclass
+class Line:
+    css: str
+    name: str
+    points: str
+    dots: list[tuple[float, float, str]]
+
+
+@dataclass
+class LineChart:
+    width: int
+    height: int
+    baseline: float
+    top: float
+    lines: list[Line]
+    labels: list[tuple[float, str]]
+
+
+def line_chart(
+    months: list[date],
+    series: list[tuple[str, str, list[float | None]]],
+    *,
+    width: int = 320,
+    height: int = 140,
+) -> LineChart:
+    """Rates (0–1) per month; a month without a value breaks nothing, it is just skipped."""
+    top, bottom = 10, 18
+    plot = height - top - bottom
+    step = width / max(len(months), 1)
+    lines = []
+    for css, name, values in series:
+        coords = [
+            (round(i * step + step / 2, 1), round(top + plot * (1 - v), 1), f"{v * 100:.0f}%")
+            for i, v in enumerate(values)
+            if v is not None
+        ]
+        lines.append(Line(css, name, " ".join(f"{x},{y}" for x, y, _ in coords), coords))
+    labels = [(round(i * step + step / 2, 1), month_label(m)) for i, m in enumerate(months)]
+    return LineChart(width, height, top + plot, top, lines, labels)
