@@ -6,6 +6,7 @@ from django.shortcuts import render
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from deliberation import policy
 from deliberation.live.topics import topic
 from deliberation.models import Organization
 from deliberation.policy import load_principal
@@ -31,6 +32,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "tasks": tasks,
             "organizations": organizations,
             "compounds": compounds_visible_to(request.user),
+            "can_import_hotline": policy.can(request.user, "hotline.import"),
+            "can_view_indicators": policy.can(request.user, "indicators.view"),
             **live_context(
                 [topic("user", user_id, "home")] + [topic("org", o, "inbox") for o in p.org_kinds]
             ),

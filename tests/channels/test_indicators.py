@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -198,3 +198,18 @@ def test_page_query_count_is_fixed(demo: Demo) -> None:
     assert Issue.objects.count() >= 1000
     assert count() == small
     assert small <= 12
+
+
+@pytest.mark.parametrize(
+    ("username", "hotline", "indicators"),
+    [
+        ("juwei", True, True),
+        ("wuye", False, True),
+        ("jiedao", True, True),
+        ("yeweihui", False, False),
+    ],
+)
+def test_staff_home_links(demo: Demo, username: str, hotline: bool, indicators: bool) -> None:
+    html = login_client(demo.user(username)).get(reverse("home")).content.decode()
+    assert (reverse("hotline-upload") in html) is hotline
+    assert (reverse("indicators") in html) is indicators
