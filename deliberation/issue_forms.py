@@ -69,7 +69,7 @@ class ReportForm(forms.Form):
     )
     description = forms.CharField(
         label=_("What is the problem?"),
-        min_length=5,
+        min_length=2,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
@@ -115,6 +115,12 @@ class CategoryForm(forms.Form):
         queryset=IssueCategory.objects.filter(active=True),
     )
     urgency = forms.ChoiceField(label=pgettext_lazy("intake", "Urgency"), choices=Urgency.choices)
+    compound = forms.ModelChoiceField(
+        label=pgettext_lazy("intake", "Compound"),
+        queryset=Compound.objects.order_by("name"),
+        required=False,
+        help_text=_("Only for an issue reported without one."),
+    )
 
 
 class DispatchForm(forms.Form):

@@ -360,17 +360,32 @@ def _require_status(issue: Issue, allowed: Iterable[str]) -> None:
 
 @transaction.atomic
 def set_category(
-    *, issue: Issue, actor: Any, category: IssueCategory, urgency: str | None = None
+    *,
+    issue: Issue,
+    actor: Any,
+    category: IssueCategory,
+    urgency: str | None = None,
+    compound: Compound | None = None,
 ) -> Issue:
-    """Set or correct the category (and urgency) during triage."""
+    """Set or correct the category (and urgency) during triage; an issue reported without
+    a compound (free text, hotline) can be placed in one here, by someone who may triage
+    for that compound too."""
     locked = lock_issue(issue)
     _require_triage(actor, locked)
     _require_status(locked, Issue.OPEN_STATUSES)
     old = locked.category
+    old_compound = locked.compound
     locked.category = category
     if urgency:
         locked.urgency = urgency
-    locked.save(update_fields=["category", "urgency", "updated_at"])
+    fields = ["category", "urgency", "updated_at"]
+    if compound is not None and compound.pk != locked.compound_id:
+        if locked.status != S.NEW:
+            raise Conflict(_("The place can only change while the issue waits for triage."))
+        policy.require(actor, "issue.enter", compound)
+        locked.compound, locked.building, locked.unit = compound, None, None
+        fields += ["compound", "building", "unit"]
+    locked.save(update_fields=fields)
     _add_activity(
         issue=locked,
         kind=IssueActivity.Kind.CATEGORY_CHANGED,
@@ -380,6 +395,8 @@ def set_category(
     )
     push_issue(locked, actor=actor)
     push_triage_queue(locked.compound, actor=actor)
+    if old_compound != locked.compound:
+        push_triage_queue(old_compound, actor=actor)
     _copy_state(locked, issue)
     return issue
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -62,7 +63,7 @@ def _report_compounds(user: Any, *, staff: bool) -> QuerySet[Compound]:
 def _report(request: HttpRequest, *, staff: bool) -> HttpResponse:
     compounds = _report_compounds(request.user, staff=staff)
     if staff and not compounds.exists():
-        policy.require(request.user, "issue.enter", -1)  # 403 for people who serve nowhere
+        raise PermissionDenied  # staff entry is for the committees (and the subdistrict)
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, compounds=compounds, staff=staff)
         if form.is_valid():
@@ -134,7 +135,12 @@ def _triage_forms(issue: Issue, bound: dict[str, forms.Form]) -> dict[str, Any]:
     return {
         "category_form": bound.get("category")
         or CategoryForm(
-            initial={"category": issue.category_id, "urgency": issue.urgency}, prefix="cat"
+            initial={
+                "category": issue.category_id,
+                "urgency": issue.urgency,
+                "compound": issue.compound_id,
+            },
+            prefix="cat",
         ),
         "dispatch_form": bound.get("dispatch")
         or DispatchForm(
@@ -228,7 +234,13 @@ def triage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = request.user
     try:
         if action == "category":
-            set_category(issue=issue, actor=actor, category=d["category"], urgency=d["urgency"])
+            set_category(
+                issue=issue,
+                actor=actor,
+                category=d["category"],
+                urgency=d["urgency"],
+                compound=d["compound"],
+            )
         elif action == "dispatch":
             intake.triage(
                 issue,

@@ -265,3 +265,32 @@ def _qinggong():
     from deliberation.models import Compound
 
     return Compound.objects.get(name="轻工宿舍")
+
+
+def test_an_issue_without_a_compound_is_placed_then_dispatched(demo) -> None:
+    response = login_client(user("jumin")).post(
+        reverse("issue-report"),
+        report_data(compound="", building="", unit_number="", location_text="团结湖公园东门"),
+    )
+    assert response.status_code == 302
+    issue = Issue.objects.latest("id")
+    assert issue.compound is None
+    url = reverse("issue-triage", args=[issue.pk, "category"])
+    data = {"cat-category": issue_category("repair"), "cat-urgency": "ordinary"}
+    assert login_client(user("juwei")).post(url, data).status_code == 403  # subdistrict's
+    subdistrict = login_client(user("jiedao"))
+    data["cat-compound"] = tuanjie().pk
+    assert subdistrict.post(url, data).status_code == 302
+    issue.refresh_from_db()
+    assert issue.compound == tuanjie() and issue.category.code == "repair"
+    dispatch = reverse("issue-triage", args=[issue.pk, "dispatch"])
+    committee = login_client(user("juwei"))  # now in its compound
+    response = committee.post(dispatch, {"dispatch-responsible": tuanjie().property_provider_id})
+    assert response.status_code == 302
+    assert WorkOrder.objects.filter(issue=issue).exists()
+
+
+def issue_category(code: str) -> int:
+    from deliberation.models import IssueCategory
+
+    return IssueCategory.objects.get(code=code).pk
