@@ -335,3 +335,20 @@ def test_vote_pages_keep_a_fixed_number_of_queries(demo, name) -> None:
         assert client.get(url).status_code == 200
     assert len(few) == len(many)
     assert len(many) <= 25
+
+
+def test_public_push_carries_no_names_and_staff_push_stays_staff(
+    demo, django_capture_on_commit_callbacks
+) -> None:
+    from deliberation.models import Event
+
+    vote = OwnersVote.objects.get(title__startswith="2026年第一次临时业主大会")
+    matter = vote.matters.order_by("position").first()
+    voter = vote.voters.filter(ballots__isnull=True, organization__isnull=False).first()
+    b = svc.enter_paper_ballot(actor=demo.user("juwei"), matter=matter, voter=voter, choice="agree")
+    svc.confirm_paper_ballot(actor=demo.user("yeweihui"), ballot=b, choice="agree")
+    public = Event.objects.filter(topic=f"vote:{vote.pk}:public").latest("id")
+    staff = Event.objects.filter(topic=f"vote:{vote.pk}:staff").order_by("id")
+    assert voter.label not in public.html["zh-hans"]
+    assert "data-turnout-heads" in public.html["zh-hans"]
+    assert voter.label in staff.first().html["zh-hans"]  # the queue names whose paper it is

@@ -1,0 +1,105 @@
+"""Concurrency on PostgreSQL: simultaneous paper entries, confirmations and petition
+signatures end with exactly one result each and a clear conflict for the loser."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from deliberation.models import Ballot, OwnersVote, PetitionSignature, User
+from deliberation.services import votes as svc
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MEETING = "2026年第一次临时业主大会（示例）"
+
+
+def run_together(calls: list[Callable[[], Any]]) -> list[Any]:
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def worker(i: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[i] = call()
+        except Exception as exc:  # asserted by the test
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def user(name: str) -> User:
+    return User.objects.get(username=name)
+
+
+def test_database_is_postgresql(tdemo) -> None:
+    assert connection.vendor == "postgresql"
+
+
+def test_two_staff_enter_the_same_paper_ballot(tdemo) -> None:
+    vote = OwnersVote.objects.get(title=MEETING)
+    matter = vote.matters.order_by("position").first()
+    voter = vote.voters.filter(ballots__isnull=True, organization__isnull=False).first()
+    juwei, chair = user("juwei"), user("yeweihui")
+    results = run_together(
+        [
+            lambda: svc.enter_paper_ballot(actor=juwei, matter=matter, voter=voter, choice="agree"),
+            lambda: svc.enter_paper_ballot(
+                actor=chair, matter=matter, voter=voter, choice="disagree"
+            ),
+        ]
+    )
+    assert sum(isinstance(r, Ballot) for r in results) == 1
+    assert sum(isinstance(r, svc.VoteConflict) for r in results) == 1
+    assert Ballot.objects.filter(matter=matter, voter=voter).count() == 1
+
+
+def test_two_confirmations_of_one_entry(tdemo) -> None:
+    vote = OwnersVote.objects.get(title=MEETING)
+    matter = vote.matters.order_by("position").first()
+    voter = vote.voters.filter(ballots__isnull=True, organization__isnull=False).first()
+    ballot = svc.enter_paper_ballot(actor=user("juwei"), matter=matter, voter=voter, choice="agree")
+    chair = user("yeweihui")
+    second = User.objects.create_user("yeweihui2")  # another member of the committee
+    second.memberships.create(organization=vote.compound.owners_committee, role="member")
+    results = run_together(
+        [
+            lambda: svc.confirm_paper_ballot(actor=chair, ballot=ballot, choice="agree"),
+            lambda: svc.confirm_paper_ballot(actor=second, ballot=ballot, choice="agree"),
+        ]
+    )
+    assert sum(isinstance(r, Ballot) for r in results) == 1
+    assert sum(isinstance(r, svc.VoteConflict) for r in results) == 1
+    ballot.refresh_from_db()
+    assert ballot.confirmed
+
+
+def test_last_signatures_arrive_together(tdemo) -> None:
+    vote = OwnersVote.objects.get(title__startswith="临时业主大会提议")
+    signed = set(vote.signatures.values_list("key", flat=True))
+    others = [
+        u
+        for u in User.objects.filter(username__startswith="owner-").order_by("pk")
+        if f"p{u.pk}" not in signed
+    ][:2]
+    results = run_together(
+        [lambda u=u: svc.sign_petition(actor=u, vote=vote) for u in [user("jumin"), *others]]
+    )
+    # One signature was missing: the first to get the lock reaches 20 %; the petition is then
+    # complete and the others are told so (409), not counted twice.
+    assert sum(isinstance(r, PetitionSignature) for r in results) == 1
+    assert sum(isinstance(r, svc.VoteConflict) for r in results) == 2
+    vote.refresh_from_db()
+    assert vote.status == OwnersVote.Status.CONVENING
+    assert vote.signatures.count() == vote.petition_needed
