@@ -9,6 +9,7 @@ which only staff see.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation import policy
@@ -64,7 +65,7 @@ def submit_service_request(
     notice = _(
         "Received. The residents' committee triages it; the responsible party should "
         "respond by %(when)s."
-    ) % {"when": respond_by.strftime("%Y-%m-%d %H:%M")}
+    ) % {"when": timezone.localtime(respond_by).strftime("%Y-%m-%d %H:%M")}
     submission = Open311Submission.objects.create(
         issue=issue,
         api_key=key,

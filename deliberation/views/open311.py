@@ -299,7 +299,16 @@ def _place(fields: dict[str, str]) -> tuple[Compound, Building | None, Unit | No
         )
         if compound is None:
             raise ApiError(400, _("address_string names none of our compounds."))
-        return compound, None, None, address.replace(compound.name, "", 1).strip(" ，,")
+        rest = address.replace(compound.name, "", 1).strip(" ，,")
+        building = next(
+            (
+                b
+                for b in sorted(compound.buildings.all(), key=lambda b: -len(b.name))
+                if rest.startswith(b.name)
+            ),
+            None,
+        )
+        return compound, building, None, rest[len(building.name) :].strip() if building else rest
     raise ApiError(
         400,
         _("A location is required: address_string or compound_id (lat/long alone are not enough)."),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from deliberation.demo.channels import DEMO_OPEN311_KEY
 from deliberation.models import ApiKey, Issue, IssueActivity, IssueCategory, Organization
@@ -84,8 +86,11 @@ def test_post_creates_an_issue_in_the_triage_queue(demo: Demo, api: Client) -> N
     [body] = response.json()
     issue = Issue.objects.get(pk=int(body["service_request_id"]))
     assert body["service_notice"] and body["account_id"] == "acc-9"
+    respond_by = timezone.localtime(issue.created_at + timedelta(hours=2))  # elevator: utilities
+    assert respond_by.strftime("%Y-%m-%d %H:%M") in body["service_notice"]
     assert issue.channel == Issue.Channel.OPEN311 and issue.status == Issue.Status.NEW
-    assert issue.compound == demo.tuanjie and issue.location_text == "2号楼"
+    assert issue.compound == demo.tuanjie and issue.building.name == "2号楼"
+    assert issue.location_text == ""
     assert issue.category.code == "elevator" and issue.reporter_phone == "13800001111"
     assert issue.reporter_name == "王女士"
     assert issue.open311.email == "w@example.org" and issue.open311.device_id == "dev-1"
