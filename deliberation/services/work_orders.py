@@ -37,7 +37,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -168,8 +168,11 @@ def push_rating(order: WorkOrder, *, actor: Any = None, thanks: bool = False) ->
     )
 
 
-def push_work_order(order: WorkOrder, *, actor: Any = None, committee: bool = False) -> None:
-    """Re-render the order's page fragment and its party's inbox (and the committee's list)."""
+def push_work_order(
+    order: WorkOrder, *, actor: Any = None, committee: bool = False, inbox: bool = True
+) -> WorkOrder:
+    """Re-render the order's page fragment and its party's inbox (and the committee's list).
+    The sweep passes ``inbox=False`` and re-renders each inbox once at its end."""
     fresh = work_order_detail(order.pk)
     assert fresh is not None
     record_event(
@@ -179,9 +182,11 @@ def push_work_order(order: WorkOrder, *, actor: Any = None, committee: bool = Fa
         context={"order": fresh},
         actor=actor,
     )
-    push_inbox(fresh.responsible, actor=actor)
+    if inbox:
+        push_inbox(fresh.responsible, actor=actor)
     if committee:
         push_committee(fresh.compound, actor=actor)
+    return fresh
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -722,16 +727,23 @@ def confirm_work_order(
 
 
 def _overdue_candidates(now: datetime) -> list[int]:
+    """Orders past the deadline that currently runs and not yet escalated for it."""
+    escalated = Escalation.objects.filter(work_order=OuterRef("pk"))
+    respond = escalated.filter(reason=Escalation.Reason.RESPOND_BY, deadline=OuterRef("respond_by"))
+    resolve = escalated.filter(reason=Escalation.Reason.RESOLVE_BY, deadline=OuterRef("resolve_by"))
     return list(
         WorkOrder.objects.filter(
-            Q(status=W.DISPATCHED, respond_by__lt=now)
-            | Q(status__in=WorkOrder.WORKING_STATUSES, resolve_by__lt=now)
-        ).values_list("pk", flat=True)
+            (Q(status=W.DISPATCHED, respond_by__lt=now) & ~Exists(respond))
+            | (Q(status__in=WorkOrder.WORKING_STATUSES, resolve_by__lt=now) & ~Exists(resolve))
+        )
+        .order_by("id")
+        .values_list("pk", flat=True)
     )
 
 
 @transaction.atomic
-def _escalate(order_id: int, now: datetime) -> Escalation | None:
+def _escalate(order_id: int, now: datetime, touched: dict[str, set[int]]) -> Escalation | None:
+    """Mark one order overdue and open its escalation; note which lists need a re-render."""
     order = _lock(order_id)
     if order.status == W.DISPATCHED and order.respond_by < now:
         reason, deadline = Escalation.Reason.RESPOND_BY, order.respond_by
@@ -742,14 +754,12 @@ def _escalate(order_id: int, now: datetime) -> Escalation | None:
     changed = _refresh_overdue(order, now)
     if changed:
         order.save(update_fields=[*changed, "updated_at"])
-    if Escalation.objects.filter(work_order=order, reason=reason, deadline=deadline).exists():
-        if changed:
-            push_work_order(order)
-        return None
+        touched["inboxes"].add(order.responsible_id)
     supervisor = supervision_group_for(order.compound)
-    if supervisor is None:
+    exists = Escalation.objects.filter(work_order=order, reason=reason, deadline=deadline).exists()
+    if exists or supervisor is None:
         if changed:
-            push_work_order(order)
+            push_work_order(order, inbox=False)
         return None
     escalation = Escalation.objects.create(
         work_order=order, supervisor=supervisor, reason=reason, deadline=deadline
@@ -762,21 +772,28 @@ def _escalate(order_id: int, now: datetime) -> Escalation | None:
         actor=None,
         organization=supervisor,
     )
-    push_work_order(order)
-    push_overdue(supervisor)
+    push_work_order(order, inbox=False)
+    touched["supervisors"].add(supervisor.pk)
     escalation_opened.send(sender=Escalation, escalation=escalation)
     return escalation
 
 
 def sweep_deadlines(*, now: datetime | None = None) -> int:
     """Mark passed deadlines overdue and open one escalation per missed deadline for the
-    supervision group. Idempotent; each order in its own transaction. Returns how many
-    escalations were opened."""
+    supervision group. Idempotent; each order in its own transaction, then each touched
+    inbox and overdue list re-rendered once. Returns how many escalations were opened."""
     now = now or timezone.now()
     opened = 0
+    touched: dict[str, set[int]] = {"inboxes": set(), "supervisors": set()}
     for order_id in _overdue_candidates(now):
-        if _escalate(order_id, now) is not None:
+        if _escalate(order_id, now, touched) is not None:
             opened += 1
+    if touched["inboxes"] or touched["supervisors"]:
+        with transaction.atomic():
+            for org in Organization.objects.filter(pk__in=touched["inboxes"]):
+                push_inbox(org)
+            for org in Organization.objects.filter(pk__in=touched["supervisors"]):
+                push_overdue(org)
     return opened
 
 
