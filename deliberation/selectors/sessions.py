@@ -167,7 +167,9 @@ def room_context(session: Session, *, audience: str) -> dict[str, Any]:
         "item_resolutions": [(i, item_resolutions[i.pk]) for i in items],
         "current_resolutions": item_resolutions.get(current.pk, []) if current else [],
         "questions": questions,
-        "assignments": assignments_for(session),
+        "assignments": assignments_for(session)
+        if any(r.status == Resolution.Status.ADOPTED for i in items for r in i.resolutions.all())
+        else [],
     }
 
 

@@ -65,6 +65,8 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 
 def _minutes(session: Session) -> Minutes | None:
+    if session.status != Session.Status.ENDED:  # written when the session ends
+        return None
     return Minutes.objects.filter(session=session).first()
 
 
@@ -81,7 +83,9 @@ def session_room(request: HttpRequest, pk: int) -> HttpResponse:
     replyable = [
         inv for inv in board["invitations"] if policy.can(request.user, "session.reply", inv)
     ]
-    choices = delegate_choices(session, replyable) if session.status in ("convened", "open") else {}
+    choices = (
+        delegate_choices(session, replyable) if session.status == Session.Status.CONVENED else {}
+    )
     my_parties = parties_of(policy.load_principal(request.user), session)
     context = {
         **board,
@@ -102,10 +106,12 @@ def session_room(request: HttpRequest, pk: int) -> HttpResponse:
             .exclude(pk=session.pk)
             .order_by("starts_at")[:20]
         )
-        if is_chair
+        if is_chair and session.status != Session.Status.ENDED
         else [],
         "minutes": _minutes(session),
-        "waiting_issues": issues_awaiting_session(session) if can_manage else [],
+        "waiting_issues": issues_awaiting_session(session)
+        if can_manage and session.status != Session.Status.ENDED
+        else [],
         "today": date.today().isoformat(),
         **live_context([topic("session", session.pk, "room")]),
     }

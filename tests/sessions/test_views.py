@@ -183,6 +183,9 @@ def test_convene_page_and_bad_input(demo) -> None:
     assert session.items.count() == 2 and session.invitations.count() == 5
 
 
+LIMITS = {"room": 19, "public": 16, "board-room": 16, "board-public": 15}
+
+
 def _rounds(session: Session, n: int) -> None:
     """n discussion rounds with five positions each on the current item."""
     item = session.items.first()
@@ -228,7 +231,9 @@ def test_room_pages_and_fragments_keep_their_query_count(demo, username, page) -
     Round.objects.filter(item__session=session).delete()
     _rounds(session, 30)
     assert count() == at_3
-    assert at_3 <= 30, at_3
+    # The room is a composite page (parties, agenda, rounds, votes, questions, controls).
+    assert at_3 <= LIMITS[page], at_3
+    print(f"{page} as {username}: {at_3} queries at 3 and 30 rounds")
 
 
 def test_a_full_item_through_http(demo) -> None:
