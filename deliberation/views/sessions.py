@@ -208,8 +208,17 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def reorder(request: HttpRequest, pk: int) -> HttpResponse:
+    """Either the full order (``items`` repeated) or one item moved ``up``/``down``."""
     session = _session(pk)
     ids = [int(x) for x in request.POST.getlist("items") if x.isdigit()]
+    moved, direction = request.POST.get("item", ""), request.POST.get("direction", "")
+    if not ids and moved.isdigit() and direction in ("up", "down"):
+        ids = list(session.items.order_by("order", "id").values_list("pk", flat=True))
+        if int(moved) in ids:
+            i = ids.index(int(moved))
+            j = i - 1 if direction == "up" else i + 1
+            if 0 <= j < len(ids):
+                ids[i], ids[j] = ids[j], ids[i]
     return act(
         request,
         session,

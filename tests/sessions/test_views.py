@@ -285,3 +285,54 @@ def test_a_full_item_through_http(demo) -> None:
     page = login_client(user("jumin")).get(minutes_url).content.decode()
     assert "纪要&lt;script&gt;" in page
     assert shuji.post(minutes_url, {"text": "改"}).status_code == 409
+
+
+def test_agenda_reorder_countdown_and_attendance(demo) -> None:
+    session = opened(demo)
+    shuji = login_client(user("shuji"))
+    first, second = session.items.order_by("order")
+    url = reverse("session-reorder", args=[session.pk])
+    assert shuji.post(url, {"item": second.pk, "direction": "up"}).status_code == 302
+    assert list(session.items.order_by("order").values_list("pk", flat=True)) == [
+        second.pk,
+        first.pk,
+    ]
+    assert (
+        login_client(user("wuye")).post(url, {"item": first.pk, "direction": "up"}).status_code
+        == 403
+    )
+    bad = shuji.post(url, {"items": [first.pk]}, HTTP_HX_REQUEST="true")
+    assert bad.status_code == 400
+    countdown = reverse("session-countdown", args=[session.pk])
+    assert (
+        shuji.post(
+            countdown, {"party": Party.PROVIDER, "seconds": "5"}, HTTP_HX_REQUEST="true"
+        ).status_code
+        == 400
+    )
+    assert shuji.post(countdown, {"party": Party.PROVIDER, "seconds": "90"}).status_code == 302
+    session.refresh_from_db()
+    assert session.speaker_party == Party.PROVIDER and session.speaker_until > timezone.now()
+    assert (
+        "data-countdown-until" in login_client(user("jumin")).get(public(session)).content.decode()
+    )
+    attendance = reverse("session-attendance", args=[session.pk])
+    assert shuji.post(attendance, {"party": Party.OWNERS_BODY, "present": "0"}).status_code == 302
+    services.open_item(actor=user("shuji"), item=first)
+    services.open_round(actor=user("shuji"), session=session)
+    response = login_client(user("yeweihui")).post(
+        reverse("session-position", args=[session.pk]),
+        {"party": Party.OWNERS_BODY, "stance": "support"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 409 and "未登记出席" in response.content.decode()
+
+
+def test_room_renders_in_english(demo) -> None:
+    session = opened(demo)
+    client = login_client(user("wuye"))
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(room(session)).content.decode()
+    assert "Speak for property service provider" in body and "Agenda" in body
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert "代表物业服务人发言" in client.get(room(session)).content.decode()
