@@ -30,12 +30,10 @@ def test_sweep_command_and_periodic_job(demo) -> None:
 def test_sla_policies_are_editable_in_the_admin(demo) -> None:
     admin = login_client(user("admin"))
     assert admin.get(reverse("admin:deliberation_slapolicy_changelist")).status_code == 200
-    policy = (
-        SlaPolicy.objects.create(
-            urgency="ordinary", respond_within=timedelta(hours=24), resolve_within=timedelta(days=7)
-        )
-        if not SlaPolicy.objects.filter(category=None, urgency="ordinary").exists()
-        else (SlaPolicy.objects.get(category=None, urgency="ordinary"))
+    policy, _ = SlaPolicy.objects.get_or_create(  # the migration's row, unless flushed
+        category=None,
+        urgency="ordinary",
+        defaults={"respond_within": timedelta(hours=24), "resolve_within": timedelta(days=7)},
     )
     url = reverse("admin:deliberation_slapolicy_change", args=[policy.pk])
     assert admin.get(url).status_code == 200
