@@ -31,11 +31,11 @@ from deliberation.models import (
 )
 
 from .conflicts import Conflict
-from .issues import report_issue
+from .issues import push_triage_queue, report_issue
 
 R = HotlineImportRow.Status
 B = HotlineImport.Status
-CHUNK = 25
+CHUNK = 10
 
 
 @transaction.atomic
@@ -147,6 +147,7 @@ def _import_row(
         reporter_name=data.get("reporter_name", ""),
         reporter_phone=data.get("reporter_phone", ""),
         hotline_ticket=row.ticket,
+        push_queue=False,  # pushed once per chunk (import_next_chunk)
     )
     # The issue was received when the citizen called 12345, not when we imported it:
     # monthly counts and the response clock follow the call (LAW.md §6).
@@ -196,6 +197,10 @@ def import_next_chunk(*, batch: HotlineImport, actor: User, size: int = CHUNK) -
             locked.imported += 1
         else:
             locked.skipped += 1
+    # One push of each touched committee's triage queue per chunk, not one per row.
+    touched = {r.data.get("compound_id") for r in rows if r.status == R.IMPORTED}
+    for compound_id in sorted(c for c in touched if c):
+        push_triage_queue(compounds[compound_id], actor=actor)
     fields = ["processed", "imported", "skipped"]
     if not locked.rows.filter(status=R.VALID).exists():
         locked.status = B.DONE

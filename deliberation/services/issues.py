@@ -292,6 +292,7 @@ def report_issue(
     reporter_name: str = "",
     reporter_phone: str = "",
     hotline_ticket: str = "",
+    push_queue: bool = True,
 ) -> Issue:
     """Take an issue in from any channel and put it in the committee's triage queue.
 
@@ -299,6 +300,8 @@ def report_issue(
     Staff channels (phone, walk-in, inspection, proactive) need ``issue.enter``; the caller
     may name a ``reporter`` account or just a name and phone. ``photos`` are
     ``(file, content_type)`` pairs already checked by ``deliberation.photos``.
+    ``push_queue=False`` leaves the triage queue's push to the caller (a bulk import
+    pushes it once per chunk instead of once per row).
     """
     if channel in STAFF_CHANNELS:
         policy.require(actor, "issue.enter", compound)
@@ -341,7 +344,8 @@ def report_issue(
         actor=actor,
     )
     push_issue(issue, actor=actor)
-    push_triage_queue(compound, actor=actor)
+    if push_queue:
+        push_triage_queue(compound, actor=actor)
     issue_reported.send(sender=Issue, issue=issue)
     return issue
 

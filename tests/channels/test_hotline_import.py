@@ -231,3 +231,18 @@ def test_template_download_is_accepted_by_the_importer(demo: Demo, fmt: str) -> 
     assert "attachment" in response["Content-Disposition"]
     batch = stage_hotline_file(actor=demo.user("juwei"), name=f"t.{fmt}", content=response.content)
     assert batch.valid_rows == 1, list(batch.rows.values_list("messages", flat=True))
+
+
+def test_a_chunk_pushes_the_triage_queue_once(demo: Demo) -> None:
+    from deliberation.models import Event
+
+    juwei = demo.user("juwei")
+    batch = stage_hotline_file(
+        actor=juwei, name="q.csv", content=csv_bytes([good_row(n) for n in range(1, 6)])
+    )
+    confirm_hotline_import(batch=batch, actor=juwei)
+    rc = demo.tuanjie.community.residents_committee
+    before = Event.objects.filter(topic=f"org:{rc.pk}:inbox", kind="triage.changed").count()
+    import_next_chunk(batch=batch, actor=juwei)
+    after = Event.objects.filter(topic=f"org:{rc.pk}:inbox", kind="triage.changed").count()
+    assert after - before == 1

@@ -1,0 +1,80 @@
+"""Concurrency on PostgreSQL: two confirmations of one import, two imports of the same
+tickets, two chunk steps at once — each ticket becomes exactly one issue."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from deliberation.models import HotlineImport, Issue, User
+from deliberation.services.conflicts import Conflict
+from deliberation.services.hotline import (
+    confirm_hotline_import,
+    import_next_chunk,
+    stage_hotline_file,
+)
+
+from .hotline_files import csv_bytes, good_row
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(calls: list[Callable[[], Any]]) -> list[Any]:
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def worker(i: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[i] = call()
+        except Exception as exc:  # asserted by the test
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def test_database_is_postgresql(tdemo) -> None:
+    assert connection.vendor == "postgresql"
+
+
+def test_two_confirmations_one_wins(tdemo) -> None:
+    juwei = User.objects.get(username="juwei")
+    batch = stage_hotline_file(actor=juwei, name="a.csv", content=csv_bytes([good_row(1)]))
+    results = run_together([lambda: confirm_hotline_import(batch=batch, actor=juwei)] * 2)
+    assert sum(isinstance(r, HotlineImport) for r in results) == 1
+    assert sum(isinstance(r, Conflict) for r in results) == 1
+
+
+def test_two_imports_of_the_same_tickets_make_one_issue_each(tdemo) -> None:
+    juwei = User.objects.get(username="juwei")
+    jiedao = User.objects.get(username="jiedao")
+    content = csv_bytes([good_row(n) for n in range(1, 21)])
+    a = stage_hotline_file(actor=juwei, name="a.csv", content=content)
+    b = stage_hotline_file(actor=jiedao, name="b.csv", content=content)
+    confirm_hotline_import(batch=a, actor=juwei)
+    confirm_hotline_import(batch=b, actor=jiedao)
+    results = run_together(
+        [
+            lambda: import_next_chunk(batch=a, actor=juwei, size=50),
+            lambda: import_next_chunk(batch=b, actor=jiedao, size=50),
+            lambda: import_next_chunk(batch=a, actor=juwei, size=50),
+        ]
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.imported + b.imported == 20
+    assert a.skipped + b.skipped == 20
+    assert a.processed == a.to_import and b.processed == b.to_import
+    assert Issue.objects.filter(hotline_ticket__startswith="T-2026-").count() == 20
