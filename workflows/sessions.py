@@ -89,6 +89,17 @@ def process_of(session: Session) -> Process | None:
     ).first()
 
 
+def _serialise(session: Session) -> None:
+    """Queue on the session row (a blocking lock) before viewflow takes its process lock.
+
+    viewflow's ``select_for_update_lock`` uses NOWAIT; inside our transaction a refused
+    NOWAIT aborts the whole PostgreSQL transaction, so its retries cannot succeed. Waiting
+    on the session row first means the process lock is always free when we reach it, and
+    five parties confirming in the same second all get through.
+    """
+    list(Session.objects.select_for_update().filter(pk=session.pk).values_list("pk", flat=True))
+
+
 def _pending(session: Session, node: Any) -> Task | None:
     process = process_of(session)
     if process is None:
@@ -111,6 +122,7 @@ def start(**kwargs: Any) -> Session:
 def reply(*, actor: User, invitation: Invitation, attending: bool | None) -> None:
     """A party's reply completes its parallel task; later changes go to the service only."""
     node = getattr(SessionFlow, REPLY_NODES[Party(invitation.party)])
+    _serialise(invitation.session)
     task = _pending(invitation.session, node)
     if task is None:
         services.reply_to_invitation(actor=actor, invitation=invitation, attending=attending)
@@ -125,6 +137,7 @@ def open_session(*, actor: User, session: Session) -> Session:
     from deliberation import policy
 
     policy.require(actor, "session.chair", session)
+    _serialise(session)
     missing = services.quorum_missing(session)
     if missing:  # let the service word the refusal, before any task moves
         return services.open_session(actor=actor, session=session)
@@ -142,6 +155,7 @@ def open_session(*, actor: User, session: Session) -> Session:
 
 
 def _advance(node: Any, *, actor: User, session: Session, fallback: Any) -> Any:
+    _serialise(session)
     task = _pending(session, node)
     if task is None:
         return fallback(actor=actor, session=session)

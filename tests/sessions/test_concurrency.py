@@ -145,3 +145,34 @@ def test_a_position_racing_a_close_is_either_in_the_round_or_refused(tdemo) -> N
         position = Position.objects.get(round=rnd)
         rnd.refresh_from_db()
         assert position.updated_at <= rnd.closed_at
+
+
+def test_five_parties_confirming_at_once_all_reach_the_join(tdemo) -> None:
+    """Replies complete parallel flow tasks under the process lock (select_for_update,
+    retried): five at once must all land and let the Join through."""
+    from viewflow.workflow.status import STATUS
+
+    from deliberation.models import Invitation
+    from deliberation.services.sessions import name_delegates
+    from workflows import sessions as flow
+    from workflows.sessions import SessionFlow
+
+    from .helpers import convene
+
+    session = convene(tdemo)
+    actors = {}
+    for party, username in DELEGATES.items():
+        actor = user("shuji") if party == Party.RESIDENTS_REPS else user(username)
+        inv = session.invitations.get(party=party)
+        name_delegates(actor=actor, invitation=inv, delegates=[user(username)])
+        actors[party] = (actor, inv)
+    results = run_together(
+        [
+            (lambda a=actor, i=inv: flow.reply(actor=a, invitation=i, attending=True))
+            for actor, inv in actors.values()
+        ]
+    )
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert set(session.invitations.values_list("reply", flat=True)) == {Invitation.Reply.CONFIRMED}
+    process = flow.process_of(session)
+    assert process.task_set.filter(flow_task=SessionFlow.open, status=STATUS.NEW).count() == 1
