@@ -14,11 +14,12 @@ import asyncio
 import json
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -173,7 +174,7 @@ async def live_level(
     args = ["floor", "--redis", redis_url, "--size", str(fragment_bytes)] if floor else ["yishi"]
     out = await run_driver(env, *args, "--rate", str(rate), "--count", str(count))
     last = int(out["stamps"][-1][0])
-    await swarm.wait_for(last, timeout=max(10.0, seconds))
+    await swarm.wait_for(last, quiet=10.0)
     after = [w.counters() for w in workers]
     stats = delivery_stats(swarm.clients, out["stamps"])
     await swarm.close()
@@ -314,8 +315,23 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small N, seconds (make test)")
     parser.add_argument("--json", type=Path, help="where to write the JSON results")
     parser.add_argument("--markdown", type=Path, help="append the table here")
+    parser.add_argument("--levels", help="override the client counts, e.g. 200,1000")
+    parser.add_argument("--soak-seconds", type=float, help="override the soak's length")
+    parser.add_argument(
+        "--layer",
+        choices=["core", "pubsub"],
+        default="core",
+        help="channels-redis layer: core (project settings) or pubsub (comparison)",
+    )
     args = parser.parse_args()
     plan = QUICK if args.quick else FULL
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
+    if args.levels:
+        levels = tuple(int(n) for n in args.levels.split(","))
+        plan = replace(plan, levels=levels, two_worker_levels=levels)
+    if args.soak_seconds is not None:
+        plan = replace(plan, soak_seconds=args.soak_seconds)
+    os.environ["YISHI_BENCH_LAYER"] = args.layer
     started = time.time()
     machine = report.machine()
 
@@ -381,6 +397,7 @@ def main() -> None:
 
     out = {
         "mode": "quick" if args.quick else "full",
+        "layer": args.layer,
         "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
         "duration_s": time.time() - started,
         "machine": machine,

@@ -114,7 +114,8 @@ def markdown(out: dict[str, Any]) -> str:
     soak = {**out["soak"], "server": f"soak {out['soak']['seconds']:g} s, 1 worker"}
     lines = [
         f"## {out['started']} — `make bench{' --quick' if out['mode'] == 'quick' else ''}`"
-        f" at {m['commit']}",
+        f" at {m['commit']}"
+        + (" — pub/sub channel layer (comparison)" if out.get("layer") == "pubsub" else ""),
         "",
         f"Machine: {m['cpus']} CPUs ({m['cpu_model']}), {m['mem_gib']} GiB, Python {m['python']},"
         f" Linux {m['kernel']}; load average at start {load}"

@@ -84,11 +84,18 @@ class Swarm:
         except Exception:
             client.closed_early = True
 
-    async def wait_for(self, last_id: int, timeout: float) -> None:
-        """Until every client has seen ``last_id`` (or ``timeout`` passes)."""
-        deadline = time.monotonic() + timeout
+    async def wait_for(self, last_id: int, quiet: float, limit: float = 180) -> None:
+        """Until every client has seen ``last_id``, or nothing more arrived for ``quiet``
+        seconds (what has not arrived by then counts as lost), or ``limit`` passes."""
+        deadline = time.monotonic() + limit
+        seen, last_change = -1, time.monotonic()
         while time.monotonic() < deadline:
             if all(any(i == last_id for i, _ in c.received[-5:]) for c in self.clients):
+                return
+            total = sum(len(c.received) for c in self.clients)
+            if total != seen:
+                seen, last_change = total, time.monotonic()
+            elif time.monotonic() - last_change > quiet:
                 return
             await asyncio.sleep(0.1)
 
