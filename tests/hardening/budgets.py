@@ -361,6 +361,7 @@ NOT_PAGES: dict[str, str] = {
 #: Landed on main before their budgets were written: the debt, listed so that it shows and
 #: so that anything newer still fails. Move each into PAGES / NOT_PAGES.
 PENDING_PAGES: set[str] = {
+    "indicators",
     "open311-request",
     "open311-requests",
     "open311-service",
