@@ -92,7 +92,12 @@ DATE_FORMATS = (
 
 
 class HotlineFileError(ValueError):
-    """The file as a whole cannot be read; the message is for the user."""
+    """The file as a whole cannot be used; the message is for the user. ``problems`` lists
+    (line, messages) when no row at all could be imported."""
+
+    def __init__(self, message: str, problems: list[tuple[int, list[str]]] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
 
 
 @dataclass

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation import policy
-from deliberation.hotline_file import Catalog, read_table, validate_rows
+from deliberation.hotline_file import Catalog, HotlineFileError, read_table, validate_rows
 from deliberation.models import (
     Compound,
     HotlineImport,
@@ -41,7 +41,8 @@ CHUNK = 10
 @transaction.atomic
 def stage_hotline_file(*, actor: User, name: str, content: bytes) -> HotlineImport:
     """Validate the file and store its preview. Raises ``HotlineFileError`` (nothing stored)
-    for a file that cannot be read, ``PermissionDenied`` for a user who may not import."""
+    for a file that cannot be read or has no importable row, ``PermissionDenied`` for a
+    user who may not import."""
     policy.require(actor, "hotline.import")
     table = read_table(name, content)
     catalog = Catalog()
@@ -58,9 +59,7 @@ def stage_hotline_file(*, actor: User, name: str, content: bytes) -> HotlineImpo
         Issue.objects.filter(hotline_ticket__in=tickets).values_list("hotline_ticket", "pk")
     )
     first_line: dict[str, int] = {}
-    batch = HotlineImport.objects.create(
-        uploaded_by=actor, filename=name[:200], total_rows=len(parsed)
-    )
+    batch = HotlineImport(uploaded_by=actor, filename=name[:200], total_rows=len(parsed))
     rows: list[HotlineImportRow] = []
     for row in parsed:
         status = R.VALID if row.ok else R.INVALID
@@ -91,9 +90,15 @@ def stage_hotline_file(*, actor: User, name: str, content: bytes) -> HotlineImpo
                 messages=messages,
             )
         )
-    HotlineImportRow.objects.bulk_create(rows, batch_size=500)
     batch.valid_rows = sum(1 for r in rows if r.status == R.VALID)
-    batch.save(update_fields=["valid_rows"])
+    if not batch.valid_rows:
+        # Nothing could be imported: refuse the file (HTTP 400), store nothing, and say why.
+        raise HotlineFileError(
+            _("No row of this file can be imported; nothing was stored."),
+            problems=[(r.line, r.messages) for r in rows[:50]],
+        )
+    batch.save()
+    HotlineImportRow.objects.bulk_create(rows, batch_size=500)
     return batch
 
 

@@ -50,6 +50,7 @@ def hotline_upload(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "hotline.import")
     form = UploadForm(request.POST or None, request.FILES or None)
     error = ""
+    problems: list[tuple[int, list[str]]] = []
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -67,6 +68,7 @@ def hotline_upload(request: HttpRequest) -> HttpResponse:
                     )
                 except HotlineFileError as exc:
                     error = str(exc)
+                    problems = exc.problems
                 else:
                     return redirect("hotline-preview", pk=batch.pk)
         else:
@@ -78,6 +80,7 @@ def hotline_upload(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "error": error,
+        "problems": problems,
         "recent": recent,
         "max_mb": MAX_BYTES // (1024 * 1024),
         "max_rows": MAX_ROWS,

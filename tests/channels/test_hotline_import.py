@@ -192,7 +192,9 @@ def test_oversize_file_is_refused(demo: Demo, settings: Any) -> None:
 def test_script_in_a_row_is_escaped_in_the_preview(demo: Demo) -> None:
     row = good_row(1)
     row[4] = "<script>alert(1)</script>"
-    batch = stage_hotline_file(actor=demo.user("juwei"), name="x.csv", content=csv_bytes([row]))
+    batch = stage_hotline_file(
+        actor=demo.user("juwei"), name="x.csv", content=csv_bytes([row, good_row(2)])
+    )
     html = login_client(demo.user("juwei")).get(reverse("hotline-preview", args=[batch.pk]))
     assert "<script>alert(1)" not in html.content.decode()
     assert "&lt;script&gt;" in html.content.decode()
@@ -246,3 +248,18 @@ def test_a_chunk_pushes_the_triage_queue_once(demo: Demo) -> None:
     import_next_chunk(batch=batch, actor=juwei)
     after = Event.objects.filter(topic=f"org:{rc.pk}:inbox", kind="triage.changed").count()
     assert after - before == 1
+
+
+def test_file_without_an_importable_row_is_refused_with_the_row_report(demo: Demo) -> None:
+    juwei = demo.user("juwei")
+    first = stage_hotline_file(actor=juwei, name="a.csv", content=csv_bytes([good_row(1)]))
+    confirm_hotline_import(batch=first, actor=juwei)
+    import_next_chunk(batch=first, actor=juwei)
+    bad = good_row(2)
+    bad[1] = "下周"
+    before = (HotlineImport.objects.count(), Issue.objects.count())
+    response = upload(login_client(juwei), "b.csv", csv_bytes([good_row(1), bad]))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "没有可导入" in html and "第 2 行" in html and "第 3 行" in html and "来电时间" in html
+    assert (HotlineImport.objects.count(), Issue.objects.count()) == before
