@@ -7,7 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from deliberation.law import owners_votes as law
 from deliberation.models import Ballot, BallotAudit, Matter, OwnersVote, Voter
@@ -53,48 +53,52 @@ def _pct(part: int | Decimal, whole: int | Decimal) -> int:
     return int(Fraction(part) * 100 / Fraction(whole))
 
 
-def turnout(vote: OwnersVote) -> Turnout:
-    counted = Ballot.objects.filter(voter=OuterRef("pk"), confirmed=True)
-    row = (
-        Voter.objects.filter(vote=vote)
-        .filter(Exists(counted))
-        .aggregate(n=Count("id"), area=Sum("area"))
+def _electorate_row(vote: OwnersVote) -> dict[str, Any]:
+    """Turnout and notice delivery in one query over the meeting's register."""
+    counted = Exists(Ballot.objects.filter(voter=OuterRef("pk"), confirmed=True))
+    return Voter.objects.filter(vote=vote).aggregate(
+        n=Count("id", filter=counted),
+        area=Sum("area", filter=counted),
+        delivered=Count("id", filter=Q(delivered_at__isnull=False)),
     )
+
+
+def _turnout(vote: OwnersVote, row: dict[str, Any]) -> Turnout:
     return Turnout(
         law.Weight(row["n"] or 0, row["area"] or Decimal(0)),
         law.Weight(vote.total_heads, Decimal(vote.total_area)),
     )
 
 
-def matters_with_participation(vote: OwnersVote) -> list[Matter]:
-    return list(
-        Matter.objects.filter(vote=vote)
-        .annotate(
-            counted=Count("ballots", filter=_confirmed()),
+def turnout(vote: OwnersVote) -> Turnout:
+    return _turnout(vote, _electorate_row(vote))
+
+
+def matters_with_participation(vote: OwnersVote, *, user_id: int | None = None) -> list[Matter]:
+    """The agenda with counted ballots per matter; with ``user_id``, that owner's own choice
+    and channel (``mine``, ``mine_channel``) — never anyone else's."""
+    qs = Matter.objects.filter(vote=vote).annotate(
+        counted=Count("ballots", filter=Q(ballots__confirmed=True))
+    )
+    if user_id is not None:
+        own = Ballot.objects.filter(matter=OuterRef("pk"), voter__person_id=user_id)
+        qs = qs.annotate(
+            mine=Subquery(own.values("choice")[:1]),
+            mine_channel=Subquery(own.values("channel")[:1]),
         )
-        .order_by("position")
-    )
+    return list(qs.order_by("position"))
 
 
-def _confirmed() -> Any:
-    from django.db.models import Q
-
-    return Q(ballots__confirmed=True)
-
-
-def vote_page_context(vote: OwnersVote) -> dict[str, Any]:
-    """Everything the public panel shows: no names, no individual ballots."""
+def vote_page_context(vote: OwnersVote, *, user_id: int | None = None) -> dict[str, Any]:
+    """Everything the public panel shows: no names, no other owner's ballot. ``user_id``
+    adds that owner's own choices to the matters (for their page, never for a push)."""
     signed = vote.signatures.count() if vote.origin == OwnersVote.Origin.PETITION else 0
-    delivered = (
-        Voter.objects.filter(vote=vote, delivered_at__isnull=False).count()
-        if vote.noticed_at
-        else 0
-    )
+    row = _electorate_row(vote) if vote.noticed_at else {"n": 0, "area": 0, "delivered": 0}
     return {
-        "delivered": delivered,
+        "delivered": row["delivered"],
         "vote": vote,
-        "matters": matters_with_participation(vote),
-        "turnout": turnout(vote) if vote.total_heads else None,
+        "matters": matters_with_participation(vote, user_id=user_id),
+        "turnout": _turnout(vote, row) if vote.total_heads else None,
         "signed": signed,
         "signed_pct": _pct(signed, vote.total_heads),
         "petition_pct_needed": 20,
@@ -103,16 +107,6 @@ def vote_page_context(vote: OwnersVote) -> dict[str, Any]:
 
 def votes_of_compound(compound_id: int) -> QuerySet[OwnersVote]:
     return OwnersVote.objects.filter(compound_id=compound_id).annotate(n_matters=Count("matters"))
-
-
-def my_ballots(vote: OwnersVote, user_id: int) -> dict[int, Ballot]:
-    """The user's own ballots by matter id (never anyone else's)."""
-    return {
-        b.matter_id: b
-        for b in Ballot.objects.filter(
-            matter__vote=vote, voter__vote=vote, voter__person_id=user_id
-        )
-    }
 
 
 def pending_paper_ballots(vote: OwnersVote) -> QuerySet[Ballot]:

@@ -128,13 +128,13 @@ def _render_detail(
     rc_id = vote.compound.community.residents_committee_id or 0
     days, period = svc.notice_days()
     earliest = timezone.localtime(timezone.now() + period)
-    page = sel.vote_page_context(vote)
-    mine = sel.my_ballots(vote, user_id)
+    voting = vote.status == vote.Status.VOTING
+    page = sel.vote_page_context(vote, user_id=user_id)
     context = {
         **page,
-        "ballot_rows": [(m, mine.get(m.pk)) for m in page["matters"]],
-        "is_voter": Voter.objects.filter(vote=vote, person_id=user_id).exists(),
-        "has_signed": vote.signatures.filter(key=f"p{user_id}").exists(),
+        "is_voter": voting and Voter.objects.filter(vote=vote, person_id=user_id).exists(),
+        "has_signed": vote.status == vote.Status.PETITIONING
+        and vote.signatures.filter(key=f"p{user_id}").exists(),
         "can": {
             "sign": policy.can(u, "vote.sign", vote),
             "cast": policy.can(u, "vote.cast", vote),
@@ -156,7 +156,7 @@ def _render_detail(
         "voters": list(sel.register_voters(vote))
         if staff and vote.status == vote.Status.VOTING
         else [],
-        "pending": list(sel.pending_paper_ballots(vote)) if staff else [],
+        "pending": list(sel.pending_paper_ballots(vote)) if staff and voting else [],
         "earliest_opening": earliest,
         "notice_days": days,
         "demo_notice": days == 0,

@@ -330,12 +330,8 @@ PAGES: dict[str, list[Budget]] = {
         Budget(u, _compound_url("compound-votes"), grow_votes) for u in ("jumin", "yeweihui")
     ],
     "vote-detail": [
-        # OVER the issue's 12 for staff (15, constant; was 14): pinned here so it cannot grow;
-        # the votes area should bring it down (issue 5's report).
-        Budget(
-            u, lambda d: reverse("vote-detail", args=[_meeting(d).pk]), grow_ballots, max_queries=q
-        )
-        for u, q in (("jumin", 12), ("juwei", 15), ("yeweihui", 15))
+        Budget(u, lambda d: reverse("vote-detail", args=[_meeting(d).pk]), grow_ballots)
+        for u in ("jumin", "juwei", "yeweihui")
     ],
     "vote-audit": [
         Budget("juwei", lambda d: reverse("vote-audit", args=[_meeting(d).pk]), grow_ballots)
