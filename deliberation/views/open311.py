@@ -1,4 +1,4 @@
-"""Open311 GeoReport v2 at ``/open311/v2/`` (JSON only).
+"""Open311 GeoReport v2 at ``/open311/v2/`` (JSON, and XML for a ``.xml`` URL).
 
 Endpoints: ``services.json``, ``services/<code>.json``, ``requests.json`` (GET list, POST
 create) and ``requests/<id>.json``. Errors are the spec's arrays
@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET  # noqa: N817  (we only build, never parse)
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -62,13 +63,15 @@ def _error(status: int, description: str) -> JsonResponse:
 
 
 def _api(view: Any) -> Any:
-    """Turn ``ApiError`` into the spec's error array; exempt from CSRF."""
+    """Turn ``ApiError`` into the spec's error array; answer in JSON or, for a ``.xml``
+    URL, the spec's XML; exempt from CSRF."""
 
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    def wrapped(request: HttpRequest, *args: Any, fmt: str = "json", **kwargs: Any) -> Any:
         try:
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
         except ApiError as exc:
-            return _error(exc.status, exc.description)
+            response = _error(exc.status, exc.description)
+        return _as_xml(response, view.__name__) if fmt == "xml" else response
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
@@ -76,6 +79,50 @@ def _api(view: Any) -> Any:
     # nothing for a cross-site request to ride on.
     wrapped.csrf_exempt = True  # type: ignore[attr-defined]
     return wrapped
+
+
+#: XML element names per view (GeoReport v2): (root, item)
+XML_NAMES = {
+    "services": ("services", "service"),
+    "service_definition": ("service_definition", "attribute"),
+    "requests_endpoint": ("service_requests", "request"),
+    "request_detail": ("service_requests", "request"),
+}
+
+
+def _xml_value(parent: ET.Element, name: str, value: Any) -> None:
+    child = ET.SubElement(parent, name)
+    if isinstance(value, list):
+        for item in value:
+            _xml_fill(ET.SubElement(child, "attribute"), item)
+    elif isinstance(value, bool):
+        child.text = "true" if value else "false"
+    elif value is not None:
+        child.text = str(value)
+
+
+def _xml_fill(element: ET.Element, data: dict[str, Any]) -> None:
+    for key, value in data.items():
+        _xml_value(element, key, value)
+
+
+def _as_xml(response: HttpResponse, view_name: str) -> HttpResponse:
+    """The same data as the JSON answer, in the spec's XML shape."""
+    data = json.loads(response.content)
+    if response.status_code >= 400:
+        root_name, item_name = "errors", "error"
+    else:
+        root_name, item_name = XML_NAMES.get(view_name, ("response", "item"))
+    root = ET.Element(root_name)
+    if isinstance(data, list):
+        for item in data:
+            _xml_fill(ET.SubElement(root, item_name), item)
+    else:
+        _xml_fill(root, data)
+    body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(root, encoding="utf-8")
+    out = HttpResponse(body, status=response.status_code, content_type="text/xml; charset=utf-8")
+    out["X-Content-Type-Options"] = "nosniff"
+    return out
 
 
 def _method(request: HttpRequest, *allowed: str) -> None:
@@ -405,5 +452,5 @@ def requests_endpoint(request: HttpRequest) -> JsonResponse:
 
 @_api
 def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
-    """Anything else under the base URL (e.g. ``.xml``: only JSON is offered)."""
-    raise ApiError(404, _("Not found. Only the JSON format is offered."))
+    """Anything else under the base URL."""
+    raise ApiError(404, _("Not found."))

@@ -162,7 +162,7 @@ def test_inactive_key_is_refused(demo: Demo, api: Client) -> None:
 
 def test_wrong_method_and_xml(demo: Demo, api: Client) -> None:
     error_of(api.post(BASE + "services.json"), 405)
-    error_of(api.get(BASE + "requests.xml"), 404)
+    error_of(api.get(BASE + "requests.yaml"), 404)
 
 
 def _hotline_issue(demo: Demo, text: str = "楼道灯不亮，联系我13912345678") -> Issue:
@@ -300,3 +300,46 @@ def test_create_open311_key_command(demo: Demo) -> None:
     assert key.organization == Organization.objects.get(name="团结湖中路社区居委会")
     assert raw not in (key.key_hash, key.prefix) and key.account.has_usable_password() is False
     assert post(Client(), api_key=raw).status_code == 201
+
+
+def xml_of(content: bytes) -> Any:
+    """Parse our own answer (trusted: produced by the code under test)."""
+    import xml.etree.ElementTree as ET  # noqa: N817
+
+    return ET.fromstring(content)  # noqa: S314
+
+
+def test_xml_format(demo: Demo, api: Client) -> None:
+    services = api.get(BASE + "services.xml")
+    assert services.status_code == 200 and services["Content-Type"].startswith("text/xml")
+    root = xml_of(services.content)
+    assert root.tag == "services"
+    assert "elevator" in [e.findtext("service_code") for e in root.findall("service")]
+    assert root.find("service/metadata").text == "false"
+    definition = xml_of(api.get(BASE + "services/elevator.xml").content)
+    assert definition.tag == "service_definition"
+    assert definition.findtext("service_code") == "elevator"
+
+    data = {
+        "api_key": DEMO_OPEN311_KEY,
+        "service_code": "leak",
+        "description": "<b>漏水</b>",
+        "address_string": "团结公寓",
+    }
+    created = api.post(BASE + "requests.xml", data)
+    assert created.status_code == 201
+    request_id = xml_of(created.content).findtext("request/service_request_id")
+    got = xml_of(
+        api.get(BASE + f"requests/{request_id}.xml", {"api_key": DEMO_OPEN311_KEY}).content
+    )
+    assert got.tag == "service_requests"
+    assert got.findtext("request/status") == "open"
+    assert got.findtext("request/description") == "<b>漏水</b>"  # escaped text, not markup
+
+    error = api.post(BASE + "requests.xml", {"service_code": "leak"})
+    assert error.status_code == 403
+    root = xml_of(error.content)
+    assert root.tag == "errors" and root.findtext("error/code") == "403"
+    assert "api_key" in root.findtext("error/description")
+    missing = xml_of(api.get(BASE + "services/nope.xml").content)
+    assert missing.findtext("error/code") == "404"
