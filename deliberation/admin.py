@@ -188,4 +188,55 @@ class EscalationAdmin(admin.ModelAdmin):
     list_filter = ("status", "reason")
 
 
+# --- owners' votes and committees (issue 6) ------------------------------------------------
+
+
+@admin.register(m.MeetingRules)
+class MeetingRulesAdmin(admin.ModelAdmin):
+    """Where a compound's meeting rules adopt "non-voters follow the majority" (off by
+    default; the strict tally is always shown beside it)."""
+
+    list_display = ("compound", "non_voters_follow_majority")
+
+
+class MatterInline(admin.TabularInline):
+    model = m.Matter
+    extra = 0
+    fields = ("position", "kind", "title", "effect", "outcome", "work_order")
+    readonly_fields = ("outcome", "work_order")
+
+
+@admin.register(m.OwnersVote)
+class OwnersVoteAdmin(admin.ModelAdmin):
+    """Read-mostly: the procedure runs through the services and pages, which check the law."""
+
+    list_display = ("title", "compound", "origin", "status", "opens_at", "closes_at")
+    list_filter = ("status", "origin")
+    search_fields = ("title",)
+    readonly_fields = (
+        "status",
+        "total_heads",
+        "total_area",
+        "noticed_at",
+        "opens_at",
+        "closes_at",
+        "closed_at",
+        "publish_by",
+        "published_at",
+    )
+    inlines = [MatterInline]
+
+
+@admin.register(m.CommitteeElection)
+class CommitteeElectionAdmin(admin.ModelAdmin):
+    list_display = ("committee", "compound", "status", "seats", "elected_on", "registered_on")
+    list_filter = ("status",)
+
+
+@admin.register(m.CommitteeBody)
+class CommitteeBodyAdmin(admin.ModelAdmin):
+    list_display = ("kind", "organization", "compound", "formed_on", "dissolve_by")
+    list_filter = ("kind",)
+
+
 from . import admin_channels  # noqa: E402,F401  (hotline imports, Open311 keys)
