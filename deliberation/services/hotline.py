@@ -131,7 +131,24 @@ def cancel_hotline_import(*, batch: HotlineImport, actor: User) -> HotlineImport
     if not changed:
         raise Conflict(_("This import was already confirmed or cancelled."))
     batch.refresh_from_db()
+    _forget_personal_data(batch)
     return batch
+
+
+#: Callers' details are needed only until the row becomes an issue (which keeps them for
+#: staff); the staged copy is dropped once a row is processed or the import ends.
+PERSONAL_KEYS = ("reporter_name", "reporter_phone")
+
+
+def _without_personal_data(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k not in PERSONAL_KEYS}
+
+
+def _forget_personal_data(batch: HotlineImport) -> None:
+    rows = [r for r in batch.rows.only("id", "data") if any(k in r.data for k in PERSONAL_KEYS)]
+    for row in rows:
+        row.data = _without_personal_data(row.data)
+    HotlineImportRow.objects.bulk_update(rows, ["data"], batch_size=500)
 
 
 def _import_row(
@@ -196,7 +213,8 @@ def import_next_chunk(*, batch: HotlineImport, actor: User, size: int = CHUNK) -
             except (PermissionDenied, ValueError, KeyError):
                 row.status = R.SKIPPED
                 row.messages = [*row.messages, _("Could not be imported: skipped.")]
-        row.save(update_fields=["status", "messages", "issue"])
+        row.data = _without_personal_data(row.data)
+        row.save(update_fields=["status", "messages", "issue", "data"])
         locked.processed += 1
         if row.status == R.IMPORTED:
             locked.imported += 1
@@ -208,6 +226,7 @@ def import_next_chunk(*, batch: HotlineImport, actor: User, size: int = CHUNK) -
         push_triage_queue(compounds[compound_id], actor=actor)
     fields = ["processed", "imported", "skipped"]
     if not locked.rows.filter(status=R.VALID).exists():
+        _forget_personal_data(locked)
         locked.status = B.DONE
         locked.finished_at = timezone.now()
         fields += ["status", "finished_at"]

@@ -263,3 +263,26 @@ def test_file_without_an_importable_row_is_refused_with_the_row_report(demo: Dem
     html = response.content.decode()
     assert "没有可导入" in html and "第 2 行" in html and "第 3 行" in html and "来电时间" in html
     assert (HotlineImport.objects.count(), Issue.objects.count()) == before
+
+
+def test_staged_callers_details_are_forgotten_when_the_import_ends(demo: Demo) -> None:
+    juwei = demo.user("juwei")
+    bad = good_row(2, compound="火星小区")
+    batch = stage_hotline_file(actor=juwei, name="p.csv", content=csv_bytes([good_row(1), bad]))
+    assert all(r.data.get("reporter_phone") for r in batch.rows.all())
+    confirm_hotline_import(batch=batch, actor=juwei)
+    import_next_chunk(batch=batch, actor=juwei)
+    assert not any(
+        "reporter_phone" in r.data or "reporter_name" in r.data for r in batch.rows.all()
+    )
+    issue = Issue.objects.get(hotline_ticket="T-2026-000001")
+    assert issue.reporter_phone == "13800001234"  # kept with the issue, for staff
+
+
+def test_cancel_forgets_the_staged_rows_details(demo: Demo) -> None:
+    from deliberation.services.hotline import cancel_hotline_import
+
+    juwei = demo.user("juwei")
+    batch = stage_hotline_file(actor=juwei, name="p.csv", content=csv_bytes([good_row(1)]))
+    cancel_hotline_import(batch=batch, actor=juwei)
+    assert not any("reporter_phone" in r.data for r in batch.rows.all())
