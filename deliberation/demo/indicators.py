@@ -5,9 +5,10 @@ seed's story is about: the elevator and the property firm); the other compounds 
 Outcomes vary (fixed, not fixed, duplicate, not our responsibility; satisfied, basically
 satisfied, dissatisfied) so every rate means something.
 
-Issues are taken in through intake's ``report_issue`` (channel hotline, a ticket number);
-their history (call time, responsible party, closure, rating) is then written directly,
-since it happened before Yishi. Idempotent: each issue is found by its ticket number.
+This is history from before Yishi (a data load, like a back-office migration): the issues
+are written directly, already closed, with a two-step timeline (received, closed), and
+deliberately not through ``report_issue`` — that would start an intake process waiting for
+a triage that happened long ago. Idempotent: each issue is found by its ticket number.
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from deliberation.models import Compound, Issue, IssueCategory, User
+from deliberation.models import Compound, Issue, IssueActivity, IssueCategory, User
 from deliberation.selectors.indicators import month_list
-from deliberation.services.issues import report_issue
 
 C = Issue.ClosureReason
 R = Issue.Rating
@@ -51,6 +51,14 @@ OUTCOMES = [
     (C.ANSWERED, R.BASICALLY_SATISFIED),
     (C.NO_FURTHER_ACTION, ""),
 ]
+CLOSED_TEXT = {
+    C.FIXED: "已解决，结案。（示例）",
+    C.NOT_FIXED: "未能解决，结案。（示例）",
+    C.DUPLICATE: "重复诉求，合并办理。（示例）",
+    C.NOT_OUR_RESPONSIBILITY: "非本单位职责，已告知来电人。（示例）",
+    C.ANSWERED: "已答复来电人。（示例）",
+    C.NO_FURTHER_ACTION: "无需进一步处理。（示例）",
+}
 
 
 @transaction.atomic
@@ -82,23 +90,18 @@ def seed_indicators() -> int:
                 )
                 if called > now:
                     called = now - timedelta(hours=n + 1)
-                issue = report_issue(
-                    actor=actor,
+                reason, rating = OUTCOMES[turn % len(OUTCOMES)]
+                closed = min(called + timedelta(days=4), now)
+                responded = min(called + timedelta(hours=3), closed)
+                issue = Issue.objects.create(
                     channel=Issue.Channel.HOTLINE,
                     description=text,
                     compound=compound,
                     category=categories.get(code),
                     hotline_ticket=ticket,
-                )
-                reason, rating = OUTCOMES[turn % len(OUTCOMES)]
-                closed = min(called + timedelta(days=4), now)
-                responded = min(called + timedelta(hours=3), closed)
-                Issue.objects.filter(pk=issue.pk).update(
-                    created_at=called,
-                    updated_at=closed,
-                    triaged_at=called + timedelta(hours=1),
                     responsible=party if reason != C.NOT_OUR_RESPONSIBILITY else None,
-                    responded_at=responded if reason not in (C.DUPLICATE,) else None,
+                    triaged_at=called + timedelta(hours=1),
+                    responded_at=responded if reason != C.DUPLICATE else None,
                     status=Issue.Status.CLOSED,
                     closure_reason=reason,
                     resolved_at=closed if reason in (C.FIXED, C.ANSWERED) else None,
@@ -106,5 +109,15 @@ def seed_indicators() -> int:
                     rating=rating,
                     rated_at=closed if rating else None,
                 )
+                Issue.objects.filter(pk=issue.pk).update(created_at=called, updated_at=closed)
+                steps = [
+                    (IssueActivity.Kind.REPORTED, "12345热线转办（历史数据，示例）", called),
+                    (IssueActivity.Kind.CLOSED, CLOSED_TEXT[reason], closed),
+                ]
+                for kind, text_, when in steps:
+                    step = IssueActivity.objects.create(
+                        issue=issue, kind=kind, public_text=text_, actor=actor
+                    )
+                    IssueActivity.objects.filter(pk=step.pk).update(created_at=when)
                 created += 1
     return created

@@ -213,3 +213,18 @@ def test_staff_home_links(demo: Demo, username: str, hotline: bool, indicators: 
     html = login_client(demo.user(username)).get(reverse("home")).content.decode()
     assert (reverse("hotline-upload") in html) is hotline
     assert (reverse("indicators") in html) is indicators
+
+
+def test_demo_history_starts_no_intake_process(demo: Demo) -> None:
+    from django.contrib.contenttypes.models import ContentType
+    from viewflow.workflow.models import Process
+
+    _fresh(demo)
+    seed_indicators()
+    history = Issue.objects.filter(hotline_ticket__startswith="DEMO-")
+    assert history.exists() and not history.exclude(status=Issue.Status.CLOSED).exists()
+    ct = ContentType.objects.get_for_model(Issue)
+    ids = [str(pk) for pk in history.values_list("pk", flat=True)]
+    assert not Process.objects.filter(artifact_content_type=ct, artifact_object_id__in=ids).exists()
+    issue = history.first()
+    assert [a.kind for a in issue.activities.all()] == ["reported", "closed"]
