@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -12,5 +10,5 @@ urlpatterns = [
     path("", include("workflows.urls")),
     path("", include("deliberation.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (issue photos, evidence) are never served from /media/: only through views
+# that ask the policy module, so an unguessable path is not a way around it.

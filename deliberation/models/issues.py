@@ -88,10 +88,18 @@ class SlaPolicy(models.Model):
         verbose_name_plural = _("SLA policies")
         ordering = ["category__ordering", "urgency"]
         constraints = [
+            # Two partial constraints rather than nulls_distinct=False, which SQLite (the
+            # embedded mode) cannot enforce: one policy per (category, urgency), and one
+            # category-less default per urgency.
             models.UniqueConstraint(
                 fields=["category", "urgency"],
+                condition=Q(category__isnull=False),
                 name="sla_unique_category_urgency",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["urgency"],
+                condition=Q(category__isnull=True),
+                name="sla_unique_default_urgency",
             ),
             models.CheckConstraint(
                 condition=Q(respond_within__gt=timedelta(0))
