@@ -33,12 +33,12 @@ def session_access(session: Session) -> SessionAccess:
     delegates: dict[str, set[int]] = {}
     party_orgs: dict[str, int | None] = {}
     prefetched = getattr(session, "_prefetched_objects_cache", {})
-    if "invitations" in prefetched and "compounds" in prefetched:
+    if "invitations" in prefetched and hasattr(session, "compound_id_list"):
         # Loaded by ``selectors.sessions.session_for_room``: no further query.
         for inv in session.invitations.all():
             party_orgs[inv.party] = inv.organization_id
             delegates[inv.party] = {u.pk for u in inv.delegates.all()}
-        compound_ids = frozenset(c.pk for c in session.compounds.all())
+        compound_ids = frozenset(session.compound_id_list or [])
     else:
         rows = Invitation.delegates.through.objects.filter(invitation__session_id=session.pk)
         for party, user_id in rows.values_list("invitation__party", "user_id"):

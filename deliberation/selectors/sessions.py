@@ -5,12 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import JSONObject
+from django.utils.dateparse import parse_datetime
 
 from deliberation.models import (
     AgendaItem,
     Attendance,
+    Event,
     Invitation,
+    Issue,
     Party,
     Position,
     Question,
@@ -31,22 +36,80 @@ def sessions_with_people() -> QuerySet[Session]:
     )
 
 
-def session_for_room(pk: int) -> Session:
-    """One session with what the policy and the room need, so neither queries again."""
+def session_for_room(pk: int, *, controls: bool = False) -> Session:
+    """One session with what the policy and the room need, so neither queries again.
+
+    Small one-to-many facts ride on the session row as arrays (its compounds, the parties
+    present, the live cursor; with ``controls``, the chair's later sessions and the issues
+    waiting for a session) so that the page stays within its query budget (issue 5)."""
     from django.shortcuts import get_object_or_404
 
+    qs = sessions_with_people().annotate(
+        compound_id_list=ArraySubquery(
+            Session.compounds.through.objects.filter(session_id=OuterRef("pk")).values(
+                "compound_id"
+            )
+        ),
+        present_party_list=ArraySubquery(
+            Attendance.objects.filter(session_id=OuterRef("pk"), present=True).values("party")
+        ),
+        live_cursor=Subquery(Event.objects.order_by("-id").values("id")[:1]),
+    )
+    if controls:
+        qs = qs.annotate(
+            later_json=ArraySubquery(
+                Session.objects.filter(
+                    community_id=OuterRef("community_id"), status=Session.Status.CONVENED
+                )
+                .exclude(pk=OuterRef("pk"))
+                .order_by("starts_at")
+                .values(json=JSONObject(pk="id", title="title", starts_at="starts_at"))[:20]
+            ),
+            waiting_json=ArraySubquery(
+                Issue.objects.filter(
+                    status=Issue.Status.AWAITING_SESSION, compound__sessions=OuterRef("pk")
+                )
+                .order_by("created_at", "id")
+                .values(json=JSONObject(pk="id", description="description"))[:100]
+            ),
+        )
     return get_object_or_404(
-        sessions_with_people().prefetch_related(
+        qs.prefetch_related(
             Prefetch(
                 "invitations",
                 queryset=Invitation.objects.select_related("organization")
                 .prefetch_related("delegates")
                 .order_by("id"),
             ),
-            "compounds",
         ),
         pk=pk,
     )
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A row of a chair's or secretary's select (a later session, a waiting issue)."""
+
+    pk: int
+    title: str = ""
+    description: str = ""
+    starts_at: Any = None
+
+
+def later_sessions(session: Session) -> list[Choice]:
+    """Convened sessions of the same community the chair may defer an item to."""
+    return [
+        Choice(pk=r["pk"], title=r["title"], starts_at=parse_datetime(r["starts_at"]))
+        for r in getattr(session, "later_json", None) or []
+    ]
+
+
+def waiting_issues(session: Session) -> list[Choice]:
+    """Issues of the session's compounds triaged to wait for a session (for the agenda)."""
+    return [
+        Choice(pk=r["pk"], description=r["description"])
+        for r in getattr(session, "waiting_json", None) or []
+    ]
 
 
 def sessions_visible_to(user: Any) -> QuerySet[Session]:
@@ -100,7 +163,11 @@ def _rows(parties: list[str], by_party: dict[str, Any]) -> list[PartyRow]:
 
 
 def resolution_view(resolution: Resolution, parties: list[str]) -> ResolutionView:
-    votes = {v.party: v for v in resolution.votes.all()}
+    rows = getattr(resolution, "vote_json", None)
+    if rows is not None:  # annotated by ``room_context``: no query per resolution
+        votes = {d["party"]: ResolutionVote(resolution=resolution, **d) for d in rows}
+    else:
+        votes = {v.party: v for v in resolution.votes.all()}
     return ResolutionView(
         resolution,
         _rows(parties, votes),
@@ -110,41 +177,77 @@ def resolution_view(resolution: Resolution, parties: list[str]) -> ResolutionVie
 
 def room_context(session: Session, *, audience: str) -> dict[str, Any]:
     """Everything the room (``audience="room"``) or the public page shows, fixed queries."""
-    if "invitations" not in getattr(session, "_prefetched_objects_cache", {}):
+    if not hasattr(session, "present_party_list"):
         session = session_for_room(session.pk)
     invitations = list(session.invitations.all())
     for inv in invitations:
         inv.session = session  # shares the cached policy access
     invitations.sort(key=lambda i: PARTY_ORDER.index(i.party))
-    attendance = list(Attendance.objects.filter(session=session))
-    parties = present_parties(attendance)
-    items = list(
+    present = set(session.present_party_list or [])  # type: ignore[attr-defined]
+    parties = [p for p in PARTY_ORDER if p in present]
+    current_id = session.current_item_id or 0  # 0: no item open, no rounds
+    items_qs = (
         AgendaItem.objects.filter(session=session)
         .select_related("deferred_to")
-        .prefetch_related(
-            "issues",
-            Prefetch(
-                "resolutions",
-                queryset=Resolution.objects.select_related("responsible_organization")
-                .prefetch_related(Prefetch("votes", queryset=ResolutionVote.objects.all()))
-                .order_by("id"),
+        .annotate(
+            # The current item's rounds with their positions, on the item rows (no query).
+            round_json=ArraySubquery(
+                Round.objects.filter(item_id=OuterRef("pk"))
+                .filter(item_id=current_id)
+                .order_by("number")
+                .values(
+                    json=JSONObject(
+                        pk="id",
+                        number="number",
+                        status="status",
+                        positions=ArraySubquery(
+                            Position.objects.filter(round_id=OuterRef("pk")).values(
+                                json=JSONObject(
+                                    party="party", stance="stance", statement="statement"
+                                )
+                            )
+                        ),
+                    )
+                )
+            ),
+            issue_id_list=ArraySubquery(
+                AgendaItem.issues.through.objects.filter(agendaitem_id=OuterRef("pk"))
+                .order_by("issue_id")
+                .values("issue_id")
             ),
         )
         .order_by("order", "id")
     )
+    # Resolutions are drafted only while a session is open (``propose_resolution``): a
+    # session still being convened has none, and its page is spared the query.
+    if session.status != Session.Status.CONVENED:
+        items_qs = items_qs.prefetch_related(
+            Prefetch(
+                "resolutions",
+                queryset=Resolution.objects.select_related("responsible_organization")
+                .annotate(
+                    vote_json=ArraySubquery(
+                        ResolutionVote.objects.filter(resolution_id=OuterRef("pk")).values(
+                            json=JSONObject(party="party", choice="choice", reason="reason")
+                        )
+                    )
+                )
+                .order_by("id"),
+            ),
+        )
+    items = list(items_qs)
     current = next((i for i in items if i.pk == session.current_item_id), None)
     rounds: list[RoundView] = []
-    if current is not None:
-        for r in (
-            Round.objects.filter(item=current)
-            .prefetch_related(
-                Prefetch("positions", queryset=Position.objects.select_related("author"))
-            )
-            .order_by("number")
-        ):
-            rounds.append(RoundView(r, _rows(parties, {p.party: p for p in r.positions.all()})))
+    for r in current.round_json if current is not None else []:  # type: ignore[attr-defined]
+        round_ = Round(id=r["pk"], item=current, number=r["number"], status=r["status"])
+        positions = {d["party"]: Position(round=round_, **d) for d in r["positions"] or []}
+        rounds.append(RoundView(round_, _rows(parties, positions)))
+    loaded = {
+        i.pk: list(i.resolutions.all()) if session.status != Session.Status.CONVENED else []
+        for i in items
+    }
     item_resolutions = {
-        i.pk: [resolution_view(r, parties) for r in i.resolutions.all()] for i in items
+        pk: [resolution_view(r, parties) for r in resolutions] for pk, resolutions in loaded.items()
     }
     questions_qs = Question.objects.filter(session=session).select_related("author")
     if audience != "room":
@@ -157,7 +260,6 @@ def room_context(session: Session, *, audience: str) -> dict[str, Any]:
         "audience": audience,
         "staff": audience == "room",
         "invitations": invitations,
-        "attendance": attendance,
         "present": [str(PARTY_LABELS[p]) for p in parties],
         "present_codes": parties,
         "items": items,
@@ -168,7 +270,7 @@ def room_context(session: Session, *, audience: str) -> dict[str, Any]:
         "current_resolutions": item_resolutions.get(current.pk, []) if current else [],
         "questions": questions,
         "assignments": assignments_for(session)
-        if any(r.status == Resolution.Status.ADOPTED for i in items for r in i.resolutions.all())
+        if any(r.status == Resolution.Status.ADOPTED for rs in loaded.values() for r in rs)
         else [],
     }
 

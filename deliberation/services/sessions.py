@@ -43,7 +43,12 @@ from deliberation.models import (
     User,
 )
 from deliberation.policy.sessions import forget_access
-from deliberation.selectors.sessions import PARTY_LABELS, PARTY_ORDER, room_context
+from deliberation.selectors.sessions import (
+    PARTY_LABELS,
+    PARTY_ORDER,
+    room_context,
+    session_for_room,
+)
 from deliberation.services import session_issues
 from deliberation.services.votes import MatterSpec, propose_from_session
 
@@ -59,13 +64,15 @@ def party_label(party: str) -> str:
 
 
 def push_room(session: Session, *, kind: str, actor: Any = None) -> None:
-    """Re-render the room once per audience; full re-renders, so replays are idempotent."""
+    """Re-render the room once per audience; full re-renders, so replays are idempotent.
+    The session and its invitations are read once for both audiences."""
+    loaded = session_for_room(session.pk)
     for audience in ("room", "public"):
         record_event(
             topic=topic("session", session.pk, audience),
             kind=kind,
             template=BOARD_TEMPLATE,
-            context=room_context(session, audience=audience),
+            context=room_context(loaded, audience=audience),
             actor=actor,
         )
 

@@ -33,10 +33,11 @@ from deliberation.models import (
 from deliberation.policy.sessions import parties_of
 from deliberation.selectors.sessions import (
     delegate_choices,
-    issues_awaiting_session,
+    later_sessions,
     room_context,
     session_for_room,
     sessions_visible_to,
+    waiting_issues,
 )
 from deliberation.services import minutes as minutes_services
 from deliberation.services import sessions as services
@@ -45,8 +46,8 @@ from .live import live_context
 from .session_actions import act, notice
 
 
-def _session(pk: int) -> Session:
-    return session_for_room(pk)
+def _session(pk: int, *, controls: bool = False) -> Session:
+    return session_for_room(pk, controls=controls)
 
 
 def _user(request: HttpRequest) -> User:
@@ -72,7 +73,7 @@ def _minutes(session: Session) -> Minutes | None:
 
 @login_required
 def session_room(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(pk, controls=True)
     if not policy.can(request.user, "session.participate", session):
         if policy.can(request.user, "session.follow", session):
             return redirect("session-public", session.pk)
@@ -87,6 +88,7 @@ def session_room(request: HttpRequest, pk: int) -> HttpResponse:
         delegate_choices(session, replyable) if session.status == Session.Status.CONVENED else {}
     )
     my_parties = parties_of(policy.load_principal(request.user), session)
+    running = session.status != Session.Status.ENDED
     context = {
         **board,
         "is_chair": is_chair,
@@ -99,23 +101,17 @@ def session_room(request: HttpRequest, pk: int) -> HttpResponse:
         "parties": Party.choices,
         "stances": Position.Stance.choices,
         "vote_choices": ResolutionVote.Choice.choices,
-        "later_sessions": list(
-            Session.objects.filter(
-                community_id=session.community_id, status=Session.Status.CONVENED
-            )
-            .exclude(pk=session.pk)
-            .order_by("starts_at")[:20]
-        )
-        if is_chair and session.status != Session.Status.ENDED
-        else [],
+        "later_sessions": later_sessions(session) if is_chair and running else [],
         "minutes": _minutes(session),
-        "waiting_issues": issues_awaiting_session(session)
-        if can_manage and session.status != Session.Status.ENDED
-        else [],
+        "waiting_issues": waiting_issues(session) if can_manage and running else [],
         "today": date.today().isoformat(),
-        **live_context([topic("session", session.pk, "room")]),
+        **live_context([topic("session", session.pk, "room")], last=_cursor(session)),
     }
     return render(request, "sessions/room.html", context)
+
+
+def _cursor(session: Session) -> int:
+    return getattr(session, "live_cursor", None) or 0
 
 
 @login_required
@@ -126,7 +122,7 @@ def session_public(request: HttpRequest, pk: int) -> HttpResponse:
         **room_context(session, audience="public"),
         "can_ask": policy.can(request.user, "session.ask", session),
         "minutes": _minutes(session),
-        **live_context([topic("session", session.pk, "public")]),
+        **live_context([topic("session", session.pk, "public")], last=_cursor(session)),
     }
     return render(request, "sessions/public.html", context)
 

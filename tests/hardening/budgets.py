@@ -295,6 +295,46 @@ def _announcement(demo: Any, i: int) -> dict[str, Any]:
     return {"organization": demo.tuanjie.property_provider_id, "title": f"t{i}", "body": "b"}
 
 
+# --- sessions: the demo session of 团结公寓, with growing agenda and questions -------------
+
+
+def the_session(demo: Any) -> Any:
+    from deliberation.demo.sessions import TITLE
+    from deliberation.models import Session
+
+    return Session.objects.get(title=TITLE)
+
+
+def grow_session(demo: Any, n: int) -> None:
+    """Agenda items, residents' questions (half taken up, so the public sees them too)."""
+    from deliberation.models import AgendaItem, Question
+
+    session = the_session(demo)
+    start = AgendaItem.objects.filter(session=session).count() + 100
+    AgendaItem.objects.bulk_create(
+        AgendaItem(session=session, order=start + i, title=f"budget {i}") for i in range(n)
+    )
+    Question.objects.bulk_create(
+        Question(
+            session=session,
+            author=demo.user("jumin"),
+            text=f"q{i}",
+            status=Question.Status.TAKEN_UP if i % 2 else Question.Status.QUEUED,
+        )
+        for i in range(n)
+    )
+
+
+def _session_url(name: str, *args: str) -> Callable[[Any], str]:
+    return lambda demo: reverse(name, args=[the_session(demo).pk, *args])
+
+
+def _ask(demo: Any, i: int) -> Any:
+    from deliberation.services.sessions import submit_question
+
+    return submit_question(actor=demo.user("jumin"), session=the_session(demo), text=f"ask {i}")
+
+
 #: URL name → the budgets that exercise it.
 PAGES: dict[str, list[Budget]] = {
     "home": [
@@ -325,6 +365,14 @@ PAGES: dict[str, list[Budget]] = {
     "work-order-detail": [
         Budget(u, lambda d: reverse("work-order-detail", args=[the_order(d).pk]), grow_notes)
         for u in ("wuye", "juwei", "dudao")
+    ],
+    "session-room": [
+        Budget(u, _session_url("session-room"), grow_session) for u in ("shuji", "wuye", "jiedao")
+    ],
+    "session-public": [Budget("jumin", _session_url("session-public"), grow_session)],
+    "session-board": [
+        Budget("shuji", _session_url("session-board", "room"), grow_session),
+        Budget("jumin", _session_url("session-board", "public"), grow_session),
     ],
     "compound-votes": [
         Budget(u, _compound_url("compound-votes"), grow_votes) for u in ("jumin", "yeweihui")
@@ -365,7 +413,6 @@ PENDING_PAGES: set[str] = {
     "session-add-item",
     "session-ask",
     "session-attendance",
-    "session-board",
     "session-close-round",
     "session-convene",
     "session-countdown",
@@ -382,12 +429,10 @@ PENDING_PAGES: set[str] = {
     "session-open-round",
     "session-position",
     "session-propose",
-    "session-public",
     "session-publish",
     "session-refer",
     "session-reorder",
     "session-reply",
-    "session-room",
     "session-vote",
     "committee-action",
     "committee-page",
@@ -517,6 +562,8 @@ FRAGMENTS: dict[str, FragmentBudget] = {
     "work_orders/_overdue.html": FragmentBudget(
         grow_escalations, _handle, prepare=_open_escalation, max_queries=40
     ),
+    # A question pushes the board to the room and to the public (two renders, one load).
+    "sessions/_board.html": FragmentBudget(grow_session, _ask, max_queries=22),
     "votes/_panel.html": FragmentBudget(grow_ballots, _cast, prepare=_a_matter, max_queries=40),
     "votes/_paper_queue.html": FragmentBudget(
         grow_paper_ballots, _enter_paper, prepare=lambda d, i: _voters(d, 1)[0], max_queries=40
@@ -526,7 +573,6 @@ FRAGMENTS: dict[str, FragmentBudget] = {
 #: Landed before their budgets were written (see PENDING_PAGES).
 PENDING_FRAGMENTS: set[str] = {
     "votes/_overdue.html",
-    "sessions/_board.html",
     "sessions/_minutes_status.html",
     "committees/_reelection_reminder.html",
     "issues/_rate.html",
