@@ -310,11 +310,79 @@ def transitions_phase(plan: Plan) -> dict[str, Any]:
     }
 
 
+def work_order_transitions(plan: Plan, parties: int) -> dict[str, Any]:
+    """Work-order transitions through the services and the viewflow flow, with ``parties``
+    organizations involved (the responsible firm plus co-operating ones): dispatch (which
+    starts the flow) and a progress report (which pushes the order, its inbox and its issue)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from deliberation.models import Compound, Organization, User
+    from deliberation.services.work_orders import add_progress, dispatch_work_order
+    from workflows.work_orders import perform
+
+    juwei, wuye = User.objects.get(username="juwei"), User.objects.get(username="wuye")
+    compound = Compound.objects.select_related("property_provider", "community").get(
+        name="团结公寓"
+    )
+    firm = compound.property_provider
+    assert firm is not None
+    helpers = [
+        Organization.objects.get_or_create(
+            name=f"协作单位{i}（压测）",
+            defaults={
+                "kind": Organization.Kind.PROPERTY_FIRM,
+                "subdistrict_id": firm.subdistrict_id,
+            },
+        )[0]
+        for i in range(parties - 1)
+    ]
+
+    def dispatch(i: int) -> Any:
+        return dispatch_work_order(
+            actor=juwei,
+            responsible=firm,
+            title=f"压测工单 {i}",
+            description="楼道灯不亮（示例）",
+            compound=compound,
+            co_operating=helpers,
+        )
+
+    dispatch(-1)  # warm
+    with CaptureQueriesContext(connection) as ctx:
+        order = dispatch(0)
+    dispatch_queries = len(ctx.captured_queries)
+    count = max(2, plan.transitions // 4)
+    start = time.perf_counter()
+    for i in range(count):
+        dispatch(i + 1)
+    dispatch_rate = count / (time.perf_counter() - start)
+    perform(order, "accept", actor=wuye)
+    add_progress(work_order=order, actor=wuye, text="warm")
+    with CaptureQueriesContext(connection) as ctx:
+        add_progress(work_order=order, actor=wuye, text="进展 0")
+    progress_queries = len(ctx.captured_queries)
+    start = time.perf_counter()
+    for i in range(count):
+        add_progress(work_order=order, actor=wuye, text=f"进展 {i + 1}")
+    progress_rate = count / (time.perf_counter() - start)
+    return {
+        "parties": parties,
+        "dispatch_per_s": dispatch_rate,
+        "dispatch_queries": dispatch_queries,
+        "progress_per_s": progress_rate,
+        "progress_queries": progress_queries,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small N, seconds (make test)")
     parser.add_argument("--json", type=Path, help="where to write the JSON results")
     parser.add_argument("--markdown", type=Path, help="append the table here")
+    parser.add_argument(
+        "--transitions-only", action="store_true", help="only the transitions measurement"
+    )
     parser.add_argument("--levels", help="override the client counts, e.g. 200,1000")
     parser.add_argument("--soak-seconds", type=float, help="override the soak's length")
     parser.add_argument(
@@ -363,6 +431,14 @@ def main() -> None:
 
         volume = seed_volume(units=plan.units, announcements=plan.announcements, events=plan.events)
         transitions = transitions_phase(plan)
+        transitions["work_orders"] = [work_order_transitions(plan, n) for n in (3, 30)]
+        if args.transitions_only:
+            print(json.dumps(transitions, indent=2, ensure_ascii=False))
+            print(report.transitions_markdown(transitions, machine))
+            if args.markdown:
+                with open(args.markdown, "a") as f:
+                    f.write("\n" + report.transitions_markdown(transitions, machine))
+            return
         n_max = max((*plan.levels, plan.soak_clients))
         cookies: list[str | None] = list(swarm_cookies(n_max))
         tuanjie = Compound.objects.get(name="团结公寓")

@@ -173,6 +173,7 @@ def markdown(out: dict[str, Any]) -> str:
         f"**{t['queries_per_transition']} queries** per transition; pushed fragment "
         f"{t['fragment_bytes']} bytes.",
         "",
+        *_work_order_lines(t),
         "### Targets",
         "",
         "| target | measured | |",
@@ -183,5 +184,40 @@ def markdown(out: dict[str, Any]) -> str:
             for r in out["targets"]
         ),
         "",
+    ]
+    return "\n".join(lines)
+
+
+def _work_order_lines(t: dict[str, Any]) -> list[str]:
+    rows = t.get("work_orders") or []
+    if not rows:
+        return []
+    return [
+        "Work-order transitions (services + viewflow flow, serial on PostgreSQL):",
+        "",
+        "| parties involved | dispatch/s | queries per dispatch | progress/s "
+        "| queries per progress |",
+        "|---:|---:|---:|---:|---:|",
+        *(
+            f"| {r['parties']} | {r['dispatch_per_s']:.1f} | {r['dispatch_queries']} "
+            f"| {r['progress_per_s']:.1f} | {r['progress_queries']} |"
+            for r in rows
+        ),
+        "",
+    ]
+
+
+def transitions_markdown(t: dict[str, Any], m: dict[str, Any]) -> str:
+    """The ``--transitions-only`` section."""
+    lines = [
+        f"## Transitions only — `python -m bench --transitions-only` at {m['commit']}",
+        "",
+        f"Machine: {m['cpus']} CPUs ({m['cpu_model']}), load average at start "
+        f"{tuple(round(x, 2) for x in m['load_avg_at_start'])}.",
+        "",
+        f"Announcements (post_announcement): **{t['per_s']:.1f}/s**, "
+        f"**{t['queries_per_transition']} queries** per transition.",
+        "",
+        *_work_order_lines(t),
     ]
     return "\n".join(lines)
