@@ -387,6 +387,14 @@ PAGES: dict[str, list[Budget]] = {
     "owner-register": [
         Budget(u, _compound_url("owner-register"), grow_units) for u in ("juwei", "wuye")
     ],
+    "issue-list": [
+        Budget(u, lambda d: reverse("issue-list"), grow_new_issues) for u in ("jumin", "juwei")
+    ],
+    "inbox": [
+        Budget("wuye", lambda d: reverse("inbox"), grow_inbox),
+        Budget("juwei", lambda d: reverse("inbox"), grow_new_issues),
+        Budget("dudao", lambda d: reverse("inbox"), grow_escalations),
+    ],
     "healthz": [Budget(None, lambda d: reverse("healthz"), grow_nothing, max_queries=0)],
 }
 
@@ -442,9 +450,7 @@ PENDING_PAGES: set[str] = {
     "hotline-step",
     "hotline-template",
     "hotline-upload",
-    "inbox",
     "issue-enter",
-    "issue-list",
     "issue-report",
     "issue-triage",
     "work-order-action",
