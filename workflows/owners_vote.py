@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.models import Process, Task
@@ -73,12 +74,32 @@ class OwnersVoteFlow(flow.Flow):
     start = flow.StartHandle(this.begin).Next(this.route)
     route = flow.If(this.is_petition).Then(this.signatures).Else(this.review)
     signatures = flow.Handle().Next(this.convene)
-    convene = flow.View(task_page).Assign(this.committee_chair).Next(this.review)
-    review = flow.View(task_page).Assign(this.residents_committee_head).Next(this.notice)
-    notice = flow.View(task_page).Assign(this.convener).Next(this.ballot_box)
+    convene = (
+        flow.View(task_page)
+        .Annotation(title=_("Convene the owners' meeting"))
+        .Assign(this.committee_chair)
+        .Next(this.review)
+    )
+    review = (
+        flow.View(task_page)
+        .Annotation(title=_("Review the proposal"))
+        .Assign(this.residents_committee_head)
+        .Next(this.notice)
+    )
+    notice = (
+        flow.View(task_page)
+        .Annotation(title=_("Publish the notice to owners"))
+        .Assign(this.convener)
+        .Next(this.ballot_box)
+    )
     ballot_box = flow.Handle().Next(this.count)
     count = flow.Function(this.run_count).Next(this.publish)
-    publish = flow.View(task_page).Assign(this.convener).Next(this.end)
+    publish = (
+        flow.View(task_page)
+        .Annotation(title=_("Publish the results"))
+        .Assign(this.convener)
+        .Next(this.end)
+    )
     end = flow.End()
 
     def begin(self, activation: Any, vote: OwnersVote) -> Process:
@@ -134,7 +155,7 @@ def follow(vote: OwnersVote) -> Process:
     if process is None:
         process = OwnersVoteFlow.start.run(vote=vote)
     vote.refresh_from_db(fields=["status"])
-    for _ in range(12):  # at most one step per node
+    for _step in range(12):  # at most one step per node
         open_tasks = list(
             Task.objects.filter(process=process)
             .exclude(status__in=[STATUS.DONE, STATUS.CANCELED])
