@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .principal import Principal
+from .principal import Kind, Principal
 from .registry import action, topic
 
 
@@ -20,10 +20,10 @@ def view_compound(p: Principal, compound: Any) -> bool:
 
 def posting_organizations(p: Principal, compound: Any) -> set[int]:
     """The user's organizations that may post to the compound: those serving it, and the
-    subdistrict's own organizations anywhere."""
+    subdistrict office and its Party working committee anywhere."""
     orgs = set(p.served_compounds.get(_compound_id(compound), ()))
-    if p.is_subdistrict:
-        orgs |= set(p.org_kinds)
+    # The supervision group watches the parties; it does not speak to residents for them.
+    orgs |= p.orgs_of_kind(Kind.SUBDISTRICT_OFFICE, Kind.SUBDISTRICT_PARTY_COMMITTEE)
     return orgs
 
 

@@ -29,6 +29,7 @@ TABLE = [
     ("jiedao", "轻工宿舍", "compound.view", True),
     ("jiedao", "团结公寓", "compound.announce", True),
     ("dudao", "水碓子东里", "compound.view", True),
+    ("dudao", "水碓子东里", "compound.announce", False),
 ]
 
 

@@ -273,16 +273,16 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ),
     ],
     "compound.announce": [
-        # Any organization serving the compound, and the subdistrict's own organizations
-        # (including the supervision group) anywhere; never residents.
+        # Any organization serving the compound, and the subdistrict office anywhere; not
+        # the supervision group (it watches the parties), never residents.
         ActionRow(
             "团结公寓",
-            TUANJIE_SERVERS | SUBDISTRICT,
+            TUANJIE_SERVERS | {"subdistrict_office"},
             [announce_form_shown, announce_post],
         ),
         ActionRow(
             "轻工宿舍",
-            QINGGONG_SERVERS | SUBDISTRICT,
+            QINGGONG_SERVERS | {"subdistrict_office"},
             [announce_form_shown, announce_post],
         ),
     ],
