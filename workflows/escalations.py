@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 from viewflow import this
 from viewflow.fsm import TransitionNotAllowed
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Process
 from viewflow.workflow.status import STATUS
@@ -20,12 +20,13 @@ from viewflow.workflow.status import STATUS
 from deliberation.models import Escalation
 from deliberation.services import work_orders as services
 from deliberation.services.conflicts import Conflict
+from workflows.locking import process_row_lock
 
 
 class EscalationFlow(flow.Flow):
     """督办流程 — one per escalation (the process artifact)."""
 
-    lock_impl = lock.select_for_update_lock
+    lock_impl = process_row_lock  # blocking, see workflows/locking.py
 
     start = flow.StartHandle(this.start_process).Next(this.follow_up)
     follow_up = flow.Handle(this.do_follow_up).Next(this.end)

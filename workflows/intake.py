@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 from viewflow import this
 from viewflow.fsm import TransitionNotAllowed
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
@@ -24,6 +24,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 from deliberation.models import Issue, WorkOrder
 from deliberation.services import issues as services
 from deliberation.services.conflicts import Conflict
+from workflows.locking import process_row_lock
 
 S = Issue.Status
 DECISIONS = ("dispatch", "session", "close", "duplicate")
@@ -46,7 +47,7 @@ def _issue(activation: Any) -> Issue:
 class IntakeFlow(flow.Flow):
     """诉求受理流程 — one per issue (the process artifact)."""
 
-    lock_impl = lock.select_for_update_lock
+    lock_impl = process_row_lock  # blocking, see workflows/locking.py
 
     start = flow.StartHandle(this.start_process).Next(this.triage)
     triage = flow.Handle(this.do_triage).Next(this.route)

@@ -27,6 +27,7 @@ from viewflow.workflow.status import STATUS
 
 from deliberation.models import Membership, OwnersVote, User
 from deliberation.services import votes as vote_services
+from workflows.locking import process_row_lock
 
 S = OwnersVote.Status
 
@@ -70,6 +71,8 @@ def _member(org_id: int | None, *roles: str) -> User | None:
 
 class OwnersVoteFlow(flow.Flow):
     """One process per ``OwnersVote`` (its ``artifact``)."""
+
+    lock_impl = process_row_lock  # blocking, see workflows/locking.py
 
     start = flow.StartHandle(this.begin).Next(this.route)
     route = flow.If(this.is_petition).Then(this.signatures).Else(this.review)

@@ -13,13 +13,14 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from deliberation.models import Invitation, Party, Session, User
 from deliberation.services import minutes as minutes_services
 from deliberation.services import sessions as services
+from workflows.locking import process_row_lock
 
 #: The Handle node waiting for each party's reply.
 REPLY_NODES = {
@@ -35,7 +36,7 @@ class SessionFlow(flow.Flow):
     """One process per session; its artifact is the ``Session``."""
 
     process_title = "Consultation session"
-    lock_impl = lock.select_for_update_lock
+    lock_impl = process_row_lock  # blocking, see workflows/locking.py
 
     start = flow.StartHandle(this.convene).Next(this.invite)
     invite = (

@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 from viewflow import this
 from viewflow.fsm import TransitionNotAllowed
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
@@ -24,6 +24,7 @@ from viewflow.workflow.status import STATUS
 from deliberation.models import WorkOrder
 from deliberation.services import work_orders as services
 from deliberation.services.conflicts import Conflict
+from workflows.locking import process_row_lock
 
 W = WorkOrder.Status
 
@@ -46,7 +47,7 @@ def _order(activation: Any) -> WorkOrder:
 class WorkOrderFlow(flow.Flow):
     """工单流程 — one per work order (the process artifact)."""
 
-    lock_impl = lock.select_for_update_lock
+    lock_impl = process_row_lock  # blocking, see workflows/locking.py
 
     start = flow.StartHandle(this.start_process).Next(this.respond)
     respond = flow.Handle(this.do_respond).Next(this.was_accepted)

@@ -154,10 +154,10 @@ def test_permission_errors_leave_the_task_waiting(demo) -> None:
 
 
 def test_flows_declare_a_real_lock() -> None:
-    from viewflow.workflow import lock
+    from workflows.locking import process_row_lock
 
-    assert IntakeFlow.lock_impl is lock.select_for_update_lock
-    assert WorkOrderFlow.lock_impl is lock.select_for_update_lock
+    assert IntakeFlow.lock_impl is process_row_lock  # blocking (workflows/locking.py)
+    assert WorkOrderFlow.lock_impl is process_row_lock
 
 
 def test_an_order_from_a_session_sent_back_can_be_triaged_again(demo) -> None:
