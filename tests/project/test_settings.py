@@ -52,6 +52,18 @@ def test_services_configuration_uses_postgres_and_redis(postgres_server, redis_s
     assert got["layer"] == "channels_redis.core.RedisChannelLayer"
 
 
+def test_pubsub_layer_can_be_chosen(postgres_server, redis_server) -> None:
+    got = probe(
+        {
+            "DEBUG": "1",
+            "DATABASE_URL": postgres_server.url,
+            "REDIS_URL": redis_server.url,
+            "REDIS_CHANNEL_LAYER": "pubsub",
+        }
+    )
+    assert got["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+
+
 def test_secret_key_is_required_without_debug() -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     result = subprocess.run(
