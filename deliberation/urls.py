@@ -108,6 +108,7 @@ urlpatterns = [
     path("sessions/<int:pk>/countdown/", s.countdown, name="session-countdown"),
     path("sessions/<int:pk>/attendance/", s.attendance, name="session-attendance"),
     path("sessions/<int:pk>/minutes/", s.minutes, name="session-minutes"),
+    path("sessions/<int:pk>/minutes.txt", s.minutes_text, name="session-minutes-text"),
     path("open311/v2/", include("deliberation.urls_open311")),
     path("indicators/", indicators.indicators_page, name="indicators"),
 ]

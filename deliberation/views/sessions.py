@@ -451,6 +451,25 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def minutes_text(request: HttpRequest, pk: int) -> HttpResponse:
+    """The minutes as the plain text they are stored as (rendered from
+    ``sessions/minutes.txt`` with autoescaping off): served as ``text/plain`` with
+    ``nosniff`` so that no client reads delegates' words as HTML."""
+    session = _session(pk)
+    policy.require(request.user, "session.follow", session)
+    record = _minutes(session)
+    if record is None or (
+        record.status != Minutes.Status.PUBLISHED
+        and not policy.can(request.user, "session.manage", session)
+    ):
+        raise Http404
+    response = HttpResponse(record.text, content_type="text/plain; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'inline; filename="minutes-{session.pk}.txt"'
+    return response
+
+
+@login_required
 def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     """Published minutes for everyone following; the draft (editable) for the secretary."""
     session = _session(pk)

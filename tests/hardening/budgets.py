@@ -404,6 +404,7 @@ NOT_PAGES: dict[str, str] = {
     "vote-action": "POST-only actions (redirect to the vote's page)",
     "owner-register-import": "an upload form and its preview of one file, not a list",
     "issue-photo": "one file download (policy-checked), not a list",
+    "session-minutes-text": "one text download (policy-checked), not a list",
     "work-order-evidence": "one file download (policy-checked), not a list",
     "login": "Django's login form (no list)",
     "logout": "POST-only, Django's",

@@ -291,6 +291,13 @@ def test_a_full_item_through_http(demo) -> None:
     assert shuji.post(reverse("session-publish", args=[session.pk])).status_code == 302
     page = login_client(user("jumin")).get(minutes_url).content.decode()
     assert "纪要&lt;script&gt;" in page
+    # The plain text: never served as HTML (issue 4, part 5).
+    text = login_client(user("jumin")).get(reverse("session-minutes-text", args=[session.pk]))
+    assert text.status_code == 200
+    assert text["Content-Type"] == "text/plain; charset=utf-8"
+    assert text["X-Content-Type-Options"] == "nosniff"
+    assert text.content.decode().strip() == "纪要<script>"
+    assert login_client(user("jumin2")).get(text.wsgi_request.path).status_code == 403
     assert shuji.post(minutes_url, {"text": "改"}).status_code == 409
 
 
