@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC
 from typing import Any
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import JSONObject
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from deliberation.models import (
@@ -25,6 +26,7 @@ from deliberation.models import (
     Session,
 )
 from deliberation.policy import load_principal
+from deliberation.selectors.portable import array_subquery
 
 PARTY_ORDER = [p.value for p in Party]
 PARTY_LABELS = dict(Party.choices)
@@ -45,32 +47,34 @@ def session_for_room(pk: int, *, controls: bool = False) -> Session:
     from django.shortcuts import get_object_or_404
 
     qs = sessions_with_people().annotate(
-        compound_id_list=ArraySubquery(
+        compound_id_list=array_subquery(
             Session.compounds.through.objects.filter(session_id=OuterRef("pk")).values(
                 "compound_id"
             )
         ),
-        present_party_list=ArraySubquery(
+        present_party_list=array_subquery(
             Attendance.objects.filter(session_id=OuterRef("pk"), present=True).values("party")
         ),
         live_cursor=Subquery(Event.objects.order_by("-id").values("id")[:1]),
     )
     if controls:
         qs = qs.annotate(
-            later_json=ArraySubquery(
+            later_json=array_subquery(
                 Session.objects.filter(
                     community_id=OuterRef("community_id"), status=Session.Status.CONVENED
                 )
                 .exclude(pk=OuterRef("pk"))
                 .order_by("starts_at")
-                .values(json=JSONObject(pk="id", title="title", starts_at="starts_at"))[:20]
+                .values(json=JSONObject(pk="id", title="title", starts_at="starts_at"))[:20],
+                json_items=True,
             ),
-            waiting_json=ArraySubquery(
+            waiting_json=array_subquery(
                 Issue.objects.filter(
                     status=Issue.Status.AWAITING_SESSION, compound__sessions=OuterRef("pk")
                 )
                 .order_by("created_at", "id")
-                .values(json=JSONObject(pk="id", description="description"))[:100]
+                .values(json=JSONObject(pk="id", description="description"))[:100],
+                json_items=True,
             ),
         )
     return get_object_or_404(
@@ -96,10 +100,17 @@ class Choice:
     starts_at: Any = None
 
 
+def _aware(value: Any) -> Any:
+    """SQLite's JSON carries naive UTC timestamps; PostgreSQL's carry their offset."""
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value, UTC)
+    return value
+
+
 def later_sessions(session: Session) -> list[Choice]:
     """Convened sessions of the same community the chair may defer an item to."""
     return [
-        Choice(pk=r["pk"], title=r["title"], starts_at=parse_datetime(r["starts_at"]))
+        Choice(pk=r["pk"], title=r["title"], starts_at=_aware(parse_datetime(r["starts_at"])))
         for r in getattr(session, "later_json", None) or []
     ]
 
@@ -191,7 +202,7 @@ def room_context(session: Session, *, audience: str) -> dict[str, Any]:
         .select_related("deferred_to")
         .annotate(
             # The current item's rounds with their positions, on the item rows (no query).
-            round_json=ArraySubquery(
+            round_json=array_subquery(
                 Round.objects.filter(item_id=OuterRef("pk"))
                 .filter(item_id=current_id)
                 .order_by("number")
@@ -200,17 +211,19 @@ def room_context(session: Session, *, audience: str) -> dict[str, Any]:
                         pk="id",
                         number="number",
                         status="status",
-                        positions=ArraySubquery(
+                        positions=array_subquery(
                             Position.objects.filter(round_id=OuterRef("pk")).values(
                                 json=JSONObject(
                                     party="party", stance="stance", statement="statement"
                                 )
-                            )
+                            ),
+                            json_items=True,
                         ),
                     )
-                )
+                ),
+                json_items=True,
             ),
-            issue_id_list=ArraySubquery(
+            issue_id_list=array_subquery(
                 AgendaItem.issues.through.objects.filter(agendaitem_id=OuterRef("pk"))
                 .order_by("issue_id")
                 .values("issue_id")
@@ -226,10 +239,11 @@ def room_context(session: Session, *, audience: str) -> dict[str, Any]:
                 "resolutions",
                 queryset=Resolution.objects.select_related("responsible_organization")
                 .annotate(
-                    vote_json=ArraySubquery(
+                    vote_json=array_subquery(
                         ResolutionVote.objects.filter(resolution_id=OuterRef("pk")).values(
                             json=JSONObject(party="party", choice="choice", reason="reason")
-                        )
+                        ),
+                        json_items=True,
                     )
                 )
                 .order_by("id"),
