@@ -16,38 +16,22 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from deliberation.models import Announcement, Organization
+from deliberation.models import Organization
 
-#: role → demo account (None: anonymous). The five parties, the subdistrict, residents.
-ROLES: dict[str, str | None] = {
-    "party_committee": "shuji",  # 中路 community Party committee (serves 团结公寓)
-    "party_committee_other": "shuji2",  # 北里 community Party committee
-    "residents_committee": "juwei",  # 中路 residents' committee
-    "residents_committee_other": "juwei2",  # 北里 residents' committee
-    "property_firm": "wuye",  # 京朝物业, the firm of 团结公寓
-    "rights_unit_public_housing": "fangguan",  # district housing office, 水碓子东里
-    "rights_unit_self_managed": "chanquan",  # property-rights unit of 轻工宿舍
-    "owners_committee": "yeweihui",  # 团结公寓 owners' committee (also an owner there)
-    "property_management_committee": "wuguanhui",  # 中路北六条 PMC
-    "subdistrict_office": "jiedao",
-    "supervision_group": "dudao",
-    "resident": "jumin",  # owner in 团结公寓
-    "resident_other_compound": "jumin2",  # occupant in 轻工宿舍
-    "anonymous": None,
-}
-SUBDISTRICT = frozenset({"subdistrict_office", "supervision_group"})
-
-
-def allow(*roles: str) -> frozenset[str]:
-    unknown = set(roles) - set(ROLES)
-    assert not unknown, f"unknown roles {unknown}"
-    return frozenset(roles)
+from . import surfaces_intake, surfaces_sessions, surfaces_votes  # noqa: F401  (area rows)
+from .surfaces import (
+    ROLES,
+    SUBDISTRICT,
+    Surface,
+    allow,
+    announce_form_shown,
+    announce_post,
+    page,
+    service,
+)
 
 
 def _dispatched(demo: Any) -> Any:
@@ -78,75 +62,6 @@ def _meeting() -> Any:
     from deliberation.models import OwnersVote
 
     return OwnersVote.objects.get(compound__name="团结公寓", title__startswith="2026年第一次临时")
-
-
-# --- surfaces: the real views and endpoints that must agree with the rule --------------------
-
-Surface = Callable[[Any, str, Client, Any, bool], None]  # (demo, role, client, obj, allowed)
-
-
-def denied_status(role: str) -> tuple[int, ...]:
-    return (302,) if role == "anonymous" else (403,)
-
-
-def page(url: Callable[[Any], str]) -> Surface:
-    """GET the page: 200 when allowed, 403 when not (anonymous: to the login page)."""
-
-    def check(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-        response = client.get(url(obj))
-        expected = (200,) if allowed else denied_status(role)
-        assert response.status_code in expected, (role, url(obj), response.status_code)
-
-    return check
-
-
-def announce_form_shown(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    """The posting form appears on the compound page only for those who may post."""
-    response = client.get(reverse("compound-detail", args=[obj.pk]))
-    if response.status_code != 200:
-        return  # may not even see the page (covered by compound.view)
-    assert ('id="announcement-form"' in response.content.decode()) is allowed, role
-
-
-def announce_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    """POST a notice as one of the user's organizations (or the firm, for those with none)."""
-    from deliberation.selectors.places import organizations_posting_for
-
-    user = demo.user(ROLES[role]) if ROLES[role] else None
-    orgs = list(organizations_posting_for(user, obj)) if user else []
-    org = orgs[0] if orgs else Organization.objects.get(pk=obj.property_provider_id)
-    before = Announcement.objects.count()
-    response = client.post(
-        reverse("announcement-create", args=[obj.pk]),
-        {"organization": org.pk, "title": f"matrix {role}", "body": "b"},
-        HTTP_HX_REQUEST="true",
-    )
-    expected = (200,) if allowed else denied_status(role)
-    assert response.status_code in expected, (role, response.status_code)
-    assert Announcement.objects.count() == before + (1 if allowed else 0), role
-
-
-class _Rollback(Exception):
-    pass
-
-
-def service(call: Callable[[Any, Any], Any]) -> Surface:
-    """Call the real service as the role (in a savepoint that is rolled back): allowed roles
-    get through, the others get PermissionDenied from the service itself."""
-
-    def check(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-        user = demo.user(ROLES[role]) if ROLES[role] else AnonymousUser()
-        try:
-            with transaction.atomic():
-                call(user, obj)
-                raise _Rollback
-        except PermissionDenied:
-            assert not allowed, f"{role} refused by {call.__name__}"
-        except _Rollback:
-            assert allowed, f"{role} ALLOWED by {call.__name__}"
-
-    check.__name__ = f"service {call.__name__}"
-    return check
 
 
 def staff_record_shown(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
@@ -338,6 +253,7 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
     "work_order.inbox": [ActionRow("京朝物业", allow("property_firm") | SUBDISTRICT)],
     "escalation.handle": [ActionRow("any escalation", allow("supervision_group"))],
     "escalation.list": [ActionRow("any escalation", SUBDISTRICT)],
+    # --- consultation sessions and minutes ---
     # --- owners' votes -----------------------------------------------------------------------
     "vote.view": [
         ActionRow(
