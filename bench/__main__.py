@@ -47,6 +47,7 @@ class Plan:
     units: int
     announcements: int
     events: int
+    issues: int = 0
 
 
 FULL = Plan(
@@ -63,6 +64,7 @@ FULL = Plan(
     units=2000,
     announcements=10_000,
     events=10_000,
+    issues=10_000,
 )
 QUICK = Plan(
     levels=(10,),
@@ -78,6 +80,7 @@ QUICK = Plan(
     units=100,
     announcements=200,
     events=200,
+    issues=200,
 )
 
 
@@ -427,9 +430,15 @@ def main() -> None:
         django.setup()
         call_command("migrate", verbosity=0)
         from bench.seed import seed_volume, session_cookie, swarm_cookies
-        from deliberation.models import Compound, User
+        from deliberation.demo.sessions import TITLE as SESSION_TITLE
+        from deliberation.models import Compound, Session, User
 
-        volume = seed_volume(units=plan.units, announcements=plan.announcements, events=plan.events)
+        volume = seed_volume(
+            units=plan.units,
+            announcements=plan.announcements,
+            events=plan.events,
+            issues=plan.issues,
+        )
         transitions = transitions_phase(plan)
         transitions["work_orders"] = [work_order_transitions(plan, n) for n in (3, 30)]
         if args.transitions_only:
@@ -445,12 +454,19 @@ def main() -> None:
         staff = session_cookie(User.objects.get(username="wuye"))
         office = session_cookie(User.objects.get(username="jiedao"))
         resident = session_cookie(User.objects.get(username="jumin"))
+        committee = session_cookie(User.objects.get(username="juwei"))
+        chair = session_cookie(User.objects.get(username="shuji"))
+        session = Session.objects.get(title=SESSION_TITLE)
         topic = f"compound:{tuanjie.pk}:public"
         http_targets: list[tuple[str, str, str | None]] = [
             ("trivial view (/healthz/)", "/healthz/", None),
             ("compound page: notice board list (resident)", f"/compounds/{tuanjie.pk}/", resident),
             ("home: compounds list (subdistrict office)", "/", office),
             ("home: tasks + compounds (property firm)", "/", staff),
+            ("issue list (resident)", "/issues/", resident),
+            ("inbox: work orders (property firm)", "/inbox/", staff),
+            ("inbox: triage queue (residents' committee)", "/inbox/", committee),
+            ("session room (party secretary)", f"/sessions/{session.pk}/", chair),
         ]
         from django.db import connections
 

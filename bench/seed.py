@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
+from django.utils import timezone
 
 from deliberation.demo.tuanjiehu import seed
 from deliberation.models import (
@@ -14,19 +16,23 @@ from deliberation.models import (
     Building,
     Compound,
     Event,
+    Issue,
     Residency,
     Unit,
     User,
+    WorkOrder,
 )
 
 BENCH_BUILDING = "压测{}号楼"  # generated volume is recognisable by its building names
 
 
 @transaction.atomic
-def seed_volume(*, units: int, announcements: int, events: int) -> dict[str, int]:
+def seed_volume(*, units: int, announcements: int, events: int, issues: int = 0) -> dict[str, int]:
     """Demo + ``units`` generated units in 团结公寓, each with a resident account (the
-    swarm's users), ``announcements`` old notices spread over all compounds and ``events``
-    old outbox rows on other topics (so the replay index has history to skip)."""
+    swarm's users), ``announcements`` old notices spread over all compounds, ``events``
+    old outbox rows on other topics (so the replay index has history to skip) and
+    ``issues`` reported issues, a tenth of them dispatched to the compound's firm (so the
+    issue list and the firm's inbox measured under HTTP load have volume behind them)."""
     seed()
     tuanjie = Compound.objects.get(name="团结公寓")
     per_building = 100
@@ -77,12 +83,45 @@ def seed_volume(*, units: int, announcements: int, events: int) -> dict[str, int
             )
             for i in range(existing, events)
         )
+    _seed_issues(issues, tuanjie, compounds)
     return {
+        "issues": Issue.objects.count(),
+        "work_orders": WorkOrder.objects.count(),
         "units": Unit.objects.count(),
         "users": User.objects.count(),
         "announcements": Announcement.objects.count(),
         "events": Event.objects.count(),
     }
+
+
+def _seed_issues(n: int, tuanjie: Compound, compounds: list[Compound]) -> None:
+    existing = Issue.objects.filter(description__startswith="压测问题").count()
+    if existing >= n:
+        return
+    reporter = User.objects.get(username="jumin")
+    made = Issue.objects.bulk_create(
+        Issue(
+            reporter=reporter,
+            channel=Issue.Channel.WEB,
+            description=f"压测问题 {i}：楼道灯不亮（示例）",
+            compound=tuanjie if i % 2 else compounds[i % len(compounds)],
+        )
+        for i in range(existing, n)
+    )
+    now = timezone.now()
+    WorkOrder.objects.bulk_create(
+        WorkOrder(
+            issue=issue,
+            responsible_id=tuanjie.property_provider_id,
+            title=f"压测工单 {issue.pk}",
+            description=issue.description,
+            compound=tuanjie,
+            status=WorkOrder.Status.DISPATCHED,
+            respond_by=now + timedelta(days=1),
+            resolve_by=now + timedelta(days=3),
+        )
+        for issue in made[::10]
+    )
 
 
 def session_cookie(user: User) -> str:
