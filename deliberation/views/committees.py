@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +16,14 @@ from django.views.decorators.http import require_POST
 
 from deliberation import policy
 from deliberation.law import owners_votes as law
-from deliberation.models import Candidate, CommitteeBody, CommitteeElection, Compound, User
+from deliberation.models import (
+    BodySeat,
+    Candidate,
+    CommitteeBody,
+    CommitteeElection,
+    Compound,
+    User,
+)
 from deliberation.selectors.owner_register import owner_register
 from deliberation.services import committees as svc
 
@@ -45,8 +53,15 @@ def _render(
     candidates = (
         list(election.candidates.select_related("person").order_by("id")) if election else []
     )
-    bodies = list(CommitteeBody.objects.filter(compound=compound).select_related("organization"))
-    seats = {b.pk: list(b.seats.select_related("person").order_by("seat", "id")) for b in bodies}
+    # One query for every body's seats, however many bodies the compound has had.
+    bodies = list(
+        CommitteeBody.objects.filter(compound=compound)
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch("seats", BodySeat.objects.select_related("person").order_by("seat", "id"))
+        )
+    )
+    seats = {b.pk: list(b.seats.all()) for b in bodies}
     checks = {}
     for b in bodies:
         kinds = [s.seat for s in seats[b.pk]]
@@ -102,11 +117,26 @@ def _person(value: str | None) -> User:
         raise ValidationError(_("Choose a person.")) from None
 
 
+#: The rule behind each action, asked before any input is read (403 whatever is posted; the
+#: services ask again).
+ACTION_RULES: dict[str, str] = {
+    "start": "committee.manage",
+    "nominate": "committee.manage",
+    "put-to-vote": "committee.manage",
+    "chair": "committee.chair",
+    "register": "committee.register",
+    "report": "committee.report",
+}
+
+
 @login_required
 @require_POST
 def committee_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     compound = _compound(pk)
     policy.require(request.user, "committee.view", compound)
+    if action not in ACTION_RULES:
+        raise Http404
+    policy.require(request.user, ACTION_RULES[action], compound)
     user: User = request.user  # type: ignore[assignment]
     post = request.POST
     election = CommitteeElection.objects.filter(compound=compound).first()

@@ -291,11 +291,34 @@ def _ballot(vote: OwnersVote, value: str | None) -> Ballot:
         raise ValidationError(_("This paper entry no longer exists.")) from None
 
 
+#: The rule behind each action, asked before any input is read: a refused user gets 403
+#: whatever they post, never a 400 that tells them about the form (the services ask again).
+#: Opening and closing only follow the announced times, so anyone who sees the vote may nudge.
+ACTION_RULES: dict[str, str] = {
+    "sign": "vote.sign",
+    "paper-signature": "vote.record_paper",
+    "order": "vote.order",
+    "convene": "vote.convene",
+    "review": "vote.review",
+    "notice": "vote.notice",
+    "open": "vote.view",
+    "close": "vote.view",
+    "cast": "vote.cast",
+    "delivered": "vote.record_paper",
+    "paper": "vote.enter_paper",
+    "confirm": "vote.enter_paper",
+    "publish": "vote.publish",
+}
+
+
 @login_required
 @require_POST
 def vote_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     vote = _vote(pk)
     policy.require(request.user, "vote.view", vote)
+    if action not in ACTION_RULES:
+        raise Http404
+    policy.require(request.user, ACTION_RULES[action], vote)
     try:
         notice = _act(request, vote, action)
     except ValidationError as e:

@@ -400,6 +400,10 @@ PAGES: dict[str, list[Budget]] = {
     # --- sessions (more) ---
     # --- intake, work orders and channels (more) ---
     # --- owners' votes and committees (more) ---
+    "committee-page": [
+        Budget(u, _compound_url("committee-page"), growth_votes.grow_committee)
+        for u in ("jumin", "juwei", "yeweihui", "jiedao")
+    ],
     "healthz": [Budget(None, lambda d: reverse("healthz"), grow_nothing, max_queries=0)],
 }
 
@@ -407,6 +411,8 @@ PAGES: dict[str, list[Budget]] = {
 NOT_PAGES: dict[str, str] = {
     "vote-create": "POST-only action (redirects to the vote's page)",
     "vote-action": "POST-only actions (redirect to the vote's page)",
+    "committee-action": "POST-only actions (redirect to the committee page; refused input "
+    "re-renders that page, budgeted as committee-page)",
     "owner-register-import": "an upload form and its preview of one file, not a list",
     "issue-photo": "one file download (policy-checked), not a list",
     "session-minutes-text": "one text download (policy-checked), not a list",
@@ -463,8 +469,6 @@ PENDING_PAGES: set[str] = {
     "work-order-escalation",
     "work-order-extension",
     # --- owners' votes and committees ---
-    "committee-action",
-    "committee-page",
 }
 
 #: URL namespaces that are not ours to budget.
@@ -586,6 +590,19 @@ FRAGMENTS: dict[str, FragmentBudget] = {
     # --- sessions (more) ---
     # --- intake, work orders and channels (more) ---
     # --- owners' votes and committees (more) ---
+    # The clock escalates to the subdistrict office, the supervision group and the residents'
+    # committee (three inbox pushes) and re-renders the vote's public panel.
+    "votes/_overdue.html": FragmentBudget(
+        growth_votes.grow_convening,
+        growth_votes.run_votes_clock,
+        prepare=growth_votes.overdue_petition,
+        max_queries=40,
+    ),
+    "committees/_reelection_reminder.html": FragmentBudget(
+        growth_votes.grow_reminders,
+        growth_votes.remind,
+        prepare=growth_votes.term_ending,
+    ),
 }
 
 #: Landed before their budgets were written (see PENDING_PAGES).
@@ -595,8 +612,6 @@ PENDING_FRAGMENTS: set[str] = {
     # --- intake, work orders and channels ---
     "issues/_rate.html",
     # --- owners' votes and committees ---
-    "votes/_overdue.html",
-    "committees/_reelection_reminder.html",
 }
 
 #: Templates with ``{% if oob %}`` that are not pushed through the outbox, with the reason.

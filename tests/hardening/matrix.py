@@ -22,6 +22,7 @@ from django.urls import reverse
 from deliberation.models import Organization
 
 from . import surfaces_intake, surfaces_sessions, surfaces_votes  # noqa: F401  (area rows)
+from . import surfaces_votes as sv
 from .surfaces import (
     ROLES,
     SUBDISTRICT,
@@ -51,6 +52,11 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "京朝物业": lambda demo: demo.compound("团结公寓").property_provider,
     "any escalation": lambda demo: None,
     "vote in 团结公寓": lambda demo: _meeting(),
+    "petition in 团结公寓": surfaces_votes.petition,
+    "convening meeting in 团结公寓": surfaces_votes.convening,
+    "proposal under review in 团结公寓": surfaces_votes.in_review,
+    "reviewed meeting in 团结公寓": surfaces_votes.preparing,
+    "tallied meeting in 团结公寓": surfaces_votes.tallied,
     "nothing": lambda demo: None,
     # the rule reads only who uploaded the batch
     "hotline import by juwei": lambda demo: SimpleNamespace(uploaded_by_id=demo.user("juwei").pk),
@@ -267,20 +273,71 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
             [page(_vote_page("vote-detail"))],
         ),
     ],
-    "vote.propose": [ActionRow("团结公寓", allow("owners_committee"))],
-    "vote.refer": [
-        ActionRow("团结公寓", TUANJIE_COMMITTEE | allow("owners_committee") | SUBDISTRICT)
+    "vote.propose": [
+        ActionRow(
+            "团结公寓",
+            allow("owners_committee"),
+            [sv.propose_shown, sv.propose_post],
+        )
     ],
-    "vote.petition": [ActionRow("团结公寓", TUANJIE_OWNERS)],
-    "vote.sign": [ActionRow("vote in 团结公寓", TUANJIE_OWNERS)],
-    "vote.cast": [ActionRow("vote in 团结公寓", TUANJIE_OWNERS)],
-    "vote.record_paper": [ActionRow("vote in 团结公寓", TUANJIE_VOTE_STAFF)],
-    "vote.enter_paper": [ActionRow("vote in 团结公寓", TUANJIE_VOTE_STAFF)],
-    "vote.publish": [ActionRow("vote in 团结公寓", TUANJIE_VOTE_STAFF)],
-    "vote.notice": [ActionRow("vote in 团结公寓", TUANJIE_VOTE_STAFF)],
-    "vote.convene": [ActionRow("vote in 团结公寓", allow("owners_committee"))],
-    "vote.order": [ActionRow("vote in 团结公寓", SUBDISTRICT)],
-    "vote.review": [ActionRow("vote in 团结公寓", allow("residents_committee"))],
+    "vote.refer": [
+        ActionRow(
+            "团结公寓",
+            TUANJIE_COMMITTEE | allow("owners_committee") | SUBDISTRICT,
+            [service(sv.refer_service), sv.refer_post],
+        )
+    ],
+    "vote.petition": [
+        ActionRow("团结公寓", TUANJIE_OWNERS, [sv.petition_shown, sv.petition_post]),
+    ],
+    "vote.sign": [
+        ActionRow("petition in 团结公寓", TUANJIE_OWNERS, [sv.sign_shown, sv.sign_post]),
+    ],
+    "vote.cast": [ActionRow("vote in 团结公寓", TUANJIE_OWNERS, [sv.cast_shown, sv.cast_post])],
+    "vote.record_paper": [
+        ActionRow(
+            "petition in 团结公寓",
+            TUANJIE_VOTE_STAFF,
+            [sv.record_paper_shown, sv.record_paper_post],
+        )
+    ],
+    "vote.enter_paper": [
+        ActionRow(
+            "vote in 团结公寓",
+            TUANJIE_VOTE_STAFF,
+            [sv.enter_paper_shown, sv.enter_paper_post],
+        )
+    ],
+    "vote.publish": [
+        ActionRow(
+            "tallied meeting in 团结公寓",
+            TUANJIE_VOTE_STAFF,
+            [sv.publish_shown, sv.publish_post],
+        )
+    ],
+    "vote.notice": [
+        ActionRow(
+            "reviewed meeting in 团结公寓", TUANJIE_VOTE_STAFF, [sv.notice_shown, sv.notice_post]
+        )
+    ],
+    # Not the subdistrict: the deadline has not passed and it has not ordered (BJ reg. art. 36).
+    "vote.convene": [
+        ActionRow(
+            "convening meeting in 团结公寓",
+            allow("owners_committee"),
+            [sv.convene_shown, sv.convene_post],
+        )
+    ],
+    "vote.order": [
+        ActionRow("convening meeting in 团结公寓", SUBDISTRICT, [sv.order_shown, sv.order_post])
+    ],
+    "vote.review": [
+        ActionRow(
+            "proposal under review in 团结公寓",
+            allow("residents_committee"),
+            [sv.review_shown, sv.review_post],
+        )
+    ],
     "vote.audit": [
         ActionRow(
             "vote in 团结公寓",
@@ -291,17 +348,45 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
     "register.view": [
         ActionRow("团结公寓", TUANJIE_SERVERS | SUBDISTRICT, [page(_vote_page("owner-register"))]),
     ],
-    "register.import": [ActionRow("团结公寓", TUANJIE_VOTE_STAFF | SUBDISTRICT)],
+    "register.import": [
+        ActionRow(
+            "团结公寓",
+            TUANJIE_VOTE_STAFF | SUBDISTRICT,
+            [sv.import_shown, sv.import_form, sv.import_upload],
+        )
+    ],
     # --- owners' committees and 物管会 -------------------------------------------------------
-    "committee.view": [ActionRow("团结公寓", TUANJIE_SERVERS | SUBDISTRICT | allow("resident"))],
+    "committee.view": [
+        ActionRow(
+            "团结公寓",
+            TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
+            [page(_vote_page("committee-page"))],
+        )
+    ],
     "committee.manage": [
-        ActionRow("团结公寓", TUANJIE_COMMITTEE | allow("owners_committee") | SUBDISTRICT)
+        ActionRow(
+            "团结公寓",
+            TUANJIE_COMMITTEE | allow("owners_committee") | SUBDISTRICT,
+            [sv.manage_shown, sv.manage_post, sv.nominate_shown],
+        )
     ],
     "committee.chair": [
-        ActionRow("团结公寓", TUANJIE_COMMITTEE | allow("owners_committee") | SUBDISTRICT)
+        ActionRow(
+            "团结公寓",
+            TUANJIE_COMMITTEE | allow("owners_committee") | SUBDISTRICT,
+            [sv.chair_shown, sv.chair_post],
+        )
     ],
-    "committee.register": [ActionRow("团结公寓", SUBDISTRICT)],
-    "committee.report": [ActionRow("团结公寓", allow("owners_committee") | SUBDISTRICT)],
+    "committee.register": [
+        ActionRow("团结公寓", SUBDISTRICT, [sv.register_shown, sv.register_post]),
+    ],
+    "committee.report": [
+        ActionRow(
+            "团结公寓",
+            allow("owners_committee") | SUBDISTRICT,
+            [sv.report_shown, sv.report_post],
+        )
+    ],
     # --- channels: 12345 hotline, Open311, indicators ----------------------------------------
     "hotline.import": [ActionRow("nothing", COMMUNITY_STAFF | SUBDISTRICT)],
     "hotline.view_import": [
@@ -378,6 +463,12 @@ TOPIC_MATRIX: dict[str, list[TopicRow]] = {
             "中路 residents' committee inbox",
             lambda d: f"org:{_org('团结湖中路社区居委会')(d)}:inbox",
             allow("residents_committee") | SUBDISTRICT,
+        ),
+        # The committees area pushes the re-election reminder to the committee's inbox.
+        TopicRow(
+            "团结公寓 owners' committee inbox",
+            lambda d: f"org:{d.tuanjie.owners_committee_id}:inbox",
+            allow("owners_committee") | SUBDISTRICT,
         ),
         TopicRow(
             "京朝物业 public (no such audience)",

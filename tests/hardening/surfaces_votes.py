@@ -1,4 +1,542 @@
 """Permission-matrix surfaces of the votes area: the real pages, fragments and writes that must
-agree with its policy rules (used by the rows in ``matrix.py``)."""
+agree with its policy rules (used by the rows in ``matrix.py``).
+
+Every action is tried through its real endpoint on an object in the state where the action is
+legal (a petition for signatures, a convening meeting for "convene", a tallied one for
+"publish"…), so that an allowed role really succeeds and its change is stored; a refused role
+gets 403 (anonymous: the login redirect) and nothing changes. Each try runs in a savepoint
+that is rolled back, so all 14 roles meet the same state. The controls (buttons and forms)
+are checked on the page where they appear: shown exactly to the allowed roles.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from deliberation.models import (
+    BallotAudit,
+    Building,
+    Candidate,
+    CommitteeBody,
+    CommitteeElection,
+    Compound,
+    OwnersVote,
+    Unit,
+    User,
+    Voter,
+)
+
+from .surfaces import Surface, denied_status
+
+# --- votes in every state, made once per test through the services ---------------------------
+
+
+def _other_matters() -> list[Any]:
+    from deliberation.law.owners_votes import MatterKind
+    from deliberation.services.votes import MatterSpec
+
+    return [MatterSpec(MatterKind.OTHER, "matrix: 公共收益公示")]
+
+
+def meeting(demo: Any) -> OwnersVote:
+    """The demo's meeting in 团结公寓, open for voting."""
+    from deliberation.demo.votes import MEETING_TITLE
+
+    return OwnersVote.objects.get(compound=demo.tuanjie, title=MEETING_TITLE)
+
+
+def petition(demo: Any) -> OwnersVote:
+    """The demo's petition for a temporary meeting, one signature short of 20 %."""
+    from deliberation.demo.votes import PETITION_TITLE
+
+    return OwnersVote.objects.get(compound=demo.tuanjie, title=PETITION_TITLE)
+
+
+def unsigned_head(vote: OwnersVote, *, besides: tuple[int, ...] = ()) -> str:
+    """A register head of the vote's compound who has not signed (nor is one of ``besides``)."""
+    from deliberation.selectors.owner_register import head_key, owner_register
+
+    signed = set(vote.signatures.values_list("key", flat=True))
+    skip = {head_key(person_id=pk) for pk in besides}
+    return next(h.key for h in owner_register(vote.compound).heads if h.key not in signed | skip)
+
+
+def convening(demo: Any) -> OwnersVote:
+    """The demo petition after the signature that reaches 20 %: the committee must convene
+    (BJ reg. art. 35); the deadline has not passed and nobody ordered it (art. 36)."""
+    from deliberation.services.votes import record_paper_signature
+
+    vote = petition(demo)
+    if vote.status == OwnersVote.Status.PETITIONING:
+        key = unsigned_head(vote, besides=(demo.user("jumin").pk, demo.user("yeweihui").pk))
+        record_paper_signature(actor=demo.user("juwei"), vote=vote, key=key)
+        vote.refresh_from_db()
+    assert vote.status == OwnersVote.Status.CONVENING
+    return vote
+
+
+def _proposed(demo: Any, title: str) -> OwnersVote:
+    from deliberation.services.votes import propose_vote
+
+    found = OwnersVote.objects.filter(compound=demo.tuanjie, title=title).first()
+    if found is not None:
+        return found
+    return propose_vote(
+        actor=demo.user("yeweihui"), compound=demo.tuanjie, title=title, matters=_other_matters()
+    )
+
+
+def in_review(demo: Any) -> OwnersVote:
+    """A committee proposal waiting for the residents' committee's review."""
+    vote = _proposed(demo, "matrix: 待审核的业主大会")
+    assert vote.status == OwnersVote.Status.REVIEW
+    return vote
+
+
+def preparing(demo: Any) -> OwnersVote:
+    """A reviewed proposal whose notice is still to be published."""
+    from deliberation.services.votes import review
+
+    vote = _proposed(demo, "matrix: 待通知的业主大会")
+    if vote.status == OwnersVote.Status.REVIEW:
+        juwei = demo.user("juwei")
+        vote = review(actor=juwei, vote=vote, observer=juwei)
+    assert vote.status == OwnersVote.Status.PREPARING
+    return vote
+
+
+def tallied(demo: Any) -> OwnersVote:
+    """The demo meeting closed at its announced time and counted, results not yet posted."""
+    from deliberation.services.votes import close_voting, tally_vote
+
+    vote = meeting(demo)
+    if vote.status == OwnersVote.Status.VOTING:
+        OwnersVote.objects.filter(pk=vote.pk).update(closes_at=timezone.now())
+        close_voting(vote=vote)
+        vote.refresh_from_db()
+    if vote.status == OwnersVote.Status.CLOSED:  # the flow counts at once; if not, count
+        vote = tally_vote(vote=vote)
+    assert vote.status == OwnersVote.Status.TALLIED
+    return vote
+
+
+# --- the generic surfaces -----------------------------------------------------------------------
+
+
+class _Rollback(Exception):
+    pass
+
+
+def rolled_back(fn: Callable[[], None]) -> None:
+    """Run ``fn`` in a savepoint that is always rolled back (the next role finds the same)."""
+    try:
+        with transaction.atomic():
+            fn()
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+Setup = Callable[[Any, Any], Any]  # (demo, obj) -> the state the action needs
+
+
+def _same(demo: Any, obj: Any) -> Any:
+    return obj
+
+
+def post(
+    name: str,
+    url: Callable[[Any, Any], str],
+    stored: Callable[[Any, Any], Any],
+    data: Callable[[Any, Any], dict[str, Any]] = lambda demo, state: {},
+    *,
+    setup: Setup = _same,
+    success: tuple[int, ...] = (302,),
+) -> Surface:
+    """POST to the real endpoint: allowed → ``success`` and ``stored(demo, state)`` changed;
+    refused → 403 (anonymous: 302 to the login page) and ``stored`` unchanged."""
+
+    def check(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+        def attempt() -> None:
+            state = setup(demo, obj)
+            before = stored(demo, state)
+            response = client.post(url(demo, state), data(demo, state))
+            after = stored(demo, state)
+            expected = success if allowed else denied_status(role)
+            assert response.status_code in expected, (role, response.status_code, _why(response))
+            if not allowed and role == "anonymous":
+                assert "/login" in response["Location"], response["Location"]
+            if allowed:
+                assert after != before, f"{role}: allowed, but nothing was stored ({before})"
+            else:
+                assert after == before, f"{role}: refused, but STORED {before} -> {after}"
+
+        rolled_back(attempt)
+
+    check.__name__ = f"POST {name}"
+    return check
+
+
+def _why(response: Any) -> str:
+    """The error shown on a re-rendered page (to explain an unexpected 400/409)."""
+    text = response.content.decode(errors="replace") if response.content else ""
+    start = text.find('role="alert"')
+    return text[start : start + 300] if start >= 0 else ""
+
+
+def shown(
+    name: str,
+    url: Callable[[Any, Any], str],
+    present: Callable[[Any, str], bool],
+    *,
+    setup: Setup = _same,
+) -> Surface:
+    """The control appears on the page exactly for the allowed roles (who can see the page
+    at all is the ``*.view`` rows' business; an allowed role must see it)."""
+
+    def check(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+        def look() -> None:
+            state = setup(demo, obj)
+            response = client.get(url(demo, state))
+            if response.status_code != 200:
+                assert not allowed, f"{role}: allowed, but the page is {response.status_code}"
+                return
+            assert present(state, response.content.decode()) is allowed, role
+
+        rolled_back(look)
+
+    check.__name__ = f"control {name}"
+    return check
+
+
+def _marker(text: str) -> Callable[[Any, str], bool]:
+    return lambda state, html: text in html
+
+
+def _action_url(action: str) -> Callable[[Any, str], bool]:
+    return lambda vote, html: f'action="{reverse("vote-action", args=[vote.pk, action])}"' in html
+
+
+def _vote_page(demo: Any, vote: Any) -> str:
+    return reverse("vote-detail", args=[vote.pk])
+
+
+def _vote_action(action: str) -> Callable[[Any, Any], str]:
+    return lambda demo, vote: reverse("vote-action", args=[vote.pk, action])
+
+
+def _status(demo: Any, vote: Any) -> str:
+    return str(OwnersVote.objects.get(pk=vote.pk).status)
+
+
+def _signatures(demo: Any, vote: Any) -> int:
+    return vote.signatures.count()
+
+
+def _audit(demo: Any, vote: Any) -> int:
+    return BallotAudit.objects.filter(matter__vote=vote).count()
+
+
+def _votes_of(demo: Any, compound: Compound) -> int:
+    return OwnersVote.objects.filter(compound=compound).count()
+
+
+# --- proposing and petitioning (the compound's vote list) --------------------------------------
+
+
+def _list_page(demo: Any, compound: Any) -> str:
+    return reverse("compound-votes", args=[compound.pk])
+
+
+def _create(demo: Any, compound: Any) -> str:
+    return reverse("vote-create", args=[compound.pk])
+
+
+def _proposal(petition: bool) -> Callable[[Any, Any], dict[str, Any]]:
+    def data(demo: Any, compound: Any) -> dict[str, Any]:
+        fields = {
+            "title": "matrix: 新的业主大会",
+            "matter_title_1": "公共收益公示",
+            "matter_kind_1": "other",
+            "matter_effect_1": "none",
+        }
+        return {**fields, "petition": "1"} if petition else fields
+
+    return data
+
+
+propose_shown = shown(
+    "proposal form",
+    _list_page,
+    lambda c, html: 'id="vote-form"' in html and 'name="petition"' not in html,
+)
+propose_post = post("vote-create", _create, _votes_of, _proposal(petition=False))
+# Whoever may petition sees the form (the owners' committee, which may also petition, sees it
+# in its proposal form); nobody else does.
+petition_shown = shown("petition form", _list_page, _marker('id="vote-form"'))
+petition_post = post("vote-create petition=1", _create, _votes_of, _proposal(petition=True))
+
+
+def refer_service(user: Any, compound: Any) -> Any:
+    """The hook consultation sessions call to refer a resolution to the owners."""
+    from deliberation.services.votes import propose_from_session
+
+    return propose_from_session(
+        actor=user,
+        compound=compound,
+        title="matrix: 协商会转交",
+        matters=_other_matters(),
+        origin="matrix",
+    )
+
+
+# --- petition, convening, review, notice (the vote's page and its actions) ---------------------
+
+
+sign_shown = shown("sign", _vote_page, _marker('id="sign-petition"'))
+sign_post = post("vote-action sign", _vote_action("sign"), _signatures)
+record_paper_shown = shown("paper signature", _vote_page, _action_url("paper-signature"))
+record_paper_post = post(
+    "vote-action paper-signature",
+    _vote_action("paper-signature"),
+    _signatures,
+    lambda demo, vote: {"key": unsigned_head(vote)},
+)
+convene_shown = shown("convene", _vote_page, _marker('id="convene"'))
+convene_post = post("vote-action convene", _vote_action("convene"), _status)
+order_shown = shown("order convening", _vote_page, _action_url("order"))
+order_post = post(
+    "vote-action order",
+    _vote_action("order"),
+    lambda demo, vote: OwnersVote.objects.get(pk=vote.pk).convening_ordered_at,
+)
+review_shown = shown("review", _vote_page, _marker('id="review"'))
+review_post = post(
+    "vote-action review",
+    _vote_action("review"),
+    _status,
+    lambda demo, vote: {"observer": demo.user("juwei").pk},
+)
+notice_shown = shown("notice", _vote_page, _marker('id="notice-form"'))
+
+
+def _notice(demo: Any, vote: Any) -> dict[str, Any]:
+    now = timezone.now()
+    return {
+        "opens_at": (now + timedelta(days=16)).isoformat(),
+        "closes_at": (now + timedelta(days=30)).isoformat(),
+        "place_and_method": "matrix: 居委会会议室",
+    }
+
+
+notice_post = post("vote-action notice", _vote_action("notice"), _status, _notice)
+
+
+# --- ballots and results -----------------------------------------------------------------------
+
+
+def _first_matter(vote: Any) -> Any:
+    return vote.matters.order_by("position").first()
+
+
+cast_shown = shown("ballot form", _vote_page, _marker('id="ballot-form"'))
+cast_post = post(
+    "vote-action cast",
+    _vote_action("cast"),
+    _audit,
+    lambda demo, vote: {f"choice_{_first_matter(vote).pk}": "agree"},
+)
+enter_paper_shown = shown("paper ballot form", _vote_page, _marker('id="paper-form"'))
+
+
+def _paper(demo: Any, vote: Any) -> dict[str, Any]:
+    matter = _first_matter(vote)
+    voter = Voter.objects.filter(vote=vote).exclude(ballots__matter=matter).order_by("pk").first()
+    assert voter is not None
+    return {"matter": matter.pk, "voter": voter.pk, "choice": "agree"}
+
+
+enter_paper_post = post("vote-action paper", _vote_action("paper"), _audit, _paper)
+publish_shown = shown("publish", _vote_page, _marker('id="publish"'))
+publish_post = post("vote-action publish", _vote_action("publish"), _status)
+
+
+# --- the owner register import -----------------------------------------------------------------
+
+
+def _register_page(demo: Any, compound: Any) -> str:
+    return reverse("owner-register", args=[compound.pk])
+
+
+def _import(demo: Any, compound: Any) -> str:
+    return reverse("owner-register-import", args=[compound.pk])
+
+
+import_shown = shown("register import form", _register_page, _marker('id="import-form"'))
+
+
+def import_form(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """GET the import URL: to the register page (where the form is) or refused."""
+    response = client.get(_import(demo, obj))
+    expected = (302,) if allowed else denied_status(role)
+    assert response.status_code in expected, (role, response.status_code)
+    if allowed:
+        assert response["Location"] == _register_page(demo, obj), response["Location"]
+
+
+def import_upload(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """Upload a file (preview, nothing stored), then confirm (stored); refused: 403 twice."""
+
+    def attempt() -> None:
+        building = Building.objects.filter(compound=obj).order_by("pk").first()
+        assert building is not None
+        unit = Unit.objects.filter(building=building).order_by("pk").first()
+        assert unit is not None
+        before = Unit.objects.get(pk=unit.pk).exclusive_area
+        area = f"{before + 1:.2f}"
+        upload = SimpleUploadedFile(
+            "register.csv", f"{building.name},{unit.number},{area},survey,\n".encode()
+        )
+        response = client.post(_import(demo, obj), {"file": upload})
+        expected = (200,) if allowed else denied_status(role)
+        assert response.status_code in expected, (role, response.status_code, _why(response))
+        assert Unit.objects.get(pk=unit.pk).exclusive_area == before, "a preview stored rows"
+        response = client.post(_import(demo, obj), {"confirm": "1"})
+        expected = (302,) if allowed else denied_status(role)
+        assert response.status_code in expected, (role, response.status_code, _why(response))
+        after = Unit.objects.get(pk=unit.pk).exclusive_area
+        assert (after != before) is allowed, (role, before, after)
+
+    rolled_back(attempt)
+
+
+# --- owners' committees and 物管会 --------------------------------------------------------------
+
+
+def _committee_page(demo: Any, compound: Any) -> str:
+    return reverse("committee-page", args=[compound.pk])
+
+
+def _committee_action(action: str) -> Callable[[Any, Any], str]:
+    return lambda demo, compound: reverse("committee-action", args=[compound.pk, action])
+
+
+def _committee_url(action: str) -> Callable[[Any, str], bool]:
+    return lambda compound, html: (
+        f'action="{reverse("committee-action", args=[compound.pk, action])}"' in html
+    )
+
+
+def owners_of(compound: Compound, n: int) -> list[User]:
+    from deliberation.selectors.owner_register import owner_register
+
+    ids = [h.person_id for h in owner_register(compound).heads if h.person_id][:n]
+    return list(User.objects.filter(pk__in=ids).order_by("pk"))
+
+
+def election(
+    compound: Compound, status: str, *, chair: bool = False, elected: str = ""
+) -> CommitteeElection:
+    """A 3-seat election of the compound's committee with 3 owner candidates, in ``status``."""
+    assert compound.owners_committee_id is not None
+    people = owners_of(compound, 3)
+    today = timezone.localdate()
+    made = CommitteeElection.objects.create(
+        compound=compound,
+        committee_id=compound.owners_committee_id,
+        seats=3,
+        status=status,
+        elected_on=today if elected else None,
+        chair=people[0] if chair else None,
+        chair_elected_on=today if chair else None,
+    )
+    Candidate.objects.bulk_create(
+        Candidate(election=made, person=p, nominated_by="owners", elected=elected) for p in people
+    )
+    return made
+
+
+def _nominating(demo: Any, compound: Any) -> Any:
+    election(compound, CommitteeElection.Status.NOMINATING)
+    return compound
+
+
+def _elected(demo: Any, compound: Any) -> Any:
+    election(compound, CommitteeElection.Status.ELECTED, elected="member")
+    return compound
+
+
+def _chaired(demo: Any, compound: Any) -> Any:
+    election(compound, CommitteeElection.Status.ELECTED, elected="member", chair=True)
+    return compound
+
+
+def _reelection_due(demo: Any, compound: Any) -> Any:
+    """The committee's term ends in a month (report overdue since 5 months, BJ reg. art. 49)
+    and its re-election group record waits for the report."""
+    committee = compound.owners_committee
+    committee.term_end = timezone.localdate() + timedelta(days=30)
+    committee.save(update_fields=["term_end"])
+    CommitteeBody.objects.create(
+        kind=CommitteeBody.Kind.REELECTION_GROUP,
+        compound=compound,
+        organization=committee,
+        term_end=committee.term_end,
+        report_due=timezone.localdate() - timedelta(days=1),
+    )
+    return Compound.objects.select_related("owners_committee").get(pk=compound.pk)
+
+
+def _latest_election(demo: Any, compound: Any) -> tuple[Any, ...]:
+    e = CommitteeElection.objects.filter(compound=compound).first()
+    return (e.pk, e.status, e.chair_id) if e else ()
+
+
+manage_shown = shown("election form", _committee_page, _marker('id="election-form"'))
+manage_post = post(
+    "committee-action start",
+    _committee_action("start"),
+    lambda demo, c: CommitteeElection.objects.filter(compound=c).count(),
+    lambda demo, c: {"seats": "3", "alternates": "0", "term_years": "5"},
+)
+nominate_shown = shown(
+    "nomination form", _committee_page, _marker('id="nominate-form"'), setup=_nominating
+)
+refer_post = post(
+    "committee-action put-to-vote",
+    _committee_action("put-to-vote"),
+    _votes_of,
+    lambda demo, c: {"title": "matrix: 业委会选举"},
+    setup=_nominating,
+)
+chair_shown = shown("chair form", _committee_page, _committee_url("chair"), setup=_elected)
+chair_post = post(
+    "committee-action chair",
+    _committee_action("chair"),
+    _latest_election,
+    lambda demo, c: {"person": owners_of(c, 1)[0].pk},
+    setup=_elected,
+)
+register_shown = shown("registration", _committee_page, _committee_url("register"), setup=_chaired)
+register_post = post(
+    "committee-action register", _committee_action("register"), _latest_election, setup=_chaired
+)
+report_shown = shown(
+    "re-election report", _committee_page, _committee_url("report"), setup=_reelection_due
+)
+report_post = post(
+    "committee-action report",
+    _committee_action("report"),
+    lambda demo, c: list(
+        CommitteeBody.objects.filter(compound=c).values_list("reported_on", flat=True)
+    ),
+    setup=_reelection_due,
+)
