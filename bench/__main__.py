@@ -390,9 +390,10 @@ def main() -> None:
     parser.add_argument("--soak-seconds", type=float, help="override the soak's length")
     parser.add_argument(
         "--layer",
-        choices=["core", "pubsub"],
-        default="core",
-        help="channels-redis layer: core (project settings) or pubsub (comparison)",
+        choices=["live", "core", "channels-pubsub"],
+        default="live",
+        help="channel layer: live (project settings: deliberation.live.layer), or for "
+        "comparison channels-redis's core or its plain pub/sub layer",
     )
     args = parser.parse_args()
     plan = QUICK if args.quick else FULL
@@ -403,6 +404,8 @@ def main() -> None:
     if args.soak_seconds is not None:
         plan = replace(plan, soak_seconds=args.soak_seconds)
     os.environ["YISHI_BENCH_LAYER"] = args.layer
+    if args.layer == "core":
+        os.environ["REDIS_CHANNEL_LAYER"] = "core"
     started = time.time()
     machine = report.machine()
 

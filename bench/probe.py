@@ -39,9 +39,9 @@ def _count_deliveries() -> None:
 
     send = LiveConsumer._send_fragment
 
-    async def counted(self: LiveConsumer, event_id: int, html: dict[str, str]) -> None:
+    async def counted(self: LiveConsumer, text: str) -> None:
         COUNTS["deliveries"] += 1
-        await send(self, event_id, html)
+        await send(self, text)
 
     LiveConsumer._send_fragment = counted  # type: ignore[method-assign]
 

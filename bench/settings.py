@@ -16,9 +16,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-if os.environ.get("YISHI_BENCH_LAYER") == "pubsub":
-    # The comparison run: channels-redis's pub/sub layer (one Redis message per group and
-    # worker, fanned out inside the worker) instead of one list entry per socket.
+if os.environ.get("YISHI_BENCH_LAYER") == "channels-pubsub":
+    # Comparison: channels-redis's own pub/sub layer, without our reset-on-reconnect and
+    # decode-once subclass (deliberation/live/layer.py).
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",

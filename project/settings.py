@@ -115,22 +115,22 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    # REDIS_CHANNEL_LAYER=pubsub selects channels-redis's pub/sub layer: one Redis message per
-    # group and worker instead of one per socket; far faster fan-out (docs/benchmarks.md),
-    # at-most-once delivery that the outbox replay covers. The default stays the core layer
-    # the whole suite runs on.
-    if os.environ.get("REDIS_CHANNEL_LAYER", "core") == "pubsub":
+    # Redis pub/sub: one Redis message per group and event, fanned out inside each worker;
+    # deliberation/live/layer.py resets sockets when messages may have been lost, and the
+    # outbox replay covers them (docs/benchmarks.md). REDIS_CHANNEL_LAYER=core selects
+    # channels-redis's list-based layer (one Redis entry per socket) for comparison.
+    if os.environ.get("REDIS_CHANNEL_LAYER", "pubsub") == "core":
         CHANNEL_LAYERS = {
             "default": {
-                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-                "CONFIG": {"hosts": [REDIS_URL]},
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
             }
         }
     else:
         CHANNEL_LAYERS = {
             "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+                "BACKEND": "deliberation.live.layer.LiveChannelLayer",
+                "CONFIG": {"hosts": [REDIS_URL]},
             }
         }
     CACHES = {

@@ -3,6 +3,12 @@
 Policy decides at connect time which topics a user may join; after that the consumer only
 forwards pre-rendered fragments: no query and no rendering per message. A client that
 reconnects sends ``{"resume": <last event id>}`` and gets what it missed, in order.
+
+Each socket joins one group per topic *in its language* (``group_name(topic, lang)``): the
+outbox publishes every language to its own group with the text already framed, so a push
+is one ``send`` of a ready string. When the channel layer may have lost messages (its Redis
+connection came back, ``deliberation/live/layer.py``), the socket is closed with 1012
+("service restart"): the page reconnects and replays from the outbox.
 """
 
 from __future__ import annotations
@@ -17,21 +23,26 @@ from django.conf import settings
 
 from deliberation import policy
 
-from .outbox import events_after
+from .outbox import MESSAGE_TYPE, events_after, frame
 from .topics import group_name
 
 MAX_TOPICS = 20
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_BAD_REQUEST = 4400
+CLOSE_RESET = 1012  # service restart: reconnect (and replay) at once
 
 
 def _allowed(user: Any, topics: list[str]) -> bool:
     return all(policy.can_subscribe(user, t) for t in topics)
 
 
-def _missed(topics: list[str], last_id: int) -> list[tuple[int, dict[str, str]]]:
-    return [(e.pk, e.html) for e in events_after(topics, last_id)]
+def _missed(topics: list[str], last_id: int, lang: str) -> list[str]:
+    return [frame(e.pk, _in_language(e.html, lang)) for e in events_after(topics, last_id)]
+
+
+def _in_language(html: dict[str, str], lang: str) -> str:
+    return html.get(lang) or next(iter(html.values()), "")
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -56,12 +67,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         self.topics = sorted(set(topics))
         for t in self.topics:
-            await self.channel_layer.group_add(group_name(t), self.channel_name)
+            await self.channel_layer.group_add(group_name(t, self.lang), self.channel_name)
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
         for t in getattr(self, "topics", []):
-            await self.channel_layer.group_discard(group_name(t), self.channel_name)
+            await self.channel_layer.group_discard(group_name(t, self.lang), self.channel_name)
 
     @classmethod
     async def decode_json(cls, text_data: str) -> Any:
@@ -75,12 +86,23 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         resume = content.get("resume")
         if isinstance(resume, int) and not isinstance(resume, bool) and resume >= 0:
-            for event_id, html in await database_sync_to_async(_missed)(self.topics, resume):
-                await self._send_fragment(event_id, html)
+            missed = await database_sync_to_async(_missed)(self.topics, resume, self.lang)
+            for text in missed:
+                await self._send_fragment(text)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Pushes skip channels' per-message ``aclose_old_connections()`` (a hop to the
+        database thread and back for every socket): forwarding a string touches no database."""
+        if message["type"] == MESSAGE_TYPE:
+            await self._send_fragment(message["text"])
+        else:
+            await super().dispatch(message)
 
     async def live_event(self, message: dict[str, Any]) -> None:
-        await self._send_fragment(message["id"], message["html"])
+        await self._send_fragment(message["text"])
 
-    async def _send_fragment(self, event_id: int, html: dict[str, str]) -> None:
-        text = html.get(self.lang) or next(iter(html.values()), "")
-        await self.send(text_data=f"<!--ev:{event_id}-->{text}")
+    async def live_reset(self, message: dict[str, Any]) -> None:
+        await self.close(code=CLOSE_RESET)
+
+    async def _send_fragment(self, text: str) -> None:
+        await self.base_send({"type": "websocket.send", "text": text})

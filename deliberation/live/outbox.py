@@ -60,8 +60,20 @@ def record_event(
     return event
 
 
-def message_for(event: Event) -> dict[str, Any]:
-    return {"type": MESSAGE_TYPE, "id": event.pk, "topic": event.topic, "html": event.html}
+def frame(event_id: int, html: str) -> str:
+    """What a socket receives: the event id (the page's replay cursor), then the fragment."""
+    return f"<!--ev:{event_id}-->{html}"
+
+
+def messages_for(event: Event) -> list[tuple[str, dict[str, Any]]]:
+    """One (group, message) per language: the text is framed once here, not per socket."""
+    return [
+        (
+            group_name(event.topic, lang),
+            {"type": MESSAGE_TYPE, "id": event.pk, "text": frame(event.pk, html)},
+        )
+        for lang, html in event.html.items()
+    ]
 
 
 def publish_events(events: Iterable[Event]) -> int:
@@ -86,7 +98,8 @@ def publish_events(events: Iterable[Event]) -> int:
 
 async def _send_all(layer: Any, events: list[Event], sent: list[int]) -> None:
     for event in events:
-        await layer.group_send(group_name(event.topic), message_for(event))
+        for group, message in messages_for(event):
+            await layer.group_send(group, message)
         sent.append(event.pk)
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from deliberation.live.layer import RESET
 from deliberation.live.outbox import publish_pending, record_event
 from deliberation.live.topics import group_name
 from deliberation.models import Event
@@ -41,33 +45,49 @@ def test_fragment_rendered_once_per_language(tdemo) -> None:
 
 def test_failed_publish_stays_in_outbox_and_is_retried(tdemo, redis_server) -> None:
     layer = get_channel_layer()
-    group = group_name(f"compound:{tdemo.tuanjie.pk}:public")
+    compound = tdemo.tuanjie
+    topic = f"compound:{compound.pk}:public"
 
-    async def listen() -> str:
-        channel = await layer.new_channel()
-        await layer.group_add(group, channel)
-        return channel
+    async def scenario() -> None:
+        channels = {}
+        for lang in ("zh-hans", "en"):
+            channels[lang] = await layer.new_channel()
+            await layer.group_add(group_name(topic, lang), channels[lang])
+        redis_server.stop()
+        try:
+            event = await database_sync_to_async(record)(compound)  # commit; publish fails
+        finally:
+            redis_server.start()
+        await database_sync_to_async(event.refresh_from_db)()
+        assert event.published_at is None
+        # The subscriber connection comes back: the layer tells its channels to reset.
+        assert (await asyncio.wait_for(layer.receive(channels["en"]), 15)) == RESET
+        assert await database_sync_to_async(publish_pending)(older_than=0) == 1
+        await database_sync_to_async(event.refresh_from_db)()
+        assert event.published_at is not None
+        while (message := await asyncio.wait_for(layer.receive(channels["en"]), 5)) == RESET:
+            pass
+        assert message["id"] == event.pk and message["type"] == "live.event"
+        assert message["text"].startswith(f"<!--ev:{event.pk}-->")
+        assert "Notice board" in message["text"] and "公告栏" not in message["text"]
+        await layer.flush()
 
-    channel = async_to_sync(listen)()
-    redis_server.stop()
-    try:
-        event = record(tdemo.tuanjie)  # commit succeeds; the publish fails
-    finally:
-        redis_server.start()
-    event.refresh_from_db()
-    assert event.published_at is None
+    async_to_sync(scenario)()
 
-    async def relisten() -> None:  # Redis lost its state with the restart
-        await layer.flush() if hasattr(layer, "flush") else None
-        await layer.group_add(group, channel)
 
-    async_to_sync(relisten)()
-    assert publish_pending(older_than=0) == 1
-    event.refresh_from_db()
-    assert event.published_at is not None
+def test_each_language_goes_to_its_own_group(tdemo) -> None:
+    layer = get_channel_layer()
+    compound = tdemo.tuanjie
+    topic = f"compound:{compound.pk}:public"
 
-    async def receive() -> dict:
-        return await layer.receive(channel)
+    async def scenario() -> None:
+        zh = await layer.new_channel()
+        await layer.group_add(group_name(topic, "zh-hans"), zh)
+        await asyncio.sleep(0.1)
+        event = await database_sync_to_async(record)(compound)
+        message = await asyncio.wait_for(layer.receive(zh), 5)
+        assert message["id"] == event.pk
+        assert "公告栏" in message["text"] and "Notice board" not in message["text"]
+        await layer.flush()
 
-    message = async_to_sync(receive)()
-    assert message["id"] == event.pk and message["type"] == "live.event"
+    async_to_sync(scenario)()

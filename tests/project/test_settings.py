@@ -49,19 +49,19 @@ def test_embedded_defaults_are_sqlite_and_in_memory(tmp_path: Path) -> None:
 def test_services_configuration_uses_postgres_and_redis(postgres_server, redis_server) -> None:
     got = probe({"DEBUG": "1", "DATABASE_URL": postgres_server.url, "REDIS_URL": redis_server.url})
     assert got["engine"] == "django.db.backends.postgresql"
-    assert got["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert got["layer"] == "deliberation.live.layer.LiveChannelLayer"
 
 
-def test_pubsub_layer_can_be_chosen(postgres_server, redis_server) -> None:
+def test_core_layer_can_be_chosen(postgres_server, redis_server) -> None:
     got = probe(
         {
             "DEBUG": "1",
             "DATABASE_URL": postgres_server.url,
             "REDIS_URL": redis_server.url,
-            "REDIS_CHANNEL_LAYER": "pubsub",
+            "REDIS_CHANNEL_LAYER": "core",
         }
     )
-    assert got["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert got["layer"] == "channels_redis.core.RedisChannelLayer"
 
 
 def test_secret_key_is_required_without_debug() -> None:
