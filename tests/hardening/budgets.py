@@ -591,12 +591,11 @@ FRAGMENTS: dict[str, FragmentBudget] = {
     # --- intake, work orders and channels (more) ---
     # --- owners' votes and committees (more) ---
     # The clock escalates to the subdistrict office, the supervision group and the residents'
-    # committee (three inbox pushes) and re-renders the vote's public panel.
+    # committee (three inbox pushes) and re-renders the vote's public panel: 14 queries.
     "votes/_overdue.html": FragmentBudget(
         growth_votes.grow_convening,
         growth_votes.run_votes_clock,
         prepare=growth_votes.overdue_petition,
-        max_queries=40,
     ),
     "committees/_reelection_reminder.html": FragmentBudget(
         growth_votes.grow_reminders,

@@ -54,6 +54,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "vote in 团结公寓": lambda demo: _meeting(),
     "petition in 团结公寓": surfaces_votes.petition,
     "convening meeting in 团结公寓": surfaces_votes.convening,
+    "convening meeting in 团结公寓, ordered": surfaces_votes.ordered,
     "proposal under review in 团结公寓": surfaces_votes.in_review,
     "reviewed meeting in 团结公寓": surfaces_votes.preparing,
     "tallied meeting in 团结公寓": surfaces_votes.tallied,
@@ -299,13 +300,18 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
             "petition in 团结公寓",
             TUANJIE_VOTE_STAFF,
             [sv.record_paper_shown, sv.record_paper_post],
-        )
+        ),
+        ActionRow(
+            "vote in 团结公寓",
+            TUANJIE_VOTE_STAFF,
+            [sv.delivery_shown, sv.delivery_post],
+        ),
     ],
     "vote.enter_paper": [
         ActionRow(
             "vote in 团结公寓",
             TUANJIE_VOTE_STAFF,
-            [sv.enter_paper_shown, sv.enter_paper_post],
+            [sv.enter_paper_shown, sv.enter_paper_post, sv.confirm_shown, sv.confirm_post],
         )
     ],
     "vote.publish": [
@@ -326,7 +332,13 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
             "convening meeting in 团结公寓",
             allow("owners_committee"),
             [sv.convene_shown, sv.convene_post],
-        )
+        ),
+        # Once the subdistrict ordered convening, it may convene itself (BJ reg. art. 36).
+        ActionRow(
+            "convening meeting in 团结公寓, ordered",
+            allow("owners_committee") | SUBDISTRICT,
+            [sv.convene_shown, sv.convene_post],
+        ),
     ],
     "vote.order": [
         ActionRow("convening meeting in 团结公寓", SUBDISTRICT, [sv.order_shown, sv.order_post])
@@ -367,7 +379,7 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             "团结公寓",
             TUANJIE_COMMITTEE | allow("owners_committee") | SUBDISTRICT,
-            [sv.manage_shown, sv.manage_post, sv.nominate_shown],
+            [sv.manage_shown, sv.manage_post, sv.nominate_shown, sv.nominate_post],
         )
     ],
     "committee.chair": [

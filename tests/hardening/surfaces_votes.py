@@ -83,6 +83,17 @@ def convening(demo: Any) -> OwnersVote:
     return vote
 
 
+def ordered(demo: Any) -> OwnersVote:
+    """The convening meeting after the subdistrict ordered the committee to convene: now the
+    subdistrict may convene it too (BJ reg. art. 36)."""
+    from deliberation.services.votes import order_convening
+
+    vote = convening(demo)
+    if vote.convening_ordered_at is None:
+        vote = order_convening(actor=demo.user("jiedao"), vote=vote)
+    return vote
+
+
 def _proposed(demo: Any, title: str) -> OwnersVote:
     from deliberation.services.votes import propose_vote
 
@@ -365,6 +376,64 @@ def _paper(demo: Any, vote: Any) -> dict[str, Any]:
 
 
 enter_paper_post = post("vote-action paper", _vote_action("paper"), _audit, _paper)
+
+
+def _paper_entered(demo: Any, vote: Any) -> Any:
+    """A paper ballot entered by someone who is none of the roles, so that every allowed role
+    may be the second person who confirms it."""
+    from deliberation.models import Ballot
+
+    matter = _first_matter(vote)
+    voter = Voter.objects.filter(vote=vote).exclude(ballots__matter=matter).order_by("pk").first()
+    assert voter is not None
+    Ballot.objects.create(
+        matter=matter,
+        voter=voter,
+        choice="agree",
+        channel=Ballot.Channel.PAPER,
+        cast_by=User.objects.get(username="shuji"),
+    )
+    return vote
+
+
+def _pending(vote: Any) -> Any:
+    from deliberation.selectors.votes import pending_paper_ballots
+
+    return pending_paper_ballots(vote).get()
+
+
+confirm_shown = shown(
+    "paper ballot confirmation",
+    _vote_page,
+    _action_url("confirm"),
+    setup=_paper_entered,
+)
+confirm_post = post(
+    "vote-action confirm",
+    _vote_action("confirm"),
+    _audit,
+    lambda demo, vote: {"ballot": _pending(vote).pk, "choice": "agree"},
+    setup=_paper_entered,
+)
+
+
+def _undelivered(demo: Any, vote: Any) -> Any:
+    """One owner of the meeting's register still waits for the notice on paper."""
+    first = Voter.objects.filter(vote=vote).order_by("pk").values_list("pk", flat=True)[:1]
+    Voter.objects.filter(pk__in=list(first)).update(delivered_at=None, delivery_method="")
+    return vote
+
+
+delivery_shown = shown(
+    "notice delivery", _vote_page, _marker('id="delivery-form"'), setup=_undelivered
+)
+delivery_post = post(
+    "vote-action delivered",
+    _vote_action("delivered"),
+    lambda demo, vote: Voter.objects.filter(vote=vote, delivered_at__isnull=True).count(),
+    lambda demo, vote: {"method": "paper"},
+    setup=_undelivered,
+)
 publish_shown = shown("publish", _vote_page, _marker('id="publish"'))
 publish_post = post("vote-action publish", _vote_action("publish"), _status)
 
@@ -439,7 +508,8 @@ def owners_of(compound: Compound, n: int) -> list[User]:
     from deliberation.selectors.owner_register import owner_register
 
     ids = [h.person_id for h in owner_register(compound).heads if h.person_id][:n]
-    return list(User.objects.filter(pk__in=ids).order_by("pk"))
+    people = User.objects.in_bulk(ids)
+    return [people[pk] for pk in ids]  # in the register's order
 
 
 def election(
@@ -506,6 +576,13 @@ manage_post = post(
     _committee_action("start"),
     lambda demo, c: CommitteeElection.objects.filter(compound=c).count(),
     lambda demo, c: {"seats": "3", "alternates": "0", "term_years": "5"},
+)
+nominate_post = post(
+    "committee-action nominate",
+    _committee_action("nominate"),
+    lambda demo, c: Candidate.objects.filter(election__compound=c).count(),
+    lambda demo, c: {"person": owners_of(c, 4)[-1].pk, "nominated_by": "owners"},
+    setup=_nominating,
 )
 nominate_shown = shown(
     "nomination form", _committee_page, _marker('id="nominate-form"'), setup=_nominating
