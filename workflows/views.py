@@ -53,7 +53,12 @@ def convene(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     data = request.POST if request.method == "POST" else None
     if data is not None:
-        compound = next((c for c in compounds if str(c.pk) == data.get("compound")), None)
+        wanted = data.get("compound", "")
+        compound = next((c for c in compounds if str(c.pk) == wanted), None)
+        if compound is None and wanted.isdigit() and Compound.objects.filter(pk=wanted).exists():
+            # A compound the user may not convene for (e.g. another community's): refused,
+            # not a form error (issue 5: the permission matrix).
+            raise PermissionDenied("session.convene")
         organization = next(
             (o for o in organizations if str(o.pk) == data.get("organization")), None
         )

@@ -474,15 +474,15 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     """Published minutes for everyone following; the draft (editable) for the secretary."""
     session = _session(pk)
     policy.require(request.user, "session.follow", session)
-    record = _minutes(session)
     can_manage = policy.can(request.user, "session.manage", session)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied("session.manage")  # before the draft is looked for
+    record = _minutes(session)
     if record is None or (record.status != Minutes.Status.PUBLISHED and not can_manage):
         raise Http404
     status = 200
     error = ""
     if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied("session.manage")
         try:
             minutes_services.edit_minutes(
                 actor=_user(request), session=session, text=request.POST.get("text", "")

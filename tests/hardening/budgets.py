@@ -398,6 +398,23 @@ PAGES: dict[str, list[Budget]] = {
         Budget("dudao", lambda d: reverse("inbox"), grow_escalations),
     ],
     # --- sessions (more) ---
+    "session-list": [
+        Budget(u, lambda d: reverse("session-list"), growth_sessions.grow_sessions)
+        for u in ("shuji", "jumin", "jiedao")
+    ],
+    "session-minutes": [
+        Budget(u, growth_sessions.minutes_url, growth_sessions.grow_minutes)
+        for u in ("jumin", "shuji", "wuye")
+    ]
+    + [Budget("shuji", growth_sessions.draft_minutes_url, growth_sessions.grow_draft_minutes)],
+    "session-ics": [
+        Budget(u, growth_sessions.ics_url, growth_sessions.grow_agenda) for u in ("wuye", "jumin")
+    ],
+    "session-convene": [
+        Budget(u, lambda d: reverse("session-convene"), growth_sessions.grow_waiting_issues)
+        for u in ("shuji", "juwei")
+    ]
+    + [Budget("shuji", lambda d: reverse("session-convene"), grow_compounds)],
     # --- intake, work orders and channels (more) ---
     # --- owners' votes and committees (more) ---
     "committee-page": [
@@ -416,6 +433,33 @@ NOT_PAGES: dict[str, str] = {
     "owner-register-import": "an upload form and its preview of one file, not a list",
     "issue-photo": "one file download (policy-checked), not a list",
     "session-minutes-text": "one text download (policy-checked), not a list",
+    # --- sessions: the room's actions answer with a one-line notice (htmx) or a redirect;
+    # the board they change reaches the page by push (budgeted in FRAGMENTS) ---
+    **{
+        f"session-{name}": "POST-only action: a one-line notice (htmx) or a redirect"
+        for name in (
+            "add-item",
+            "ask",
+            "attendance",
+            "close-round",
+            "countdown",
+            "decide",
+            "defer",
+            "delegates",
+            "end",
+            "moderate",
+            "open",
+            "open-item",
+            "open-round",
+            "position",
+            "propose",
+            "publish",
+            "refer",
+            "reorder",
+            "reply",
+            "vote",
+        )
+    },
     "work-order-evidence": "one file download (policy-checked), not a list",
     "login": "Django's login form (no list)",
     "logout": "POST-only, Django's",
@@ -426,30 +470,6 @@ NOT_PAGES: dict[str, str] = {
 #: so that anything newer still fails. Move each into PAGES / NOT_PAGES.
 PENDING_PAGES: set[str] = {
     # --- sessions ---
-    "session-add-item",
-    "session-ask",
-    "session-attendance",
-    "session-close-round",
-    "session-convene",
-    "session-countdown",
-    "session-decide",
-    "session-defer",
-    "session-delegates",
-    "session-end",
-    "session-ics",
-    "session-list",
-    "session-minutes",
-    "session-moderate",
-    "session-open",
-    "session-open-item",
-    "session-open-round",
-    "session-position",
-    "session-propose",
-    "session-publish",
-    "session-refer",
-    "session-reorder",
-    "session-reply",
-    "session-vote",
     # --- intake, work orders and channels ---
     "indicators",
     "open311-request",
@@ -588,6 +608,10 @@ FRAGMENTS: dict[str, FragmentBudget] = {
         grow_paper_ballots, _enter_paper, prepare=lambda d, i: _voters(d, 1)[0], max_queries=40
     ),
     # --- sessions (more) ---
+    # Editing the draft minutes pushes their status line to the room and to the public.
+    "sessions/_minutes_status.html": FragmentBudget(
+        growth_sessions.grow_draft_minutes, growth_sessions.edit_minutes
+    ),
     # --- intake, work orders and channels (more) ---
     # --- owners' votes and committees (more) ---
     # The clock escalates to the subdistrict office, the supervision group and the residents'
@@ -607,7 +631,6 @@ FRAGMENTS: dict[str, FragmentBudget] = {
 #: Landed before their budgets were written (see PENDING_PAGES).
 PENDING_FRAGMENTS: set[str] = {
     # --- sessions ---
-    "sessions/_minutes_status.html",
     # --- intake, work orders and channels ---
     "issues/_rate.html",
     # --- owners' votes and committees ---

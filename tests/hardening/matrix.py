@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from deliberation.models import Organization
 
-from . import surfaces_intake, surfaces_sessions, surfaces_votes  # noqa: F401  (area rows)
+from . import growth_sessions, surfaces_intake, surfaces_sessions, surfaces_votes  # noqa: F401
 from . import surfaces_votes as sv
 from .surfaces import (
     ROLES,
@@ -58,6 +58,10 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "proposal under review in 团结公寓": surfaces_votes.in_review,
     "reviewed meeting in 团结公寓": surfaces_votes.preparing,
     "tallied meeting in 团结公寓": surfaces_votes.tallied,
+    # the demo session (convened; the five parties' demo accounts are its delegates)
+    "session in 团结公寓": growth_sessions.demo_session,
+    # ended, minutes published; only shuji and juwei were delegates
+    "session with published minutes in 团结公寓": growth_sessions.minuted_session,
     "nothing": lambda demo: None,
     # the rule reads only who uploaded the batch
     "hotline import by juwei": lambda demo: SimpleNamespace(uploaded_by_id=demo.user("juwei").pk),
@@ -181,6 +185,43 @@ COMMUNITY_STAFF = allow(
 TUANJIE_OWNERS = allow("resident", "owners_committee")  # yeweihui is an owner there too
 TUANJIE_VOTE_STAFF = allow("residents_committee", "owners_committee")
 
+# --- consultation sessions and minutes: objects, roles and targets ---------------------------
+ss = surfaces_sessions
+SESSION = "session in 团结公寓"
+MINUTED = "session with published minutes in 团结公寓"
+SESSION_CHAIR = allow("party_committee")  # shuji convened and chairs both sessions
+SESSION_ROOM = TUANJIE_SERVERS | SUBDISTRICT | allow("resident")
+MINUTED_ROOM = TUANJIE_COMMITTEE | SUBDISTRICT
+SESSION_PUBLIC = TUANJIE_SERVERS | SUBDISTRICT | allow("resident")
+#: party → the role whose demo account is its delegate in the demo session
+SPEAKERS = {
+    "party_org": "party_committee",
+    "residents_committee": "residents_committee",
+    "provider": "property_firm",
+    "owners_body": "owners_committee",
+    "residents_reps": "resident",
+}
+#: party → who answers its invitation besides the secretary: the invited organization's
+#: members and the delegates it named
+ANSWERING = {
+    "party_org": ("party_committee",),
+    "residents_committee": ("residents_committee",),
+    "provider": ("property_firm",),
+    "owners_body": ("owners_committee",),
+    "residents_reps": ("resident",),
+}
+
+
+def _for_party(party: str) -> Callable[[Any, Any, Any], Any]:
+    return lambda demo, user, session: (session, party)
+
+
+def _invitation(party: str) -> Callable[[Any, Any, Any], Any]:
+    return lambda demo, user, session: session.invitations.select_related("session").get(
+        party=party
+    )
+
+
 ACTION_MATRIX: dict[str, list[ActionRow]] = {
     "compound.view": [
         ActionRow(
@@ -261,6 +302,90 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
     "escalation.handle": [ActionRow("any escalation", allow("supervision_group"))],
     "escalation.list": [ActionRow("any escalation", SUBDISTRICT)],
     # --- consultation sessions and minutes ---
+    "session.convene": [
+        ActionRow(
+            "团结公寓",
+            TUANJIE_COMMITTEE,
+            [ss.convene_post, ss.convene_form_offers],
+        ),
+        ActionRow(
+            "轻工宿舍",
+            allow("party_committee_other", "residents_committee_other"),
+            [ss.convene_post, ss.convene_form_offers],
+        ),
+    ],
+    "session.manage": [
+        ActionRow(
+            SESSION,
+            SESSION_CHAIR,
+            [
+                ss.secretary_controls,
+                ss.add_item_post,
+                ss.reorder_post,
+                ss.attendance_post,
+                ss.edit_minutes_post,
+                ss.publish_post,
+                ss.draft_minutes_page,
+            ],
+        ),
+    ],
+    "session.chair": [
+        ActionRow(
+            SESSION,
+            SESSION_CHAIR,
+            [
+                ss.chair_controls,
+                ss.open_session_post,
+                ss.open_item_post,
+                ss.open_round_post,
+                ss.close_round_post,
+                ss.propose_post,
+                ss.decide_post,
+                ss.countdown_post,
+                ss.moderate_post,
+                ss.defer_post,
+                ss.refer_post,
+                ss.end_post,
+            ],
+        ),
+    ],
+    "session.participate": [
+        # the delegates of the five parties (jumin speaks for the residents), the chair and
+        # the subdistrict; not the other community's committees nor other residents
+        ActionRow(SESSION, SESSION_ROOM, [ss.room_page, ss.room_board]),
+        ActionRow(MINUTED, MINUTED_ROOM, [ss.room_page, ss.room_board]),
+    ],
+    "session.follow": [
+        ActionRow(
+            SESSION,
+            SESSION_PUBLIC,
+            [ss.public_page, ss.public_board, ss.ics, ss.listed, ss.other_board],
+        ),
+        ActionRow(
+            MINUTED,
+            SESSION_PUBLIC,
+            [ss.public_page, ss.public_board, ss.minutes_page, ss.minutes_text, ss.listed],
+        ),
+    ],
+    "session.ask": [ActionRow(SESSION, TUANJIE_OWNERS, [ss.ask_form, ss.ask_post])],
+    "session.speak": [
+        ActionRow(
+            SESSION,
+            allow(role),
+            [ss.speak_controls(party), ss.position_post(party), ss.vote_post(party)],
+            target=_for_party(party),
+        )
+        for party, role in SPEAKERS.items()
+    ],
+    "session.reply": [
+        ActionRow(
+            SESSION,
+            SESSION_CHAIR | allow(*roles),
+            [ss.reply_controls(party), ss.reply_post(party), ss.delegates_post(party)],
+            target=_invitation(party),
+        )
+        for party, roles in ANSWERING.items()
+    ],
     # --- owners' votes -----------------------------------------------------------------------
     "vote.view": [
         ActionRow(
@@ -422,17 +547,8 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
 
 #: Registered on main before their rows were written: the debt, listed so that it shows and
 #: so that anything newer still fails. Move each into ACTION_MATRIX / TOPIC_MATRIX.
-PENDING_ACTIONS: set[str] = {
-    "session.ask",
-    "session.chair",
-    "session.convene",
-    "session.follow",
-    "session.manage",
-    "session.participate",
-    "session.reply",
-    "session.speak",
-}
-PENDING_TOPICS: set[str] = {"session"}
+PENDING_ACTIONS: set[str] = set()
+PENDING_TOPICS: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -524,6 +640,35 @@ TOPIC_MATRIX: dict[str, list[TopicRow]] = {
         TopicRow("vote staff", lambda d: f"vote:{_meeting().pk}:staff", TUANJIE_VOTE_STAFF),
         TopicRow("vote other audience", lambda d: f"vote:{_meeting().pk}:x", allow()),
         TopicRow("unknown vote", lambda d: "vote:999999:public", allow()),
+    ],
+    "session": [
+        TopicRow(
+            "demo session room",
+            lambda d: f"session:{growth_sessions.demo_session(d).pk}:room",
+            SESSION_ROOM,
+        ),
+        TopicRow(
+            "demo session public",
+            lambda d: f"session:{growth_sessions.demo_session(d).pk}:public",
+            SESSION_PUBLIC,
+        ),
+        TopicRow(
+            "minuted session room",
+            lambda d: f"session:{growth_sessions.minuted_session(d).pk}:room",
+            MINUTED_ROOM,
+        ),
+        TopicRow(
+            "minuted session public",
+            lambda d: f"session:{growth_sessions.minuted_session(d).pk}:public",
+            SESSION_PUBLIC,
+        ),
+        TopicRow(
+            "demo session staff (no such audience)",
+            lambda d: f"session:{growth_sessions.demo_session(d).pk}:staff",
+            allow(),
+        ),
+        TopicRow("unknown session", lambda d: "session:999999:room", allow()),
+        TopicRow("unknown session public", lambda d: "session:999999:public", allow()),
     ],
     "user": [
         TopicRow("jumin's home", lambda d: f"user:{d.user('jumin').pk}:home", allow("resident")),

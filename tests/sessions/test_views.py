@@ -350,3 +350,42 @@ def test_room_renders_in_english(demo) -> None:
     assert "Speak for property service provider" in body and "Agenda" in body
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert "代表物业服务人发言" in client.get(room(session)).content.decode()
+
+
+def test_convening_for_a_compound_one_may_not_convene_for_is_refused(demo) -> None:
+    """The other community's Party committee names 团结公寓 in the form: 403, nothing stored
+    (it was a 400 form error; issue 5's permission matrix)."""
+    from deliberation.models import Organization
+
+    shuji2 = login_client(user("shuji2"))
+    start = (timezone.localtime() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+    response = shuji2.post(
+        reverse("session-convene"),
+        {
+            "title": "越权会议",
+            "organization": Organization.objects.get(name="团结湖中路社区党委").pk,
+            "compound": demo.tuanjie.pk,
+            "starts_at": start,
+            "place": "会议室",
+        },
+    )
+    assert response.status_code == 403
+    assert not Session.objects.filter(title="越权会议").exists()
+    # An id that names no compound stays a form error.
+    response = shuji2.post(reverse("session-convene"), {"title": "x", "compound": "999999"})
+    assert response.status_code == 400
+
+
+def test_only_the_secretary_may_post_the_draft_minutes(demo) -> None:
+    """A follower posting to the draft minutes is refused (403), not told 404, and the
+    draft is unchanged."""
+    from deliberation.models import Minutes
+
+    session = opened(demo)
+    services.end_session(actor=user("shuji"), session=session)
+    url = reverse("session-minutes", args=[session.pk])
+    before = Minutes.objects.get(session=session).text
+    for username in ("jumin", "wuye", "jiedao", "jumin2"):
+        assert login_client(user(username)).post(url, {"text": "篡改"}).status_code == 403
+    assert Minutes.objects.get(session=session).text == before
+    assert login_client(user("jumin")).get(url).status_code == 404  # a draft is not shown
