@@ -227,6 +227,7 @@ def reorder(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def open_item(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
+    policy.require(request.user, "session.chair", session)  # the rule before the input
     item = get_object_or_404(AgendaItem, session=session, pk=request.POST.get("item") or 0)
     return act(
         request,
@@ -297,6 +298,7 @@ def _date(value: str) -> date | None:
 @require_POST
 def propose_resolution(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
+    policy.require(request.user, "session.chair", session)  # the rule before the input
     deadline = _date(request.POST.get("deadline", ""))
     if deadline is None:
         return notice(request, session, _("Give a valid deadline."), status=400)
@@ -360,6 +362,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def defer(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
+    policy.require(request.user, "session.chair", session)  # the rule before the input
     item = get_object_or_404(AgendaItem, session=session, pk=request.POST.get("item") or 0)
     target_id = request.POST.get("to_session", "")
     target = get_object_or_404(Session, pk=target_id) if target_id.isdigit() else None
@@ -375,6 +378,7 @@ def defer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def refer(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
+    policy.require(request.user, "session.chair", session)  # the rule before the input
     item = get_object_or_404(AgendaItem, session=session, pk=request.POST.get("item") or 0)
     return act(
         request,
@@ -405,6 +409,7 @@ def ask(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def moderate(request: HttpRequest, pk: int, question: int) -> HttpResponse:
     session = _session(pk)
+    policy.require(request.user, "session.chair", session)  # the rule before the input
     q = get_object_or_404(Question.objects.select_related("session"), session=session, pk=question)
     take_up = request.POST.get("take_up") == "1"
     return act(

@@ -389,3 +389,25 @@ def test_only_the_secretary_may_post_the_draft_minutes(demo) -> None:
         assert login_client(user(username)).post(url, {"text": "篡改"}).status_code == 403
     assert Minutes.objects.get(session=session).text == before
     assert login_client(user("jumin")).get(url).status_code == 404  # a draft is not shown
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "data"),
+    [
+        ("session-open-item", (), {"item": "999999"}),
+        ("session-defer", (), {"item": "999999", "to_session": "999999"}),
+        ("session-refer", (), {"item": "999999"}),
+        ("session-moderate", (999999,), {"take_up": "1"}),
+        ("session-propose", (), {"deadline": "nope"}),
+    ],
+)
+def test_the_chairs_rule_is_asked_before_the_input(demo, name, args, data) -> None:
+    """Someone who may not chair gets 403 whatever they post (not a 404 or 400 that would
+    tell them about ids or forms they may not use); the chair gets the input's answer."""
+    session = opened(demo)
+    url = reverse(name, args=[session.pk, *args])
+    for username in ("wuye", "jumin2", "shuji2"):
+        response = login_client(user(username)).post(url, data, HTTP_HX_REQUEST="true")
+        assert response.status_code == 403, (username, response.status_code)
+    chair = login_client(user("shuji")).post(url, data, HTTP_HX_REQUEST="true")
+    assert chair.status_code in (400, 404), chair.status_code
