@@ -293,7 +293,8 @@ def _ballot(vote: OwnersVote, value: str | None) -> Ballot:
 
 #: The rule behind each action, asked before any input is read: a refused user gets 403
 #: whatever they post, never a 400 that tells them about the form (the services ask again).
-#: Opening and closing only follow the announced times, so anyone who sees the vote may nudge.
+#: Opening and closing follow the announced times (the clock does it too); the buttons are the
+#: ballot-box staff's, and so is the endpoint.
 ACTION_RULES: dict[str, str] = {
     "sign": "vote.sign",
     "paper-signature": "vote.record_paper",
@@ -301,8 +302,8 @@ ACTION_RULES: dict[str, str] = {
     "convene": "vote.convene",
     "review": "vote.review",
     "notice": "vote.notice",
-    "open": "vote.view",
-    "close": "vote.view",
+    "open": "vote.enter_paper",
+    "close": "vote.enter_paper",
     "cast": "vote.cast",
     "delivered": "vote.record_paper",
     "paper": "vote.enter_paper",

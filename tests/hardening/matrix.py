@@ -436,7 +436,14 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             "vote in 团结公寓",
             TUANJIE_VOTE_STAFF,
-            [sv.enter_paper_shown, sv.enter_paper_post, sv.confirm_shown, sv.confirm_post],
+            [
+                sv.enter_paper_shown,
+                sv.enter_paper_post,
+                sv.confirm_shown,
+                sv.confirm_post,
+                sv.close_shown,
+                sv.close_post,
+            ],
         )
     ],
     "vote.publish": [

@@ -417,6 +417,16 @@ confirm_post = post(
 )
 
 
+def _closing_time(demo: Any, vote: Any) -> Any:
+    """The announced closing time has come (the clock has not run yet)."""
+    OwnersVote.objects.filter(pk=vote.pk).update(closes_at=timezone.now())
+    return vote
+
+
+close_shown = shown("close voting", _vote_page, _marker('id="close-voting"'))
+close_post = post("vote-action close", _vote_action("close"), _status, setup=_closing_time)
+
+
 def _undelivered(demo: Any, vote: Any) -> Any:
     """One owner of the meeting's register still waits for the notice on paper."""
     first = Voter.objects.filter(vote=vote).order_by("pk").values_list("pk", flat=True)[:1]

@@ -99,7 +99,8 @@ def test_refused_actions_are_403_whatever_is_posted(demo) -> None:
         matters=[MatterSpec("other", "x")],
     )
     jumin = login_client(demo.user("jumin"))
-    for action in ("review", "paper", "confirm", "notice", "paper-signature", "publish"):
+    actions = ("review", "paper", "confirm", "notice", "paper-signature", "publish")
+    for action in (*actions, "open", "close"):  # the ballot box is the staff's
         r = jumin.post(reverse("vote-action", args=[vote.pk, action]), {})
         assert r.status_code == 403, action
     assert jumin.post(reverse("vote-action", args=[vote.pk, "nonsense"])).status_code == 404
