@@ -25,7 +25,7 @@ from typing import Any
 
 from bench import report
 from bench.httpload import load
-from bench.swarm import Swarm, delivery_stats
+from bench.swarm import Swarm, Target, delivery_stats
 from tests.plugins.services import PostgresServer, RedisServer, free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,9 +125,40 @@ class Worker:
             self.proc.kill()
 
 
-def ws_url(port: int) -> str:
-    topic = os.environ["YISHI_BENCH_TOPIC"]
-    return f"ws://127.0.0.1:{port}/ws/live/?topics={topic}&lang=zh-hans"
+#: Work orders per pool (fresh for every measured run): residents follow all of the pool's
+#: issues and staff all of its orders, so every transition reaches every client.
+POOL = 10
+SOAK_POOL = 19  # 1 inbox + 19 order pages = the consumer's limit of 20 topics
+STAFF_EVERY = 10  # one client in ten is the firm's staff; the others are residents
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Session cookies: one per generated resident, a few for the firm's staff (wuye)."""
+
+    residents: list[str]
+    staff: list[str]
+
+
+def targets(ports: list[int], audience: Audience, pool: dict[str, Any], n: int) -> list[Target]:
+    """What real pages open: a resident's issue page (``issue:<id>:public``), the firm's
+    work-order pages (``work_order:<id>:staff``) and its inbox (``org:<id>:inbox``) —
+    here each client holds the whole pool's topics of its kind."""
+    residents = frozenset(f"issue:{p['issue']}:public" for p in pool["pool"])
+    staff = frozenset(
+        [f"org:{pool['firm']}:inbox", *(f"work_order:{p['order']}:staff" for p in pool["pool"])]
+    )
+    out = []
+    for i in range(n):
+        port = ports[i % len(ports)]
+        if i % STAFF_EVERY == STAFF_EVERY - 1:
+            topics, cookie = staff, audience.staff[i % len(audience.staff)]
+        else:
+            topics, cookie = residents, audience.residents[i]
+        query = ",".join(sorted(topics))
+        url = f"ws://127.0.0.1:{port}/ws/live/?topics={query}&lang=zh-hans"
+        out.append(Target(url, cookie, topics))
+    return out
 
 
 async def run_driver(env: dict[str, str], *args: str) -> dict[str, Any]:
@@ -155,17 +186,26 @@ async def live_level(
     *,
     env: dict[str, str],
     workers: list[Worker],
-    urls: list[str],
-    cookies: list[str | None],
     n: int,
     rate: float,
     seconds: float,
-    floor: bool = False,
+    audience: Audience | None = None,
+    pool_size: int = POOL,
+    floor_port: int = 0,
     fragment_bytes: int = 0,
     redis_url: str = "",
 ) -> dict[str, Any]:
-    """Connect ``n`` clients, drive ``rate``×``seconds`` transitions, collect what arrived."""
-    swarm = Swarm(urls, cookies, origin="http://127.0.0.1")
+    """Connect ``n`` clients, drive ``rate``×``seconds`` transitions, collect what arrived.
+    With ``workers`` a fresh pool of work orders is made first; without, the floor."""
+    if workers:
+        assert audience is not None
+        pool = await run_driver(env, "prepare", "--orders", str(pool_size))
+        swarm = Swarm(targets([w.port for w in workers], audience, pool, n), "http://127.0.0.1")
+        orders = ",".join(str(p["order"]) for p in pool["pool"])
+        args = ["yishi", "--orders", orders]
+    else:
+        swarm = Swarm([Target(f"ws://127.0.0.1:{floor_port}/")], "http://127.0.0.1")
+        args = ["floor", "--redis", redis_url, "--size", str(fragment_bytes)]
     await swarm.connect(min(n, 5))  # warm the workers (imports, pools) before measuring RSS
     await swarm.close()
     rss_before = workers[0].counters(gc=True)["rss_kib"] if workers else 0
@@ -174,10 +214,8 @@ async def live_level(
     rss_after = workers[0].counters(gc=True)["rss_kib"] if workers else 0
     before = [w.counters() for w in workers]
     count = max(1, round(rate * seconds))
-    args = ["floor", "--redis", redis_url, "--size", str(fragment_bytes)] if floor else ["yishi"]
     out = await run_driver(env, *args, "--rate", str(rate), "--count", str(count))
-    last = int(out["stamps"][-1][0])
-    await swarm.wait_for(last, quiet=10.0)
+    await swarm.wait_for(out["stamps"], quiet=10.0)
     after = [w.counters() for w in workers]
     stats = delivery_stats(swarm.clients, out["stamps"])
     await swarm.close()
@@ -193,21 +231,24 @@ async def live_level(
         per = max(1.0, d["deliveries"])
         clients_on_first = len(range(0, n, len(workers)))
         result.update(
+            steps=out["steps"],
+            fragment_bytes=out["fragment_bytes"],
             consumer_deliveries=d["deliveries"],
             queries_per_delivery=d["queries"] / per,
             renders_per_delivery=d["renders"] / per,
             cpu_us_per_delivery=d["cpu_s"] / per * 1e6,
             rss_kib_per_socket=(rss_after - rss_before) / clients_on_first,
         )
+    else:
+        result["fragment_bytes"] = {"floor": fragment_bytes}
     return result
 
 
 async def live_phases(
     plan: Plan,
     env: dict[str, str],
-    cookies: list[str | None],
+    audience: Audience,
     redis_url: str,
-    fragment_bytes: int,
     http_targets: list[tuple[str, str, str | None]],
 ) -> dict[str, Any]:
     results: dict[str, Any] = {"latency": [], "http": []}
@@ -221,23 +262,22 @@ async def live_phases(
     )
     wait_for_port(floor_port)
     try:
-        one_url = [ws_url(one.port)]
-        both_urls = [ws_url(one.port), ws_url(two.port)]
         for n in plan.levels:
             common = {"env": env, "n": n, "rate": plan.rate, "seconds": plan.level_seconds}
-            runs = [("yishi, 1 worker", [one], one_url, cookies)]
+            runs = [("yishi, 1 worker", [one])]
             if n in plan.two_worker_levels:
-                runs.append(("yishi, 2 workers", [one, two], both_urls, cookies))
-            for label, workers, urls, cks in runs:
-                r = await live_level(workers=workers, urls=urls, cookies=cks, **common)
+                runs.append(("yishi, 2 workers", [one, two]))
+            sizes: list[float] = []
+            for label, workers in runs:
+                r = await live_level(workers=workers, audience=audience, **common)
                 results["latency"].append({"server": label, **r})
+                sizes.append(r["fragment_bytes"].get("issue:public", 0))
                 report.progress(label, r)
+            # The floor pushes what most clients (the residents) got: the issue's fragment.
             r = await live_level(
                 workers=[],
-                urls=[f"ws://127.0.0.1:{floor_port}/"],
-                cookies=[None],
-                floor=True,
-                fragment_bytes=fragment_bytes,
+                floor_port=floor_port,
+                fragment_bytes=round(sum(sizes) / len(sizes)),
                 redis_url=redis_url,
                 **common,
             )
@@ -247,8 +287,8 @@ async def live_phases(
         r = await live_level(
             env=env,
             workers=[one],
-            urls=one_url,
-            cookies=cookies,
+            audience=audience,
+            pool_size=SOAK_POOL,
             n=plan.soak_clients,
             rate=plan.soak_rate,
             seconds=plan.soak_seconds,
@@ -452,7 +492,10 @@ def main() -> None:
                     f.write("\n" + report.transitions_markdown(transitions, machine))
             return
         n_max = max((*plan.levels, plan.soak_clients))
-        cookies: list[str | None] = list(swarm_cookies(n_max))
+        wuye = User.objects.get(username="wuye")
+        audience = Audience(
+            residents=swarm_cookies(n_max), staff=[session_cookie(wuye) for _ in range(5)]
+        )
         tuanjie = Compound.objects.get(name="团结公寓")
         staff = session_cookie(User.objects.get(username="wuye"))
         office = session_cookie(User.objects.get(username="jiedao"))
@@ -460,7 +503,6 @@ def main() -> None:
         committee = session_cookie(User.objects.get(username="juwei"))
         chair = session_cookie(User.objects.get(username="shuji"))
         session = Session.objects.get(title=SESSION_TITLE)
-        topic = f"compound:{tuanjie.pk}:public"
         http_targets: list[tuple[str, str, str | None]] = [
             ("trivial view (/healthz/)", "/healthz/", None),
             ("compound page: notice board list (resident)", f"/compounds/{tuanjie.pk}/", resident),
@@ -474,18 +516,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        live_env = {**env, "YISHI_BENCH_TOPIC": topic}
-        os.environ["YISHI_BENCH_TOPIC"] = topic
-        results = asyncio.run(
-            live_phases(
-                plan,
-                live_env,
-                cookies,
-                redis.url,
-                transitions["fragment_bytes"],
-                http_targets,
-            )
-        )
+        results = asyncio.run(live_phases(plan, env, audience, redis.url, http_targets))
     finally:
         redis.stop()
         pg.stop()

@@ -1,9 +1,15 @@
-"""The open-loop driver: real transitions through services at a fixed rate (or, for the
-floor, plain Redis publishes of a fragment of the same size), stamping each commit.
+"""The open-loop driver: real work-order transitions through the services and the
+viewflow flows at a fixed rate (or, for the floor, plain Redis publishes of a fragment of
+the same size), stamping each commit.
 
-Run as ``python -m bench.driver yishi|floor --rate R --count C``; prints one JSON object:
-``stamps`` ([event id, commit time]), ``over_capacity`` (channels-redis group_send drops)
-and ``max_lag_s`` (how late the open-loop schedule ran).
+``python -m bench.driver prepare --orders K`` makes a fresh pool of K dispatched and
+accepted work orders (one issue each) and prints their ids; ``python -m bench.driver
+yishi --orders 1,2,… --rate R --count C`` moves them in turn (progress note → complete →
+the committee finds it unfinished → …) and prints one JSON object: ``stamps`` ([event id,
+commit time, topic] for every live event a transition committed: the order's staff page,
+the firm's inbox, the issue's public and staff pages, the committee's inbox),
+``over_capacity`` (channels-redis group_send drops), ``max_lag_s`` (how late the open-loop
+schedule ran) and the mean pushed ``fragment_bytes`` per topic kind.
 """
 
 from __future__ import annotations
@@ -44,57 +50,124 @@ def schedule(rate: float, count: int, step: Any) -> float:
     return max_lag
 
 
-def drive_yishi(rate: float, count: int) -> dict[str, Any]:
+def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
 
     django.setup()
+
+
+def prepare(orders: int) -> dict[str, Any]:
+    """A fresh pool of ``orders`` issues reported by a resident of 团结公寓, each triaged to
+    a work order for the compound's firm (intake flow) and accepted (work-order flow), so
+    the driver can move them through real transitions. Fresh per phase, so the re-rendered
+    timelines (which grow with every step) stay the size of a young issue's."""
+    _django()
+    from deliberation.models import Compound, Issue, IssueCategory, User
+    from deliberation.services.issues import report_issue
+    from workflows import intake
+    from workflows.work_orders import perform
+
+    tuanjie = Compound.objects.select_related("community", "property_provider").get(name="团结公寓")
+    firm = tuanjie.property_provider
+    assert firm is not None
+    reporter, juwei, wuye = (User.objects.get(username=u) for u in ("jumin", "juwei", "wuye"))
+    category = IssueCategory.objects.get(code="repair")
+    pool: list[dict[str, int]] = []
+    for i in range(orders):
+        issue = report_issue(
+            actor=reporter,
+            channel=Issue.Channel.WEB,
+            description=f"压测工单池 {i}：楼道灯不亮（示例）",
+            compound=tuanjie,
+            category=category,
+        )
+        order = intake.triage(issue, "dispatch", actor=juwei, responsible=firm)
+        perform(order, "accept", actor=wuye)
+        pool.append({"issue": issue.pk, "order": order.pk})
+    return {"pool": pool, "firm": firm.pk}
+
+
+#: One work order's cycle of real transitions: a progress note (service), completion
+#: (work-order flow, ``work`` node), the committee finding it unfinished (``verify`` node,
+#: back to work), and again.
+CYCLE = ("progress", "complete", "verify")
+
+
+def drive_yishi(rate: float, count: int, orders: list[int]) -> dict[str, Any]:
+    """Open-loop transitions on the pool's work orders in turn; every event a transition
+    committed is stamped with that commit's time (its id and topic go to the swarm)."""
+    _django()
     from django.db import transaction
     from django.db.models.signals import post_save
 
-    from deliberation.models import Compound, Event, User
-    from deliberation.services.announcements import post_announcement
+    from deliberation.models import Event, User, WorkOrder
+    from deliberation.services.work_orders import add_progress
+    from workflows.work_orders import perform
 
-    logger = logging.getLogger("channels_redis.core")
-    logger.setLevel(logging.INFO)
-    logger.addHandler(OverCapacity())
+    for name in ("channels_redis.core", "channels_redis.pubsub"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.INFO)
+        logger.addHandler(OverCapacity())
 
-    author = User.objects.get(username="wuye")
-    compound = Compound.objects.select_related("property_provider").get(name="团结公寓")
-    stamps: list[list[float]] = []
-    current: dict[str, float] = {}
+    wuye, juwei = User.objects.get(username="wuye"), User.objects.get(username="juwei")
+    pool = {o.pk: o for o in WorkOrder.objects.filter(pk__in=orders)}
+    phase = {o: i % len(CYCLE) for i, o in enumerate(orders)}  # a mix from the first step
+    stamps: list[list[Any]] = []
+    current: list[tuple[int, str]] = []
+    kinds: dict[str, int] = {}
 
     def on_event(sender: Any, instance: Event, created: bool, **kw: Any) -> None:
         if created:
-            current["id"] = instance.pk
+            current.append((instance.pk, instance.topic))
 
     post_save.connect(on_event, sender=Event)
+
+    def transition(order_id: int, i: int) -> None:
+        order = pool[order_id]
+        step = CYCLE[phase[order_id] % len(CYCLE)]
+        phase[order_id] += 1
+        kinds[step] = kinds.get(step, 0) + 1
+        if step == "progress":
+            add_progress(work_order=order, actor=wuye, text=f"压测进展 {i}：已到场检查（示例）")
+        elif step == "complete":
+            perform(order, "complete", actor=wuye, text=f"压测完工 {i}：已更换灯泡（示例）")
+        else:
+            perform(order, "verify", actor=juwei, approved=False, note=f"压测复核 {i}：仍不亮")
+
     # One transition before the clock starts, so the figures exclude this process's cold
-    # start (first PostgreSQL and Redis connections, loading the group_send script). Clients
-    # receive it too, but it has no stamp, so it is not counted.
-    with transaction.atomic():
-        post_announcement(
-            author=author,
-            organization=compound.property_provider,  # type: ignore[arg-type]
-            compound=compound,
-            title="预热",
-            body="预热（示例）",
-        )
+    # start (first connections, template loading). Clients receive it too, but it has no
+    # stamp, so it is not counted.
+    transition(orders[0], -1)
+    current.clear()
 
     def step(i: int) -> None:
+        committed: dict[str, float] = {}
         with transaction.atomic():
-            transaction.on_commit(lambda: current.__setitem__("t", time.time()))
-            post_announcement(
-                author=author,
-                organization=compound.property_provider,  # type: ignore[arg-type]
-                compound=compound,
-                title=f"压测通知 {i}",
-                body="电梯检修，请注意安全（示例）。",
-            )
-        stamps.append([current["id"], current["t"]])
+            transaction.on_commit(lambda: committed.__setitem__("t", time.time()))
+            transition(orders[i % len(orders)], i)
+        stamps.extend([event_id, committed["t"], topic] for event_id, topic in current)
+        current.clear()
 
     lag = schedule(rate, count, step)
-    return {"stamps": stamps, "over_capacity": OverCapacity.dropped, "max_lag_s": lag}
+    return {
+        "stamps": stamps,
+        "over_capacity": OverCapacity.dropped,
+        "max_lag_s": lag,
+        "steps": kinds,
+        "fragment_bytes": _fragment_sizes([s[0] for s in stamps]),
+    }
+
+
+def _fragment_sizes(ids: list[int]) -> dict[str, float]:
+    """Mean size (bytes, zh-hans) of the pushed fragments, per topic kind and audience."""
+    from deliberation.models import Event
+
+    sizes: dict[str, list[int]] = {}
+    for topic, html in Event.objects.filter(pk__in=ids).values_list("topic", "html"):
+        kind, _, audience = topic.split(":")
+        sizes.setdefault(f"{kind}:{audience}", []).append(len(html["zh-hans"].encode()))
+    return {k: sum(v) / len(v) for k, v in sorted(sizes.items())}
 
 
 def drive_floor(rate: float, count: int, redis_url: str, size: int) -> dict[str, Any]:
@@ -107,7 +180,7 @@ def drive_floor(rate: float, count: int, redis_url: str, size: int) -> dict[str,
     def step(i: int) -> None:
         t = time.time()
         r.publish(FLOOR_CHANNEL, f"<!--ev:{i + 1}-->{filler}")
-        stamps.append([i + 1, t])
+        stamps.append([i + 1, t, FLOOR_CHANNEL])
 
     lag = schedule(rate, count, step)
     return {"stamps": stamps, "over_capacity": 0, "max_lag_s": lag}
@@ -115,14 +188,17 @@ def drive_floor(rate: float, count: int, redis_url: str, size: int) -> dict[str,
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["yishi", "floor"])
-    parser.add_argument("--rate", type=float, required=True)
-    parser.add_argument("--count", type=int, required=True)
+    parser.add_argument("mode", choices=["prepare", "yishi", "floor"])
+    parser.add_argument("--rate", type=float, default=5)
+    parser.add_argument("--count", type=int, default=0)
+    parser.add_argument("--orders", help="prepare: how many; yishi: their ids, comma-separated")
     parser.add_argument("--redis", default=os.environ.get("REDIS_URL", ""))
     parser.add_argument("--size", type=int, default=4000)
     args = parser.parse_args()
-    if args.mode == "yishi":
-        out = drive_yishi(args.rate, args.count)
+    if args.mode == "prepare":
+        out = prepare(int(args.orders))
+    elif args.mode == "yishi":
+        out = drive_yishi(args.rate, args.count, [int(o) for o in args.orders.split(",")])
     else:
         out = drive_floor(args.rate, args.count, args.redis, args.size)
     json.dump(out, sys.stdout)

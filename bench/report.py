@@ -115,7 +115,11 @@ def markdown(out: dict[str, Any]) -> str:
     lines = [
         f"## {out['started']} — `make bench{' --quick' if out['mode'] == 'quick' else ''}`"
         f" at {m['commit']}"
-        + (" — pub/sub channel layer (comparison)" if out.get("layer") == "pubsub" else ""),
+        + (
+            f" — `--layer {out['layer']}` (comparison)"
+            if out.get("layer") not in (None, "live")
+            else ""
+        ),
         "",
         f"Machine: {m['cpus']} CPUs ({m['cpu_model']}), {m['mem_gib']} GiB, Python {m['python']},"
         f" Linux {m['kernel']}; load average at start {load}"
@@ -156,6 +160,16 @@ def markdown(out: dict[str, Any]) -> str:
             )
             + " |"
         )
+    first = next((r for r in out["latency"] if r.get("steps")), None)
+    if first:
+        sizes = ", ".join(f"{k} {v:.0f}" for k, v in first["fragment_bytes"].items())
+        lines += [
+            "",
+            "Driver: real work-order transitions in turn on a fresh pool of work orders per"
+            " run (progress note → complete → the committee finds it unfinished → …; steps"
+            f" in the first run: {first['steps']}). Mean pushed fragment (bytes, zh-hans):"
+            f" {sizes}; the floor pushes the issue page's size to every client.",
+        ]
     t = out["transitions"]
     lines += [
         "",

@@ -14,18 +14,28 @@ from websockets.asyncio.client import ClientConnection, connect
 EV = re.compile(r"^<!--ev:(\d+)-->")
 
 
+@dataclass(frozen=True)
+class Target:
+    """What one client opens: the websocket URL (a real page's topics), its session cookie,
+    and the topics it subscribed to (``None``: it receives everything, as on the floor)."""
+
+    url: str
+    cookie: str | None = None
+    topics: frozenset[str] | None = None
+
+
 @dataclass
 class Client:
+    topics: frozenset[str] | None = None
     received: list[tuple[int, float]] = field(default_factory=list)
     closed_early: bool = False
 
 
 class Swarm:
-    """``n`` clients spread round-robin over ``urls``; each keeps (event id, receipt time)."""
+    """Client ``i`` opens ``targets[i % len(targets)]``; each keeps (event id, receipt time)."""
 
-    def __init__(self, urls: list[str], cookies: list[str | None], origin: str) -> None:
-        self.urls = urls
-        self.cookies = cookies
+    def __init__(self, targets: list[Target], origin: str) -> None:
+        self.targets = targets
         self.origin = origin
         self.clients: list[Client] = []
         self.tasks: list[asyncio.Task[None]] = []
@@ -37,13 +47,14 @@ class Swarm:
         opened: list[asyncio.Future[None]] = []
         start = time.monotonic()
         for i in range(n):
-            client = Client()
+            target = self.targets[i % len(self.targets)]
+            client = Client(topics=target.topics)
             self.clients.append(client)
             ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             opened.append(ready)
-            url = self.urls[i % len(self.urls)]
-            cookie = self.cookies[i % len(self.cookies)]
-            self.tasks.append(asyncio.create_task(self._run(client, url, cookie, gate, ready)))
+            self.tasks.append(
+                asyncio.create_task(self._run(client, target.url, target.cookie, gate, ready))
+            )
         await asyncio.gather(*opened)
         return time.monotonic() - start
 
@@ -84,13 +95,20 @@ class Swarm:
         except Exception:
             client.closed_early = True
 
-    async def wait_for(self, last_id: int, quiet: float, limit: float = 180) -> None:
-        """Until every client has seen ``last_id``, or nothing more arrived for ``quiet``
-        seconds (what has not arrived by then counts as lost), or ``limit`` passes."""
+    async def wait_for(self, stamps: list[list[Any]], quiet: float, limit: float = 180) -> None:
+        """Until every client has seen the last event on its topics, or nothing more arrived
+        for ``quiet`` seconds (what has not arrived by then counts as lost), or ``limit``."""
         deadline = time.monotonic() + limit
         seen, last_change = -1, time.monotonic()
+        last: dict[frozenset[str] | None, int] = {}
+        for c in self.clients:
+            if c.topics not in last:
+                last[c.topics] = max((int(i) for i, _, t in stamps if _wants(c, t)), default=-1)
         while time.monotonic() < deadline:
-            if all(any(i == last_id for i, _ in c.received[-5:]) for c in self.clients):
+            if all(
+                last[c.topics] < 0 or any(i == last[c.topics] for i, _ in c.received[-5:])
+                for c in self.clients
+            ):
                 return
             total = sum(len(c.received) for c in self.clients)
             if total != seen:
@@ -117,20 +135,30 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def delivery_stats(clients: list[Client], stamps: list[list[float]]) -> dict[str, Any]:
-    """Latency percentiles (ms) and lost / duplicated / out-of-order deliveries."""
-    committed = {int(i): t for i, t in stamps}
+def _wants(client: Client, topic: str) -> bool:
+    return client.topics is None or topic in client.topics
+
+
+def delivery_stats(clients: list[Client], stamps: list[list[Any]]) -> dict[str, Any]:
+    """Latency percentiles (ms) and lost / duplicated / out-of-order deliveries: each client
+    is owed every committed event on the topics it subscribed to."""
+    committed = {int(i): float(t) for i, t, _ in stamps}
+    owed_by: dict[frozenset[str] | None, set[int]] = {}
     latencies: list[float] = []
     lost = duplicated = out_of_order = 0
     for c in clients:
-        ids = [i for i, _ in c.received if i in committed]
+        if c.topics not in owed_by:
+            owed_by[c.topics] = {int(i) for i, _, t in stamps if _wants(c, t)}
+        owed = owed_by[c.topics]
+        ids = [i for i, _ in c.received if i in owed]
         duplicated += len(ids) - len(set(ids))
         out_of_order += sum(1 for a, b in zip(ids, ids[1:], strict=False) if b < a)
-        lost += len(set(committed) - set(ids))
-        latencies.extend((t - committed[i]) * 1000 for i, t in c.received if i in committed)
+        lost += len(owed - set(ids))
+        latencies.extend((t - committed[i]) * 1000 for i, t in c.received if i in owed)
     return {
         "clients": len(clients),
-        "transitions": len(committed),
+        "transitions": len({float(t) for _, t, _ in stamps}),
+        "owed": sum(len(owed_by[c.topics]) for c in clients),
         "deliveries": len(latencies),
         "p50_ms": percentile(latencies, 50),
         "p95_ms": percentile(latencies, 95),
