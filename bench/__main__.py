@@ -102,6 +102,10 @@ class Worker:
         with open(LOGS / f"daphne-{self.port}.log", "wb") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
+                # A socket's handshake checks every topic against the policy (one query
+                # each): with a thousand clients opening 10–20 topics at once, Daphne's
+                # default 5 s handshake timeout drops some; a proxy would wait longer too.
+                + ["--websocket_handshake_timeout", "60"]
                 + ["bench.probe:application"],
                 cwd=ROOT,
                 env=env,
@@ -428,6 +432,7 @@ def main() -> None:
     )
     parser.add_argument("--levels", help="override the client counts, e.g. 200,1000")
     parser.add_argument("--soak-seconds", type=float, help="override the soak's length")
+    parser.add_argument("--level-seconds", type=float, help="override each level's length")
     parser.add_argument(
         "--layer",
         choices=["live", "core", "channels-pubsub"],
@@ -440,7 +445,11 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
     if args.levels:
         levels = tuple(int(n) for n in args.levels.split(","))
-        plan = replace(plan, levels=levels, two_worker_levels=levels)
+        plan = replace(
+            plan, levels=levels, two_worker_levels=levels, units=max(plan.units, *levels)
+        )
+    if args.level_seconds is not None:
+        plan = replace(plan, level_seconds=args.level_seconds)
     if args.soak_seconds is not None:
         plan = replace(plan, soak_seconds=args.soak_seconds)
     os.environ["YISHI_BENCH_LAYER"] = args.layer

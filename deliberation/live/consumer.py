@@ -13,12 +13,18 @@ connection came back, ``deliberation/live/layer.py``), the socket is closed with
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 
 from deliberation import policy
@@ -48,6 +54,44 @@ def _in_language(html: dict[str, str], lang: str) -> str:
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     topics: list[str]
     lang: str
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """As channels' ``AsyncConsumer.__call__``, with one long-lived reader per source
+        (the socket, the channel layer) instead of ``await_many_dispatch``, which creates a
+        task and runs an ``asyncio.wait`` for every message: a push costs one task step.
+        A lock keeps channels' guarantee that messages are handled one at a time (so a push
+        waits while a replay is being sent, and order holds)."""
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        if self.channel_layer is None:
+            await super().__call__(scope, receive, send)
+            return
+        self.channel_name = await self.channel_layer.new_channel()
+        self.channel_receive = functools.partial(self.channel_layer.receive, self.channel_name)
+        self.base_send = send
+        one_at_a_time = asyncio.Lock()
+
+        async def read(source: Callable[[], Awaitable[Any]]) -> None:
+            while True:
+                message = await source()
+                async with one_at_a_time:
+                    await self.dispatch(message)
+
+        readers = [
+            asyncio.ensure_future(read(receive)),
+            asyncio.ensure_future(read(self.channel_receive)),
+        ]
+        try:
+            done, _ = await asyncio.wait(readers, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()  # re-raise what ended it (StopConsumer on disconnect)
+        except StopConsumer:
+            pass
+        finally:
+            for task in readers:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, StopConsumer):
+                    await task
 
     async def connect(self) -> None:
         user = self.scope.get("user")
