@@ -104,8 +104,8 @@ class Worker:
                 [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
                 # A socket's handshake checks every topic against the policy (one query
                 # each): with a thousand clients opening 10–20 topics at once, Daphne's
-                # default 5 s handshake timeout drops some; a proxy would wait longer too.
-                + ["--websocket_handshake_timeout", "60"]
+                # default handshake timeout drops some; a proxy would wait longer too.
+                + ["--websocket_connect_timeout", "60"]
                 + ["bench.probe:application"],
                 cwd=ROOT,
                 env=env,
