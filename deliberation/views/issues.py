@@ -60,11 +60,24 @@ def _report_compounds(user: Any, *, staff: bool) -> QuerySet[Compound]:
     return qs.filter(pk__in=set(p.home_compounds) | set(p.served_compounds))
 
 
+def _require_compound_allowed(request: HttpRequest, *, staff: bool) -> None:
+    """A posted compound the user may not report on (or enter for) is a 403, not a form
+    error: the rule is ``issue.report`` / ``issue.enter``, not the choices offered."""
+    raw = str(request.POST.get("compound", ""))
+    if not raw.isdigit() or len(raw) > 18:
+        return  # empty or malformed: the form says so (400)
+    target = Compound.objects.filter(pk=int(raw)).first()
+    rule = "issue.enter" if staff else "issue.report"
+    if target is not None and not policy.can(request.user, rule, target):
+        raise PermissionDenied
+
+
 def _report(request: HttpRequest, *, staff: bool) -> HttpResponse:
     compounds = _report_compounds(request.user, staff=staff)
     if staff and not compounds.exists():
         raise PermissionDenied  # staff entry is for the committees (and the subdistrict)
     if request.method == "POST":
+        _require_compound_allowed(request, staff=staff)
         form = ReportForm(request.POST, request.FILES, compounds=compounds, staff=staff)
         if form.is_valid():
             d = form.cleaned_data
@@ -119,15 +132,26 @@ def issue_list(request: HttpRequest) -> HttpResponse:
     return render(request, "issues/list.html", {"issues": issues})
 
 
-def _rate_context(request: HttpRequest, issue: Issue) -> dict[str, Any]:
-    order = (
-        WorkOrder.objects.filter(issue=issue, status=WorkOrder.Status.VERIFIED)
-        .select_related("issue")
-        .order_by("-id")
-        .first()
+def _rate_context(request: HttpRequest, issue: Issue, orders: list[WorkOrder]) -> dict[str, Any]:
+    verified = [o for o in orders if o.status == WorkOrder.Status.VERIFIED]
+    order = verified[-1] if verified else None
+    can_rate = (
+        order is not None
+        and policy.can(request.user, "issue.rate", issue)
+        and policy.can(request.user, "work_order.confirm", order)
     )
-    can_rate = order is not None and policy.can(request.user, "work_order.confirm", order)
     return {"rate_order": order if can_rate else None}
+
+
+def _share_organizations(dispatch_form: forms.Form) -> forms.Form:
+    """Responsible and co-operating parties offer the same organizations: read them once
+    (a ModelChoiceField queries on every render; validation still uses the queryset)."""
+    fields = dispatch_form.fields
+    responsible = fields["responsible"]
+    choices = [(o.pk, str(o)) for o in responsible.queryset]  # type: ignore[attr-defined]
+    responsible.choices = [("", responsible.empty_label or ""), *choices]  # type: ignore[attr-defined]
+    fields["co_operating"].choices = choices  # type: ignore[attr-defined]
+    return dispatch_form
 
 
 def _triage_forms(issue: Issue, bound: dict[str, forms.Form]) -> dict[str, Any]:
@@ -142,9 +166,11 @@ def _triage_forms(issue: Issue, bound: dict[str, forms.Form]) -> dict[str, Any]:
             },
             prefix="cat",
         ),
-        "dispatch_form": bound.get("dispatch")
-        or DispatchForm(
-            initial={"responsible": suggested.pk if suggested else None}, prefix="dispatch"
+        "dispatch_form": _share_organizations(
+            bound.get("dispatch")
+            or DispatchForm(
+                initial={"responsible": suggested.pk if suggested else None}, prefix="dispatch"
+            )
         ),
         "close_form": bound.get("close") or CloseForm(prefix="close"),
         "duplicate_form": bound.get("duplicate") or DuplicateForm(issue=issue, prefix="dup"),
@@ -167,16 +193,17 @@ def _detail(
     can_triage = issue.status == Issue.Status.NEW and policy.can(
         request.user, "issue.triage", issue
     )
+    orders = list(issue.work_orders.select_related("responsible").order_by("id"))
+    for order in orders:
+        order.issue = issue  # the rating rule reads the reporter
     context: dict[str, Any] = {
         "issue": issue,
         "activities": list(issue.activities.all()),
         "staff": staff,
-        "photos": list(issue.photos.all()),
-        "orders": list(issue.work_orders.select_related("responsible").order_by("id"))
-        if staff
-        else [],
+        "photo_ids": getattr(issue, "photo_ids", None) or [],
+        "orders": orders if staff else [],
         "can_triage": can_triage,
-        **_rate_context(request, issue),
+        **_rate_context(request, issue, orders),
         **live_context(topics),
     }
     if can_triage:

@@ -60,18 +60,31 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     """Everything the user's organizations must act on, live: work orders; for a residents'
     committee its triage queue and what it must verify or decide; for the supervision group
     the overdue list."""
-    p = load_principal(request.user)
-    if not p.org_kinds:
+    user = request.user
+    p = load_principal(user)
+    wanted = request.GET.get("org", "")
+    if wanted:
+        # One organization's inbox: its members', and any for the subdistrict, which
+        # oversees every party (``work_order.inbox``).
+        org = Organization.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+        if org is None:
+            raise Http404
+        policy.require(user, "work_order.inbox", org)
+        orgs = [org]
+    elif not p.org_kinds:
         return redirect("issue-list")  # residents follow their issues there
+    else:
+        orgs = list(Organization.objects.filter(pk__in=list(p.org_kinds)).order_by("kind", "id"))
     sections: list[dict[str, Any]] = []
-    for org in Organization.objects.filter(pk__in=list(p.org_kinds)).order_by("kind", "id"):
+    for org in orgs:
         section: dict[str, Any] = {"organization": org, "orders": inbox(org)}
-        if org.kind == K.RESIDENTS_COMMITTEE or org.kind == K.SUBDISTRICT_OFFICE:
+        community = org.kind in (K.RESIDENTS_COMMITTEE, K.SUBDISTRICT_OFFICE)
+        if community and policy.can(user, "issue.triage_queue", org):
             section["triage"] = triage_queue(org)
         if org.kind == K.RESIDENTS_COMMITTEE:
             section["to_verify"] = awaiting_committee(org)
             section["extensions"] = pending_extensions(org)
-        if org.kind == K.SUPERVISION_GROUP:
+        if org.kind == K.SUPERVISION_GROUP and policy.can(user, "escalation.list", None):
             section["escalations"] = open_escalations()
         sections.append(section)
     context = {
@@ -190,6 +203,8 @@ def work_order_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     order = _load(pk)
     form_class, prefix, rule = ACTIONS[action]
     policy.require(request.user, rule, order)
+    if action == "confirm" and order.issue_id is not None:
+        policy.require(request.user, "issue.rate", order.issue)  # the reporter rates
     data: dict[str, Any] = {}
     if form_class is not None:
         form = form_class(request.POST, request.FILES, prefix=prefix)

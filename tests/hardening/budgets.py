@@ -416,6 +416,57 @@ PAGES: dict[str, list[Budget]] = {
     ]
     + [Budget("shuji", lambda d: reverse("session-convene"), grow_compounds)],
     # --- intake, work orders and channels (more) ---
+    "indicators": [
+        Budget(u, lambda d: reverse("indicators"), g)
+        for u in ("jiedao", "juwei", "wuye")
+        for g in (growth_intake.grow_issues, growth_intake.grow_compounds_with_issues)
+    ],
+    "open311-requests": [
+        Budget(None, growth_intake.open311_url("requests.json"), growth_intake.grow_issues),
+        Budget(
+            None, growth_intake.open311_url("requests.json", key=True), growth_intake.grow_issues
+        ),
+        Budget(None, growth_intake.open311_url("requests.xml"), growth_intake.grow_issues),
+    ],
+    "open311-request": [
+        Budget(None, growth_intake.open311_request_url(), growth_intake.grow_public_steps),
+        Budget(None, growth_intake.open311_request_url(key=True), growth_intake.grow_public_steps),
+    ],
+    "open311-services": [
+        Budget(None, growth_intake.open311_url("services.json"), growth_intake.grow_categories),
+        Budget(None, growth_intake.open311_url("services.xml"), growth_intake.grow_categories),
+    ],
+    "open311-service": [
+        Budget(
+            None, growth_intake.open311_url("services/repair.json"), growth_intake.grow_categories
+        ),
+    ],
+    "issue-report": [
+        Budget(u, lambda d: reverse("issue-report"), growth_intake.grow_report_choices)
+        for u in ("jumin", "juwei", "jiedao")
+    ],
+    "issue-enter": [
+        Budget(u, lambda d: reverse("issue-enter"), growth_intake.grow_report_choices)
+        for u in ("juwei", "jiedao")
+    ],
+    "issue-triage": [
+        Budget(
+            u,
+            growth_intake.triage_url,
+            growth_intake.grow_triage_choices,
+            method="post",
+            data=growth_intake.invalid_category,
+            statuses=(400,),
+        )
+        for u in ("juwei", "jiedao")
+    ],
+    "hotline-preview": [
+        Budget(u, growth_intake.preview_url, growth_intake.grow_batch_rows)
+        for u in ("juwei", "jiedao")
+    ],
+    "hotline-upload": [
+        Budget("juwei", lambda d: reverse("hotline-upload"), growth_intake.grow_imports)
+    ],
     # --- owners' votes and committees (more) ---
     "committee-page": [
         Budget(u, _compound_url("committee-page"), growth_votes.grow_committee)
@@ -461,6 +512,16 @@ NOT_PAGES: dict[str, str] = {
         )
     },
     "work-order-evidence": "one file download (policy-checked), not a list",
+    # --- intake, work orders and channels ---
+    "hotline-confirm": "POST-only action: starts one import, answers with its progress bar",
+    "hotline-step": "POST-only action: imports the next chunk (a fixed CHUNK of rows) and "
+    "answers with the batch's progress bar; its cost follows the chunk, not the batch",
+    "hotline-cancel": "POST-only action (redirects to the upload page)",
+    "hotline-template": "one file download (the import template), not a list",
+    "work-order-action": "POST-only actions (redirect to the order's page; an htmx rating "
+    "answers with that one issue's rating form)",
+    "work-order-extension": "POST-only action (redirects to the order's page)",
+    "work-order-escalation": "POST-only action (redirects to the order's page)",
     "login": "Django's login form (no list)",
     "logout": "POST-only, Django's",
     "set_language": "POST-only redirect, Django's",
@@ -471,23 +532,6 @@ NOT_PAGES: dict[str, str] = {
 PENDING_PAGES: set[str] = {
     # --- sessions ---
     # --- intake, work orders and channels ---
-    "indicators",
-    "open311-request",
-    "open311-requests",
-    "open311-service",
-    "open311-services",
-    "hotline-cancel",
-    "hotline-confirm",
-    "hotline-preview",
-    "hotline-step",
-    "hotline-template",
-    "hotline-upload",
-    "issue-enter",
-    "issue-report",
-    "issue-triage",
-    "work-order-action",
-    "work-order-escalation",
-    "work-order-extension",
     # --- owners' votes and committees ---
 }
 
@@ -613,6 +657,13 @@ FRAGMENTS: dict[str, FragmentBudget] = {
         growth_sessions.grow_draft_minutes, growth_sessions.edit_minutes
     ),
     # --- intake, work orders and channels (more) ---
+    # The community's check offers the reporter the rating form (their own topic only).
+    "issues/_rate.html": FragmentBudget(
+        growth_intake.grow_reporters_issues,
+        growth_intake.verify,
+        prepare=growth_intake.completed_order,
+        max_queries=60,
+    ),
     # --- owners' votes and committees (more) ---
     # The clock escalates to the subdistrict office, the supervision group and the residents'
     # committee (three inbox pushes) and re-renders the vote's public panel: 14 queries.
@@ -632,7 +683,6 @@ FRAGMENTS: dict[str, FragmentBudget] = {
 PENDING_FRAGMENTS: set[str] = {
     # --- sessions ---
     # --- intake, work orders and channels ---
-    "issues/_rate.html",
     # --- owners' votes and committees ---
 }
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from django.test import Client
@@ -42,6 +41,13 @@ def _dispatched(demo: Any) -> Any:
     return dispatched("matrix: 楼道灯坏了")
 
 
+def _new_issue() -> Any:
+    """An issue jumin just reported in 团结公寓, waiting for triage."""
+    from tests.intake.factories import report
+
+    return report("matrix: 楼道有异味")
+
+
 #: object name → how to fetch (or make) it in the demo world.
 OBJECTS: dict[str, Callable[[Any], Any]] = {
     "团结公寓": lambda demo: demo.compound("团结公寓"),
@@ -50,7 +56,8 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "work order in 团结公寓": lambda demo: _dispatched(demo)[1],
     "中路 residents' committee": lambda demo: Organization.objects.get(name="团结湖中路社区居委会"),
     "京朝物业": lambda demo: demo.compound("团结公寓").property_provider,
-    "any escalation": lambda demo: None,
+    "new issue in 团结公寓": lambda demo: _new_issue(),
+    "an open escalation": lambda demo: surfaces_intake.escalation(demo),
     "vote in 团结公寓": lambda demo: _meeting(),
     "petition in 团结公寓": surfaces_votes.petition,
     "convening meeting in 团结公寓": surfaces_votes.convening,
@@ -63,8 +70,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     # ended, minutes published; only shuji and juwei were delegates
     "session with published minutes in 团结公寓": growth_sessions.minuted_session,
     "nothing": lambda demo: None,
-    # the rule reads only who uploaded the batch
-    "hotline import by juwei": lambda demo: SimpleNamespace(uploaded_by_id=demo.user("juwei").pk),
+    "hotline import by juwei": lambda demo: surfaces_intake.hotline_batch(demo),
 }
 
 
@@ -257,11 +263,15 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             "团结公寓",
             TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
-            [service(report_web)],
+            [surfaces_intake.report_form, surfaces_intake.report_post, service(report_web)],
         ),
     ],
     "issue.enter": [
-        ActionRow("团结公寓", TUANJIE_COMMITTEE | SUBDISTRICT, [service(enter_phone)]),
+        ActionRow(
+            "团结公寓",
+            TUANJIE_COMMITTEE | SUBDISTRICT,
+            [surfaces_intake.enter_form, surfaces_intake.enter_post, service(enter_phone)],
+        ),
     ],
     "issue.view": [
         ActionRow(
@@ -274,12 +284,31 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow("issue in 团结公寓", TUANJIE_SERVERS | SUBDISTRICT, [staff_record_shown]),
     ],
     "issue.triage": [
-        ActionRow("issue in 团结公寓", TUANJIE_COMMITTEE | SUBDISTRICT, [service(set_category)]),
+        ActionRow(
+            "new issue in 团结公寓",
+            TUANJIE_COMMITTEE | SUBDISTRICT,
+            [
+                surfaces_intake.triage_panel_shown,
+                surfaces_intake.triage_category_post,
+                surfaces_intake.triage_dispatch_post,
+                service(set_category),
+            ],
+        ),
     ],
     "issue.triage_queue": [
-        ActionRow("中路 residents' committee", allow("residents_committee") | SUBDISTRICT),
+        ActionRow(
+            "中路 residents' committee",
+            allow("residents_committee") | SUBDISTRICT,
+            [surfaces_intake.triage_queue_on_inbox],
+        ),
     ],
-    "issue.rate": [ActionRow("issue in 团结公寓", allow("resident"))],
+    "issue.rate": [
+        ActionRow(
+            "issue in 团结公寓",
+            allow("resident"),
+            [surfaces_intake.rate_form_shown, surfaces_intake.rate_post],
+        )
+    ],
     "work_order.view": [
         ActionRow("work order in 团结公寓", TUANJIE_SERVERS | SUBDISTRICT, [page(_order_page)]),
     ],
@@ -291,16 +320,50 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ),
     ],
     "work_order.respond": [
-        ActionRow("work order in 团结公寓", allow("property_firm"), [service(accept)]),
+        ActionRow(
+            "work order in 团结公寓",
+            allow("property_firm"),
+            [
+                surfaces_intake.accept_button,
+                surfaces_intake.accept_post,
+                surfaces_intake.progress_post,
+            ],
+        ),
     ],
-    "work_order.verify": [ActionRow("work order in 团结公寓", TUANJIE_COMMITTEE | SUBDISTRICT)],
+    "work_order.verify": [
+        ActionRow(
+            "work order in 团结公寓",
+            TUANJIE_COMMITTEE | SUBDISTRICT,
+            [surfaces_intake.verify_button, surfaces_intake.verify_post],
+        )
+    ],
     "work_order.decide_extension": [
-        ActionRow("work order in 团结公寓", TUANJIE_COMMITTEE | SUBDISTRICT),
+        ActionRow(
+            "work order in 团结公寓",
+            TUANJIE_COMMITTEE | SUBDISTRICT,
+            [surfaces_intake.decide_button, surfaces_intake.decide_post],
+        ),
     ],
-    "work_order.confirm": [ActionRow("work order in 团结公寓", allow("resident"))],
-    "work_order.inbox": [ActionRow("京朝物业", allow("property_firm") | SUBDISTRICT)],
-    "escalation.handle": [ActionRow("any escalation", allow("supervision_group"))],
-    "escalation.list": [ActionRow("any escalation", SUBDISTRICT)],
+    "work_order.confirm": [
+        ActionRow(
+            "work order in 团结公寓",
+            allow("resident"),
+            [surfaces_intake.rate_form_shown, surfaces_intake.rate_post],
+        )
+    ],
+    "work_order.inbox": [
+        ActionRow("京朝物业", allow("property_firm") | SUBDISTRICT, [surfaces_intake.inbox_of_org])
+    ],
+    "escalation.handle": [
+        ActionRow(
+            "an open escalation",
+            allow("supervision_group"),
+            [surfaces_intake.escalation_button, surfaces_intake.escalation_post],
+        )
+    ],
+    "escalation.list": [
+        ActionRow("an open escalation", SUBDISTRICT, [surfaces_intake.escalation_list])
+    ],
     # --- consultation sessions and minutes ---
     "session.convene": [
         ActionRow(
@@ -532,21 +595,49 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         )
     ],
     # --- channels: 12345 hotline, Open311, indicators ----------------------------------------
-    "hotline.import": [ActionRow("nothing", COMMUNITY_STAFF | SUBDISTRICT)],
+    "hotline.import": [
+        ActionRow(
+            "nothing",
+            COMMUNITY_STAFF | SUBDISTRICT,
+            [
+                surfaces_intake.hotline_upload_page,
+                surfaces_intake.hotline_template,
+                surfaces_intake.hotline_upload_post,
+            ],
+        )
+    ],
     "hotline.view_import": [
-        ActionRow("hotline import by juwei", allow("residents_committee") | SUBDISTRICT)
+        ActionRow(
+            "hotline import by juwei",
+            allow("residents_committee") | SUBDISTRICT,
+            [
+                surfaces_intake.hotline_preview_page,
+                surfaces_intake.hotline_confirm_post,
+                surfaces_intake.hotline_step_post,
+                surfaces_intake.hotline_cancel_post,
+            ],
+        )
     ],
-    "open311.read": [ActionRow("issue in 团结公寓", frozenset(ROLES))],  # the public API
+    "open311.read": [  # the public API
+        ActionRow("issue in 团结公寓", frozenset(ROLES), [surfaces_intake.open311_read])
+    ],
     "open311.description": [
-        ActionRow("issue in 团结公寓", TUANJIE_SERVERS | SUBDISTRICT | allow("resident"))
+        ActionRow(
+            "issue in 团结公寓",
+            TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
+            [surfaces_intake.open311_description],
+        )
     ],
-    "open311.write": [ActionRow("团结公寓", TUANJIE_SERVERS | SUBDISTRICT)],
+    "open311.write": [
+        ActionRow("团结公寓", TUANJIE_SERVERS | SUBDISTRICT, [surfaces_intake.open311_write])
+    ],
     "indicators.view": [
         ActionRow(
             "nothing",
             COMMUNITY_STAFF
             | allow("property_firm", "rights_unit_public_housing", "rights_unit_self_managed")
             | SUBDISTRICT,
+            [page(lambda obj: reverse("indicators"))],
         )
     ],
 }

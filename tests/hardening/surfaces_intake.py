@@ -1,4 +1,577 @@
 """Permission-matrix surfaces of the intake area: the real pages, fragments and writes that must
-agree with its policy rules (used by the rows in ``matrix.py``)."""
+agree with its policy rules (used by the rows in ``matrix.py``).
+
+Every write runs inside ``rolled_back()``, a savepoint that is always rolled back, so the
+next role finds the object as it was. What a surface prepares (an order brought to
+"completed", an extension asked for, an API key for the role) is made inside the same
+savepoint. Expectations come from the row (``allowed``), never from policy.
+"""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from deliberation.models import (
+    ApiKey,
+    Escalation,
+    ExtensionRequest,
+    HotlineImport,
+    Issue,
+    IssueCategory,
+    Organization,
+    WorkOrder,
+)
+
+from .surfaces import ROLES, denied_status
+
+
+class _Rollback(Exception):
+    pass
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """A savepoint that never commits: the body's writes (and the view's) are undone."""
+    try:
+        with transaction.atomic():
+            yield
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+def _user(demo: Any, role: str) -> Any:
+    return demo.user(ROLES[role]) if ROLES[role] else None
+
+
+def _expect(role: str, response: Any, allowed: bool, ok: tuple[int, ...], where: str) -> None:
+    """Allowed: one of ``ok``. Denied: 403, or for anonymous a redirect to the login page."""
+    expected = ok if allowed else denied_status(role)
+    assert response.status_code in expected, (where, role, response.status_code)
+    if not allowed and role == "anonymous":
+        assert "/login/" in response["Location"], (where, response["Location"])
+
+
+def _control_shown(client: Client, url: str, marker: str, allowed: bool, role: str) -> None:
+    """The control (form, section) is on the page exactly for the allowed roles; a role that
+    may not open the page at all (403, or anonymous to the login page) never sees it."""
+    response = client.get(url)
+    if response.status_code != 200:
+        assert response.status_code in denied_status(role), (url, role, response.status_code)
+        assert not allowed, f"{role} cannot even open {url} ({response.status_code})"
+        return
+    assert (marker in response.content.decode()) is allowed, (url, marker, role)
+
+
+# --- reporting: the resident's form and staff entry ------------------------------------------
+
+SELECT = r'<select name="{name}"[^>]*>(.*?)</select>'
+
+
+def _options(html: str, name: str) -> set[int]:
+    match = re.search(SELECT.format(name=name), html, re.S)
+    return (
+        {int(v) for v in re.findall(r'<option value="(\d+)"', match.group(1))} if match else set()
+    )
+
+
+def _form_offers(client: Client, url: str, compound: Any, allowed: bool, role: str) -> None:
+    response = client.get(url)
+    if role == "anonymous":
+        assert response.status_code == 302 and "/login/" in response["Location"], url
+        return
+    if response.status_code == 403:
+        assert not allowed, f"{role} refused the form at {url}"
+        return
+    assert response.status_code == 200, (url, role, response.status_code)
+    offered = compound.pk in _options(response.content.decode(), "compound")
+    assert offered is allowed, (url, role, "offered" if offered else "not offered")
+
+
+def report_form(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The resident's form offers the compound exactly to those who may report on it."""
+    _form_offers(client, reverse("issue-report"), obj, allowed, role)
+
+
+def enter_form(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """Staff entry offers the compound exactly to those who may enter for it."""
+    _form_offers(client, reverse("issue-enter"), obj, allowed, role)
+
+
+def _post_report(client: Client, role: str, obj: Any, allowed: bool, *, staff: bool) -> None:
+    text = f"matrix {'entry' if staff else 'report'} by {role}"
+    data = {"compound": obj.pk, "urgency": "ordinary", "description": text}
+    if staff:
+        data |= {"channel": "phone", "reporter_name": "王先生", "reporter_phone": "13912345678"}
+    with rolled_back():
+        response = client.post(reverse("issue-enter" if staff else "issue-report"), data)
+        _expect(role, response, allowed, (302,), "report")
+        stored = Issue.objects.filter(description=text, compound=obj)
+        assert stored.count() == (1 if allowed else 0), role
+        if allowed:
+            issue = stored.get()
+            assert response["Location"] == reverse("issue-detail", args=[issue.pk])
+            assert issue.channel == ("phone" if staff else "web"), issue.channel
+
+
+def report_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """POST the resident's form about the compound: stored, or 403 and nothing stored."""
+    _post_report(client, role, obj, allowed, staff=False)
+
+
+def enter_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """POST a phone report through staff entry: stored, or 403 and nothing stored."""
+    _post_report(client, role, obj, allowed, staff=True)
+
+
+# --- triage ----------------------------------------------------------------------------------
+
+
+def triage_panel_shown(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The triage panel is on a new issue's page exactly for those who may triage it."""
+    _control_shown(
+        client, reverse("issue-detail", args=[obj.pk]), 'id="triage-panel"', allowed, role
+    )
+
+
+def triage_category_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    noise = IssueCategory.objects.get(code="noise")
+    with rolled_back():
+        response = client.post(
+            reverse("issue-triage", args=[obj.pk, "category"]),
+            {"cat-category": noise.pk, "cat-urgency": "emergency", "cat-compound": ""},
+        )
+        _expect(role, response, allowed, (302,), "triage category")
+        issue = Issue.objects.get(pk=obj.pk)
+        assert (issue.category_id == noise.pk) is allowed, (role, issue.category_id)
+        assert (issue.urgency == "emergency") is allowed, (role, issue.urgency)
+
+
+def triage_dispatch_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    firm = obj.compound.property_provider_id
+    with rolled_back():
+        response = client.post(
+            reverse("issue-triage", args=[obj.pk, "dispatch"]),
+            {"dispatch-responsible": firm, "dispatch-title": f"matrix {role}"},
+        )
+        _expect(role, response, allowed, (302,), "triage dispatch")
+        issue = Issue.objects.get(pk=obj.pk)
+        assert (issue.status == Issue.Status.DISPATCHED) is allowed, (role, issue.status)
+        orders = WorkOrder.objects.filter(issue=obj, title=f"matrix {role}")
+        assert orders.count() == (1 if allowed else 0), role
+
+
+def triage_queue_on_inbox(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The committee's triage queue, on its inbox (``?org=``): its members and the
+    subdistrict see it; everyone else is refused the page."""
+    response = client.get(reverse("inbox") + f"?org={obj.pk}")
+    _expect(role, response, allowed, (200,), "triage queue")
+    if allowed:
+        assert f'id="triage-queue-{obj.pk}"' in response.content.decode(), role
+
+
+# --- work orders -----------------------------------------------------------------------------
+
+
+def _order(obj: Any) -> WorkOrder:
+    if isinstance(obj, Issue):
+        return WorkOrder.objects.get(issue=obj)
+    return WorkOrder.objects.get(pk=obj.pk)
+
+
+def _firm_user(demo: Any) -> Any:
+    return demo.user("wuye")
+
+
+def _accept(demo: Any, order: WorkOrder) -> None:
+    from workflows import work_orders as flow
+
+    flow.perform(order, "accept", actor=_firm_user(demo))
+
+
+def _completed(demo: Any, order: WorkOrder) -> None:
+    from workflows import work_orders as flow
+
+    _accept(demo, order)
+    flow.perform(_order(order), "complete", actor=_firm_user(demo), text="已更换灯泡")
+
+
+def _verified(demo: Any, order: WorkOrder) -> None:
+    from workflows import work_orders as flow
+
+    _completed(demo, order)
+    flow.perform(_order(order), "verify", actor=demo.user("juwei"), approved=True, note="")
+
+
+def _status(order: WorkOrder) -> str:
+    return str(WorkOrder.objects.values_list("status", flat=True).get(pk=order.pk))
+
+
+def _detail_url(order: WorkOrder) -> str:
+    return reverse("work-order-detail", args=[order.pk])
+
+
+def accept_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The accept form is on a dispatched order's page only for the responsible party."""
+    _control_shown(client, _detail_url(obj), 'id="accept-form"', allowed, role)
+
+
+def accept_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    with rolled_back():
+        response = client.post(reverse("work-order-action", args=[obj.pk, "accept"]))
+        _expect(role, response, allowed, (302,), "accept")
+        want = WorkOrder.Status.IN_PROGRESS if allowed else WorkOrder.Status.DISPATCHED
+        assert _status(obj) == want, (role, _status(obj))
+
+
+def progress_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """A progress note on an accepted order: the responsible party only."""
+    from deliberation.models import WorkOrderNote
+
+    with rolled_back():
+        _accept(demo, obj)
+        text = f"matrix progress by {role}"
+        response = client.post(
+            reverse("work-order-action", args=[obj.pk, "progress"]), {"progress-text": text}
+        )
+        _expect(role, response, allowed, (302,), "progress")
+        stored = WorkOrderNote.objects.filter(work_order_id=obj.pk, text=text).count()
+        assert stored == (1 if allowed else 0), role
+
+
+def verify_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The verification form is on a completed order's page only for the community."""
+    with rolled_back():
+        _completed(demo, obj)
+        _control_shown(client, _detail_url(obj), 'id="verify-form"', allowed, role)
+
+
+def verify_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    with rolled_back():
+        _completed(demo, obj)
+        response = client.post(
+            reverse("work-order-action", args=[obj.pk, "verify"]),
+            {"verify-approved": "yes", "verify-note": f"matrix {role}"},
+        )
+        _expect(role, response, allowed, (302,), "verify")
+        want = WorkOrder.Status.VERIFIED if allowed else WorkOrder.Status.COMPLETED
+        assert _status(obj) == want, (role, _status(obj))
+
+
+def _extension(demo: Any, order: WorkOrder) -> ExtensionRequest:
+    from deliberation.services.work_orders import request_extension
+
+    _accept(demo, order)
+    return request_extension(
+        work_order=_order(order),
+        actor=_firm_user(demo),
+        reason="需要订购配件",
+        new_resolve_by=timezone.now() + timedelta(days=10),
+    )
+
+
+def decide_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The decision on a pending extension is on the page only for the committee."""
+    with rolled_back():
+        _extension(demo, obj)
+        _control_shown(client, _detail_url(obj), 'id="decide-form"', allowed, role)
+
+
+def decide_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    with rolled_back():
+        extension = _extension(demo, obj)
+        response = client.post(
+            reverse("work-order-extension", args=[obj.pk, extension.pk]),
+            {"decide-approve": "yes", "decide-note": f"matrix {role}"},
+        )
+        _expect(role, response, allowed, (302,), "decide extension")
+        extension.refresh_from_db()
+        want = ExtensionRequest.Status.APPROVED if allowed else ExtensionRequest.Status.PENDING
+        assert extension.status == want, (role, extension.status)
+
+
+def rate_form_shown(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """Once the community verified the work, the confirm-and-rate form is on the issue page
+    only for the reporter."""
+    order = _order(obj)
+    with rolled_back():
+        _verified(demo, order)
+        url = reverse("issue-detail", args=[order.issue_id])
+        _control_shown(client, url, 'class="card rate-form"', allowed, role)
+
+
+def rate_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The rating, posted as the form does (htmx): stored on the issue and closing the
+    order, or 403 and the order still waiting for the reporter."""
+    order = _order(obj)
+    with rolled_back():
+        _verified(demo, order)
+        response = client.post(
+            reverse("work-order-action", args=[order.pk, "confirm"]),
+            {"confirm-fixed": "yes", "confirm-rating": "satisfied", "confirm-comment": role},
+            HTTP_HX_REQUEST="true",
+        )
+        _expect(role, response, allowed, (200,), "rate")
+        issue = Issue.objects.get(pk=order.issue_id)
+        if allowed:
+            assert f'id="issue-{issue.pk}-rate"' in response.content.decode()
+            assert issue.rating == Issue.Rating.SATISFIED and issue.rating_comment == role
+            assert _status(order) == WorkOrder.Status.CLOSED
+        else:
+            assert issue.rating == "" and issue.rated_at is None, role
+            assert _status(order) == WorkOrder.Status.VERIFIED
+
+
+def inbox_of_org(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """An organization's inbox (``/inbox/?org=``): its members and the subdistrict."""
+    response = client.get(reverse("inbox") + f"?org={obj.pk}")
+    _expect(role, response, allowed, (200,), "inbox")
+    if allowed:
+        assert f'id="inbox-{obj.pk}"' in response.content.decode(), role
+
+
+# --- escalations -----------------------------------------------------------------------------
+
+
+def escalation(demo: Any) -> Escalation:
+    """An open escalation of a dispatched order in 团结公寓 (not accepted in time)."""
+    from tests.intake.factories import dispatched
+
+    _issue, order = dispatched("matrix: 电梯停运")
+    return Escalation.objects.create(
+        work_order=order,
+        supervisor=Organization.objects.get(kind=Organization.Kind.SUPERVISION_GROUP),
+        reason=Escalation.Reason.RESPOND_BY,
+        deadline=timezone.now(),
+    )
+
+
+def escalation_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The follow-up form on the order's page is for the supervision group only (the order's
+    page itself is for the parties; others are refused it)."""
+    url = _detail_url(obj.work_order)
+    response = client.get(url)
+    if response.status_code == 200:
+        shown = f'id="escalation-form-{obj.pk}"' in response.content.decode()
+        assert shown is allowed, (role, shown)
+    else:
+        assert response.status_code in denied_status(role) and not allowed, role
+
+
+def escalation_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    with rolled_back():
+        response = client.post(
+            reverse("work-order-escalation", args=[obj.work_order_id, obj.pk]),
+            {"esc-note": f"matrix follow-up by {role}"},
+        )
+        _expect(role, response, allowed, (302,), "escalation")
+        obj.refresh_from_db()
+        want = Escalation.Status.HANDLED if allowed else Escalation.Status.OPEN
+        assert obj.status == want, (role, obj.status)
+
+
+def escalation_list(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The supervision list of overdue orders (the supervision group's inbox)."""
+    group = obj.supervisor
+    response = client.get(reverse("inbox") + f"?org={group.pk}")
+    _expect(role, response, allowed, (200,), "overdue list")
+    if allowed:
+        html = response.content.decode()
+        assert f'id="overdue-{group.pk}"' in html and f'id="overdue-row-{obj.pk}"' in html
+
+
+# --- 12345 hotline ---------------------------------------------------------------------------
+
+
+def _hotline_csv(compound: str, ticket: str) -> bytes:
+    from tests.channels.hotline_files import csv_bytes, good_row
+
+    return csv_bytes([good_row(1, compound=compound, ticket=ticket)])
+
+
+def hotline_batch(demo: Any) -> HotlineImport:
+    """A staged (previewed, not confirmed) import uploaded by juwei."""
+    from deliberation.services.hotline import stage_hotline_file
+
+    return stage_hotline_file(
+        actor=demo.user("juwei"),
+        name="matrix.csv",
+        content=_hotline_csv("团结公寓", "T-MATRIX-000001"),
+    )
+
+
+def hotline_upload_page(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    _expect(role, client.get(reverse("hotline-upload")), allowed, (200,), "upload page")
+
+
+def hotline_template(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    for fmt in ("csv", "xlsx"):
+        response = client.get(reverse("hotline-template", args=[fmt]))
+        _expect(role, response, allowed, (200,), f"template {fmt}")
+        if allowed:
+            assert "attachment" in response["Content-Disposition"]
+
+
+def hotline_upload_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """Upload an export naming a compound the role serves: staged for preview, or 403 and
+    nothing staged."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    compound = "轻工宿舍" if role.endswith("_other") else "团结公寓"
+    upload = SimpleUploadedFile(
+        "calls.csv", _hotline_csv(compound, f"T-MATRIX-{role}"), content_type="text/csv"
+    )
+    with rolled_back():
+        before = HotlineImport.objects.count()
+        response = client.post(reverse("hotline-upload"), {"file": upload})
+        _expect(role, response, allowed, (302,), "upload")
+        assert HotlineImport.objects.count() == before + (1 if allowed else 0), role
+        if allowed:
+            batch = HotlineImport.objects.latest("id")
+            assert batch.uploaded_by == _user(demo, role)
+            assert response["Location"] == reverse("hotline-preview", args=[batch.pk])
+
+
+def hotline_preview_page(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The preview of another's import: the uploader and the subdistrict only."""
+    response = client.get(reverse("hotline-preview", args=[obj.pk]))
+    _expect(role, response, allowed, (200,), "preview")
+    html = response.content.decode()
+    assert ("T-MATRIX-000001" in html) is allowed, role  # the staged ticket
+
+
+def _batch_status(batch: HotlineImport) -> str:
+    return str(HotlineImport.objects.values_list("status", flat=True).get(pk=batch.pk))
+
+
+def hotline_confirm_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    with rolled_back():
+        response = client.post(reverse("hotline-confirm", args=[obj.pk]), HTTP_HX_REQUEST="true")
+        _expect(role, response, allowed, (200,), "confirm")
+        want = HotlineImport.Status.IMPORTING if allowed else HotlineImport.Status.PREVIEW
+        assert _batch_status(obj) == want, (role, _batch_status(obj))
+
+
+def hotline_step_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The next chunk of a confirmed import: issues made, or 403 and none."""
+    from deliberation.services.hotline import confirm_hotline_import
+
+    with rolled_back():
+        confirm_hotline_import(batch=obj, actor=demo.user("juwei"))
+        response = client.post(reverse("hotline-step", args=[obj.pk]), HTTP_HX_REQUEST="true")
+        _expect(role, response, allowed, (200,), "step")
+        made = Issue.objects.filter(hotline_ticket="T-MATRIX-000001").count()
+        assert made == (1 if allowed else 0), role
+
+
+def hotline_cancel_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    with rolled_back():
+        response = client.post(reverse("hotline-cancel", args=[obj.pk]))
+        _expect(role, response, allowed, (302,), "cancel")
+        want = HotlineImport.Status.CANCELLED if allowed else HotlineImport.Status.PREVIEW
+        assert _batch_status(obj) == want, (role, _batch_status(obj))
+
+
+# --- Open311 ---------------------------------------------------------------------------------
+
+OPEN311 = "/open311/v2/"
+
+
+def _api_key(demo: Any, role: str) -> str | None:
+    """A key whose service account is the role's own user (None for anonymous). Made inside
+    the caller's savepoint. The key's organization is only its owner of record; what the
+    account may do comes from its user's memberships."""
+    user = _user(demo, role)
+    if user is None:
+        return None
+    raw = f"y311_matrix_{role}_{user.pk}"
+    org = user.memberships.first()
+    key = ApiKey(
+        name=f"matrix {role}",
+        organization_id=org.organization_id if org else demo.tuanjie.property_provider_id,
+        account=user,
+    )
+    key.set_key(raw)
+    key.save()
+    return raw
+
+
+def _spec_error(response: Any, status: int) -> None:
+    assert response.status_code == status, (response.status_code, response.content[:200])
+    body = response.json()
+    assert isinstance(body, list) and body[0]["code"] == status and body[0]["description"]
+
+
+def open311_read(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """GET the request, the list, the services and a service, with the role's key and
+    without one: the public projection for everyone (a refused read is the spec's 404)."""
+    code = obj.category.code
+    with rolled_back():
+        raw = _api_key(demo, role)
+        for key in {raw, None}:
+            params = {"api_key": key} if key else {}
+            one = client.get(f"{OPEN311}requests/{obj.pk}.json", params)
+            many = client.get(
+                f"{OPEN311}requests.json", {**params, "service_request_id": str(obj.pk)}
+            )
+            if allowed:
+                assert one.status_code == 200 and one.json()[0]["service_request_id"] == str(obj.pk)
+                assert [r["service_request_id"] for r in many.json()] == [str(obj.pk)]
+            else:
+                _spec_error(one, 404)
+                assert many.json() == []
+        assert client.get(f"{OPEN311}services.json").status_code == 200
+        assert client.get(f"{OPEN311}services/{code}.json").status_code == 200
+
+
+def open311_description(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The citizen's words go only to a key whose account may see the issue; without a key
+    nobody gets them, whatever session cookie the client carries."""
+    with rolled_back():
+        raw = _api_key(demo, role)
+        params = {"api_key": raw} if raw else {}
+        one = client.get(f"{OPEN311}requests/{obj.pk}.json", params).json()[0]
+        many = client.get(
+            f"{OPEN311}requests.json", {**params, "service_request_id": str(obj.pk)}
+        ).json()
+        for answer in (one, many[0]):
+            assert (answer["description"] == obj.description) is allowed, (role, answer)
+            assert allowed or answer["description"] is None
+        keyless = client.get(f"{OPEN311}requests/{obj.pk}.json").json()[0]
+        assert keyless["description"] is None, role
+
+
+def open311_write(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """POST requests.json with the role's key: 201 and the issue filed, or the spec's 403
+    and nothing stored. Without a key every role gets 403 (a session is no credential)."""
+    with rolled_back():
+        raw = _api_key(demo, role)
+        before = Issue.objects.count()
+        fields = {"service_code": "repair", "compound_id": str(obj.pk)}
+        text = f"matrix open311 by {role}"
+        keyless = client.post(f"{OPEN311}requests.json", {**fields, "description": text})
+        _spec_error(keyless, 403)
+        assert Issue.objects.count() == before
+        if raw is None:
+            return
+        response = client.post(
+            f"{OPEN311}requests.json", {**fields, "description": text, "api_key": raw}
+        )
+        if allowed:
+            assert response.status_code == 201, (role, response.content[:200])
+            pk = int(response.json()[0]["service_request_id"])
+            issue = Issue.objects.get(pk=pk)
+            assert issue.description == text and issue.channel == Issue.Channel.OPEN311
+            assert issue.compound_id == obj.pk
+        else:
+            _spec_error(response, 403)
+        assert Issue.objects.count() == before + (1 if allowed else 0), role

@@ -36,3 +36,39 @@ def test_page_table(demo) -> None:
             if got[row] != expected[i]:
                 failures.append((row, username, got[row]))
     assert failures == []
+
+
+def test_one_organizations_inbox_for_its_members_and_the_subdistrict(demo) -> None:
+    """``/inbox/?org=``: the firm's inbox for the firm and the subdistrict (which oversees
+    every party), 403 for everyone else; the sections follow their own rules."""
+    from deliberation.models import Organization
+
+    _issue, order = dispatched()
+    firm = order.responsible
+    committee = Organization.objects.get(name="团结湖中路社区居委会")
+    group = Organization.objects.get(kind=Organization.Kind.SUPERVISION_GROUP)
+    url = reverse("inbox")
+    table = {
+        #             jumin yewei jumin2 wuye fangg juwei juwei2 jiedao dudao
+        "firm":       (403, 403,  403,   200, 403,  403,  403,   200,   200),
+        "committee":  (403, 403,  403,   403, 403,  200,  403,   200,   200),
+        "supervision": (403, 403, 403,   403, 403,  403,  403,   200,   200),
+    }  # fmt: skip
+    orgs = {"firm": firm, "committee": committee, "supervision": group}
+    failures = []
+    for i, username in enumerate(ROLES):
+        client = login_client(user(username))
+        for row, expected in table.items():
+            got = client.get(url, {"org": orgs[row].pk})
+            if got.status_code != expected[i]:
+                failures.append((row, username, got.status_code))
+    assert failures == []
+    page = login_client(user("jiedao")).get(url, {"org": firm.pk}).content.decode()
+    assert f"inbox-row-{order.pk}" in page and f'id="inbox-{firm.pk}"' in page
+    page = login_client(user("jiedao")).get(url, {"org": committee.pk}).content.decode()
+    assert f'id="triage-queue-{committee.pk}"' in page
+    page = login_client(user("jiedao")).get(url, {"org": group.pk}).content.decode()
+    assert f'id="overdue-{group.pk}"' in page
+    assert login_client(user("jiedao")).get(url, {"org": "999999"}).status_code == 404
+    assert login_client(user("jiedao")).get(url, {"org": "x"}).status_code == 404
+    assert login_client(user("jumin")).get(url, {"org": firm.pk}).status_code == 403

@@ -92,7 +92,23 @@ def test_bad_reports_are_refused_in_chinese_and_store_nothing(
 
 def test_resident_cannot_report_about_a_compound_elsewhere(demo) -> None:
     response = login_client(user("jumin2")).post(reverse("issue-report"), report_data())
-    assert response.status_code == 400  # not among the choices offered
+    assert response.status_code == 403  # issue.report: not where they live or serve
+    assert not Issue.objects.filter(description__startswith="楼道灯不亮").exists()
+
+
+def test_staff_of_another_community_cannot_enter_for_this_compound(demo) -> None:
+    response = login_client(user("juwei2")).post(
+        reverse("issue-enter"), report_data(channel="phone")
+    )
+    assert response.status_code == 403  # issue.enter: 北里's committee, not 中路's
+    assert not Issue.objects.filter(channel="phone").exists()
+
+
+def test_an_unknown_compound_is_a_form_error(demo) -> None:
+    response = login_client(user("jumin")).post(
+        reverse("issue-report"), report_data(compound=999999, building="")
+    )
+    assert response.status_code == 400
     assert not Issue.objects.filter(description__startswith="楼道灯不亮").exists()
 
 
