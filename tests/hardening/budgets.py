@@ -529,11 +529,11 @@ NOT_PAGES: dict[str, str] = {
 
 #: Landed on main before their budgets were written: the debt, listed so that it shows and
 #: so that anything newer still fails. Move each into PAGES / NOT_PAGES.
-PENDING_PAGES: set[str] = {
+PENDING_PAGES: set[str] = set(
     # --- sessions ---
     # --- intake, work orders and channels ---
     # --- owners' votes and committees ---
-}
+)
 
 #: URL namespaces that are not ours to budget.
 FOREIGN_NAMESPACES = {"admin"}
@@ -680,11 +680,11 @@ FRAGMENTS: dict[str, FragmentBudget] = {
 }
 
 #: Landed before their budgets were written (see PENDING_PAGES).
-PENDING_FRAGMENTS: set[str] = {
+PENDING_FRAGMENTS: set[str] = set(
     # --- sessions ---
     # --- intake, work orders and channels ---
     # --- owners' votes and committees ---
-}
+)
 
 #: Templates with ``{% if oob %}`` that are not pushed through the outbox, with the reason.
 NOT_PUSHED: dict[str, str] = {
