@@ -657,12 +657,13 @@ FRAGMENTS: dict[str, FragmentBudget] = {
         growth_sessions.grow_draft_minutes, growth_sessions.edit_minutes
     ),
     # --- intake, work orders and channels (more) ---
-    # The community's check offers the reporter the rating form (their own topic only).
+    # The community's check offers the reporter the rating form (their own topic only);
+    # the whole verification (writes, the order, inbox and committee pushes) is 33 queries.
     "issues/_rate.html": FragmentBudget(
         growth_intake.grow_reporters_issues,
         growth_intake.verify,
         prepare=growth_intake.completed_order,
-        max_queries=60,
+        max_queries=40,
     ),
     # --- owners' votes and committees (more) ---
     # The clock escalates to the subdistrict office, the supervision group and the residents'

@@ -57,6 +57,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "中路 residents' committee": lambda demo: Organization.objects.get(name="团结湖中路社区居委会"),
     "京朝物业": lambda demo: demo.compound("团结公寓").property_provider,
     "new issue in 团结公寓": lambda demo: _new_issue(),
+    "issue without a place": lambda demo: surfaces_intake.placeless_issue(demo),
     "an open escalation": lambda demo: surfaces_intake.escalation(demo),
     "vote in 团结公寓": lambda demo: _meeting(),
     "petition in 团结公寓": surfaces_votes.petition,
@@ -619,7 +620,9 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         )
     ],
     "open311.read": [  # the public API
-        ActionRow("issue in 团结公寓", frozenset(ROLES), [surfaces_intake.open311_read])
+        ActionRow("issue in 团结公寓", frozenset(ROLES), [surfaces_intake.open311_read]),
+        # without a place it stays with the subdistrict: the API answers 404 to every key
+        ActionRow("issue without a place", allow(), [surfaces_intake.open311_read]),
     ],
     "open311.description": [
         ActionRow(

@@ -511,6 +511,20 @@ def _spec_error(response: Any, status: int) -> None:
     assert isinstance(body, list) and body[0]["code"] == status and body[0]["description"]
 
 
+def placeless_issue(demo: Any) -> Issue:
+    """A phone report the committee entered without a compound (only a description of
+    where): the subdistrict's to place."""
+    from deliberation.services.issues import report_issue
+
+    return report_issue(
+        actor=demo.user("jiedao"),
+        channel=Issue.Channel.PHONE,
+        description="matrix: 路口井盖松动",
+        location_text="团结湖路口",
+        category=IssueCategory.objects.get(code="repair"),
+    )
+
+
 def open311_read(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     """GET the request, the list, the services and a service, with the role's key and
     without one: the public projection for everyone (a refused read is the spec's 404)."""
