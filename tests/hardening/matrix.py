@@ -65,6 +65,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "convening meeting in 团结公寓, ordered": surfaces_votes.ordered,
     "proposal under review in 团结公寓": surfaces_votes.in_review,
     "reviewed meeting in 团结公寓": surfaces_votes.preparing,
+    "noticed meeting in 团结公寓, opening time come": surfaces_votes.noticed,
     "tallied meeting in 团结公寓": surfaces_votes.tallied,
     # the demo session (convened; the five parties' demo accounts are its delegates)
     "session in 团结公寓": growth_sessions.demo_session,
@@ -508,7 +509,12 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
                 sv.close_shown,
                 sv.close_post,
             ],
-        )
+        ),
+        ActionRow(
+            "noticed meeting in 团结公寓, opening time come",
+            TUANJIE_VOTE_STAFF,
+            [sv.open_shown, sv.open_post],
+        ),
     ],
     "vote.publish": [
         ActionRow(

@@ -124,6 +124,26 @@ def preparing(demo: Any) -> OwnersVote:
     return vote
 
 
+def noticed(demo: Any) -> OwnersVote:
+    """A reviewed proposal noticed to every owner whose announced opening time has come."""
+    from deliberation.services.votes import publish_notice
+
+    vote = preparing(demo)
+    if vote.status == OwnersVote.Status.PREPARING:
+        now = timezone.now()
+        vote = publish_notice(
+            actor=demo.user("yeweihui"),
+            vote=vote,
+            opens_at=now + timedelta(days=16),
+            closes_at=now + timedelta(days=30),
+            place_and_method="matrix",
+        )
+        OwnersVote.objects.filter(pk=vote.pk).update(opens_at=now)  # as if 16 days later
+        vote.refresh_from_db()
+    assert vote.status == OwnersVote.Status.NOTICED
+    return vote
+
+
 def tallied(demo: Any) -> OwnersVote:
     """The demo meeting closed at its announced time and counted, results not yet posted."""
     from deliberation.services.votes import close_voting, tally_vote
@@ -423,6 +443,8 @@ def _closing_time(demo: Any, vote: Any) -> Any:
     return vote
 
 
+open_shown = shown("open voting", _vote_page, _marker('id="open-voting"'))
+open_post = post("vote-action open", _vote_action("open"), _status)
 close_shown = shown("close voting", _vote_page, _marker('id="close-voting"'))
 close_post = post("vote-action close", _vote_action("close"), _status, setup=_closing_time)
 
