@@ -54,6 +54,7 @@ def _in_language(html: dict[str, str], lang: str) -> str:
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     topics: list[str]
     lang: str
+    push_send: Callable[[dict[str, Any]], Awaitable[None]]
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """As channels' ``AsyncConsumer.__call__``, with one long-lived reader per source
@@ -64,11 +65,21 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.scope = scope
         self.channel_layer = get_channel_layer(self.channel_layer_alias)
         if self.channel_layer is None:
+            self.push_send = send
             await super().__call__(scope, receive, send)
             return
         self.channel_name = await self.channel_layer.new_channel()
-        self.channel_receive = functools.partial(self.channel_layer.receive, self.channel_name)
+        receive_from = getattr(self.channel_layer, "receiver", None)
+        self.channel_receive = (
+            receive_from(self.channel_name)
+            if receive_from is not None
+            else functools.partial(self.channel_layer.receive, self.channel_name)
+        )
         self.base_send = send
+        # channels' session middleware wraps ``send`` to save the session on an HTTP
+        # response or a websocket accept; for a push it only reads the lazy session. Pushes
+        # go to the server's own send (what the wrapper itself calls for them).
+        self.push_send = getattr(getattr(send, "__self__", None), "real_send", send)
         one_at_a_time = asyncio.Lock()
 
         async def read(source: Callable[[], Awaitable[Any]]) -> None:
@@ -149,4 +160,4 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.close(code=CLOSE_RESET)
 
     async def _send_fragment(self, text: str) -> None:
-        await self.base_send({"type": "websocket.send", "text": text})
+        await self.push_send({"type": "websocket.send", "text": text})

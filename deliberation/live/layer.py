@@ -15,7 +15,9 @@ also decoded once per worker instead of once per socket.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from channels_redis.pubsub import (
@@ -119,6 +121,11 @@ class LiveLoopLayer(RedisPubSubLoopLayer):  # type: ignore[misc]
 
 class LiveChannelLayer(RedisPubSubChannelLayer):  # type: ignore[misc]
     """``CHANNEL_LAYERS["default"]["BACKEND"]`` (project/settings.py)."""
+
+    def receiver(self, channel: str) -> Callable[[], Awaitable[Any]]:
+        """``receive`` for ``channel`` bound to this loop's layer, for a consumer's read
+        loop: skips the proxy's per-call coroutine and layer lookup."""
+        return functools.partial(self._get_layer().receive, channel)
 
     def _get_layer(self) -> LiveLoopLayer:
         import asyncio
