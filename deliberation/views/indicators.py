@@ -44,4 +44,8 @@ def indicators_page(request: HttpRequest) -> HttpResponse:
             ],
         )
         context["signals"] = [r for r in data.compounds if r.signal]
+        for party in data.parties:  # a party's name opens its inbox, for whoever may see it
+            party.inbox = party.key is not None and policy.can(  # type: ignore[attr-defined]
+                request.user, "work_order.inbox", party.key
+            )
     return render(request, "indicators/page.html", context)

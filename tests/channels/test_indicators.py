@@ -228,3 +228,18 @@ def test_demo_history_starts_no_intake_process(demo: Demo) -> None:
     assert not Process.objects.filter(artifact_content_type=ct, artifact_object_id__in=ids).exists()
     issue = history.first()
     assert [a.kind for a in issue.activities.all()] == ["reported", "closed"]
+
+
+def test_party_names_open_their_inbox_for_whoever_may_see_it(demo: Demo) -> None:
+    """The subdistrict follows any party from the indicators to its inbox; a firm only its
+    own; a committee none (it is no party's member)."""
+    seed_indicators()
+    firm = demo.tuanjie.property_provider
+    link = f'id="party-inbox-{firm.pk}"'
+    pages = {u: login_client(demo.user(u)).get(reverse("indicators")) for u in ("jiedao", "wuye")}
+    assert all(link in r.content.decode() for r in pages.values())
+    jiedao = pages["jiedao"].content.decode()
+    assert jiedao.count('id="party-inbox-') > 1  # every party
+    assert link not in login_client(demo.user("juwei")).get(reverse("indicators")).content.decode()
+    inbox = login_client(demo.user("jiedao")).get(reverse("inbox"), {"org": firm.pk})
+    assert inbox.status_code == 200 and f'id="inbox-{firm.pk}"' in inbox.content.decode()

@@ -329,6 +329,8 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
                 surfaces_intake.accept_button,
                 surfaces_intake.accept_post,
                 surfaces_intake.progress_post,
+                surfaces_intake.complete_post,
+                surfaces_intake.extension_post,
             ],
         ),
     ],

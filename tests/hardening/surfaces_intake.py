@@ -248,6 +248,33 @@ def progress_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
         assert stored == (1 if allowed else 0), role
 
 
+def complete_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """Reporting the work done: the responsible party only (the order goes to the check)."""
+    with rolled_back():
+        _accept(demo, obj)
+        response = client.post(
+            reverse("work-order-action", args=[obj.pk, "complete"]),
+            {"complete-text": f"matrix done by {role}"},
+        )
+        _expect(role, response, allowed, (302,), "complete")
+        want = WorkOrder.Status.COMPLETED if allowed else WorkOrder.Status.IN_PROGRESS
+        assert _status(obj) == want, (role, _status(obj))
+
+
+def extension_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """Asking for more time: the responsible party only."""
+    later = timezone.localtime(timezone.now() + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
+    with rolled_back():
+        _accept(demo, obj)
+        response = client.post(
+            reverse("work-order-action", args=[obj.pk, "extension"]),
+            {"ext-reason": f"matrix {role}", "ext-new_resolve_by": later},
+        )
+        _expect(role, response, allowed, (302,), "extension")
+        asked = ExtensionRequest.objects.filter(work_order_id=obj.pk).count()
+        assert asked == (1 if allowed else 0), role
+
+
 def verify_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     """The verification form is on a completed order's page only for the community."""
     with rolled_back():
