@@ -530,6 +530,7 @@ def main() -> None:
         redis.stop()
         pg.stop()
 
+    machine["load_avg_at_end"] = os.getloadavg()
     out = {
         "mode": "quick" if args.quick else "full",
         "layer": args.layer,

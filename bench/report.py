@@ -111,6 +111,8 @@ def _f(v: Any, digits: int = 1) -> str:
 def markdown(out: dict[str, Any]) -> str:
     m = out["machine"]
     load = tuple(round(x, 2) for x in m["load_avg_at_start"])
+    end = m.get("load_avg_at_end")
+    load_end = f", at the end {tuple(round(x, 2) for x in end)}" if end else ""
     soak = {**out["soak"], "server": f"soak {out['soak']['seconds']:g} s, 1 worker"}
     lines = [
         f"## {out['started']} — `make bench{' --quick' if out['mode'] == 'quick' else ''}`"
@@ -122,7 +124,7 @@ def markdown(out: dict[str, Any]) -> str:
         ),
         "",
         f"Machine: {m['cpus']} CPUs ({m['cpu_model']}), {m['mem_gib']} GiB, Python {m['python']},"
-        f" Linux {m['kernel']}; load average at start {load}"
+        f" Linux {m['kernel']}; load average at start {load}{load_end}"
         " (other work shared the machine). "
         f"Volume: {out['volume']}. Run took {out['duration_s']:.0f} s.",
         "",

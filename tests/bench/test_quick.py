@@ -23,7 +23,7 @@ def test_quick_benchmark_runs_and_reports_every_target(tmp_path: Path) -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=170,
+        timeout=300,  # a fresh work-order pool and a driver process per run
     )
     assert result.returncode == 0, result.stderr[-3000:]
     out = json.loads(out_json.read_text())

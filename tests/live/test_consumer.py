@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from django.db import transaction
 
-from deliberation.live.consumer import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
+from deliberation.live.consumer import CLOSE_FORBIDDEN, CLOSE_RESET, CLOSE_UNAUTHENTICATED
+from deliberation.live.layer import RESET
+from deliberation.live.topics import group_name
 from deliberation.models import Announcement, Event
 from deliberation.services.announcements import post_announcement
 from tests.conftest import communicator, login_client
@@ -125,5 +128,24 @@ def test_bad_requests_are_refused(tdemo) -> None:
             comm = communicator(client, path)
             connected, code = await comm.connect()
             assert not connected and code in (4400, CLOSE_FORBIDDEN)
+
+    async_to_sync(scenario)()
+
+
+def test_layer_reset_closes_the_socket_so_the_page_reconnects_and_replays(tdemo) -> None:
+    """``live.reset`` (sent by deliberation/live/layer.py when its Redis connection came
+    back) closes the socket with 1012; live.js then reconnects and resumes by id."""
+    client = login_client(tdemo.user("jumin"))
+    topic = f"compound:{tdemo.tuanjie.pk}:public"
+    path = board_path(tdemo.tuanjie.pk)
+
+    async def scenario() -> None:
+        comm = communicator(client, path)
+        connected, _ = await comm.connect()
+        assert connected
+        await get_channel_layer().group_send(group_name(topic, "en"), RESET)
+        closed = await comm.receive_output(timeout=5)
+        assert closed == {"type": "websocket.close", "code": CLOSE_RESET}
+        await comm.disconnect()
 
     async_to_sync(scenario)()
