@@ -9,9 +9,11 @@ times into the past in the database ("time travel") after the lawful notice was 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from deliberation.demo.votes import PETITION_TITLE
@@ -106,10 +108,19 @@ def test_tuanjie_petition_to_work_order(browser, live_server_asgi) -> None:
     # the owner's page shows the quorum reached without reloading.
     juwei, yeweihui = User.objects.get(username="juwei"), User.objects.get(username="yeweihui")
     matters = list(vote.matters.order_by("position"))
-    for v in vote.voters.exclude(pk=paper_owner.pk).exclude(person__username="jumin")[:32]:
-        for m in matters:
-            b = svc.enter_paper_ballot(actor=juwei, matter=m, voter=v, choice="agree")
-            svc.confirm_paper_ballot(actor=yeweihui, ballot=b, choice="agree")
+    voters = list(vote.voters.exclude(pk=paper_owner.pk).exclude(person__username="jumin")[:32])
+
+    def enter_and_confirm() -> None:
+        for v in voters:
+            for m in matters:
+                b = svc.enter_paper_ballot(actor=juwei, matter=m, voter=v, choice="agree")
+                svc.confirm_paper_ballot(actor=yeweihui, ballot=b, choice="agree")
+        connection.close()
+
+    # In a thread of its own, like a request: Playwright's sync API keeps an event loop
+    # running on this one, where the outbox's publish (async_to_sync) cannot run.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(enter_and_confirm).result()
     owner.locator(f"#vote-{vote.pk}-turnout .status-done").first.wait_for(timeout=15_000)
     assert int(owner.inner_text("[data-turnout-heads]")) >= 34
 
