@@ -3,12 +3,8 @@ tickets, two chunk steps at once — each ticket becomes exactly one issue."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from deliberation.models import HotlineImport, Issue, User
 from deliberation.services.conflicts import Conflict
@@ -17,31 +13,11 @@ from deliberation.services.hotline import (
     import_next_chunk,
     stage_hotline_file,
 )
+from tests.concurrency import run_together
 
 from .hotline_files import csv_bytes, good_row
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(calls: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # asserted by the test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 def test_database_is_postgresql(tdemo) -> None:

@@ -3,42 +3,17 @@ error; two closes of one round end with exactly one winner and a 409 for the oth
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from deliberation.models import Party, Position, Round
 from deliberation.services import sessions as services
 from deliberation.services.sessions import SessionConflict
+from tests.concurrency import run_together
 
 from .helpers import DELEGATES, opened, user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls on separate threads (own DB connections), released at one instant."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # collected and asserted by the test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
 
 
 def test_database_is_postgresql(tdemo) -> None:

@@ -3,41 +3,17 @@ signatures end with exactly one result each and a clear conflict for the loser."
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from deliberation.models import Ballot, OwnersVote, PetitionSignature, User
 from deliberation.selectors.owner_register import owner_register
 from deliberation.services import votes as svc
+from tests.concurrency import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MEETING = "2026年第一次临时业主大会（示例）"
-
-
-def run_together(calls: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # asserted by the test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
 
 
 def user(name: str) -> User:
