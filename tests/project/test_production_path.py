@@ -79,6 +79,28 @@ class Browser:
         finally:
             conn.close()
 
+    def websocket_status(self, path: str, origin: str) -> int:
+        """The status of a websocket handshake (101: opened) sent with ``origin``."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+        try:
+            conn.request(
+                "GET",
+                path,
+                headers={
+                    "Host": SITE,
+                    "X-Forwarded-Proto": "https",
+                    "Origin": origin,
+                    "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+                    "Upgrade": "websocket",
+                    "Connection": "Upgrade",
+                    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+                    "Sec-WebSocket-Version": "13",
+                },
+            )
+            return conn.getresponse().status
+        finally:
+            conn.close()
+
     def get(self, path: str, **kwargs: str) -> tuple[int, dict[str, str], str]:
         return self.request("GET", path, **kwargs)
 
@@ -157,6 +179,11 @@ def test_production_deployment_serves_pages_errors_and_static_files(
         assert status == 200, (path, page[-2000:])
         assets = browser.assert_static_served(page)
         assert any(asset in url for url in assets), (path, assets)
+
+    # The live socket opens from the site's https origin only, not from another port.
+    live = f"/ws/live/?topics=compound:{tdemo.tuanjie.pk}:public&lang=zh-hans"
+    assert browser.websocket_status(live, f"https://{SITE}") == 101
+    assert browser.websocket_status(live, f"https://{SITE}:8443") == 403
 
     status, _, admin_login = Browser(production_server.port).get("/admin/login/")
     assert status == 200, admin_login[-2000:]
