@@ -204,11 +204,11 @@ async def live_level(
     if workers:
         assert audience is not None
         pool = await run_driver(env, "prepare", "--orders", str(pool_size))
-        swarm = Swarm(targets([w.port for w in workers], audience, pool, n), "http://127.0.0.1")
+        swarm = Swarm(targets([w.port for w in workers], audience, pool, n))
         orders = ",".join(str(p["order"]) for p in pool["pool"])
         args = ["yishi", "--orders", orders]
     else:
-        swarm = Swarm([Target(f"ws://127.0.0.1:{floor_port}/")], "http://127.0.0.1")
+        swarm = Swarm([Target(f"ws://127.0.0.1:{floor_port}/")])
         args = ["floor", "--redis", redis_url, "--size", str(fragment_bytes)]
     await swarm.connect(min(n, 5))  # warm the workers (imports, pools) before measuring RSS
     await swarm.close()

@@ -8,6 +8,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -34,9 +35,8 @@ class Client:
 class Swarm:
     """Client ``i`` opens ``targets[i % len(targets)]``; each keeps (event id, receipt time)."""
 
-    def __init__(self, targets: list[Target], origin: str) -> None:
+    def __init__(self, targets: list[Target]) -> None:
         self.targets = targets
-        self.origin = origin
         self.clients: list[Client] = []
         self.tasks: list[asyncio.Task[None]] = []
         self.connections: list[ClientConnection] = []
@@ -66,7 +66,8 @@ class Swarm:
         gate: asyncio.Semaphore,
         ready: asyncio.Future[None],
     ) -> None:
-        headers = {"Origin": self.origin}
+        # As a browser on the page of that server: the socket accepts its exact origin only.
+        headers = {"Origin": "http://" + urlsplit(url).netloc}
         if cookie:
             headers["Cookie"] = cookie
         try:

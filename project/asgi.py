@@ -9,9 +9,9 @@ django_asgi_app = get_asgi_application()  # before importing anything that touch
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from deliberation.live.routing import websocket_urlpatterns  # noqa: E402
+from project.websocket_origin import SameOriginValidator  # noqa: E402
 
 if os.environ.get("YISHI_INPROCESS_JOBS") == "1":
     # Embedded mode: the in-memory channel layer only reaches this process (README).
@@ -22,8 +22,6 @@ if os.environ.get("YISHI_INPROCESS_JOBS") == "1":
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

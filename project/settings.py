@@ -158,12 +158,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: five failures lock the username for an hour.
+# Login throttling: five failures lock a username *from one client address* for an hour
+# (a stranger elsewhere cannot lock the owner out), and twenty failures from one address,
+# whatever the usernames, lock that address (password spraying). project/login_throttle.py
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+YISHI_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("YISHI_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "project.login_throttle.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "project.client_address.client_address"
 AXES_ENABLED = env_flag("AXES_ENABLED", True)
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"  # axes has no Chinese: our own page
+# How many reverse proxies in front of Daphne append to X-Forwarded-For (README: 1 behind
+# nginx). 0 trusts no header: the client address is the socket's peer (REMOTE_ADDR).
+YISHI_TRUSTED_PROXY_COUNT = int(os.environ.get("YISHI_TRUSTED_PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -173,9 +181,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at every start when it is missing
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at every start without it
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# viewflow's Material assets are neither used nor collectable (project/staticfiles.py).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "project.staticfiles.ServedAppDirectoriesFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -199,7 +212,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "connect-src": ["'self'", "ws:", "wss:"],
+        # 'self' covers the page's own ws(s)://host:port (CSP3), and nothing else.
+        "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],

@@ -76,15 +76,20 @@ def client_for() -> Any:
     return login_client
 
 
+# A browser's handshake from a page of http://localhost: the Origin must match the Host
+# exactly (project/websocket_origin.py).
+SAME_ORIGIN = [(b"host", b"localhost"), (b"origin", b"http://localhost")]
+
+
 def ws_headers(client: Client) -> list[tuple[bytes, bytes]]:
     sid = client.cookies["sessionid"].value
-    return [(b"cookie", f"sessionid={sid}".encode()), (b"origin", b"http://localhost")]
+    return [(b"cookie", f"sessionid={sid}".encode()), *SAME_ORIGIN]
 
 
 def communicator(client: Client | None, path: str) -> WebsocketCommunicator:
     from project.asgi import application
 
-    headers = ws_headers(client) if client is not None else [(b"origin", b"http://localhost")]
+    headers = ws_headers(client) if client is not None else list(SAME_ORIGIN)
     return WebsocketCommunicator(application, path, headers=headers)
 
 
@@ -92,10 +97,12 @@ def communicator(client: Client | None, path: str) -> WebsocketCommunicator:
 
 
 class LiveServer:
-    """Daphne in a subprocess, on the test database and the suite's Redis; restartable."""
+    """Daphne in a subprocess, on the test database and the suite's Redis; restartable.
+    ``env`` overrides the environment (e.g. ``DEBUG=0`` for the production path)."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
+        self.env = env or {}
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -105,6 +112,7 @@ class LiveServer:
             "DATABASE_URL": _test_database_url(),
             "DEBUG": "1",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            **self.env,
         }
         (ROOT / "var").mkdir(exist_ok=True)
         with open(ROOT / "var" / f"daphne-{self.port}.log", "ab") as log:
