@@ -153,6 +153,23 @@ def test_a_file_that_only_starts_like_a_jpeg_is_refused(demo, settings, tmp_path
 
 
 @pytest.mark.parametrize(
+    ("offset", "value"),
+    [(139, 21), (241, 19)],  # inside the EXIF chunk: Pillow raises struct.error, TypeError
+)
+def test_a_photo_with_broken_exif_is_a_clear_400(demo, settings, tmp_path, offset, value) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    data = bytearray(phone_photo("WEBP"))
+    assert data.find(b"EXIF") < offset < data.find(b"XMP ")
+    data[offset] = value
+    response = login_client(user("jumin")).post(
+        reverse("issue-report"), report_data(photos=[upload(bytes(data), "WEBP", "x.webp")])
+    )
+    assert response.status_code == 400
+    assert "不是JPEG、PNG或WebP格式的照片" in response.content.decode()
+    assert not stored_files(tmp_path)
+
+
+@pytest.mark.parametrize(
     "size",
     [
         (8_000, 8_000),  # 64 megapixels: over our limit, under Pillow's own warning
