@@ -7,6 +7,10 @@ file would stay on disk, unreferenced and still carrying whatever it shows. Djan
 that remembers what was written in it and deletes those files if it exits by an exception
 (its transaction or savepoint is then rolled back). A block that succeeds hands its files
 to the enclosing block, so a failure further out still removes them.
+
+Not covered: a transaction opened outside every such block that rolls back after the block
+succeeded, and a crash between the write and the commit; only a sweep of files no row
+refers to would catch those.
 """
 
 from __future__ import annotations
