@@ -5,10 +5,13 @@ bomb is a clear 400; a report that fails after its photo was written leaves no f
 from __future__ import annotations
 
 import io
+import os
+import time
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from PIL import Image
 
@@ -21,6 +24,8 @@ from deliberation.models import (
     User,
     WorkOrderEvidence,
 )
+from deliberation.periodic import JOBS
+from deliberation.services.stored_files import remove_unreferenced_uploads
 from tests.conftest import login_client
 from tests.images import TRACES, phone_photo, png_bomb, small_jpeg
 from tests.intake.factories import tuanjie, user
@@ -283,3 +288,38 @@ def test_a_completion_rolled_back_after_its_evidence_was_written_leaves_no_file(
     assert not WorkOrderEvidence.objects.exists() and not stored_files(tmp_path)
     order.refresh_from_db()
     assert order.status == status
+
+
+def test_files_no_row_refers_to_are_swept_once_old(demo, settings, tmp_path) -> None:
+    """A rollback no block saw (a caller's own transaction failing after the report
+    succeeded inside it) or a crash before commit leaves a file: the hourly sweep removes
+    it, and never a file a row refers to or one young enough to be in flight."""
+    settings.MEDIA_ROOT = tmp_path
+    from deliberation.photos import check_photos
+    from deliberation.services.issues import report_issue
+
+    client = login_client(user("jumin"))
+    response = client.post(reverse("issue-report"), report_data(photos=[upload(small_jpeg())]))
+    assert response.status_code == 302
+    kept = IssuePhoto.objects.get().file.name
+    with pytest.raises(RuntimeError, match="caller"), transaction.atomic():
+        report_issue(
+            actor=user("jumin"),
+            channel=Issue.Channel.WEB,
+            description="外层事务随后失败",
+            compound=tuanjie(),
+            photos=check_photos([upload(small_jpeg())]),
+        )
+        raise RuntimeError("the caller's own step failed")
+    assert len(stored_files(tmp_path)) == 2  # the rolled-back report's file is still there
+    old = time.time() - 2 * 3600
+    for path in stored_files(tmp_path):
+        os.utime(path, (old, old))
+    fresh = tmp_path / "work_orders" / "999" / "in-flight.jpg"
+    fresh.parent.mkdir(parents=True)
+    fresh.write_bytes(small_jpeg())
+    assert "sweep_unreferenced_uploads" in JOBS
+    assert remove_unreferenced_uploads() == 1
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in stored_files(tmp_path)) == sorted(
+        [kept, "work_orders/999/in-flight.jpg"]
+    )
