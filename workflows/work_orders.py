@@ -24,6 +24,7 @@ from viewflow.workflow.status import STATUS
 from deliberation.models import WorkOrder
 from deliberation.services import work_orders as services
 from deliberation.services.conflicts import Conflict
+from deliberation.services.stored_files import files_removed_on_rollback
 from workflows.locking import process_row_lock
 
 W = WorkOrder.Status
@@ -168,7 +169,8 @@ def perform(order: WorkOrder, action: str, **kwargs: Any) -> WorkOrder:
             % {"status": order.get_status_display()}
         )
     try:
-        result = NODE_FOR_ACTION[action].run(task, action=action, **kwargs)
+        with files_removed_on_rollback():  # evidence photos go if the flow step fails
+            result = NODE_FOR_ACTION[action].run(task, action=action, **kwargs)
     except (TransitionNotAllowed, FlowLockFailed) as exc:
         raise Conflict(_("Someone else acted on this work order first.")) from exc
     assert isinstance(result, WorkOrder)

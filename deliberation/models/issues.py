@@ -306,10 +306,18 @@ class Issue(models.Model):
     @property
     def where(self) -> str:
         """Where it is, as people say it: compound, building, unit or the free text."""
+        return self._where(with_unit=True)
+
+    @property
+    def public_where(self) -> str:
+        """``where`` without the unit number, for those ``issue.view_unit`` refuses."""
+        return self._where(with_unit=False)
+
+    def _where(self, *, with_unit: bool) -> str:
         parts = [self.compound.name] if self.compound_id and self.compound else []
         if self.building_id and self.building:
             parts.append(self.building.name)
-        if self.unit_id and self.unit:
+        if with_unit and self.unit_id and self.unit:
             parts.append(self.unit.number)
         if self.location_text:
             parts.append(self.location_text)

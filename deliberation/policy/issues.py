@@ -76,6 +76,16 @@ def view_issue_staff(p: Principal, issue: Any) -> bool:
     return _issue_parties(p, issue)
 
 
+@action("issue.view_unit")
+def view_issue_unit(p: Principal, issue: Any) -> bool:
+    """The unit (room) number the issue was reported from says where the reporter lives:
+    the reporter and the parties see it; neighbours see compound and building only (the
+    Open311 feed drops the unit for the same reason)."""
+    if issue.reporter_id is not None and issue.reporter_id == p.user_id:
+        return True
+    return _issue_parties(p, issue)
+
+
 @action("issue.triage")
 def triage_issue(p: Principal, issue: Any) -> bool:
     return _committee_of(p, issue.compound_id)

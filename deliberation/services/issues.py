@@ -62,6 +62,7 @@ from deliberation.models import (
 from deliberation.selectors.issues import timeline_of, triage_queue
 
 from .conflicts import Conflict
+from .stored_files import files_removed_on_rollback, save_file
 
 S = Issue.Status
 
@@ -275,7 +276,7 @@ def _check_place(compound: Compound | None, building: Building | None, unit: Uni
         raise ValueError("the unit is not in that building")
 
 
-@transaction.atomic
+@files_removed_on_rollback()
 def report_issue(
     *,
     actor: User,
@@ -335,7 +336,7 @@ def report_issue(
             size=upload.size or 0,
             uploaded_by=actor,
         )
-        photo.file.save(upload.name or "photo", upload, save=False)
+        save_file(photo.file, upload.name or "photo", upload)
         photo.save()
     _add_activity(
         issue=issue,

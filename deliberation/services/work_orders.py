@@ -73,6 +73,7 @@ from deliberation.selectors.work_orders import (
 
 from . import issues as issue_services
 from .conflicts import Conflict
+from .stored_files import files_removed_on_rollback, save_file
 
 W = WorkOrder.Status
 IS = Issue.Status
@@ -240,7 +241,7 @@ def _note(
             content_type=content_type,
             size=upload.size or 0,
         )
-        evidence.file.save(upload.name or "photo", upload, save=False)
+        save_file(evidence.file, upload.name or "photo", upload)
         evidence.save()
     return note
 
@@ -448,7 +449,7 @@ def send_back_work_order(*, work_order: WorkOrder, actor: Any, reason: str) -> W
     return order
 
 
-@transaction.atomic
+@files_removed_on_rollback()
 def add_progress(
     *,
     work_order: WorkOrder,
@@ -485,7 +486,7 @@ def add_progress(
     return note
 
 
-@transaction.atomic
+@files_removed_on_rollback()
 def complete_work_order(
     *,
     work_order: WorkOrder,

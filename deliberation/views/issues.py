@@ -129,7 +129,16 @@ def enter(request: HttpRequest) -> HttpResponse:
 @login_required
 def issue_list(request: HttpRequest) -> HttpResponse:
     issues = list(issues_visible_to(request.user)[:LIST_SIZE])
+    for issue in issues:
+        issue.shown_where = _shown_where(request, issue)  # type: ignore[attr-defined]
     return render(request, "issues/list.html", {"issues": issues})
+
+
+def _shown_where(request: HttpRequest, issue: Issue) -> str:
+    """Where the issue is, with the unit number only for those who may see it."""
+    if policy.can(request.user, "issue.view_unit", issue):
+        return issue.where
+    return issue.public_where
 
 
 def _rate_context(request: HttpRequest, issue: Issue, orders: list[WorkOrder]) -> dict[str, Any]:
@@ -198,6 +207,7 @@ def _detail(
         order.issue = issue  # the rating rule reads the reporter
     context: dict[str, Any] = {
         "issue": issue,
+        "shown_where": _shown_where(request, issue),
         "activities": list(issue.activities.all()),
         "staff": staff,
         "photo_ids": getattr(issue, "photo_ids", None) or [],

@@ -8,10 +8,11 @@ import pytest
 
 from deliberation.models import Issue, WorkOrder
 from tests.conftest import browser_login, wait_live
+from tests.images import small_png
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = small_png()
 
 
 def test_report_triage_accept_complete_verify_rate_live(browser, live_server_asgi) -> None:

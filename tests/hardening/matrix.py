@@ -91,6 +91,21 @@ def staff_record_shown(demo: Any, role: str, client: Client, obj: Any, allowed: 
     assert (f'id="issue-{obj.pk}-staff"' in response.content.decode()) is allowed, role
 
 
+def unit_shown(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The reporter's unit number appears on the issue page only for the reporter and the
+    parties (the issue is placed in 2号楼 302 first; the matrix issue has no unit)."""
+    from deliberation.models import Issue, Unit
+
+    unit = Unit.objects.get(
+        building__compound_id=obj.compound_id, building__name="2号楼", number="302"
+    )
+    Issue.objects.filter(pk=obj.pk).update(building=unit.building, unit=unit)
+    response = client.get(reverse("issue-detail", args=[obj.pk]))
+    if response.status_code != 200:
+        return
+    assert ("2号楼 302" in response.content.decode()) is allowed, role
+
+
 def report_web(user: Any, compound: Any) -> Any:
     from deliberation.models import Issue
     from deliberation.services.issues import report_issue
@@ -284,6 +299,11 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
     ],
     "issue.view_staff": [
         ActionRow("issue in 团结公寓", TUANJIE_SERVERS | SUBDISTRICT, [staff_record_shown]),
+    ],
+    "issue.view_unit": [
+        ActionRow(
+            "issue in 团结公寓", TUANJIE_SERVERS | SUBDISTRICT | allow("resident"), [unit_shown]
+        ),
     ],
     "issue.triage": [
         ActionRow(

@@ -8,12 +8,13 @@ from django.urls import reverse
 
 from deliberation.models import Event, Issue, IssuePhoto, WorkOrder, WorkOrderEvidence
 from tests.conftest import login_client
+from tests.images import small_jpeg, small_png
 from tests.intake.factories import report, tuanjie, user
 from workflows import intake
 from workflows.work_orders import perform
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+PNG = small_png()
+JPEG = small_jpeg()
 
 
 def photo(
