@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation import policy
+from deliberation.ids import parse_id
 from deliberation.law import owners_votes as law
 from deliberation.models import (
     BodySeat,
@@ -112,8 +113,8 @@ def _int(value: str | None, message: str) -> int:
 
 def _person(value: str | None) -> User:
     try:
-        return User.objects.get(pk=int(value or ""))
-    except (ValueError, User.DoesNotExist):
+        return User.objects.get(pk=parse_id(value) or 0)
+    except User.DoesNotExist:
         raise ValidationError(_("Choose a person.")) from None
 
 
