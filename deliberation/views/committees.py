@@ -105,10 +105,10 @@ def _render(
 
 
 def _int(value: str | None, message: str) -> int:
-    try:
-        return int(value or "")
-    except ValueError:
-        raise ValidationError(message) from None
+    number = 0 if value == "0" else parse_id(value)
+    if number is None:  # not int(): it takes "٣" and "1_0"
+        raise ValidationError(message)
+    return number
 
 
 def _person(value: str | None) -> User:

@@ -379,10 +379,10 @@ def _contact(fields: dict[str, str]) -> dict[str, str]:
         except ValidationError as exc:
             raise ApiError(400, _("email is not an e-mail address.")) from exc
     media_url = fields.get("media_url", "")
+    if len(media_url) > 500:
+        raise ApiError(400, _("media_url is longer than 500 characters."))
     if media_url:
         try:
-            if len(media_url) > 500:
-                raise ValidationError("long")
             URLValidator(schemes=["http", "https"])(media_url)
         except ValidationError as exc:
             raise ApiError(400, _("media_url is not an http(s) address.")) from exc

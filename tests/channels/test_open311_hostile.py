@@ -125,6 +125,7 @@ def test_a_lone_surrogate_in_json_is_a_400(demo: Demo) -> None:
         ("description", "长" * 4001, "4000"),
         ("address_string", "团结公寓" + "长" * 200, "200"),
         ("account_id", "x" * 101, "100"),
+        ("media_url", "https://example.org/" + "p" * 500, "500"),
     ],
 )
 def test_over_long_fields_name_the_limit(demo: Demo, field: str, value: str, limit: str) -> None:

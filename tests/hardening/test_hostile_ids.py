@@ -125,3 +125,26 @@ def test_topics_with_another_spelling_of_an_id_are_a_bad_request(tdemo) -> None:
             assert not connected and code == CLOSE_BAD_REQUEST, (path, code)
 
     async_to_sync(scenario)()
+
+
+@pytest.mark.django_db
+def test_committee_numbers_are_plain_ascii(demo) -> None:
+    """``int('٥')`` is 5: an election planned from Arabic-Indic digits. Now a 400."""
+    from deliberation.models import CommitteeElection
+
+    start = reverse("committee-action", args=[demo.tuanjie.pk, "start"])
+    juwei = login_client(demo.user("juwei"))
+    for seats in ["٥", "５", "05", "5_0", "99999999999999999999"]:
+        response = juwei.post(start, {"seats": seats, "alternates": "0", "term_years": "5"})
+        assert response.status_code == 400, (seats, response.status_code)
+    assert not CommitteeElection.objects.exists()
+    ok = juwei.post(start, {"seats": "5", "alternates": "0", "term_years": "5"})
+    assert ok.status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/issues/99999999999999999999/", "/compounds/99999999999999999999/votes/"]
+)
+def test_ids_beyond_a_bigint_in_urls_are_404_on_postgresql(demo, path: str) -> None:
+    assert login_client(demo.user("jiedao")).get(path).status_code == 404
