@@ -256,3 +256,16 @@ def test_posts_are_limited_per_key(demo: Demo, settings) -> None:
     assert int(over["Retry-After"]) >= 1 and stored() == before
     other_key = api.post(BASE + "requests.json", {**REQUEST, "api_key": raw})
     assert other_key.status_code == 201
+
+
+@pytest.mark.django_db
+def test_a_cache_that_is_down_does_not_take_the_api_down(demo: Demo, settings) -> None:
+    """Budgets are counted in Redis; without it the API serves (uncounted) rather than 500."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    assert Client().get(BASE + "requests.json").status_code == 200
+    assert Client().get(BASE + "requests.json", {"api_key": "wrong"}).status_code == 403
