@@ -9,4 +9,4 @@ class DeliberationConfig(AppConfig):
     def ready(self) -> None:
         # Periodic jobs register on import: work-order deadline sweep, owners' votes clock,
         # committee re-election reminders.
-        from deliberation.services import committees, votes, work_orders  # noqa: F401
+        from deliberation.services import committees, open311, votes, work_orders  # noqa: F401

@@ -140,6 +140,22 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Open311 budgets (deliberation/rate_limits.py), (requests, seconds), counted in the cache
+# above: anonymous reads per client address, reads per API key, wrong keys per client
+# address, new requests per API key. Over budget: 429 with Retry-After.
+OPEN311_RATE_LIMITS = {
+    "read": (120, 60),
+    "key_read": (600, 60),
+    "wrong_key": (10, 600),
+    "post": (60, 60),
+}
+# Open311 POST retries: an ``Idempotency-Key`` header holds for a day; without one, the same
+# body from the same key within ten minutes is the same request (seconds).
+OPEN311_IDEMPOTENCY_TTL = 24 * 3600
+OPEN311_DUPLICATE_WINDOW = 600
+# A prefix for the rate-limit counters (deployments sharing one Redis; tests isolate by it).
+RATE_LIMIT_NAMESPACE = os.environ.get("RATE_LIMIT_NAMESPACE", "")
+
 AUTH_USER_MODEL = "deliberation.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

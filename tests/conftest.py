@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,12 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     tests find the world already there."""
     with django_db_blocker.unblock():
         seed()
+
+
+@pytest.fixture(autouse=True)
+def _own_rate_limit_counters(settings: Any) -> None:
+    """Every test counts requests afresh (the counters live in the suite's shared Redis)."""
+    settings.RATE_LIMIT_NAMESPACE = f"test-{uuid.uuid4().hex}"
 
 
 @pytest.fixture

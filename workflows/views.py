@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation import policy
+from deliberation.ids import only_ids, parse_id
 from deliberation.models import Compound, Invitation, Organization, Session, User
 from deliberation.selectors.places import compounds_visible_to
 from deliberation.selectors.sessions import issues_awaiting_session, sessions_with_people
@@ -55,7 +56,8 @@ def convene(request: HttpRequest) -> HttpResponse:
     if data is not None:
         wanted = data.get("compound", "")
         compound = next((c for c in compounds if str(c.pk) == wanted), None)
-        if compound is None and wanted.isdigit() and Compound.objects.filter(pk=wanted).exists():
+        wanted_id = parse_id(wanted)
+        if compound is None and wanted_id and Compound.objects.filter(pk=wanted_id).exists():
             # A compound the user may not convene for (e.g. another community's): refused,
             # not a form error (issue 5: the permission matrix).
             raise PermissionDenied("session.convene")
@@ -77,7 +79,7 @@ def convene(request: HttpRequest) -> HttpResponse:
             for line in data.get("agenda", "").splitlines()
             if line.strip()
         ]
-        picked = {int(x) for x in data.getlist("issues") if x.isdigit()}
+        picked = set(only_ids(data.getlist("issues")))
         agenda += [
             {"title": issue.description[:60], "issues": [issue]}
             for issue in waiting

@@ -30,7 +30,7 @@ from django.conf import settings
 from deliberation import policy
 
 from .outbox import MESSAGE_TYPE, events_after, frame
-from .topics import group_name
+from .topics import group_name, parse_topic
 
 MAX_TOPICS = 20
 CLOSE_UNAUTHENTICATED = 4401
@@ -109,12 +109,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        query = parse_qs(self.scope.get("query_string", b"").decode())
+        query = parse_qs(self.scope.get("query_string", b"").decode("utf-8", "replace"))
         topics = [t for t in ",".join(query.get("topics", [])).split(",") if t]
         languages = {code for code, _ in settings.LANGUAGES}
         lang = (query.get("lang") or [settings.LANGUAGE_CODE])[0]
         self.lang = lang if lang in languages else settings.LANGUAGE_CODE
-        if not topics or len(topics) > MAX_TOPICS:
+        if not topics or len(topics) > MAX_TOPICS or not all(map(parse_topic, topics)):
             await self.close(code=CLOSE_BAD_REQUEST)
             return
         if not await database_sync_to_async(_allowed)(user, topics):

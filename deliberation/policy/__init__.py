@@ -10,6 +10,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
+from deliberation.live.topics import parse_topic
+
 from .principal import ANONYMOUS, Principal, load_principal
 from .registry import ACTION_RULES, TOPIC_RULES
 
@@ -26,14 +28,6 @@ def require(user: Any, action: str, obj: Any = None) -> None:
     """Raise ``PermissionDenied`` (HTTP 403) unless ``can(user, action, obj)``."""
     if not can(user, action, obj):
         raise PermissionDenied(action)
-
-
-def parse_topic(topic: str) -> tuple[str, int, str] | None:
-    """``"issue:42:public"`` → ``("issue", 42, "public")``; anything malformed → None."""
-    parts = topic.split(":")
-    if len(parts) != 3 or not parts[1].isdigit() or not parts[0] or not parts[2]:
-        return None
-    return parts[0], int(parts[1]), parts[2]
 
 
 def can_subscribe(user: Any, topic: str) -> bool:

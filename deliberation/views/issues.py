@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation import policy
+from deliberation.ids import parse_id
 from deliberation.issue_forms import (
     CategoryForm,
     CloseForm,
@@ -63,10 +64,10 @@ def _report_compounds(user: Any, *, staff: bool) -> QuerySet[Compound]:
 def _require_compound_allowed(request: HttpRequest, *, staff: bool) -> None:
     """A posted compound the user may not report on (or enter for) is a 403, not a form
     error: the rule is ``issue.report`` / ``issue.enter``, not the choices offered."""
-    raw = str(request.POST.get("compound", ""))
-    if not raw.isdigit() or len(raw) > 18:
+    compound_id = parse_id(request.POST.get("compound"))
+    if compound_id is None:
         return  # empty or malformed: the form says so (400)
-    target = Compound.objects.filter(pk=int(raw)).first()
+    target = Compound.objects.filter(pk=compound_id).first()
     rule = "issue.enter" if staff else "issue.report"
     if target is not None and not policy.can(request.user, rule, target):
         raise PermissionDenied

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation import policy
+from deliberation.ids import only_ids, parse_count, parse_id
 from deliberation.live.topics import topic
 from deliberation.models import (
     AgendaItem,
@@ -155,6 +156,11 @@ def invitation_ics(request: HttpRequest, pk: int, party: str) -> HttpResponse:
 # --- actions -------------------------------------------------------------------------------
 
 
+def _posted_item(request: HttpRequest, session: Session) -> AgendaItem:
+    item_id = parse_id(request.POST.get("item"))
+    return get_object_or_404(AgendaItem, session=session, pk=item_id or 0)
+
+
 def _party(request: HttpRequest) -> str:
     party = request.POST.get("party", "")
     return party if party in Party.values else ""
@@ -167,7 +173,7 @@ def name_delegates(request: HttpRequest, pk: int, party: str) -> HttpResponse:
     invitation = get_object_or_404(
         Invitation.objects.select_related("session"), session=session, party=party
     )
-    ids = [int(x) for x in request.POST.getlist("delegates") if x.isdigit()]
+    ids = only_ids(request.POST.getlist("delegates"))
     users = list(User.objects.filter(pk__in=ids))
     return act(
         request,
@@ -184,7 +190,7 @@ def name_delegates(request: HttpRequest, pk: int, party: str) -> HttpResponse:
 def add_item(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     budget = request.POST.get("time_budget_minutes", "20")
-    ids = [int(x) for x in request.POST.getlist("issues") if x.isdigit()]
+    ids = only_ids(request.POST.getlist("issues"))
     issues = list(Issue.objects.filter(pk__in=ids))
     return act(
         request,
@@ -194,7 +200,7 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
             session=session,
             title=request.POST.get("title", ""),
             description=request.POST.get("description", ""),
-            time_budget_minutes=int(budget) if budget.isdigit() and 0 < int(budget) < 600 else 20,
+            time_budget_minutes=parse_count(budget, below=600) or 20,
             issues=issues,
         ),
         _("Item added."),
@@ -206,12 +212,12 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
 def reorder(request: HttpRequest, pk: int) -> HttpResponse:
     """Either the full order (``items`` repeated) or one item moved ``up``/``down``."""
     session = _session(pk)
-    ids = [int(x) for x in request.POST.getlist("items") if x.isdigit()]
-    moved, direction = request.POST.get("item", ""), request.POST.get("direction", "")
-    if not ids and moved.isdigit() and direction in ("up", "down"):
+    ids = only_ids(request.POST.getlist("items"))
+    moved, direction = parse_id(request.POST.get("item")), request.POST.get("direction", "")
+    if not ids and moved is not None and direction in ("up", "down"):
         ids = list(session.items.order_by("order", "id").values_list("pk", flat=True))
-        if int(moved) in ids:
-            i = ids.index(int(moved))
+        if moved in ids:
+            i = ids.index(moved)
             j = i - 1 if direction == "up" else i + 1
             if 0 <= j < len(ids):
                 ids[i], ids[j] = ids[j], ids[i]
@@ -228,7 +234,7 @@ def reorder(request: HttpRequest, pk: int) -> HttpResponse:
 def open_item(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     policy.require(request.user, "session.chair", session)  # the rule before the input
-    item = get_object_or_404(AgendaItem, session=session, pk=request.POST.get("item") or 0)
+    item = _posted_item(request, session)
     return act(
         request,
         session,
@@ -363,9 +369,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 def defer(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     policy.require(request.user, "session.chair", session)  # the rule before the input
-    item = get_object_or_404(AgendaItem, session=session, pk=request.POST.get("item") or 0)
+    item = _posted_item(request, session)
     target_id = request.POST.get("to_session", "")
-    target = get_object_or_404(Session, pk=target_id) if target_id.isdigit() else None
+    target = get_object_or_404(Session, pk=parse_id(target_id) or 0) if target_id else None
     return act(
         request,
         session,
@@ -379,7 +385,7 @@ def defer(request: HttpRequest, pk: int) -> HttpResponse:
 def refer(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     policy.require(request.user, "session.chair", session)  # the rule before the input
-    item = get_object_or_404(AgendaItem, session=session, pk=request.POST.get("item") or 0)
+    item = _posted_item(request, session)
     return act(
         request,
         session,
@@ -432,7 +438,7 @@ def countdown(request: HttpRequest, pk: int) -> HttpResponse:
             actor=_user(request),
             session=session,
             party=_party(request),
-            seconds=int(seconds) if seconds.isdigit() else 0,
+            seconds=parse_count(seconds, below=10**6) or 0,
         ),
         _("Countdown started."),
     )

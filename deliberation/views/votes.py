@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation import policy
+from deliberation.ids import parse_id
 from deliberation.law.owners_votes import MatterKind
 from deliberation.live.topics import topic
 from deliberation.models import Ballot, Compound, Matter, OwnersVote, User, Voter
@@ -177,8 +178,8 @@ def _dt(value: str | None) -> datetime:
 
 def _matter(vote: OwnersVote, value: str | None) -> Matter:
     try:
-        return vote.matters.get(pk=int(value or ""))
-    except (ValueError, Matter.DoesNotExist):
+        return vote.matters.get(pk=parse_id(value) or 0)
+    except Matter.DoesNotExist:
         raise ValidationError(_("Only noticed matters can be voted on.")) from None
 
 
@@ -272,22 +273,22 @@ def _cast(user: User, vote: OwnersVote, post: Any) -> str:
 
 def _observer(value: str | None) -> User:
     try:
-        return User.objects.get(pk=int(value or ""))
-    except (ValueError, User.DoesNotExist):
+        return User.objects.get(pk=parse_id(value) or 0)
+    except User.DoesNotExist:
         raise ValidationError(_("Choose the observer.")) from None
 
 
 def _voter(vote: OwnersVote, value: str | None) -> Voter:
     try:
-        return Voter.objects.get(vote=vote, pk=int(value or ""))
-    except (ValueError, Voter.DoesNotExist):
+        return Voter.objects.get(vote=vote, pk=parse_id(value) or 0)
+    except Voter.DoesNotExist:
         raise ValidationError(_("Choose an owner from this meeting's register.")) from None
 
 
 def _ballot(vote: OwnersVote, value: str | None) -> Ballot:
     try:
-        return Ballot.objects.get(matter__vote=vote, pk=int(value or ""))
-    except (ValueError, Ballot.DoesNotExist):
+        return Ballot.objects.get(matter__vote=vote, pk=parse_id(value) or 0)
+    except Ballot.DoesNotExist:
         raise ValidationError(_("This paper entry no longer exists.")) from None
 
 

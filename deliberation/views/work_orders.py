@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation import policy
+from deliberation.ids import parse_id
 from deliberation.issue_forms import (
     ConfirmForm,
     DecideExtensionForm,
@@ -66,7 +67,8 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     if wanted:
         # One organization's inbox: its members', and any for the subdistrict, which
         # oversees every party (``work_order.inbox``).
-        org = Organization.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+        org_id = parse_id(wanted)
+        org = Organization.objects.filter(pk=org_id).first() if org_id else None
         if org is None:
             raise Http404
         policy.require(user, "work_order.inbox", org)
