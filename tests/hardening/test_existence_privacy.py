@@ -7,6 +7,7 @@ probed. Someone who may see the object but not act on it still gets the honest 4
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -192,3 +193,25 @@ def test_who_sees_the_object_but_may_not_act_still_gets_403(
     target = url(demo)
     response = client.get(target) if "audit" in target else client.post(target)
     assert response.status_code == 403, (username, target, response.status_code)
+
+
+def test_marking_a_duplicate_does_not_tell_whether_another_compounds_issue_exists(
+    demo: Demo,
+) -> None:
+    """中路's committee triages an issue in 团结公寓 as a duplicate: naming an issue of
+    轻工宿舍 (北里's, which it may not see) is answered like naming no issue at all."""
+    from tests.intake.factories import report
+
+    mine = report("existence: 楼道有异味")
+    theirs = report("existence: 北里的诉求", username="jumin2", compound=demo.qinggong)
+    client = login_client(demo.user("juwei"))
+    url = reverse("issue-triage", args=[mine.pk, "duplicate"])
+
+    def errors(duplicate_of: int) -> tuple[int, list[str]]:
+        response = client.post(url, {"dup-duplicate_of": duplicate_of})
+        html = response.content.decode()
+        return response.status_code, re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', html)
+
+    forbidden, absent = errors(theirs.pk), errors(_missing(Issue))
+    assert forbidden[0] == 400 and forbidden == absent, (forbidden, absent)
+    assert Issue.objects.get(pk=mine.pk).status == Issue.Status.NEW
