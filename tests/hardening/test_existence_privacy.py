@@ -215,3 +215,16 @@ def test_marking_a_duplicate_does_not_tell_whether_another_compounds_issue_exist
     forbidden, absent = errors(theirs.pk), errors(_missing(Issue))
     assert forbidden[0] == 400 and forbidden == absent, (forbidden, absent)
     assert Issue.objects.get(pk=mine.pk).status == Issue.Status.NEW
+
+
+def test_the_existence_table_names_real_models_and_registered_rules() -> None:
+    """A typo in ``EXISTENCE_RULES`` would make ``visible_or_404`` raise KeyError (a 500) or
+    deny everyone: every key is a model, every rule is registered."""
+    from django.apps import apps
+
+    from deliberation import policy
+    from deliberation.policy.registry import ACTION_RULES
+
+    models = {m.__name__ for m in apps.get_app_config("deliberation").get_models()}
+    assert set(policy.EXISTENCE_RULES) <= models
+    assert {r for rules in policy.EXISTENCE_RULES.values() for r in rules} <= set(ACTION_RULES)
