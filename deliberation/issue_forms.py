@@ -161,11 +161,12 @@ class DuplicateForm(forms.Form):
 
     def clean_duplicate_of(self) -> Issue:
         pk = self.cleaned_data["duplicate_of"]
-        other = Issue.objects.filter(pk=pk).first()
+        same_place = Issue.objects.filter(compound=self.issue.compound_id)  # None: placeless
+        other = same_place.filter(pk=pk).first()
         if other is None or other.pk == self.issue.pk:
-            raise forms.ValidationError(_("Choose another existing issue."))
-        if other.compound_id != self.issue.compound_id:
-            raise forms.ValidationError(_("That issue is about another place."))
+            # One answer for a missing id and one about another place: the triager may not
+            # know that another compound's issue exists (issue 16, existence privacy).
+            raise forms.ValidationError(_("Choose another existing issue about the same place."))
         return other
 
 

@@ -29,8 +29,9 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _session(pk: int) -> Session:
-    return get_object_or_404(sessions_with_people(), pk=pk)
+def _session(request: HttpRequest, pk: int) -> Session:
+    """The session, or 404 alike for a missing id and one the user may not know of."""
+    return policy.visible_or_404(request.user, get_object_or_404(sessions_with_people(), pk=pk))
 
 
 @login_required
@@ -119,7 +120,7 @@ def convene(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def reply(request: HttpRequest, pk: int, party: str) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     invitation = get_object_or_404(
         Invitation.objects.select_related("session"), session=session, party=party
     )
@@ -135,7 +136,7 @@ def reply(request: HttpRequest, pk: int, party: str) -> HttpResponse:
 @login_required
 @require_POST
 def open_session(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     return act(
         request,
         session,
@@ -147,7 +148,7 @@ def open_session(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def end_session(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     return act(
         request,
         session,
@@ -159,7 +160,7 @@ def end_session(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def publish_minutes(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     return act(
         request,
         session,

@@ -41,8 +41,7 @@ def _load(request: HttpRequest, pk: int) -> HotlineImport:
     batch = HotlineImport.objects.filter(pk=pk).first()
     if batch is None:
         raise Http404
-    policy.require(request.user, "hotline.view_import", batch)
-    return batch
+    return policy.visible_or_404(request.user, batch)
 
 
 @login_required

@@ -228,7 +228,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issue = load_issue(pk)
     if issue is None:
         raise Http404
-    policy.require(request.user, "issue.view", issue)
+    policy.visible_or_404(request.user, issue)
     return _detail(request, issue)
 
 
@@ -237,7 +237,7 @@ def issue_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     photo = IssuePhoto.objects.select_related("issue").filter(pk=photo_pk, issue_id=pk).first()
     if photo is None:
         raise Http404
-    policy.require(request.user, "issue.view", photo.issue)
+    policy.visible_or_404(request.user, photo.issue)
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -262,6 +262,7 @@ def triage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     issue = load_issue(pk)
     if issue is None:
         raise Http404
+    policy.visible_or_404(request.user, issue)
     policy.require(request.user, "issue.triage", issue)
     form_class, prefix = TRIAGE_FORMS[action]
     extra: dict[str, Any] = {"issue": issue} if form_class is DuplicateForm else {}

@@ -47,8 +47,9 @@ from .live import live_context
 from .session_actions import act, notice
 
 
-def _session(pk: int, *, controls: bool = False) -> Session:
-    return session_for_room(pk, controls=controls)
+def _session(request: HttpRequest, pk: int, *, controls: bool = False) -> Session:
+    """The session, or 404 alike for a missing id and one the user may not know of."""
+    return policy.visible_or_404(request.user, session_for_room(pk, controls=controls))
 
 
 def _user(request: HttpRequest) -> User:
@@ -74,11 +75,9 @@ def _minutes(session: Session) -> Minutes | None:
 
 @login_required
 def session_room(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk, controls=True)
+    session = _session(request, pk, controls=True)
     if not policy.can(request.user, "session.participate", session):
-        if policy.can(request.user, "session.follow", session):
-            return redirect("session-public", session.pk)
-        raise PermissionDenied("session.participate")
+        return redirect("session-public", session.pk)  # it follows: the loader checked
     board = room_context(session, audience="room")
     is_chair = policy.can(request.user, "session.chair", session)
     can_manage = policy.can(request.user, "session.manage", session)
@@ -117,7 +116,7 @@ def _cursor(session: Session) -> int:
 
 @login_required
 def session_public(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.follow", session)
     context = {
         **room_context(session, audience="public"),
@@ -131,7 +130,7 @@ def session_public(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def session_board(request: HttpRequest, pk: int, audience: str) -> HttpResponse:
     """The board fragment alone (what a live push carries), for a refresh."""
-    session = _session(pk)
+    session = _session(request, pk)
     if audience == "room":
         policy.require(request.user, "session.participate", session)
     elif audience == "public":
@@ -145,7 +144,7 @@ def session_board(request: HttpRequest, pk: int, audience: str) -> HttpResponse:
 def invitation_ics(request: HttpRequest, pk: int, party: str) -> HttpResponse:
     from deliberation.ics import invitation_ics as build
 
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.follow", session)
     invitation = get_object_or_404(Invitation, session=session, party=party)
     response = HttpResponse(build(invitation), content_type="text/calendar; charset=utf-8")
@@ -169,7 +168,7 @@ def _party(request: HttpRequest) -> str:
 @login_required
 @require_POST
 def name_delegates(request: HttpRequest, pk: int, party: str) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     invitation = get_object_or_404(
         Invitation.objects.select_related("session"), session=session, party=party
     )
@@ -188,7 +187,7 @@ def name_delegates(request: HttpRequest, pk: int, party: str) -> HttpResponse:
 @login_required
 @require_POST
 def add_item(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     budget = request.POST.get("time_budget_minutes", "20")
     ids = only_ids(request.POST.getlist("issues"))
     issues = list(Issue.objects.filter(pk__in=ids))
@@ -211,7 +210,7 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reorder(request: HttpRequest, pk: int) -> HttpResponse:
     """Either the full order (``items`` repeated) or one item moved ``up``/``down``."""
-    session = _session(pk)
+    session = _session(request, pk)
     ids = only_ids(request.POST.getlist("items"))
     moved, direction = parse_id(request.POST.get("item")), request.POST.get("direction", "")
     if not ids and moved is not None and direction in ("up", "down"):
@@ -232,7 +231,7 @@ def reorder(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def open_item(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.chair", session)  # the rule before the input
     item = _posted_item(request, session)
     return act(
@@ -246,7 +245,7 @@ def open_item(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def open_round(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     return act(
         request,
         session,
@@ -258,7 +257,7 @@ def open_round(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def close_round(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.chair", session)
     rnd = (
         Round.objects.filter(item__session=session, status=Round.Status.OPEN)
@@ -278,7 +277,7 @@ def close_round(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def state_position(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     return act(
         request,
         session,
@@ -303,7 +302,7 @@ def _date(value: str) -> date | None:
 @login_required
 @require_POST
 def propose_resolution(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.chair", session)  # the rule before the input
     deadline = _date(request.POST.get("deadline", ""))
     if deadline is None:
@@ -327,7 +326,7 @@ def propose_resolution(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     return act(
         request,
         session,
@@ -345,7 +344,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.chair", session)
     from deliberation.models import Resolution
 
@@ -367,7 +366,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def defer(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.chair", session)  # the rule before the input
     item = _posted_item(request, session)
     target_id = request.POST.get("to_session", "")
@@ -383,7 +382,7 @@ def defer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def refer(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.chair", session)  # the rule before the input
     item = _posted_item(request, session)
     return act(
@@ -397,7 +396,7 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def ask(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     response = act(
         request,
         session,
@@ -414,7 +413,7 @@ def ask(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def moderate(request: HttpRequest, pk: int, question: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.chair", session)  # the rule before the input
     q = get_object_or_404(Question.objects.select_related("session"), session=session, pk=question)
     take_up = request.POST.get("take_up") == "1"
@@ -429,7 +428,7 @@ def moderate(request: HttpRequest, pk: int, question: int) -> HttpResponse:
 @login_required
 @require_POST
 def countdown(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     seconds = request.POST.get("seconds", "")
     return act(
         request,
@@ -447,7 +446,7 @@ def countdown(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     return act(
         request,
         session,
@@ -466,7 +465,7 @@ def minutes_text(request: HttpRequest, pk: int) -> HttpResponse:
     """The minutes as the plain text they are stored as (rendered from
     ``sessions/minutes.txt`` with autoescaping off): served as ``text/plain`` with
     ``nosniff`` so that no client reads delegates' words as HTML."""
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.follow", session)
     record = _minutes(session)
     if record is None or (
@@ -483,7 +482,7 @@ def minutes_text(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     """Published minutes for everyone following; the draft (editable) for the secretary."""
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.follow", session)
     can_manage = policy.can(request.user, "session.manage", session)
     if request.method == "POST" and not can_manage:

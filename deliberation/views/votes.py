@@ -34,13 +34,15 @@ from .live import live_context
 MAX_MATTERS = 6
 
 
-def _vote(pk: int) -> OwnersVote:
-    return get_object_or_404(
+def _vote(request: HttpRequest, pk: int) -> OwnersVote:
+    """The vote, or 404 alike for a missing id and one the user may not know of."""
+    vote = get_object_or_404(
         OwnersVote.objects.select_related(
             "compound__community", "proposed_by", "observer", "convened_by"
         ),
         pk=pk,
     )
+    return policy.visible_or_404(request.user, vote)
 
 
 @login_required
@@ -109,8 +111,7 @@ def vote_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    vote = _vote(pk)
-    policy.require(request.user, "vote.view", vote)
+    vote = _vote(request, pk)
     return _render_detail(request, vote)
 
 
@@ -316,24 +317,23 @@ ACTION_RULES: dict[str, str] = {
 @login_required
 @require_POST
 def vote_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    vote = _vote(pk)
-    policy.require(request.user, "vote.view", vote)
+    vote = _vote(request, pk)
     if action not in ACTION_RULES:
         raise Http404
     policy.require(request.user, ACTION_RULES[action], vote)
     try:
         notice = _act(request, vote, action)
     except ValidationError as e:
-        return _render_detail(request, _vote(pk), error=" ".join(e.messages), status=400)
+        return _render_detail(request, _vote(request, pk), error=" ".join(e.messages), status=400)
     except svc.VoteConflict as e:
-        return _render_detail(request, _vote(pk), error=str(e), status=409)
+        return _render_detail(request, _vote(request, pk), error=str(e), status=409)
     messages.success(request, notice)
     return redirect("vote-detail", vote.pk)
 
 
 @login_required
 def vote_audit(request: HttpRequest, pk: int) -> HttpResponse:
-    vote = _vote(pk)
+    vote = _vote(request, pk)
     policy.require(request.user, "vote.audit", vote)
     ballots = (
         Ballot.objects.filter(matter__vote=vote)

@@ -142,16 +142,17 @@ def _detail(
     return render(request, "work_orders/detail.html", context, status=status)
 
 
-def _load(pk: int) -> WorkOrder:
+def _load(request: HttpRequest, pk: int) -> WorkOrder:
+    """The order, or 404 alike for a missing id and one the user may not know of."""
     order = load_order(pk)
     if order is None:
         raise Http404
-    return order
+    return policy.visible_or_404(request.user, order)
 
 
 @login_required
 def work_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _load(pk)
+    order = _load(request, pk)
     policy.require(request.user, "work_order.view", order)
     return _detail(request, order)
 
@@ -202,7 +203,7 @@ def _run(request: HttpRequest, order: WorkOrder, action: str, d: dict[str, Any])
 def work_order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
-    order = _load(pk)
+    order = _load(request, pk)
     form_class, prefix, rule = ACTIONS[action]
     policy.require(request.user, rule, order)
     if action == "confirm" and order.issue_id is not None:
@@ -250,10 +251,10 @@ def _rate_fragment(
 @login_required
 @require_POST
 def decide_extension(request: HttpRequest, pk: int, extension_pk: int) -> HttpResponse:
+    order = _load(request, pk)
     extension = get_object_or_404(
         ExtensionRequest.objects.select_related("work_order"), pk=extension_pk, work_order_id=pk
     )
-    order = _load(pk)
     policy.require(request.user, "work_order.decide_extension", order)
     form = DecideExtensionForm(request.POST, prefix="decide")
     if not form.is_valid():
@@ -274,9 +275,9 @@ def decide_extension(request: HttpRequest, pk: int, extension_pk: int) -> HttpRe
 @login_required
 @require_POST
 def handle_escalation(request: HttpRequest, pk: int, escalation_pk: int) -> HttpResponse:
+    order = _load(request, pk)
     escalation = get_object_or_404(Escalation, pk=escalation_pk, work_order_id=pk)
     policy.require(request.user, "escalation.handle", escalation)
-    order = _load(pk)
     form = EscalationForm(request.POST, prefix="esc")
     if not form.is_valid():
         return _detail(request, order, bound={"escalation": form}, status=400)
@@ -298,6 +299,7 @@ def work_order_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> File
     )
     if evidence is None:
         raise Http404
+    policy.visible_or_404(request.user, evidence.work_order)
     policy.require(request.user, "work_order.view", evidence.work_order)
     response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
     response["X-Content-Type-Options"] = "nosniff"

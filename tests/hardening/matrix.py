@@ -65,6 +65,12 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "convening meeting in 团结公寓, ordered": surfaces_votes.ordered,
     "proposal under review in 团结公寓": surfaces_votes.in_review,
     "reviewed meeting in 团结公寓": surfaces_votes.preparing,
+    "reviewed meeting in 团结公寓, convened by the subdistrict": (
+        surfaces_votes.preparing_convened_by_subdistrict
+    ),
+    "reviewed meeting in 轻工宿舍 (no owners' committee)": (
+        surfaces_votes.preparing_without_committee
+    ),
     "noticed meeting in 团结公寓, opening time come": surfaces_votes.noticed,
     "tallied meeting in 团结公寓": surfaces_votes.tallied,
     # the demo session (convened; the five parties' demo accounts are its delegates)
@@ -545,10 +551,26 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
             [sv.publish_shown, sv.publish_post],
         )
     ],
+    # Whoever convenes gives notice (BJ reg. art. 35): the owners' committee, with the
+    # residents' committee as its observer, not its stand-in ...
     "vote.notice": [
         ActionRow(
-            "reviewed meeting in 团结公寓", TUANJIE_VOTE_STAFF, [sv.notice_shown, sv.notice_post]
-        )
+            "reviewed meeting in 团结公寓",
+            allow("owners_committee"),
+            [sv.notice_shown, sv.notice_post],
+        ),
+        # ... the residents' committee where the subdistrict convened (art. 36) [P] ...
+        ActionRow(
+            "reviewed meeting in 团结公寓, convened by the subdistrict",
+            allow("residents_committee"),
+            [sv.notice_shown, sv.notice_post],
+        ),
+        # ... or where the compound has no owners' committee or 物管会 at all [P].
+        ActionRow(
+            "reviewed meeting in 轻工宿舍 (no owners' committee)",
+            allow("residents_committee_other"),
+            [sv.notice_shown, sv.notice_post],
+        ),
     ],
     # Not the subdistrict: the deadline has not passed and it has not ordered (BJ reg. art. 36).
     "vote.convene": [
