@@ -8,5 +8,7 @@ class DeliberationConfig(AppConfig):
 
     def ready(self) -> None:
         # Periodic jobs register on import: work-order deadline sweep, owners' votes clock,
-        # committee re-election reminders.
+        # committee re-election reminders. live.access: open sockets re-check their rights
+        # when a session, user, membership or residency changes (signal receivers).
+        from deliberation.live import access  # noqa: F401
         from deliberation.services import committees, votes, work_orders  # noqa: F401
