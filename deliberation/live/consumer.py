@@ -60,20 +60,28 @@ def _resume(
     session_key: str | None, user_id: int, topics: list[str], last_id: int, lang: str
 ) -> tuple[int | None, list[str], bool]:
     """Re-check the right to the topics, then what the socket missed: (close code or None,
-    frames, whether more is left than one replay may carry)."""
+    frames, whether more is left than one replay may carry). Events that committed late
+    (below ``last_id``, ``events_after``) come first; what does not fit of them is dropped,
+    what does not fit of the rest is left for the next connection."""
     refused = still_allowed(session_key, user_id, topics)
     if refused is not None:
         return refused, [], False
     events = events_after(topics, last_id, limit=REPLAY_MAX_EVENTS + 1)
+    late = [e for e in events if e.pk < last_id][:REPLAY_MAX_EVENTS]
+    after = [e for e in events if e.pk > last_id]
+    more = len(after) > REPLAY_MAX_EVENTS
     frames: list[str] = []
-    size = 0
-    for event in events[:REPLAY_MAX_EVENTS]:
+    size = sent_after = 0
+    for event in late + after[:REPLAY_MAX_EVENTS]:
         text = frame(event.pk, _in_language(event.html, lang))
-        size += len(text)
-        if size > REPLAY_MAX_CHARS and frames:
+        if size + len(text) > REPLAY_MAX_CHARS and (event.pk < last_id or sent_after):
+            if event.pk < last_id:
+                continue
             return None, frames, True
+        size += len(text)
         frames.append(text)
-    return None, frames, len(events) > REPLAY_MAX_EVENTS
+        sent_after += event.pk > last_id
+    return None, frames, more
 
 
 async def _dropped(message: dict[str, Any]) -> None:
