@@ -148,7 +148,7 @@ def _stamps_of(event_id: int) -> tuple[int, int | None]:
     if row is None:
         return 0, None
     found, horizon, tx = row
-    return horizon, (tx if found == event_id else None)
+    return horizon or 0, (tx if found == event_id else None)
 
 
 def last_event_id() -> int:
