@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from importlib import import_module
-from types import SimpleNamespace
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -26,6 +25,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils.crypto import constant_time_compare
 
 from deliberation import policy
 from deliberation.models import Membership, Residency, User
@@ -48,15 +48,34 @@ def still_allowed(session_key: str | None, user_id: int, topics: list[str]) -> i
     """``None`` if the session still belongs to an active ``user_id`` that may receive every
     topic; otherwise the close code (4401 session gone or user inactive, 4403 a topic
     refused). Loads the session and the user afresh (no cached principal)."""
-    if not session_key:
-        return CLOSE_UNAUTHENTICATED
-    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
-    user = auth.get_user(SimpleNamespace(session=store))  # type: ignore[arg-type]
-    if not user.is_authenticated or user.pk != user_id or not user.is_active:
+    user = _session_user(session_key)
+    if user is None or user.pk != user_id or not user.is_active:
         return CLOSE_UNAUTHENTICATED
     if not all(policy.can_subscribe(user, t) for t in topics):
         return CLOSE_FORBIDDEN
     return None
+
+
+def _session_user(session_key: str | None) -> Any:
+    """The user a stored, unexpired session still authenticates, or ``None``. As
+    ``django.contrib.auth.get_user`` decides, but without its side effects (it flushes a
+    session whose password hash is stale; here a request may be updating that very
+    session, e.g. right after a password change)."""
+    if not session_key:
+        return None
+    data = import_module(settings.SESSION_ENGINE).SessionStore(session_key).load()
+    backend_path = data.get(auth.BACKEND_SESSION_KEY)
+    if auth.SESSION_KEY not in data or backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    user_id = User._meta.pk.to_python(data[auth.SESSION_KEY])  # type: ignore[union-attr]
+    user = auth.load_backend(backend_path).get_user(user_id)
+    stored_hash = data.get(auth.HASH_SESSION_KEY)
+    if user is None or not stored_hash:
+        return None
+    hashes = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+    if not any(constant_time_compare(stored_hash, h) for h in hashes):
+        return None
+    return user
 
 
 def announce_access_changed(user_id: int | None, *, ended_session: str | None = None) -> None:

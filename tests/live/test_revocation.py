@@ -173,6 +173,39 @@ def test_deactivated_user_is_closed_at_once_and_one_updated_in_bulk_at_the_reche
     async_to_sync(scenario)()
 
 
+def test_a_new_password_closes_the_sockets_of_the_other_sessions(tdemo) -> None:
+    """Django ends a user's other sessions when the password changes; so do their sockets.
+    The session that changed it (its hash renewed, as the password-change view does; here in
+    the same transaction, so the re-check sees both) stays."""
+    jumin = tdemo.user("jumin")
+    topic = board(tdemo)
+    here, elsewhere = login_client(jumin), login_client(jumin)
+
+    def change_password() -> None:
+        from django.contrib.auth import HASH_SESSION_KEY
+        from django.contrib.sessions.backends.db import SessionStore
+
+        with transaction.atomic():
+            jumin.set_password("a new long passphrase 2026")
+            jumin.save()
+            store = SessionStore(here.cookies["sessionid"].value)
+            store[HASH_SESSION_KEY] = jumin.get_session_auth_hash()
+            store.save()
+
+    async def scenario() -> None:
+        stays = await open_socket(here, topic)
+        ends = await open_socket(elsewhere, topic)
+        await database_sync_to_async(change_password)()
+        assert await close_code(ends) == CLOSE_UNAUTHENTICATED
+        await nothing_more(ends)
+        await ends.disconnect()
+        await database_sync_to_async(announce)(tdemo, "for the session that stayed")
+        assert "for the session that stayed" in await stays.receive_from(timeout=5)
+        await stays.disconnect()
+
+    async_to_sync(scenario)()
+
+
 def test_lost_membership_closes_the_staff_socket_and_keeps_the_personal_one(tdemo) -> None:
     """The finding: after an admin removed the firm staff member's membership, the staff
     topic kept pushing (and replaying) staff-only updates."""
