@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import functools
 import json
+import logging
 import random
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -39,6 +40,8 @@ from deliberation import policy
 from .access import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, access_group, still_allowed
 from .outbox import MESSAGE_TYPE, events_after, frame
 from .topics import group_name
+
+log = logging.getLogger("yishi.live")
 
 MAX_TOPICS = 20
 CLOSE_BAD_REQUEST = 4400  # also: a second ``resume`` on the same socket
@@ -251,9 +254,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await asyncio.sleep(period * random.uniform(0.5, 1.0))  # noqa: S311 (not security)
         while True:
             if hasattr(self, "topics") and not self.revoked:
-                refused = await database_sync_to_async(still_allowed)(
-                    self.session_key, self.user_id, self.topics
-                )
+                try:
+                    refused = await database_sync_to_async(still_allowed)(
+                        self.session_key, self.user_id, self.topics
+                    )
+                except Exception:  # database away: pushes need none; try again next period
+                    log.warning("live access re-check failed", exc_info=True)
+                    refused = None
                 if refused is not None:
                     async with one_at_a_time:
                         await self._revoke(refused)
