@@ -259,6 +259,9 @@ LOGGING = {
 
 # Live updates: an unpublished outbox event older than this is re-sent by publish_outbox.
 YISHI_OUTBOX_RETRY_SECONDS = 5
+# Live sockets re-check their session and topics at least this often (deliberation/live/
+# access.py): the bound for changes that send no signal, such as a session expiring.
+YISHI_LIVE_RECHECK_SECONDS = float(os.environ.get("YISHI_LIVE_RECHECK_SECONDS", "30"))
 
 # Demo/test only (honoured only with DEBUG on): shorten the owners'-meeting notice period
 # from 15 days (BJ reg. art. 35) to this many minutes, so the whole procedure can be walked

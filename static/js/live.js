@@ -1,9 +1,13 @@
 /* Yishi live client: keeps the last event id a page has seen and, on every (re)connect,
- * asks the server to replay what it missed. Also the large-text toggle. No inline script:
- * the Content-Security-Policy forbids it. */
+ * asks the server to replay what it missed. A replay may repeat events the page already
+ * has (ones that committed after a later-numbered one are re-sent, docs/architecture.md):
+ * those are dropped by id. Also the large-text toggle. No inline script: the
+ * Content-Security-Policy forbids it. */
 (function () {
   "use strict";
   var EV = /^<!--ev:(\d+)-->/;
+  var SEEN_MAX = 2000;
+  var seen = new Set();
 
   function root() { return document.getElementById("live"); }
 
@@ -25,6 +29,12 @@
     var m = EV.exec(evt.detail.message || "");
     if (!el || !m) { return; }
     var id = parseInt(m[1], 10);
+    if (seen.has(id)) {
+      evt.preventDefault();  // a replay repeating what this page already applied
+      return;
+    }
+    seen.add(id);
+    if (seen.size > SEEN_MAX) { seen.delete(seen.values().next().value); }
     if (id > (parseInt(el.dataset.liveLast || "0", 10) || 0)) {
       el.dataset.liveLast = String(id);
     }

@@ -5,7 +5,8 @@ websocket subscriptions) that must agree with it.
 ``test_permission_matrix.py`` fails when a rule registered in
 ``deliberation/policy/registry.py`` (``ACTION_RULES``, ``TOPIC_RULES``) has no row here, so
 an area cannot add an action or a topic kind without saying who may use it. Rows name the
-*roles* allowed; every other role must be refused.
+*roles* allowed; every other role must be refused. ``REVOCATION_MATRIX``
+(``surfaces_live.py``): what closes a socket that was allowed, and with which code.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from .surfaces import (
     page,
     service,
 )
+from .surfaces_live import REVOCATION_MATRIX, RevocationRow  # noqa: F401  (re-exported)
 
 
 def _dispatched(demo: Any) -> Any:
