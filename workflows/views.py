@@ -73,9 +73,7 @@ def convene(request: HttpRequest) -> HttpResponse:
         if compound is None or organization is None:
             errors.append(_("Choose the compound and the organization convening."))
         agenda: list[dict[str, object]] = [
-            {"title": line.strip()[:200]}
-            for line in data.get("agenda", "").splitlines()
-            if line.strip()
+            {"title": line.strip()} for line in data.get("agenda", "").splitlines() if line.strip()
         ]
         picked = {int(x) for x in data.getlist("issues") if x.isdigit()}
         agenda += [
@@ -94,8 +92,8 @@ def convene(request: HttpRequest) -> HttpResponse:
                     compounds=[compound],
                     title=title,
                     starts_at=starts_at,
-                    place=data.get("place", "").strip()[:200],
-                    online_link=data.get("online_link", "").strip()[:200],
+                    place=data.get("place", ""),
+                    online_link=data.get("online_link", ""),
                     agenda=agenda,
                     adoption_rule=rule,
                 )

@@ -2,6 +2,7 @@ from .announcements import Announcement
 from .channels import ApiKey, HotlineImport, HotlineImportRow, Open311Submission
 from .committees import BodySeat, Candidate, CommitteeBody, CommitteeElection
 from .events import Event
+from .idempotency import IdempotencyKey
 from .issues import (
     DEFAULT_SLA,
     Issue,
@@ -63,6 +64,7 @@ __all__ = [
     "Event",
     "ExtensionRequest",
     "HotlineImport",
+    "IdempotencyKey",
     "HotlineImportRow",
     "Invitation",
     "Issue",
