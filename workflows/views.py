@@ -77,7 +77,8 @@ def convene(request: HttpRequest) -> HttpResponse:
         ]
         picked = {int(x) for x in data.getlist("issues") if x.isdigit()}
         agenda += [
-            {"title": issue.description[:60], "issues": [issue]}
+            # A topic is one line; a description may have several.
+            {"title": " ".join(issue.description.split())[:60], "issues": [issue]}
             for issue in waiting
             if issue.pk in picked and compound is not None and issue.compound_id == compound.pk
         ]

@@ -236,3 +236,22 @@ def test_forms_refuse_control_characters_other_than_line_breaks(demo) -> None:
     )
     assert response.status_code == 400
     assert Announcement.objects.count() == notices
+
+
+def test_convening_on_an_issue_with_several_lines_makes_a_one_line_topic(demo) -> None:
+    """Topics refuse line breaks; an issue's description may have them."""
+    from deliberation.services import issues as issue_services
+
+    issue = issue_services.report_issue(
+        actor=user("jumin"),
+        channel="web",
+        description="2号楼电梯\r\n经常停运",
+        compound=demo.tuanjie,
+    )
+    issue_services.send_to_session(issue=issue, actor=user("juwei"))
+    response = login_client(user("shuji")).post(
+        reverse("session-convene"),
+        _convene_data(demo, place="会议室", agenda="", issues=str(issue.pk)),
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert Session.objects.get(title="新会议").items.get().title == "2号楼电梯 经常停运"
