@@ -1,8 +1,9 @@
 """What free text a user may store: one length limit per field and no control characters.
 
-Every service that stores text a person typed calls :func:`clean_text`, and every form
-that takes such text inherits :class:`UserTextForm`, so the rules hold whichever door the
-text came in by (a form, an htmx action, a workflow step). Why:
+The services that take text straight from a post (sessions, convening, minutes, owners'
+votes) check it with :func:`clean_field`, so the rule holds whichever door the text came in
+by (an htmx action, a workflow step, a script); the forms (issues, work orders,
+announcements) inherit :class:`UserTextForm`. Why:
 
 * PostgreSQL refuses NUL in text (a 500 if it gets that far); other C0 controls and DEL are
   never typed by a person, break ``.ics`` lines and confuse terminals and exports.
