@@ -110,7 +110,18 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several threads (Daphne's sync workers) write: wait for the lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # IMMEDIATE takes the write lock when a transaction begins, so a waiting writer waits
+    # (``timeout``) instead of failing at once with "database is locked" when its read
+    # lock cannot be upgraded (the busy handler is not called then); WAL lets readers go
+    # on while one writes. Together the embedded default behaves like PostgreSQL: writes
+    # queue, one winner, a 409 for the rest.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

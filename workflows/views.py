@@ -76,13 +76,12 @@ def convene(request: HttpRequest) -> HttpResponse:
         if compound is None or organization is None:
             errors.append(_("Choose the compound and the organization convening."))
         agenda: list[dict[str, object]] = [
-            {"title": line.strip()[:200]}
-            for line in data.get("agenda", "").splitlines()
-            if line.strip()
+            {"title": line.strip()} for line in data.get("agenda", "").splitlines() if line.strip()
         ]
         picked = set(only_ids(data.getlist("issues")))
         agenda += [
-            {"title": issue.description[:60], "issues": [issue]}
+            # A topic is one line; a description may have several.
+            {"title": " ".join(issue.description.split())[:60], "issues": [issue]}
             for issue in waiting
             if issue.pk in picked and compound is not None and issue.compound_id == compound.pk
         ]
@@ -97,8 +96,8 @@ def convene(request: HttpRequest) -> HttpResponse:
                     compounds=[compound],
                     title=title,
                     starts_at=starts_at,
-                    place=data.get("place", "").strip()[:200],
-                    online_link=data.get("online_link", "").strip()[:200],
+                    place=data.get("place", ""),
+                    online_link=data.get("online_link", ""),
                     agenda=agenda,
                     adoption_rule=rule,
                 )

@@ -65,6 +65,7 @@ __all__ = [
     "IdempotencyKey",
     "ExtensionRequest",
     "HotlineImport",
+    "IdempotencyKey",
     "HotlineImportRow",
     "Invitation",
     "Issue",

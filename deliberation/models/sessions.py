@@ -106,6 +106,14 @@ class Session(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def web_link(self) -> str:
+        """The online link if it may be offered as a link: only http(s) (older rows were
+        stored unchecked, and a ``javascript:`` link would run when clicked)."""
+        from deliberation.user_text import is_web_link
+
+        return self.online_link if is_web_link(self.online_link) else ""
+
 
 class AgendaItem(models.Model):
     class Outcome(models.TextChoices):

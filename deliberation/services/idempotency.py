@@ -8,12 +8,14 @@ the first rolled back, claims the key itself). Either way exactly one result exi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from deliberation.models import IdempotencyKey
+from deliberation.periodic import periodic
 
 
 class KeyReused(Exception):
@@ -54,3 +56,31 @@ def purge_expired(*, scope_prefix: str, older_than: timedelta) -> int:
         scope__startswith=scope_prefix, created_at__lt=timezone.now() - older_than
     ).delete()
     return deleted
+
+
+#: How long a form's submission key answers with its first result: a double click or a
+#: resent form arrives within seconds; a day also covers a phone that retries on reconnect.
+FORM_KEY_TTL = timedelta(days=1)
+
+
+def create_once(*, scope: str, key: str, create: Callable[[], models.Model]) -> tuple[int, bool]:
+    """``(id, created)``: run ``create`` unless ``key`` was already used in ``scope``.
+
+    The key is claimed first, in the same transaction as the creation (``claim_key``): a
+    concurrent duplicate waits on the unique index until the first commits, then finds its
+    result. An empty key means the client sent none: no deduplication.
+    """
+    if not key:
+        return create().pk, True
+    with transaction.atomic():
+        row, earlier = claim_key(scope=scope, key=key, fingerprint="", ttl=FORM_KEY_TTL)
+        if earlier is not None:
+            return earlier, False
+        result = create()
+        record_result(row, result.pk)
+        return result.pk, True
+
+
+@periodic("form_idempotency_purge")
+def _purge_form_keys() -> int:
+    return purge_expired(scope_prefix="issue.report:", older_than=FORM_KEY_TTL)

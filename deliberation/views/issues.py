@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import forms
@@ -32,6 +33,7 @@ from deliberation.selectors.issues import issue_detail as load_issue
 from deliberation.selectors.issues import issues_visible_to
 from deliberation.selectors.work_orders import suggest_responsible
 from deliberation.services.conflicts import Conflict
+from deliberation.services.idempotency import create_once
 from deliberation.services.issues import report_issue, set_category
 from workflows import intake
 
@@ -82,26 +84,33 @@ def _report(request: HttpRequest, *, staff: bool) -> HttpResponse:
         form = ReportForm(request.POST, request.FILES, compounds=compounds, staff=staff)
         if form.is_valid():
             d = form.cleaned_data
-            issue = report_issue(
-                actor=request.user,  # type: ignore[arg-type]
-                channel=d["channel"] if staff else Issue.Channel.WEB,
-                description=d["description"],
-                compound=d["compound"],
-                building=d["building"],
-                unit=d["unit"],
-                location_text=d["location_text"],
-                category=d["category"],
-                urgency=d["urgency"],
-                photos=d["photos"],
-                reporter_name=d.get("reporter_name", ""),
-                reporter_phone=d.get("reporter_phone", ""),
+            issue_id, created = create_once(
+                scope=f"issue.report:{request.user.pk}",
+                key=d["submission"],
+                create=lambda: report_issue(
+                    actor=request.user,  # type: ignore[arg-type]
+                    channel=d["channel"] if staff else Issue.Channel.WEB,
+                    description=d["description"],
+                    compound=d["compound"],
+                    building=d["building"],
+                    unit=d["unit"],
+                    location_text=d["location_text"],
+                    category=d["category"],
+                    urgency=d["urgency"],
+                    photos=d["photos"],
+                    reporter_name=d.get("reporter_name", ""),
+                    reporter_phone=d.get("reporter_phone", ""),
+                ),
             )
-            messages.success(request, _("Received. You can follow it here."))
-            return redirect("issue-detail", issue.pk)
+            if created:
+                messages.success(request, _("Received. You can follow it here."))
+            else:
+                messages.info(request, _("This report was already received; here it is."))
+            return redirect("issue-detail", issue_id)
         status = 400
     else:
         p = load_principal(request.user)
-        initial = {}
+        initial: dict[str, Any] = {"submission": secrets.token_urlsafe(24)}
         homes = [c for c in compounds if c.pk in p.home_compounds]
         if homes:
             initial["compound"] = homes[0].pk

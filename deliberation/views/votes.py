@@ -86,7 +86,7 @@ def _matters_from(post: Any) -> list[svc.MatterSpec]:
         effect = post.get(f"matter_effect_{i}") or Matter.Effect.NONE
         if effect not in Matter.Effect.values:
             raise ValidationError(_("Choose what happens when the matter passes."))
-        specs.append(svc.MatterSpec(kind=kind, title=title[:200], description="", effect=effect))
+        specs.append(svc.MatterSpec(kind=kind, title=title, description="", effect=effect))
     return specs
 
 
@@ -99,7 +99,7 @@ def vote_create(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     try:
         matters = _matters_from(request.POST)
-        title = (request.POST.get("title") or "")[:200]
+        title = request.POST.get("title") or ""
         if petition:
             vote = svc.start_petition(actor=user, compound=compound, title=title, matters=matters)
         else:
