@@ -43,7 +43,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "daphne",  # before staticfiles: its runserver serves websockets (STACK.md §1)
+    "daphne",  # before staticfiles: its runserver serves websockets
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# We drive viewflow from our own views; keep its frontend middlewares out (STACK.md §1).
+# We drive viewflow from our own views; keep its frontend middlewares out.
 VIEWFLOW = {"AUTOREGISTER": False}
 
 ROOT_URLCONF = "project.urls"

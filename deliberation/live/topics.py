@@ -11,7 +11,7 @@ def topic(kind: str, object_id: int, audience: str) -> str:
 
 def group_name(topic_name: str, lang: str) -> str:
     """One group per topic and language, so a socket gets only its language's rendering.
-    Channel-layer group names allow only ``[a-zA-Z0-9-_.]`` (STACK.md §4)."""
+    Channel-layer group names allow only ``[a-zA-Z0-9-_.]``."""
     return f"live.{topic_name.replace(':', '.')}.{lang}"
 
 

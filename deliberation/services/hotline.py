@@ -187,7 +187,7 @@ def _import_row(
         push_queue=False,  # pushed once per chunk (import_next_chunk)
     )
     # The issue was received when the citizen called 12345, not when we imported it:
-    # monthly counts and the response clock follow the call (LAW.md §6).
+    # monthly counts and the response clock follow the call (docs/law.md §6).
     called_at = datetime.fromisoformat(data["called_at"])
     Issue.objects.filter(pk=issue.pk).update(created_at=called_at)
     return issue

@@ -9,7 +9,7 @@ Entry point other areas call::
 
 ``actor`` needs ``work_order.dispatch`` on the compound (committees serving it, the
 subdistrict); ``actor=None`` is the system itself (no check). Deadlines default to the SLA
-policy of ``category`` and ``urgency`` (``sla_deadlines``; LAW.md §6). ``origin`` is any
+policy of ``category`` and ``urgency`` (``sla_deadlines``; docs/law.md §6). ``origin`` is any
 model instance (a session resolution, an owners' vote matter) stored as a generic
 relation; ``issue`` links the order to an issue, whose status follows the order
 (dispatched / resolution assigned → in progress → resolved → closed or reopened). It records
@@ -98,7 +98,7 @@ def sla_deadlines(
     *, category: IssueCategory | None, urgency: str, start: datetime | None = None
 ) -> tuple[datetime, datetime]:
     """Respond-by and resolve-by from the SLA policy (category's own, then the general one
-    for the urgency, then LAW.md §6 defaults)."""
+    for the urgency, then docs/law.md §6 defaults)."""
     start = start or timezone.now()
     wanted = Q(category__isnull=True) | (Q(category=category) if category else Q(pk__in=[]))
     policies = {p.category_id: p for p in SlaPolicy.objects.filter(wanted, urgency=urgency)}
