@@ -24,6 +24,17 @@ from tests.plugins.services import free_port, wait_for_port
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (``--dist loadgroup``)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist (``make test``) the browser tests take turns on one worker: two Chromiums
+    and their Daphnes at once on two cores would only push both towards their timeouts."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @dataclass
 class Demo:
     """The seeded Tuanjiehu world, with handy names for its people and places."""
