@@ -690,4 +690,5 @@ PENDING_FRAGMENTS: set[str] = set(
 #: Templates with ``{% if oob %}`` that are not pushed through the outbox, with the reason.
 NOT_PUSHED: dict[str, str] = {
     "compounds/_announcement_form.html": "swapped out-of-band in the POST response only",
+    "hotline/_counts.html": "swapped out-of-band in the import's progress responses only",
 }
