@@ -397,6 +397,12 @@ PAGES: dict[str, list[Budget]] = {
         Budget("juwei", lambda d: reverse("inbox"), grow_new_issues),
         Budget("dudao", lambda d: reverse("inbox"), grow_escalations),
     ],
+    "escalation-history": [
+        Budget("dudao", lambda d: reverse("escalation-history"), grow_escalations),
+        Budget(
+            "jiedao", lambda d: reverse("escalation-history") + "?status=open", grow_escalations
+        ),
+    ],
     # --- sessions (more) ---
     "session-list": [
         Budget(u, lambda d: reverse("session-list"), growth_sessions.grow_sessions)
