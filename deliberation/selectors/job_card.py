@@ -14,7 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from deliberation.models import WorkOrder, WorkOrderEvidence, WorkOrderNote
+from deliberation.models import (
+    Escalation,
+    ExtensionRequest,
+    WorkOrder,
+    WorkOrderEvidence,
+    WorkOrderNote,
+)
 
 
 @dataclass(frozen=True)
@@ -24,8 +30,8 @@ class HistoryEntry:
 
     when: datetime
     kind: str
-    label: Any
-    text: str = ""
+    label: Any  # lazy translations: the pushed fragment is rendered per language
+    text: Any = ""
     who: str = ""
     evidence: list[WorkOrderEvidence] = field(default_factory=list)
 
@@ -36,7 +42,7 @@ def job_history(order: WorkOrder) -> list[HistoryEntry]:
             order.created_at,
             "dispatched",
             WorkOrder.Status.DISPATCHED.label,
-            str(_("to %(org)s") % {"org": order.responsible.name}),
+            order.responsible.name,
             str(order.dispatched_by) if order.dispatched_by_id else "",
         )
     ]
@@ -57,7 +63,7 @@ def job_history(order: WorkOrder) -> list[HistoryEntry]:
             HistoryEntry(
                 note.created_at,
                 note.kind,
-                note.get_kind_display(),
+                WorkOrderNote.Kind(note.kind).label,  # lazy: pushed per language
                 note.text,
                 who,
                 list(note.evidence.all()),
@@ -75,7 +81,7 @@ def job_history(order: WorkOrder) -> list[HistoryEntry]:
                 HistoryEntry(
                     ext.decided_at,
                     "extension-decided",
-                    ext.get_status_display(),
+                    ExtensionRequest.Status(ext.status).label,
                     ext.decision_note,
                     str(ext.decided_by) if ext.decided_by_id else "",
                 )
@@ -86,7 +92,7 @@ def job_history(order: WorkOrder) -> list[HistoryEntry]:
                 esc.created_at,
                 "escalation",
                 pgettext_lazy("intake", "escalation"),
-                str(esc.get_reason_display()),
+                Escalation.Reason(esc.reason).label,
                 esc.supervisor.name,
             )
         )
