@@ -138,6 +138,8 @@ class AgendaItem(models.Model):
     deferred_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    #: Why it was deferred, in the minutes (an item left open when the session ends).
+    deferral_reason = models.CharField(_("reason for deferral"), max_length=200, blank=True)
     staff_note = models.TextField(_("staff-only note"), blank=True)
     issues = models.ManyToManyField(
         "deliberation.Issue", related_name="agenda_items", blank=True, verbose_name=_("issues")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -98,6 +99,7 @@ def publish_minutes(*, actor: User, session: Session) -> Minutes:
             compound=compound,
             title=title[:120],
             body=body,
+            link=reverse("session-minutes", args=[session.pk]),
         )
     _push(minutes, actor)
     return minutes

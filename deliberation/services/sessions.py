@@ -767,9 +767,26 @@ def moderate_question(*, actor: User, question: Question, take_up: bool) -> Ques
 # --- end -----------------------------------------------------------------------------------
 
 
+def _defer_open_items(session: Session, actor: User) -> None:
+    """Items not decided when the session ends are deferred to a later session, never left
+    "in discussion": that is what a chair who runs out of time expects (the room says so
+    next to the end button; defer to a chosen session or refer to an owners' vote first to
+    decide otherwise). The reason goes into the minutes and the issues wait for a session."""
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("Not reached before the session ended; deferred to a later session.")
+    for item in session.items.filter(
+        outcome__in=[AgendaItem.Outcome.PENDING, AgendaItem.Outcome.IN_DISCUSSION]
+    ):
+        item.outcome = AgendaItem.Outcome.DEFERRED
+        item.deferral_reason = reason[:200]
+        item.save(update_fields=["outcome", "deferral_reason"])
+        session_issues.record_outcome(item=item, actor=actor)
+
+
 @transaction.atomic
 def end_session(*, actor: User, session: Session) -> Session:
-    """The chair ends the session; the minutes are generated from the record."""
+    """The chair ends the session: undecided items are deferred (``_defer_open_items``)
+    and the minutes are generated from the record."""
     from deliberation.services.minutes import generate_minutes
 
     policy.require(actor, "session.chair", session)
@@ -779,6 +796,7 @@ def end_session(*, actor: User, session: Session) -> Session:
         raise SessionConflict(_("Close the open round first."))
     if Resolution.objects.filter(item__session=session, status=Resolution.Status.VOTING).exists():
         raise SessionConflict(_("The parties are voting on a resolution."))
+    _defer_open_items(session, actor)
     session.status = Session.Status.ENDED
     session.ended_at = timezone.now()
     session.current_item = None

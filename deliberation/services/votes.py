@@ -18,6 +18,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -401,6 +402,7 @@ def publish_notice(
         author=actor,
         title=_("Notice of owners' meeting: %(title)s") % {"title": vote.title},
         body=_notice_text(vote),
+        link=reverse("vote-detail", args=[vote.pk]),
     )
     _push_board(vote, actor)
     _changed(vote, "vote.noticed", actor)
@@ -679,6 +681,7 @@ def publish_results(*, actor: User, vote: OwnersVote) -> OwnersVote:
         author=actor,
         title=_("Decisions of the owners' meeting: %(title)s") % {"title": vote.title},
         body="\n".join(lines)[:4000],
+        link=reverse("vote-detail", args=[vote.pk]),
     )
     from deliberation.services.committees import conclude_election
 

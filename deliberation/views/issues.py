@@ -31,6 +31,7 @@ from deliberation.policy import load_principal
 from deliberation.policy.principal import COMMUNITY_KINDS
 from deliberation.selectors.issues import issue_detail as load_issue
 from deliberation.selectors.issues import issues_visible_to
+from deliberation.selectors.job_card import completion_photos
 from deliberation.selectors.work_orders import suggest_responsible
 from deliberation.services.conflicts import Conflict
 from deliberation.services.idempotency import create_once
@@ -221,6 +222,7 @@ def _detail(
         "activities": list(issue.activities.all()),
         "staff": staff,
         "photo_ids": getattr(issue, "photo_ids", None) or [],
+        "completion_photos": completion_photos(issue, request.user),
         "orders": orders if staff else [],
         "can_triage": can_triage,
         **_rate_context(request, issue, orders),

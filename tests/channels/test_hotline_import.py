@@ -109,6 +109,10 @@ def test_confirm_imports_valid_rows_as_hotline_issues(demo: Demo) -> None:
     expected = timezone.make_aware(datetime(2026, 10, 3, 9, 15))
     assert issue.created_at == expected  # the call, not the import
     assert "hx-post" not in response.content.decode()
+    # the page's counters are swapped with the bar: "Done: 2 imported" next to "Imported 2"
+    html = response.content.decode()
+    assert 'id="import-counts" hx-swap-oob="true"' in html
+    assert 'id="count-imported">2<' in html
     # a second confirmation is a conflict, nothing more is imported
     again = client.post(reverse("hotline-confirm", args=[batch.pk]), HTTP_HX_REQUEST="true")
     assert again.status_code == 409

@@ -61,6 +61,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "new issue in 团结公寓": lambda demo: _new_issue(),
     "issue without a place": lambda demo: surfaces_intake.placeless_issue(demo),
     "an open escalation": lambda demo: surfaces_intake.escalation(demo),
+    "completion photo on an order in 团结公寓": surfaces_intake.completion_photo,
     "vote in 团结公寓": lambda demo: _meeting(),
     "petition in 团结公寓": surfaces_votes.petition,
     "convening meeting in 团结公寓": surfaces_votes.convening,
@@ -394,7 +395,25 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         )
     ],
     "escalation.list": [
-        ActionRow("an open escalation", SUBDISTRICT, [surfaces_intake.escalation_list])
+        ActionRow(
+            "an open escalation",
+            SUBDISTRICT,
+            [surfaces_intake.escalation_list, surfaces_intake.escalation_history_page],
+        )
+    ],
+    "work_order.contact_reporter": [
+        ActionRow(
+            "work order in 团结公寓",
+            TUANJIE_COMMITTEE | SUBDISTRICT | allow("property_firm"),
+            [surfaces_intake.reporter_phone_shown],
+        )
+    ],
+    "work_order.view_evidence": [
+        ActionRow(
+            "completion photo on an order in 团结公寓",
+            TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
+            [surfaces_intake.evidence_download],
+        )
     ],
     # --- consultation sessions and minutes ---
     "session.convene": [

@@ -434,6 +434,53 @@ def escalation_list(demo: Any, role: str, client: Client, obj: Any, allowed: boo
         assert f'id="overdue-{group.pk}"' in html and f'id="overdue-row-{obj.pk}"' in html
 
 
+def escalation_history_page(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The history of escalations, filtered (the same rule as the overdue list)."""
+    response = client.get(reverse("escalation-history") + "?status=open")
+    _expect(role, response, allowed, (200,), "escalation history")
+    if allowed:
+        assert f'id="escalation-{obj.pk}"' in response.content.decode()
+
+
+def reporter_phone_shown(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The reporter's unmasked phone on the job card; everyone else who may open the page
+    sees it masked."""
+    from deliberation.models import User
+
+    User.objects.filter(pk=obj.issue.reporter_id).update(phone="13800001234")
+    response = client.get(_detail_url(obj))
+    if response.status_code != 200:
+        assert not allowed, role
+        return
+    html = response.content.decode()
+    assert ('href="tel:13800001234"' in html) is allowed, role
+    if not allowed:
+        assert "13800001234" not in html and "138****1234" in html, role
+
+
+def completion_photo(demo: Any) -> Any:
+    """A photo of the completed work on jumin's issue in 团结公寓 (the order's evidence)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from deliberation.photos import check_photos
+    from deliberation.services.work_orders import accept_work_order, complete_work_order
+    from tests.images import small_png
+    from tests.intake.factories import dispatched, user
+
+    _issue, order = dispatched("matrix: 水管漏水")
+    accept_work_order(work_order=order, actor=user("wuye"))
+    upload = SimpleUploadedFile("a.png", small_png(), content_type="image/png")
+    complete_work_order(
+        work_order=order, actor=user("wuye"), text="已修好", photos=check_photos([upload])
+    )
+    return order.evidence.select_related("note", "work_order__issue").get()
+
+
+def evidence_download(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    response = client.get(reverse("work-order-evidence", args=[obj.work_order_id, obj.pk]))
+    _expect(role, response, allowed, (200,), "completion photo")
+
+
 # --- 12345 hotline ---------------------------------------------------------------------------
 
 
