@@ -69,7 +69,7 @@ def test_the_403_page_in_english(demo) -> None:
     assert "您无权" not in html and "register.view" not in html
 
 
-def test_a_firm_denied_a_vote_action_gets_the_same_page(demo) -> None:
+def test_a_firm_at_another_compounds_register_gets_the_same_page(demo) -> None:
     firm = login_client(demo.user("wuye"))
     response = firm.get(reverse("owner-register", args=[demo.qinggong.pk]))
     assert response.status_code == 403

@@ -21,7 +21,7 @@ def test_dates_on_the_issue_list_are_chinese_in_chinese_and_english_in_english(d
     ), en
 
 
-def test_the_register_groups_areas_by_thousands_but_not_ids(demo) -> None:
+def test_the_register_groups_areas_by_thousands(demo) -> None:
     committee = login_client(demo.user("yeweihui"))
     html = committee.get(reverse("owner-register", args=[demo.tuanjie.pk])).content.decode()
     totals = html.split('id="register-totals"')[1].split("</p>")[0]
