@@ -195,7 +195,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "project.login_throttle.LoginThrottleHandler"
 AXES_CLIENT_IP_CALLABLE = "project.client_address.client_address"
 AXES_ENABLED = env_flag("AXES_ENABLED", True)
-AXES_LOCKOUT_TEMPLATE = "registration/locked.html"  # axes has no Chinese: our own page
+# axes has no Chinese and does not say until when: our own page (project/login_throttle.py)
+AXES_LOCKOUT_CALLABLE = "project.login_throttle.lockout_response"
 # How many reverse proxies in front of Daphne append to X-Forwarded-For (README: 1 behind
 # nginx). 0 trusts no header: the client address is the socket's peer (REMOTE_ADDR).
 YISHI_TRUSTED_PROXY_COUNT = int(os.environ.get("YISHI_TRUSTED_PROXY_COUNT", "0"))
@@ -206,6 +207,8 @@ LOCALE_PATHS = sorted(p for p in (BASE_DIR / "locale").iterdir() if p.is_dir())
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Dates and number grouping per language (project/formats/); ids stay ungrouped.
+FORMAT_MODULE_PATH = ["project.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))

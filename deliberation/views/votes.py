@@ -59,6 +59,7 @@ def _render_list(
         "compound": compound,
         "votes": list(sel.votes_of_compound(compound.pk)),
         "can_propose": policy.can(request.user, "vote.propose", compound),
+        "can_view_register": policy.can(request.user, "register.view", compound),
         "can_petition": policy.can(request.user, "vote.petition", compound),
         "kinds": _kind_choices(),
         "effects": Matter.Effect.choices,
