@@ -85,6 +85,10 @@ class LineChart:
     rows: list[tuple[str, list[str]]]  # per month: its label and each line's figure (or "–")
 
 
+def percent(rate: float | None) -> str:
+    return "–" if rate is None else f"{rate * 100:.0f}%"
+
+
 def line_chart(
     months: list[date],
     series: list[tuple[str, str, list[float | None]]],
@@ -106,13 +110,7 @@ def line_chart(
         lines.append(Line(css, name, " ".join(f"{x},{y}" for x, y, _ in coords), coords))
     labels = [(round(i * step + step / 2, 1), month_label(m)) for i, m in enumerate(months)]
     rows = [
-        (
-            month_label(m),
-            [
-                f"{values[i] * 100:.0f}%" if values[i] is not None else "–"
-                for _, _, values in series
-            ],
-        )
+        (month_label(m), [percent(values[i]) for _, _, values in series])
         for i, m in enumerate(months)
     ]
     return LineChart(width, height, top + plot, top, lines, labels, rows)
