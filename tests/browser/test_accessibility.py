@@ -147,7 +147,6 @@ def test_every_role_s_pages_pass_axe(browser, live_server_asgi, production_serve
             (f"/compounds/{compound}/register/", 200),
         ],
     )
-    print(f"axe: {timing}")
     # As deployed (DEBUG off): the login page, a page that does not exist, and a page the
     # resident may not see (the owner register, linked from her compound page).
     errors = Walk(production_server)
