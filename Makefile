@@ -6,7 +6,10 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps migrate demo messages lint typecheck bench clean
+.PHONY: run test install system-deps migrate demo messages lint typecheck bench clean test-js
+
+## axe-core for the browser tests' accessibility checks, pinned in tests/package-lock.json.
+AXE := tests/node_modules/axe-core/axe.min.js
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +19,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP) messages
+
+$(AXE): tests/package.json tests/package-lock.json
+	npm ci --prefix tests --no-audit --no-fund
+	touch $(AXE)
+
+test-js: $(AXE)
 
 messages: $(STAMP)
 	$(BIN)/python scripts/messages.py compile
@@ -41,7 +50,7 @@ run: demo
 ## one pytest-xdist worker per core (at most 4; browser tests take turns on one worker).
 ## One file: `make test PYTEST_ARGS="-n0 tests/live/test_outbox.py"` (-n0: no workers).
 TEST_WORKERS ?= auto
-test: system-deps install lint typecheck
+test: system-deps install test-js lint typecheck
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadgroup $(PYTEST_ARGS)
 
 lint: install

@@ -1,7 +1,9 @@
 """Geometry for small inline SVG charts, drawn by templates (no JS library, no CDN).
 
 The page must work under a strict CSP and on a phone, so charts are plain ``<svg>`` with
-coordinates computed here and colours from CSS classes.
+coordinates computed here and colours from CSS classes. Colour is never the only cue (lines
+differ in dash pattern too, flagged bars carry a mark) and each chart also gives its
+figures as ``rows`` for a data table beside it, for screen readers and careful readers.
 """
 
 from __future__ import annotations
@@ -80,6 +82,11 @@ class LineChart:
     top: float
     lines: list[Line]
     labels: list[tuple[float, str]]
+    rows: list[tuple[str, list[str]]]  # per month: its label and each line's figure (or "–")
+
+
+def percent(rate: float | None) -> str:
+    return "–" if rate is None else f"{rate * 100:.0f}%"
 
 
 def line_chart(
@@ -102,4 +109,8 @@ def line_chart(
         ]
         lines.append(Line(css, name, " ".join(f"{x},{y}" for x, y, _ in coords), coords))
     labels = [(round(i * step + step / 2, 1), month_label(m)) for i, m in enumerate(months)]
-    return LineChart(width, height, top + plot, top, lines, labels)
+    rows = [
+        (month_label(m), [percent(values[i]) for _, _, values in series])
+        for i, m in enumerate(months)
+    ]
+    return LineChart(width, height, top + plot, top, lines, labels, rows)

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Install the system packages Yishi's tests and server need, when they are missing.
 # Debian packages: PostgreSQL and Redis servers (the suite starts its own), Chromium for
-# browser tests, gettext for makemessages, CJK fonts so screenshots show Chinese.
+# browser tests, gettext for makemessages, CJK fonts so screenshots show Chinese, npm for
+# the browser tests' axe-core (tests/package.json).
 set -euo pipefail
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v chromium >/dev/null || need+=(chromium)
 command -v xgettext >/dev/null || need+=(gettext)
+command -v npm >/dev/null || need+=(npm)
 fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -8,6 +8,7 @@ import pytest
 from deliberation.models import Issue
 from tests.channels.hotline_files import good_row, xlsx
 from tests.conftest import browser_login
+from tests.support.axe import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,10 +21,13 @@ def test_import_with_progress_bar(browser, live_server_asgi, tmp_path) -> None:
     path.write_bytes(xlsx(rows))
 
     page = browser_login(browser, live_server_asgi, "juwei", phone=True)
+    assert_accessible(page, "committee's home")
     page.click("text=12345 热线工单导入")
+    assert_accessible(page, "upload form")
     page.set_input_files("#id_file", str(path))
     page.click("button[type=submit].primary")
     page.wait_for_selector("#count-valid")
+    assert_accessible(page, "preview")
     assert page.inner_text("#count-valid") == "60"
     assert page.inner_text("#count-invalid") == "1"
     assert page.inner_text("#count-duplicate") == "1"
@@ -35,5 +39,6 @@ def test_import_with_progress_bar(browser, live_server_asgi, tmp_path) -> None:
     page.wait_for_selector("#import-progress .notice", timeout=60_000)
     assert "导入 60 条" in page.inner_text("#import-progress")
     assert page.inner_text("#count-imported") == "60"  # the counter agrees with the bar
+    assert_accessible(page, "imported")
     assert Issue.objects.filter(hotline_ticket__startswith="T-2026-").count() == 60
     page.context.close()

@@ -9,6 +9,7 @@ import pytest
 from deliberation.models import Issue, WorkOrder
 from tests.conftest import browser_login, wait_live
 from tests.images import small_png
+from tests.support.axe import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +24,9 @@ LOADED = (
 def test_report_triage_accept_complete_verify_rate_live(browser, live_server_asgi) -> None:
     server = live_server_asgi
     resident = browser_login(browser, server, "jumin", phone=True)
+    assert_accessible(resident, "resident's home")
     resident.goto(f"{server.url}/issues/new/")
+    assert_accessible(resident, "report form")
     resident.select_option("#id_building", label="团结公寓 2号楼")
     resident.fill("#id_unit_number", "302")
     resident.fill("#id_description", "2号楼3层楼道灯不亮<script>alert(1)</script>")
@@ -37,18 +40,24 @@ def test_report_triage_accept_complete_verify_rate_live(browser, live_server_asg
     assert public.locator("[data-status=new]").count() == 1
     assert "<script>alert(1)</script>" in resident.locator(".issue-description").inner_text()
     wait_live(resident)
+    assert_accessible(resident, "resident's new issue")
 
     committee = browser_login(browser, server, "juwei")
     committee.goto(f"{server.url}/inbox/")
+    assert_accessible(committee, "committee's triage queue")
     committee.click(f"#triage-row-{issue.pk} a")
+    assert_accessible(committee, "triage page")
     assert "京朝物业" in committee.locator("#suggested-responsible").inner_text()
     committee.click("#dispatch-form button[type=submit]")
     committee.wait_for_selector(".messages")
+    assert_accessible(committee, "dispatched, with its message")
     public.locator("[data-status=dispatched]").wait_for()
+    assert_accessible(resident, "resident's issue, dispatched live")
 
     order = WorkOrder.objects.get(issue=issue)
     firm = browser_login(browser, server, "wuye", phone=True)
     firm.goto(f"{server.url}/inbox/")
+    assert_accessible(firm, "firm's inbox")
     firm.click(f"#inbox-row-{order.pk} a")
     # The job card: where, the resident's photo, the reporter's phone to call, the criteria.
     where = firm.inner_text("#job-where")
@@ -56,8 +65,10 @@ def test_report_triage_accept_complete_verify_rate_live(browser, live_server_asg
     firm.wait_for_function(LOADED, arg="#job-card img.thumb")
     assert firm.locator('#job-contact a[href^="tel:"]').count() == 1
     assert firm.locator("#job-criteria").count() == 1
+    assert_accessible(firm, "work order")
     firm.click("#accept-form button[type=submit]")
     firm.wait_for_selector("#complete-form")
+    assert_accessible(firm, "accepted work order")
     public.locator("[data-status=in_progress]").wait_for()
     public.locator("[data-kind=accepted]").wait_for()
 
@@ -71,10 +82,12 @@ def test_report_triage_accept_complete_verify_rate_live(browser, live_server_asg
     steps = firm.locator(f"#work-order-{order.pk}-history [data-kind]")
     kinds = steps.evaluate_all("els => els.map(e => e.dataset.kind)")
     assert kinds == ["dispatched", "accepted", "completion"]
+    assert_accessible(firm, "completed work order")
     public.locator("[data-kind=completed]").wait_for()
     assert "已更换楼道灯" in public.inner_text()
 
     committee.goto(f"{server.url}/work-orders/{order.pk}/")
+    assert_accessible(committee, "work order to verify")
     committee.check("#verify-form input[value=yes]")
     committee.click("#verify-form button[type=submit]")
     committee.wait_for_selector(".messages")
@@ -83,11 +96,13 @@ def test_report_triage_accept_complete_verify_rate_live(browser, live_server_asg
     # The rating form arrives live on the resident's page; nobody reloaded it.
     rate = resident.locator(f"#issue-{issue.pk}-rate form")
     rate.wait_for()
+    assert_accessible(resident, "rating form, arrived live")
     resident.check(f"#issue-{issue.pk}-rate input[name=confirm-fixed][value=yes]")
     resident.check(f"#issue-{issue.pk}-rate input[name=confirm-rating][value=satisfied]")
     resident.click(f"#issue-{issue.pk}-rate button[type=submit]")
     resident.locator(f"#issue-{issue.pk}-rate .notice").wait_for()
     public.locator("[data-status=closed]").wait_for()
+    assert_accessible(resident, "rated and closed")
     assert public.locator("[data-rating=satisfied]").count() == 1
     kinds = public.locator("[data-kind]").evaluate_all("els => els.map(e => e.dataset.kind)")
     assert kinds == ["reported", "dispatched", "accepted", "completed", "verified", "rated"]

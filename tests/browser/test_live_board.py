@@ -7,6 +7,7 @@ import pytest
 from deliberation.models import Compound, User
 from deliberation.services.announcements import post_announcement
 from tests.conftest import browser_login, wait_live
+from tests.support.axe import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,17 +16,21 @@ def test_notice_reaches_resident_live(browser, live_server_asgi) -> None:
     resident = browser_login(browser, live_server_asgi, "jumin", phone=True)
     wait_live(resident)
     assert resident.locator("h1").inner_text() == "我的小区"
+    assert_accessible(resident, "resident's home")
 
     staff = browser_login(browser, live_server_asgi, "wuye")
     staff.click("text=团结公寓")
+    assert_accessible(staff, "compound page")
     staff.fill("#id_title", "电梯检修<script>alert(1)</script>")
     staff.fill("#id_body", "周三上午2号楼电梯检修")
     staff.click("#announcement-form button[type=submit]")
     staff.wait_for_selector("#announcement-form .notice")
+    assert_accessible(staff, "notice posted")
 
     board = resident.locator("section.board")
     board.locator("text=电梯检修<script>alert(1)</script>").wait_for(timeout=5_000)
     assert "周三上午2号楼电梯检修" in board.inner_text()
+    assert_accessible(resident, "notice arrived live")
     assert resident.url.endswith("/")  # no navigation happened
 
     # The server restarts while a notice is posted: the page reconnects and catches up.

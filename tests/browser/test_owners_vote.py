@@ -20,6 +20,7 @@ from deliberation.demo.votes import PETITION_TITLE
 from deliberation.models import OwnersVote, User
 from deliberation.services import votes as svc
 from tests.conftest import browser_login, wait_live
+from tests.support.axe import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,8 +42,11 @@ def test_tuanjie_petition_to_work_order(browser, live_server_asgi) -> None:
     owner = browser_login(browser, server, "jumin", phone=True)
     owner.goto(url)
     wait_live(owner)
+    assert_accessible(owner, "petition, owner")
+    assert_accessible(chair, "petition, chair")
     owner.click("#sign-petition")
     owner.wait_for_selector(".messages")
+    assert_accessible(owner, "signed")
     chair.wait_for_selector("[data-status=convening]")
     assert chair.inner_text("[data-signed]") == str(vote.petition_needed)
 
@@ -52,6 +56,7 @@ def test_tuanjie_petition_to_work_order(browser, live_server_asgi) -> None:
     chair.wait_for_selector("[data-status=review]")
     staff = browser_login(browser, server, "juwei")
     staff.goto(url)
+    assert_accessible(staff, "review")
     staff.select_option("#observer", label="周主任（中路居委会）")
     staff.click("#review")
     staff.wait_for_selector("[data-status=preparing]")
@@ -63,12 +68,14 @@ def test_tuanjie_petition_to_work_order(browser, live_server_asgi) -> None:
     chair.fill("#closes_at", local(now + timedelta(days=20)))
     chair.click("#notice-form button[type=submit]")
     chair.wait_for_selector("[role=alert]")
+    assert_accessible(chair, "notice refused")
     assert "15" in chair.inner_text("[role=alert]")
     chair.fill("#opens_at", local(now + timedelta(days=16)))
     chair.fill("#closes_at", local(now + timedelta(days=30)))
     chair.fill("#place_and_method", "线上投票与书面表决票")
     chair.click("#notice-form button[type=submit]")
     chair.wait_for_selector("[data-status=noticed]")
+    assert_accessible(chair, "noticed")
     vote.refresh_from_db()
     assert vote.voters.count() == vote.total_heads
     kinds = {m.kind for m in vote.matters.all()}
@@ -83,15 +90,18 @@ def test_tuanjie_petition_to_work_order(browser, live_server_asgi) -> None:
     # The owner votes online and watches turnout.
     owner.reload()
     wait_live(owner)
+    assert_accessible(owner, "ballot")
     for fieldset in owner.locator("#ballot-form fieldset").all():
         fieldset.locator("input[value=agree]").check()
     owner.click("#ballot-form button[type=submit]")
     owner.wait_for_selector(".messages")
     assert owner.inner_text("[data-turnout-heads]") == "1"
+    assert_accessible(owner, "voted")
 
     # Staff enter a paper ballot; a second person confirms it; the owner's page updates.
     staff.reload()
     wait_live(staff)
+    assert_accessible(staff, "paper ballots")
     paper_owner = vote.voters.filter(person__username__startswith="owner-").order_by("label")[0]
     staff.select_option("#paper-voter", value=str(paper_owner.pk))
     staff.select_option("#paper-matter", index=0)
@@ -100,6 +110,7 @@ def test_tuanjie_petition_to_work_order(browser, live_server_asgi) -> None:
     staff.wait_for_selector(".messages")
     chair.reload()
     chair.wait_for_selector(".paper-confirm")
+    assert_accessible(chair, "paper ballot to confirm")
     chair.select_option(".paper-confirm select", value="agree")
     chair.click(".paper-confirm button[type=submit]")
     owner.wait_for_function("document.querySelector('[data-turnout-heads]').textContent === '2'")
@@ -132,11 +143,13 @@ def test_tuanjie_petition_to_work_order(browser, live_server_asgi) -> None:
     chair.reload()
     chair.click("#publish")
     chair.wait_for_selector("[data-status=published]")
+    assert_accessible(chair, "published")
 
     # The owner's page shows the results live; the elevator matter is now a work order.
     owner.wait_for_selector("[data-status=published]")
     assert owner.locator("[data-outcome=passed]").count() == len(matters)
     owner.wait_for_selector("[data-work-order]")
+    assert_accessible(owner, "results, arrived live")
     elevator = vote.matters.get(kind="rebuild")
     assert elevator.work_order is not None
     assert elevator.work_order.responsible == vote.compound.property_provider

@@ -14,6 +14,7 @@ from deliberation.demo.tuanjiehu import DEMO_PASSWORD
 from deliberation.models import Residency, Resolution, Unit, User, WorkOrder
 from tests.conftest import browser_login, wait_live
 from tests.sessions.helpers import DELEGATES, opened
+from tests.support.axe import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,6 +56,9 @@ def test_six_contexts_follow_an_item_to_an_adopted_resolution(browser, live_serv
     assert resident.locator("form.position-form").count() == 0
     pages = {**{p: pg for p, pg in delegates.items()}, "resident": resident}
     chair = delegates["party_org"]
+    assert_accessible(chair, "session room, chair")
+    assert_accessible(delegates["provider"], "session room, delegate")
+    assert_accessible(resident, "public session page")
 
     chair.select_option("#item-select", str(item.pk))
     chair.click("button[data-action=open-item]")
@@ -72,6 +76,8 @@ def test_six_contexts_follow_an_item_to_an_adopted_resolution(browser, live_serv
             all_see(pages, f'.round[data-round-number="{number}"] {spoken}')
         # The fifth position closes the round for everyone.
         all_see(pages, f'.round[data-round-number="{number}"][data-round-status="closed"]')
+    assert_accessible(chair, "two rounds, chair")
+    assert_accessible(resident, "two rounds, public")
     assert "<b>意见</b>" in resident.locator(".round").first.inner_text()
 
     deadline = (timezone.localdate() + timedelta(days=45)).isoformat()
@@ -82,6 +88,7 @@ def test_six_contexts_follow_an_item_to_an_adopted_resolution(browser, live_serv
     chair.fill("#criteria", "电梯通过特种设备检验")
     chair.click("button[data-action=propose]")
     all_see(pages, '.resolution[data-resolution-status="voting"]')
+    assert_accessible(delegates["owners_body"], "resolution to vote on")
 
     for party, page in delegates.items():
         form = page.locator(f'form.vote-form[data-party="{party}"]')
@@ -96,6 +103,8 @@ def test_six_contexts_follow_an_item_to_an_adopted_resolution(browser, live_serv
         origin_type=ContentType.objects.get_for_model(Resolution), origin_id=resolution.pk
     )
     all_see(pages, f'.assignments li[data-work-order="{order.pk}"]')
+    assert_accessible(chair, "adopted, chair")
+    assert_accessible(resident, "adopted, public")
     assert order.responsible.name.startswith("京朝物业")
     for page in pages.values():
         assert page.url.rstrip("/").split("/")[-1] in (str(session.pk), "public")

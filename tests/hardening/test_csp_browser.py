@@ -9,6 +9,7 @@ import pytest
 
 from deliberation.demo.tuanjiehu import DEMO_PASSWORD
 from tests.conftest import wait_live
+from tests.support.axe import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,6 +50,7 @@ def test_htmx_and_live_updates_work_under_the_csp(browser, live_server_asgi, tde
     csp = response.headers.get("content-security-policy", "")
     assert "script-src 'self'" in csp and "unsafe" not in csp
     wait_live(resident)
+    assert_accessible(resident, "resident's home")
 
     staff = _page(browser, live_server_asgi, "wuye", problems)
     staff.goto(f"{live_server_asgi.url}/compounds/{tdemo.tuanjie.pk}/")
@@ -57,8 +59,10 @@ def test_htmx_and_live_updates_work_under_the_csp(browser, live_server_asgi, tde
     staff.fill("#id_body", "htmx 表单与推送")
     staff.click("#announcement-form button[type=submit]")
     staff.wait_for_selector("#announcement-form .notice")  # the htmx swap happened
+    assert_accessible(staff, "notice posted")
 
     resident.locator("section.board").locator("text=CSP 检查").wait_for()
+    assert_accessible(resident, "notice arrived live")  # axe itself must not trip the CSP
     violations = resident.evaluate("window.__csp") + staff.evaluate("window.__csp")
     assert not violations, violations
     assert not problems, problems

@@ -1,0 +1,187 @@
+"""axe-core on the main pages, as each role meets them: in Chinese and English, on a phone
+(390×844) and a desktop (1280×800), with no critical or serious violation.
+
+One test walks every role's pages (logging in once per language and viewport) and reports
+every violation at once; seeding the demo world per test is what costs time here, not axe.
+The journeys in tests/browser check the pages they pass through as well."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from deliberation.demo.tuanjiehu import DEMO_PASSWORD
+from deliberation.demo.votes import PETITION_TITLE
+from deliberation.models import Compound, OwnersVote
+from tests.conftest import ROOT, Demo, LiveServer, _test_database_url
+from tests.support.axe import problems, timing
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LANGUAGES = {"zh-hans": "zh-CN", "en": "en-US"}
+VIEWPORTS: dict[str, dict[str, Any]] = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+}
+
+
+def contexts(browser: Any) -> Iterator[tuple[str, Any]]:
+    """A fresh context per language and viewport, labelled for the failure message."""
+    for language, locale in LANGUAGES.items():
+        for name, options in VIEWPORTS.items():
+            context = browser.new_context(locale=locale, **options)
+            try:
+                page = context.new_page()
+                page.set_default_timeout(10_000)
+                yield f"{language}/{name}", page
+            finally:
+                context.close()
+
+
+class Walk:
+    """Visits pages and collects what axe finds, so one run reports every page's problems."""
+
+    def __init__(self, server: LiveServer) -> None:
+        self.server = server
+        self.found: list[str] = []
+
+    def check(self, page: Any, label: str) -> None:
+        if found := problems(page, label):
+            self.found.append(found)
+
+    def visit(self, page: Any, path: str, label: str, status: int = 200) -> None:
+        response = page.goto(f"{self.server.url}{path}")
+        assert response is not None and response.status == status, (label, path, response)
+        self.check(page, f"{label} {path}")
+
+    def tour(self, browser: Any, username: str, paths: list[tuple[str, int]]) -> None:
+        for label, page in contexts(browser):
+            self.visit(page, "/accounts/login/", label)
+            page.fill("#id_username", username)
+            page.fill("#id_password", DEMO_PASSWORD)
+            page.click("button[type=submit].primary")
+            page.wait_for_url(f"{self.server.url}/")
+            self.check(page, f"{label} {username}'s home")
+            for path, status in paths:
+                self.visit(page, path, f"{label} {username}", status)
+
+
+def build_world() -> dict[str, int]:
+    """An issue with an accepted work order and a running session, besides the demo's
+    petition vote and 团结公寓."""
+    from deliberation.services.work_orders import accept_work_order
+    from tests.intake.factories import dispatched, user
+    from tests.sessions.helpers import opened
+
+    issue, order = dispatched("楼道灯坏了（无障碍检查）")
+    accept_work_order(work_order=order, actor=user("wuye"))
+    session = opened(Demo())
+    connection.close()
+    return {
+        "issue": issue.pk,
+        "order": order.pk,
+        "session": session.pk,
+        "vote": OwnersVote.objects.get(title=PETITION_TITLE).pk,
+        "compound": Compound.objects.get(name="团结公寓").pk,
+    }
+
+
+def test_every_role_s_pages_pass_axe(browser, live_server_asgi, production_server) -> None:
+    # In a thread of its own, like a request: Playwright's loop runs on this one, where the
+    # services' live publishing (async_to_sync) cannot.
+    with ThreadPoolExecutor(1) as pool:
+        w = pool.submit(build_world).result()
+    walk = Walk(live_server_asgi)
+    compound, issue, order = w["compound"], w["issue"], w["order"]
+    walk.tour(
+        browser,
+        "jumin",  # a resident
+        [
+            ("/issues/new/", 200),
+            (f"/issues/{issue}/", 200),
+            ("/issues/", 200),
+            (f"/compounds/{compound}/", 200),
+            (f"/compounds/{compound}/votes/", 200),
+            (f"/votes/{w['vote']}/", 200),
+            (f"/compounds/{compound}/committee/", 200),
+            (f"/sessions/{w['session']}/public/", 200),
+        ],
+    )
+    walk.tour(
+        browser,
+        "juwei",  # the residents' committee: triage, supervision, hotline, indicators
+        [
+            ("/inbox/", 200),
+            (f"/issues/{issue}/", 200),
+            ("/issues/", 200),
+            (f"/work-orders/{order}/", 200),
+            (f"/sessions/{w['session']}/", 200),
+            ("/hotline/import/", 200),
+            ("/indicators/", 200),
+        ],
+    )
+    walk.tour(
+        browser,
+        "wuye",  # the property firm
+        [("/inbox/", 200), (f"/work-orders/{order}/", 200), (f"/compounds/{compound}/", 200)],
+    )
+    walk.tour(
+        browser,
+        "shuji",  # the party secretary convenes and chairs
+        [("/sessions/", 200), ("/sessions/new/", 200), (f"/sessions/{w['session']}/", 200)],
+    )
+    walk.tour(
+        browser,
+        "yeweihui",  # the owners' committee
+        [
+            (f"/votes/{w['vote']}/", 200),
+            (f"/compounds/{compound}/committee/", 200),
+            (f"/compounds/{compound}/register/", 200),
+        ],
+    )
+    # As deployed (DEBUG off): the login page, a page that does not exist, and a page the
+    # resident may not see (the owner register, linked from her compound page).
+    errors = Walk(production_server)
+    errors.tour(
+        browser, "jumin", [("/no-such-page/", 404), (f"/compounds/{compound}/register/", 403)]
+    )
+    walk.found += errors.found
+    print(f"axe: {timing}")
+    assert not walk.found, "\n".join(walk.found)
+
+
+@pytest.fixture
+def production_server(tdemo: Demo, tmp_path: Path) -> Iterator[LiveServer]:
+    """DEBUG off, as deployed: our own error pages instead of Django's debug pages (plain
+    HTTP here, the proxy's part)."""
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": "axe-test-only-8f2k#Qv2!xLr7@pZ4mWb8^tYc1&Nf6*Hd3(Gs5)Je0-Ua_Io+",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": _test_database_url(),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "YISHI_VAR_DIR": str(tmp_path / "var"),
+        "SECURE_SSL_REDIRECT": "0",
+    }
+    collected = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
+    assert collected.returncode == 0, collected.stderr[-3000:]
+    server = LiveServer(env=env)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
