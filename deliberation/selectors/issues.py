@@ -5,8 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from deliberation.models import Issue, IssueActivity, IssueCategory, IssuePhoto, Organization
+from deliberation.models import (
+    DEFAULT_SLA,
+    Issue,
+    IssueActivity,
+    IssueCategory,
+    IssuePhoto,
+    Organization,
+    SlaPolicy,
+    Urgency,
+)
 from deliberation.policy import load_principal
 from deliberation.policy.principal import COMMUNITY_KINDS
 
@@ -59,7 +69,29 @@ def triage_queue(organization: Organization | None, *, limit: int = QUEUE_SIZE) 
         qs = qs.filter(compound__community=organization.community)
     elif organization is not None:
         qs = qs.filter(compound__isnull=True)
-    return list(qs[:limit])
+    return with_respond_by(list(qs[:limit]))
+
+
+def with_respond_by(issues: list[Issue]) -> list[Issue]:
+    """Set each issue's ``respond_by`` (reported + the SLA's respond-within for its category
+    and urgency, as ``sla_deadlines`` chooses) and ``respond_overdue``: the clock a triager
+    works against. One query for the whole list."""
+    if not issues:
+        return issues
+    policies = {
+        (p.category_id, p.urgency): p.respond_within
+        for p in SlaPolicy.objects.filter(urgency__in={i.urgency for i in issues})
+    }
+    now = timezone.now()
+    for issue in issues:
+        within = (
+            policies.get((issue.category_id, issue.urgency))
+            or policies.get((None, issue.urgency))
+            or DEFAULT_SLA.get(issue.urgency, DEFAULT_SLA[Urgency.ORDINARY])[0]
+        )
+        issue.respond_by = issue.created_at + within  # type: ignore[attr-defined]
+        issue.respond_overdue = issue.respond_by < now  # type: ignore[attr-defined]
+    return issues
 
 
 def issues_visible_to(user: Any) -> QuerySet[Issue]:

@@ -26,7 +26,7 @@ from deliberation.issue_forms import (
     SessionForm,
 )
 from deliberation.live.topics import topic
-from deliberation.models import Compound, Issue, IssuePhoto, WorkOrder
+from deliberation.models import Compound, Issue, IssuePhoto, Unit, WorkOrder
 from deliberation.policy import load_principal
 from deliberation.policy.principal import COMMUNITY_KINDS
 from deliberation.selectors.issues import issue_detail as load_issue
@@ -35,6 +35,7 @@ from deliberation.selectors.work_orders import suggest_responsible
 from deliberation.services.conflicts import Conflict
 from deliberation.services.idempotency import create_once
 from deliberation.services.issues import report_issue, set_category
+from deliberation.services.work_orders import sla_deadlines
 from workflows import intake
 
 from .live import live_context
@@ -111,14 +112,33 @@ def _report(request: HttpRequest, *, staff: bool) -> HttpResponse:
     else:
         p = load_principal(request.user)
         initial: dict[str, Any] = {"submission": secrets.token_urlsafe(24)}
+        home = None if staff else _home_unit(p.home_units, compounds)
         homes = [c for c in compounds if c.pk in p.home_compounds]
-        if homes:
+        if home is not None:  # where the resident lives: most reports are about it
+            initial.update(
+                compound=home.building.compound_id,
+                building=home.building_id,
+                unit_number=home.number,
+            )
+        elif homes:
             initial["compound"] = homes[0].pk
         elif staff and compounds:
             initial["compound"] = compounds[0].pk
         form = ReportForm(initial=initial, compounds=compounds, staff=staff)
         status = 200
     return render(request, "issues/report.html", {"form": form, "staff": staff}, status=status)
+
+
+def _home_unit(unit_ids: frozenset[int], compounds: QuerySet[Compound]) -> Unit | None:
+    """The resident's home (their first residency) among the compounds they may report on."""
+    if not unit_ids:
+        return None
+    return (
+        Unit.objects.filter(pk__in=unit_ids, building__compound__in=compounds)
+        .select_related("building")
+        .order_by("pk")
+        .first()
+    )
 
 
 @login_required
@@ -163,13 +183,14 @@ def _rate_context(request: HttpRequest, issue: Issue, orders: list[WorkOrder]) -
 
 
 def _share_organizations(dispatch_form: forms.Form) -> forms.Form:
-    """Responsible and co-operating parties offer the same organizations: read them once
-    (a ModelChoiceField queries on every render; validation still uses the queryset)."""
+    """The organizations offered, read once each (a ModelChoiceField queries on every
+    render; validation still uses the queryset)."""
     fields = dispatch_form.fields
     responsible = fields["responsible"]
     choices = [(o.pk, str(o)) for o in responsible.queryset]  # type: ignore[attr-defined]
     responsible.choices = [("", responsible.empty_label or ""), *choices]  # type: ignore[attr-defined]
-    fields["co_operating"].choices = choices  # type: ignore[attr-defined]
+    co_operating = fields["co_operating"]
+    co_operating.choices = [(o.pk, str(o)) for o in co_operating.queryset]  # type: ignore[attr-defined]
     return dispatch_form
 
 
@@ -188,9 +209,13 @@ def _triage_forms(issue: Issue, bound: dict[str, forms.Form]) -> dict[str, Any]:
         "dispatch_form": _share_organizations(
             bound.get("dispatch")
             or DispatchForm(
-                initial={"responsible": suggested.pk if suggested else None}, prefix="dispatch"
+                issue=issue,
+                initial={"responsible": suggested.pk if suggested else None},
+                prefix="dispatch",
             )
         ),
+        # What dispatching now would set: the SLA policy of the issue's category and urgency.
+        "deadlines": sla_deadlines(category=issue.category, urgency=issue.urgency),
         "close_form": bound.get("close") or CloseForm(prefix="close"),
         "duplicate_form": bound.get("duplicate") or DuplicateForm(issue=issue, prefix="dup"),
         "session_form": bound.get("session") or SessionForm(prefix="session"),
@@ -274,7 +299,7 @@ def triage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     policy.visible_or_404(request.user, issue)
     policy.require(request.user, "issue.triage", issue)
     form_class, prefix = TRIAGE_FORMS[action]
-    extra: dict[str, Any] = {"issue": issue} if form_class is DuplicateForm else {}
+    extra: dict[str, Any] = {"issue": issue} if form_class in (DuplicateForm, DispatchForm) else {}
     form = form_class(request.POST, prefix=prefix, **extra)
     if not form.is_valid():
         return _detail(request, issue, bound={action: form}, status=400)
