@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,13 +29,12 @@ from deliberation.live.topics import topic
 from deliberation.models import Compound, Issue, IssuePhoto, Unit, WorkOrder
 from deliberation.policy import load_principal
 from deliberation.policy.principal import COMMUNITY_KINDS
+from deliberation.selectors.issues import deadlines_if_dispatched_now, issues_visible_to
 from deliberation.selectors.issues import issue_detail as load_issue
-from deliberation.selectors.issues import issues_visible_to
 from deliberation.selectors.work_orders import suggest_responsible
 from deliberation.services.conflicts import Conflict
 from deliberation.services.idempotency import create_once
 from deliberation.services.issues import report_issue, set_category
-from deliberation.services.work_orders import sla_deadlines
 from workflows import intake
 
 from .live import live_context
@@ -186,11 +185,14 @@ def _share_organizations(dispatch_form: forms.Form) -> forms.Form:
     """The organizations offered, read once each (a ModelChoiceField queries on every
     render; validation still uses the queryset)."""
     fields = dispatch_form.fields
-    responsible = fields["responsible"]
-    choices = [(o.pk, str(o)) for o in responsible.queryset]  # type: ignore[attr-defined]
-    responsible.choices = [("", responsible.empty_label or ""), *choices]  # type: ignore[attr-defined]
-    co_operating = fields["co_operating"]
-    co_operating.choices = [(o.pk, str(o)) for o in co_operating.queryset]  # type: ignore[attr-defined]
+    responsible, co_operating = fields["responsible"], fields["co_operating"]
+    local = co_operating.queryset.filter(pk=OuterRef("pk"))  # type: ignore[attr-defined]
+    orgs = list(responsible.queryset.annotate(local=Exists(local)))  # type: ignore[attr-defined]
+    responsible.choices = [  # type: ignore[attr-defined]
+        ("", responsible.empty_label or ""),  # type: ignore[attr-defined]
+        *[(o.pk, str(o)) for o in orgs],
+    ]
+    co_operating.choices = [(o.pk, str(o)) for o in orgs if o.local]  # type: ignore[attr-defined]
     return dispatch_form
 
 
@@ -215,7 +217,7 @@ def _triage_forms(issue: Issue, bound: dict[str, forms.Form]) -> dict[str, Any]:
             )
         ),
         # What dispatching now would set: the SLA policy of the issue's category and urgency.
-        "deadlines": sla_deadlines(category=issue.category, urgency=issue.urgency),
+        "deadlines": deadlines_if_dispatched_now(issue),
         "close_form": bound.get("close") or CloseForm(prefix="close"),
         "duplicate_form": bound.get("duplicate") or DuplicateForm(issue=issue, prefix="dup"),
         "session_form": bound.get("session") or SessionForm(prefix="session"),

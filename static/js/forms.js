@@ -94,6 +94,15 @@
     setUp(document);
     focusErrorSummary();
   });
+  // htmx drops a 400 answer by default: a form sent back with its errors (and everything
+  // typed) must replace the form, or the person sees nothing happen.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status === 400 && /data-error-summary/.test(xhr.responseText || "")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   // htmx-posted forms come back as fragments: the same for what was swapped in.
   document.addEventListener("htmx:afterSettle", function () {
     setUp(document);
