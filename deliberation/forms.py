@@ -26,7 +26,7 @@ class AnnouncementForm(UserTextModelForm):
 
 
 def _session_limit(name: str) -> int:
-    return Session._meta.get_field(name).max_length  # type: ignore[return-value]
+    return Session._meta.get_field(name).max_length  # type: ignore[union-attr,return-value]
 
 
 class ConveneForm(UserTextForm):
@@ -96,7 +96,8 @@ class ConveneForm(UserTextForm):
             del f["issues"]
 
     def clean_online_link(self) -> str:
-        return clean_link(self.cleaned_data["online_link"], label=self.fields["online_link"].label)
+        label = self.fields["online_link"].label or ""
+        return clean_link(self.cleaned_data["online_link"], label=label)
 
     def clean_agenda(self) -> str:
         """Each line becomes a topic: each line within a topic's limit."""
