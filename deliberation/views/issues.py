@@ -182,8 +182,9 @@ def _rate_context(request: HttpRequest, issue: Issue, orders: list[WorkOrder]) -
 
 
 def _share_organizations(dispatch_form: forms.Form) -> forms.Form:
-    """The organizations offered, read once each (a ModelChoiceField queries on every
-    render; validation still uses the queryset)."""
+    """Responsible and co-operating choices from one query (each organization marked
+    ``local`` when it may co-operate); a ModelChoiceField would query on every render, and
+    validation still uses the querysets."""
     fields = dispatch_form.fields
     responsible, co_operating = fields["responsible"], fields["co_operating"]
     local = co_operating.queryset.filter(pk=OuterRef("pk"))  # type: ignore[attr-defined]
