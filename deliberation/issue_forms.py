@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -37,6 +37,18 @@ STAFF_CHANNEL_CHOICES = [
 ]
 
 
+class BuildingSelect(forms.Select):
+    """Each building names its compound (``data-compound``): static/js/forms.js then offers
+    only the chosen compound's buildings, without another request."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        building = getattr(option["value"], "instance", None)
+        if building is not None:
+            option["attrs"]["data-compound"] = str(building.compound_id)
+        return option
+
+
 class ReportForm(UserTextForm):
     """The resident's mobile form (and, with ``staff=True``, staff entry)."""
 
@@ -53,9 +65,13 @@ class ReportForm(UserTextForm):
         queryset=Compound.objects.none(),
         required=False,
         empty_label=_("Elsewhere (describe below)"),
+        widget=forms.Select(attrs={"data-compound-select": ""}),
     )
     building = forms.ModelChoiceField(
-        label=_("Building"), queryset=Building.objects.none(), required=False
+        label=_("Building"),
+        queryset=Building.objects.none(),
+        required=False,
+        widget=BuildingSelect(attrs={"data-follows-compound": ""}),
     )
     unit_number = forms.CharField(label=_("Unit (room number)"), max_length=20, required=False)
     location_text = forms.CharField(label=_("Where exactly"), max_length=200, required=False)
@@ -140,14 +156,41 @@ class DispatchForm(UserTextForm):
     )
     co_operating = forms.ModelMultipleChoiceField(
         label=_("Co-operating organizations"),
-        queryset=Organization.objects.exclude(kind=Organization.Kind.DEVELOPER),
+        queryset=Organization.objects.none(),
         required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     title = forms.CharField(label=_("Work order title"), max_length=200, required=False)
     acceptance_criteria = forms.CharField(
         label=_("Acceptance criteria"), max_length=2000, required=False
     )
     staff_note = forms.CharField(label=_("Staff-only note"), max_length=2000, required=False)
+
+    def __init__(self, *args: Any, issue: Issue, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("title", work_order_title(issue))
+        super().__init__(*args, **kwargs)
+        self.fields["co_operating"].queryset = community_organizations(issue)  # type: ignore[attr-defined]
+
+
+def work_order_title(issue: Issue) -> str:
+    """The title a dispatcher starts from: the issue's first words (they may edit it)."""
+    words = " ".join(issue.description.split())
+    return words if len(words) <= 60 else words[:59] + "…"
+
+
+def community_organizations(issue: Issue) -> QuerySet[Organization]:
+    """Who may co-operate on an issue: the community's committees and the firms and owners'
+    committees of its compounds (every organization for an issue without a compound)."""
+    orgs = Organization.objects.exclude(kind=Organization.Kind.DEVELOPER)
+    if issue.compound is None:
+        return orgs
+    community = issue.compound.community_id
+    compounds = Compound.objects.filter(community_id=community)
+    return orgs.filter(
+        Q(community_id=community)
+        | Q(pk__in=compounds.values("property_provider"))
+        | Q(pk__in=compounds.values("owners_committee"))
+    )
 
 
 class CloseForm(UserTextForm):

@@ -127,10 +127,23 @@ def _refuse_controls(multiline: bool) -> Any:
     return validate
 
 
-def _guard(fields: dict[str, forms.Field]) -> None:
-    for field in fields.values():
+def _guard(form: forms.BaseForm) -> None:
+    for name, field in form.fields.items():
         if isinstance(field, forms.CharField):
-            field.validators.append(_refuse_controls(isinstance(field.widget, forms.Textarea)))
+            textarea = isinstance(field.widget, forms.Textarea)
+            field.validators.append(_refuse_controls(textarea))
+            if textarea and field.max_length:
+                _count_instead_of_cutting(form, name, field)
+
+
+def _count_instead_of_cutting(form: forms.BaseForm, name: str, field: forms.CharField) -> None:
+    """A textarea keeps what is pasted into it: ``maxlength`` would silently cut a 6,000-
+    character description to 4,000, so the limit is a hint and a countdown
+    (templates/issues/_field.html, static/js/forms.js) and the form says what is too long."""
+    field.widget.attrs.pop("maxlength", None)
+    if form.auto_id and "%s" in str(form.auto_id):
+        auto_id = str(form.auto_id) % form.add_prefix(name)
+        field.widget.attrs["aria-describedby"] = f"{auto_id}-count-hint"
 
 
 class UserTextForm(forms.Form):
@@ -139,7 +152,7 @@ class UserTextForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _guard(self.fields)
+        _guard(self)
 
 
 class UserTextModelForm(forms.ModelForm):
@@ -147,4 +160,4 @@ class UserTextModelForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _guard(self.fields)
+        _guard(self)

@@ -5,22 +5,20 @@ They live here, not in ``deliberation.views``, because the domain never imports 
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation import policy
-from deliberation.ids import only_ids, parse_id
+from deliberation.forms import ConveneForm
+from deliberation.ids import parse_id
 from deliberation.models import Compound, Invitation, Organization, Session, User
 from deliberation.selectors.places import compounds_visible_to
 from deliberation.selectors.sessions import issues_awaiting_session, sessions_with_people
-from deliberation.services.sessions import SessionConflict
+from deliberation.services.sessions import SessionConflict, party_organizations
 from deliberation.views.session_actions import act
 from workflows import sessions as flow
 
@@ -39,7 +37,7 @@ def convene(request: HttpRequest) -> HttpResponse:
     """The secretary convenes: title, time, place or link, compound and agenda topics."""
     compounds = [
         c
-        for c in compounds_visible_to(request.user)
+        for c in compounds_visible_to(request.user).order_by("name")
         if policy.can(request.user, "session.convene", c)
     ]
     if not compounds:
@@ -52,68 +50,57 @@ def convene(request: HttpRequest) -> HttpResponse:
         ).distinct()
     )
     waiting = issues_awaiting_session(None, compounds)
-    errors: list[str] = []
     data = request.POST if request.method == "POST" else None
     if data is not None:
-        wanted = data.get("compound", "")
-        compound = next((c for c in compounds if str(c.pk) == wanted), None)
-        wanted_id = parse_id(wanted)
-        if compound is None and wanted_id and Compound.objects.filter(pk=wanted_id).exists():
+        wanted_id = parse_id(data.get("compound"))
+        if (
+            wanted_id not in {c.pk for c in compounds}
+            and wanted_id
+            and Compound.objects.filter(pk=wanted_id).exists()
+        ):
             # A compound the user may not convene for (e.g. another community's): refused,
             # not a form error (issue 5: the permission matrix).
             raise PermissionDenied("session.convene")
-        organization = next(
-            (o for o in organizations if str(o.pk) == data.get("organization")), None
-        )
-        starts_at = None
-        try:
-            starts_at = timezone.make_aware(datetime.fromisoformat(data.get("starts_at", "")))
-        except ValueError:
-            errors.append(_("Give a valid date and time."))
-        title = data.get("title", "").strip()
-        if not title or len(title) > 200:
-            errors.append(_("Give a title (at most 200 characters)."))
-        if compound is None or organization is None:
-            errors.append(_("Choose the compound and the organization convening."))
+    form = ConveneForm(
+        data,
+        compounds=compounds,
+        organizations=organizations,
+        waiting=waiting,
+        initial={"adoption_rule": Session.AdoptionRule.NO_OBJECTION},
+    )
+    if form.is_valid():
+        d = form.cleaned_data
         agenda: list[dict[str, object]] = [
-            {"title": line.strip()} for line in data.get("agenda", "").splitlines() if line.strip()
+            {"title": line.strip()} for line in d["agenda"].splitlines() if line.strip()
         ]
-        picked = set(only_ids(data.getlist("issues")))
         agenda += [
             # A topic is one line; a description may have several.
             {"title": " ".join(issue.description.split())[:60], "issues": [issue]}
-            for issue in waiting
-            if issue.pk in picked and compound is not None and issue.compound_id == compound.pk
+            for issue in d.get("issues") or []
         ]
-        rule = data.get("adoption_rule", Session.AdoptionRule.NO_OBJECTION)
-        if rule not in Session.AdoptionRule.values:
-            errors.append(_("Choose an adoption rule."))
-        if not errors and compound is not None and organization is not None and starts_at:
-            try:
-                session = flow.start(
-                    convener=_user(request),
-                    organization=organization,
-                    compounds=[compound],
-                    title=title,
-                    starts_at=starts_at,
-                    place=data.get("place", ""),
-                    online_link=data.get("online_link", ""),
-                    agenda=agenda,
-                    adoption_rule=rule,
-                )
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-            else:
-                return redirect("session-room", session.pk)
+        try:
+            session = flow.start(
+                convener=_user(request),
+                organization=d["organization"],
+                compounds=[d["compound"]],
+                title=d["title"],
+                starts_at=d["starts_at"],
+                place=d["place"],
+                online_link=d["online_link"],
+                agenda=agenda,
+                adoption_rule=d["adoption_rule"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            return redirect("session-room", session.pk)
     context = {
-        "compounds": compounds,
-        "organizations": organizations,
-        "rules": Session.AdoptionRule.choices,
-        "waiting": waiting,
-        "errors": errors,
-        "data": data or {},
+        "form": form,
+        "invitees": [(c, list(party_organizations(c).items())) for c in compounds],
     }
-    return render(request, "sessions/convene.html", context, status=400 if errors else 200)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "sessions/convene.html", context, status=status)
 
 
 @login_required

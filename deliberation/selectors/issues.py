@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet
+from django.db.models import DurationField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from deliberation.models import Issue, IssueActivity, IssueCategory, IssuePhoto, Organization
+from deliberation.models import (
+    DEFAULT_SLA,
+    Issue,
+    IssueActivity,
+    IssueCategory,
+    IssuePhoto,
+    Organization,
+    SlaPolicy,
+    Urgency,
+)
 from deliberation.policy import load_principal
 from deliberation.policy.principal import COMMUNITY_KINDS
 
@@ -27,7 +39,7 @@ def issue_detail(pk: int) -> Issue | None:
     suggestion reads (2 queries)."""
     photos = IssuePhoto.objects.filter(issue=OuterRef("pk")).order_by("id").values("id")
     return (
-        issues_with_place()
+        with_sla(issues_with_place())
         .select_related("compound__property_provider", "compound__community__residents_committee")
         .annotate(photo_ids=array_subquery(photos))
         .prefetch_related(
@@ -54,12 +66,52 @@ def triage_queue(organization: Organization | None, *, limit: int = QUEUE_SIZE) 
     organization's (the subdistrict office's) the issues reported without a compound;
     ``None`` everything.
     """
-    qs = issues_with_place().filter(status=Issue.Status.NEW).order_by("created_at", "id")
+    qs = with_sla(issues_with_place()).filter(status=Issue.Status.NEW).order_by("created_at", "id")
     if organization is not None and organization.kind in COMMUNITY_KINDS:
         qs = qs.filter(compound__community=organization.community)
     elif organization is not None:
         qs = qs.filter(compound__isnull=True)
-    return list(qs[:limit])
+    return with_respond_by(list(qs[:limit]))
+
+
+def with_sla(qs: QuerySet[Issue]) -> QuerySet[Issue]:
+    """Annotate the SLA policy's limits for each issue's category and urgency, chosen as
+    ``sla_deadlines`` chooses (the category's own, then the general one): in the same query."""
+
+    def limit(field: str) -> Coalesce:
+        own = SlaPolicy.objects.filter(category=OuterRef("category"), urgency=OuterRef("urgency"))
+        general = SlaPolicy.objects.filter(category__isnull=True, urgency=OuterRef("urgency"))
+        return Coalesce(
+            Subquery(own.values(field)[:1]),
+            Subquery(general.values(field)[:1]),
+            output_field=DurationField(),
+        )
+
+    return qs.annotate(sla_respond=limit("respond_within"), sla_resolve=limit("resolve_within"))
+
+
+def deadlines_if_dispatched_now(issue: Issue) -> tuple[datetime, datetime]:
+    """Respond-by and resolve-by a work order dispatched now would get (``with_sla``)."""
+    respond, resolve = DEFAULT_SLA.get(issue.urgency, DEFAULT_SLA[Urgency.ORDINARY])
+    now = timezone.now()
+    return (
+        now + (getattr(issue, "sla_respond", None) or respond),
+        now + (getattr(issue, "sla_resolve", None) or resolve),
+    )
+
+
+def with_respond_by(issues: list[Issue]) -> list[Issue]:
+    """Set each issue's ``respond_by`` (reported + the SLA's respond-within, from
+    ``with_sla``) and ``respond_overdue``: the clock a triager works against."""
+    now = timezone.now()
+    for issue in issues:
+        within = (
+            getattr(issue, "sla_respond", None)
+            or (DEFAULT_SLA.get(issue.urgency, DEFAULT_SLA[Urgency.ORDINARY])[0])
+        )
+        issue.respond_by = issue.created_at + within  # type: ignore[attr-defined]
+        issue.respond_overdue = issue.respond_by < now  # type: ignore[attr-defined]
+    return issues
 
 
 def issues_visible_to(user: Any) -> QuerySet[Issue]:

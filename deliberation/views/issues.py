@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,11 +26,11 @@ from deliberation.issue_forms import (
     SessionForm,
 )
 from deliberation.live.topics import topic
-from deliberation.models import Compound, Issue, IssuePhoto, WorkOrder
+from deliberation.models import Compound, Issue, IssuePhoto, Unit, WorkOrder
 from deliberation.policy import load_principal
 from deliberation.policy.principal import COMMUNITY_KINDS
+from deliberation.selectors.issues import deadlines_if_dispatched_now, issues_visible_to
 from deliberation.selectors.issues import issue_detail as load_issue
-from deliberation.selectors.issues import issues_visible_to
 from deliberation.selectors.job_card import completion_photos
 from deliberation.selectors.work_orders import suggest_responsible
 from deliberation.services.conflicts import Conflict
@@ -112,14 +112,33 @@ def _report(request: HttpRequest, *, staff: bool) -> HttpResponse:
     else:
         p = load_principal(request.user)
         initial: dict[str, Any] = {"submission": secrets.token_urlsafe(24)}
+        home = None if staff else _home_unit(p.home_units, compounds)
         homes = [c for c in compounds if c.pk in p.home_compounds]
-        if homes:
+        if home is not None:  # where the resident lives: most reports are about it
+            initial.update(
+                compound=home.building.compound_id,
+                building=home.building_id,
+                unit_number=home.number,
+            )
+        elif homes:
             initial["compound"] = homes[0].pk
         elif staff and compounds:
             initial["compound"] = compounds[0].pk
         form = ReportForm(initial=initial, compounds=compounds, staff=staff)
         status = 200
     return render(request, "issues/report.html", {"form": form, "staff": staff}, status=status)
+
+
+def _home_unit(unit_ids: frozenset[int], compounds: QuerySet[Compound]) -> Unit | None:
+    """The resident's home (their first residency) among the compounds they may report on."""
+    if not unit_ids:
+        return None
+    return (
+        Unit.objects.filter(pk__in=unit_ids, building__compound__in=compounds)
+        .select_related("building")
+        .order_by("pk")
+        .first()
+    )
 
 
 @login_required
@@ -164,13 +183,18 @@ def _rate_context(request: HttpRequest, issue: Issue, orders: list[WorkOrder]) -
 
 
 def _share_organizations(dispatch_form: forms.Form) -> forms.Form:
-    """Responsible and co-operating parties offer the same organizations: read them once
-    (a ModelChoiceField queries on every render; validation still uses the queryset)."""
+    """Responsible and co-operating choices from one query (each organization marked
+    ``local`` when it may co-operate); a ModelChoiceField would query on every render, and
+    validation still uses the querysets."""
     fields = dispatch_form.fields
-    responsible = fields["responsible"]
-    choices = [(o.pk, str(o)) for o in responsible.queryset]  # type: ignore[attr-defined]
-    responsible.choices = [("", responsible.empty_label or ""), *choices]  # type: ignore[attr-defined]
-    fields["co_operating"].choices = choices  # type: ignore[attr-defined]
+    responsible, co_operating = fields["responsible"], fields["co_operating"]
+    local = co_operating.queryset.filter(pk=OuterRef("pk"))  # type: ignore[attr-defined]
+    orgs = list(responsible.queryset.annotate(local=Exists(local)))  # type: ignore[attr-defined]
+    responsible.choices = [  # type: ignore[attr-defined]
+        ("", responsible.empty_label or ""),  # type: ignore[attr-defined]
+        *[(o.pk, str(o)) for o in orgs],
+    ]
+    co_operating.choices = [(o.pk, str(o)) for o in orgs if o.local]  # type: ignore[attr-defined]
     return dispatch_form
 
 
@@ -189,9 +213,13 @@ def _triage_forms(issue: Issue, bound: dict[str, forms.Form]) -> dict[str, Any]:
         "dispatch_form": _share_organizations(
             bound.get("dispatch")
             or DispatchForm(
-                initial={"responsible": suggested.pk if suggested else None}, prefix="dispatch"
+                issue=issue,
+                initial={"responsible": suggested.pk if suggested else None},
+                prefix="dispatch",
             )
         ),
+        # What dispatching now would set: the SLA policy of the issue's category and urgency.
+        "deadlines": deadlines_if_dispatched_now(issue),
         "close_form": bound.get("close") or CloseForm(prefix="close"),
         "duplicate_form": bound.get("duplicate") or DuplicateForm(issue=issue, prefix="dup"),
         "session_form": bound.get("session") or SessionForm(prefix="session"),
@@ -276,7 +304,7 @@ def triage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     policy.visible_or_404(request.user, issue)
     policy.require(request.user, "issue.triage", issue)
     form_class, prefix = TRIAGE_FORMS[action]
-    extra: dict[str, Any] = {"issue": issue} if form_class is DuplicateForm else {}
+    extra: dict[str, Any] = {"issue": issue} if form_class in (DuplicateForm, DispatchForm) else {}
     form = form_class(request.POST, prefix=prefix, **extra)
     if not form.is_valid():
         return _detail(request, issue, bound={action: form}, status=400)

@@ -1,0 +1,111 @@
+// Forms: move the focus to the error summary, count down the characters left in a
+// textarea, and offer only the chosen compound's buildings. Without JS the summary is still
+// at the top, the limit is in the hint, and every building is listed.
+(function () {
+  "use strict";
+
+  // Each summary takes the focus once, when it arrives (page load or htmx swap): a live
+  // update elsewhere on the page must not pull the focus back to it.
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]:not([data-focused])");
+    if (!summary) return;
+    summary.dataset.focused = "1";
+    summary.focus();
+  }
+
+  // Python counts code points, and the browser sends each line break as CR LF.
+  function length(text) {
+    return Array.from(text.replace(/\r?\n/g, "\r\n")).length;
+  }
+
+  function message(box, left) {
+    var n = Math.abs(left);
+    var key = left >= 0 ? (n === 1 ? "remainingOne" : "remaining") : (n === 1 ? "tooManyOne" : "tooMany");
+    return (box.dataset[key] || "").replace("{count}", String(n));
+  }
+
+  function setUpCounter(box) {
+    if (box.dataset.counting) return;
+    box.dataset.counting = "1";
+    var limit = parseInt(box.dataset.characterCount, 10);
+    var input = box.querySelector("textarea");
+    var hint = box.querySelector("[data-count-hint]");
+    var status = box.querySelector("[data-count-status]");
+    if (!input || !status || !limit) return;
+    var timer = null;
+    function update() {
+      var left = limit - length(input.value);
+      status.textContent = message(box, left);
+      status.classList.toggle("over", left < 0);
+      input.classList.toggle("over-limit", left < 0);
+    }
+    if (hint) hint.classList.add("visually-hidden"); // still read with the textarea
+    status.hidden = false;
+    update();
+    // Polite and debounced, as GOV.UK's character count: not one announcement per key.
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(update, 250);
+    });
+  }
+
+  function setUpBuildings(select) {
+    if (select.dataset.following) return;
+    var form = select.form;
+    var compound = form && form.querySelector("[data-compound-select]");
+    if (!compound) return;
+    select.dataset.following = "1";
+    var options = Array.from(select.options);
+    function follow() {
+      var chosen = compound.value;
+      options.forEach(function (option) {
+        var keep = !option.value || option.dataset.compound === chosen;
+        option.hidden = !keep;
+        option.disabled = !keep;
+      });
+      var current = select.selectedOptions[0];
+      if (current && current.disabled) select.value = "";
+    }
+    compound.addEventListener("change", follow);
+    follow();
+  }
+
+  // The convene form lists who will be invited for each compound: show the chosen one's.
+  function setUpInvitees(form) {
+    var compound = form.querySelector("[data-compound-select]");
+    if (!compound || form.dataset.invitees) return;
+    form.dataset.invitees = "1";
+    function follow() {
+      form.querySelectorAll("[data-invitees-for]").forEach(function (list) {
+        list.hidden = list.dataset.inviteesFor !== compound.value;
+      });
+    }
+    compound.addEventListener("change", follow);
+    follow();
+  }
+
+  function setUp(root) {
+    root.querySelectorAll("form").forEach(setUpInvitees);
+    root.querySelectorAll("[data-character-count]").forEach(setUpCounter);
+    root.querySelectorAll("[data-follows-compound]").forEach(setUpBuildings);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setUp(document);
+    focusErrorSummary();
+  });
+  // htmx drops a 400 answer by default: a form sent back with its errors (and everything
+  // typed) must replace the form, or the person sees nothing happen.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status === 400 && /data-error-summary/.test(xhr.responseText || "")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+  // htmx-posted forms come back as fragments: the same for what was swapped in.
+  document.addEventListener("htmx:afterSettle", function () {
+    setUp(document);
+    focusErrorSummary();
+  });
+})();
