@@ -24,45 +24,17 @@ from deliberation.models import (
     WorkOrder,
 )
 from tests.conftest import Demo, login_client
+from tests.support import not_found
 
 from . import growth_sessions, surfaces_intake, surfaces_votes
 
 pytestmark = pytest.mark.django_db
 
-#: Headers that legitimately differ between two requests (none today; kept explicit).
-VOLATILE_HEADERS: frozenset[str] = frozenset()
-
-
-def _missing(model: type[Any]) -> int:
-    last = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    return last + 1000
-
-
-def _answer(response: Any) -> tuple[int, bytes, dict[str, str]]:
-    headers = {k: v for k, v in response.headers.items() if k not in VOLATILE_HEADERS}
-    return response.status_code, response.content, headers
-
-
-#: Per-response CSRF masks differ on every page, whatever was asked.
-CSRF_TOKEN = re.compile(rb'("X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+')
-
-
-def _normalised(answer: tuple[int, bytes, dict[str, str]], path: str) -> Any:
-    """The page echoes the asked path (the language switch returns to it) and a fresh CSRF
-    mask: both say nothing of the object, so they are set aside before comparing."""
-    status, body, headers = answer
-    body = CSRF_TOKEN.sub(rb"\1CSRF", body.replace(path.encode(), b"PATH"))
-    headers = {k: v for k, v in headers.items() if k != "Content-Length"}  # the path's length
-    if "Content-Security-Policy" in headers:  # the same directives, in any order
-        csp = headers["Content-Security-Policy"].split("; ")
-        headers["Content-Security-Policy"] = "; ".join(sorted(csp))
-    return status, body, headers
-
 
 def _alike(client: Client, method: str, url: Callable[[int], str], pk: int, missing: int) -> None:
     send = client.get if method == "GET" else client.post
-    forbidden = _normalised(_answer(send(url(pk))), url(pk))
-    absent = _normalised(_answer(send(url(missing))), url(missing))
+    forbidden = not_found.answer(send(url(pk)), url(pk))
+    absent = not_found.answer(send(url(missing)), url(missing))
     assert forbidden[0] == 404, (url(pk), forbidden[0])
     assert forbidden == absent, (url(pk), forbidden, absent)
 
@@ -172,8 +144,8 @@ def test_an_issue_photo_of_a_hidden_issue_answers_like_a_missing_photo(demo: Dem
     client = login_client(demo.user("jumin2"))
     real = reverse("issue-photo", args=[issue.pk, photo.pk])
     missing = reverse("issue-photo", args=[issue.pk, photo.pk + 1000])
-    forbidden = _normalised(_answer(client.get(real)), real)
-    absent = _normalised(_answer(client.get(missing)), missing)
+    forbidden = not_found.answer(client.get(real), real)
+    absent = not_found.answer(client.get(missing), missing)
     assert forbidden[0] == 404 and forbidden == absent
 
 

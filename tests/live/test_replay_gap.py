@@ -102,8 +102,20 @@ def test_events_of_the_cursors_own_and_of_earlier_finished_transactions_are_not_
 
     (earlier,) = record("earlier")
     first, second = record("a", "b")
-    assert [e.pk for e in events_after([topic], second)] == []
-    assert [e.pk for e in events_after([topic], earlier)] == [first, second]
+    # The cursor's own transaction is never re-sent. An earlier, finished one is re-sent only
+    # if some transaction older than it was still running when the cursor's row was written
+    # (the horizon is cluster-wide: under xdist another worker's database counts): every
+    # repeated event lies at or above the cursor's horizon.
+    horizon = Event.objects.get(pk=second).horizon
+    repeated = events_after([topic], second)
+    assert first not in [e.pk for e in repeated]
+    assert all(e.tx is not None and e.tx >= horizon for e in repeated)
+    if Event.objects.get(pk=earlier).tx < horizon:  # nothing older was running
+        assert repeated == []
+    since_earlier = events_after([topic], earlier)
+    assert [e.pk for e in since_earlier if e.pk > earlier] == [first, second]
+    earlier_horizon = Event.objects.get(pk=earlier).horizon
+    assert all(e.tx >= earlier_horizon for e in since_earlier if e.pk < earlier)
 
 
 def test_a_transaction_still_open_is_not_replayed_until_it_commits(tdemo) -> None:
