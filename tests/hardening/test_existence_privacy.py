@@ -31,6 +31,11 @@ from . import growth_sessions, surfaces_intake, surfaces_votes
 pytestmark = pytest.mark.django_db
 
 
+def _missing(model: type[Any]) -> int:
+    last = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return last + 1000
+
+
 def _alike(client: Client, method: str, url: Callable[[int], str], pk: int, missing: int) -> None:
     send = client.get if method == "GET" else client.post
     forbidden = not_found.answer(send(url(pk)), url(pk))
