@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Party(models.TextChoices):
@@ -130,7 +131,7 @@ class AgendaItem(models.Model):
     deferred_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    staff_note = models.TextField(_("staff-only note"), blank=True)
+    staff_note = models.TextField(pgettext_lazy("agenda item", "staff-only note"), blank=True)
     issues = models.ManyToManyField(
         "deliberation.Issue", related_name="agenda_items", blank=True, verbose_name=_("issues")
     )
@@ -156,7 +157,7 @@ class Invitation(models.Model):
 
     class Reply(models.TextChoices):
         PENDING = "pending", _("awaiting reply")
-        CONFIRMED = "confirmed", _("confirmed")
+        CONFIRMED = "confirmed", pgettext_lazy("invitation reply", "confirmed")
         DECLINED = "declined", _("declined")
         NO_REPLY = "no_reply", _("no reply")
 
@@ -303,7 +304,7 @@ class Resolution(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="resolutions")
     decision = models.TextField(_("decision"), max_length=2000)
     responsible_party = models.CharField(
-        _("responsible party"), max_length=32, choices=Party.choices
+        pgettext_lazy("resolution", "responsible party"), max_length=32, choices=Party.choices
     )
     responsible_organization = models.ForeignKey(
         "deliberation.Organization",
@@ -313,7 +314,7 @@ class Resolution(models.Model):
         related_name="+",
     )
     cooperating_parties = models.JSONField(_("co-operating parties"), default=list, blank=True)
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(pgettext_lazy("resolution", "deadline"))
     acceptance_criteria = models.TextField(_("acceptance criteria"), max_length=2000)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.VOTING)
     drafted_by = models.ForeignKey(

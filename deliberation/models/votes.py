@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from deliberation.law.owners_votes import MatterKind
 
@@ -100,7 +101,7 @@ class OwnersVote(models.Model):
     non_voters_follow_majority = models.BooleanField(
         _("non-voters follow the majority"), default=False
     )
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("time of", "closed"), null=True, blank=True)
     publish_by = models.DateTimeField(_("publish by"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     # Deadline sweeps (BJ reg. arts. 36, 37): when the subdistrict was alerted, once each.
@@ -236,7 +237,7 @@ class Ballot(models.Model):
         ABSTAIN = "abstain", _("abstain")
 
     class Channel(models.TextChoices):
-        ONLINE = "online", _("online")
+        ONLINE = "online", pgettext_lazy("ballot channel", "online")
         PAPER = "paper", _("paper")
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="ballots")

@@ -42,6 +42,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from deliberation import policy
 from deliberation.live.outbox import record_event
@@ -70,6 +71,7 @@ from deliberation.selectors.work_orders import (
     supervision_group_for,
     work_order_detail,
 )
+from deliberation.stored_messages import Message, message
 
 from . import issues as issue_services
 from .conflicts import Conflict
@@ -250,10 +252,11 @@ def _issue_step(
     order: WorkOrder,
     *,
     kind: str,
-    public_text: str,
+    public_text: str | Message,
     actor: Any,
     organization: Organization | None = None,
-    staff_note: str = "",
+    staff_note: str | Message = "",
+    reporter_comment: str = "",
     status: str | None = None,
     closure_reason: str = "",
 ) -> None:
@@ -270,6 +273,7 @@ def _issue_step(
             public_text=public_text,
             kind=kind,
             staff_note=staff_note,
+            reporter_comment=reporter_comment,
             organization=organization,
             link=order,
             closure_reason=closure_reason,
@@ -280,6 +284,7 @@ def _issue_step(
             kind=kind,
             public_text=public_text,
             staff_note=staff_note,
+            reporter_comment=reporter_comment,
             actor=actor,
             organization=organization,
             link=order,
@@ -360,11 +365,11 @@ def dispatch_work_order(
             status=IS.RESOLUTION_ASSIGNED if from_session else IS.DISPATCHED,
             kind=IssueActivity.Kind.RESOLUTION if from_session else IssueActivity.Kind.DISPATCHED,
             actor=actor,
-            public_text=_("Assigned to %(org)s; response due %(due)s.")
-            % {
-                "org": responsible.name,
-                "due": timezone.localtime(respond_by).strftime("%Y-%m-%d %H:%M"),
-            },
+            public_text=message(
+                gettext_noop("Assigned to %(org)s; response due %(due)s."),
+                org=responsible.name,
+                due=respond_by,
+            ),
             staff_note=staff_note,
             link=order,
         )
@@ -399,7 +404,9 @@ def accept_work_order(*, work_order: WorkOrder, actor: Any, note: str = "") -> W
         order,
         kind=IssueActivity.Kind.ACCEPTED,
         status=IS.IN_PROGRESS,
-        public_text=_("%(org)s accepted and is working on it.") % {"org": order.responsible.name},
+        public_text=message(
+            gettext_noop("%(org)s accepted and is working on it."), org=order.responsible.name
+        ),
         actor=actor,
         organization=order.responsible,
     )
@@ -438,8 +445,10 @@ def send_back_work_order(*, work_order: WorkOrder, actor: Any, reason: str) -> W
         order,
         kind=IssueActivity.Kind.SENT_BACK,
         status=IS.NEW,
-        public_text=_("%(org)s sent it back; the residents' committee will route it again.")
-        % {"org": order.responsible.name},
+        public_text=message(
+            gettext_noop("%(org)s sent it back; the residents' committee will route it again."),
+            org=order.responsible.name,
+        ),
         staff_note=reason,
         actor=actor,
         organization=order.responsible,
@@ -477,7 +486,7 @@ def add_progress(
     _issue_step(
         order,
         kind=IssueActivity.Kind.PROGRESS,
-        public_text=text if public else _("Work is in progress."),
+        public_text=text if public else message(gettext_noop("Work is in progress.")),
         staff_note="" if public else text,
         actor=actor,
         organization=order.responsible,
@@ -517,8 +526,9 @@ def complete_work_order(
     _issue_step(
         order,
         kind=IssueActivity.Kind.COMPLETED,
-        public_text=_("%(org)s reports it done: %(text)s")
-        % {"org": order.responsible.name, "text": text},
+        public_text=message(
+            gettext_noop("%(org)s reports it done: %(text)s"), org=order.responsible.name, text=text
+        ),
         actor=actor,
         organization=order.responsible,
     )
@@ -551,7 +561,9 @@ def request_extension(
     _issue_step(
         order,
         kind=IssueActivity.Kind.EXTENSION_REQUESTED,
-        public_text=_("%(org)s asked for more time.") % {"org": order.responsible.name},
+        public_text=message(
+            gettext_noop("%(org)s asked for more time."), org=order.responsible.name
+        ),
         staff_note=reason,
         actor=actor,
         organization=order.responsible,
@@ -578,11 +590,13 @@ def decide_extension(
     if approve:
         order.resolve_by = ext.new_resolve_by
         order.save(update_fields=["resolve_by", "updated_at", *_refresh_overdue(order, now)])
-        public = _("More time granted: now due %(due)s.") % {
-            "due": timezone.localtime(ext.new_resolve_by).strftime("%Y-%m-%d %H:%M")
-        }
+        public = message(
+            gettext_noop("More time granted: now due %(due)s."), due=ext.new_resolve_by
+        )
     else:
-        public = _("Request for more time refused; the original deadline stands.")
+        public = message(
+            gettext_noop("Request for more time refused; the original deadline stands.")
+        )
     _issue_step(
         order,
         kind=IssueActivity.Kind.EXTENSION_DECIDED,
@@ -619,7 +633,9 @@ def verify_work_order(
         order.status = W.VERIFIED
         order.verified_at = now
         fields = ["status", "verified_at", "updated_at"]
-        public = note or _("The community checked the work on site.")
+        public: str | Message = note or message(
+            gettext_noop("The community checked the work on site.")
+        )
         status = IS.RESOLVED
     else:
         if not note.strip():
@@ -627,12 +643,14 @@ def verify_work_order(
         order.status = W.IN_PROGRESS
         order.completed_at = None
         fields = ["status", "completed_at", "updated_at"]
-        public = _("The community found it not finished: %(note)s") % {"note": note}
+        public = message(gettext_noop("The community found it not finished: %(note)s"), note=note)
         status = IS.IN_PROGRESS
     fields += _refresh_overdue(order, now)
     order.save(update_fields=fields)
     org = order.compound.community.residents_committee
-    _note(order, kind=WorkOrderNote.Kind.VERIFICATION, text=public, actor=actor, organization=org)
+    _note(
+        order, kind=WorkOrderNote.Kind.VERIFICATION, text=str(public), actor=actor, organization=org
+    )
     if approved:
         push_rating(order, actor=actor)
     _issue_step(
@@ -700,13 +718,14 @@ def confirm_work_order(
             order,
             kind=IssueActivity.Kind.REOPENED,
             status=IS.IN_PROGRESS,
-            public_text=(
-                _("Rated “%(rating)s”: reopened for %(org)s.")
+            public_text=message(
+                gettext_noop("Rated “%(rating)s”: reopened for %(org)s.")
                 if fixed
-                else _("Reported not fixed (“%(rating)s”): reopened for %(org)s.")
-            )
-            % {"rating": rating_label, "org": order.responsible.name},
-            staff_note=comment,
+                else gettext_noop("Reported not fixed (“%(rating)s”): reopened for %(org)s."),
+                rating=Issue.Rating(rating),
+                org=order.responsible.name,
+            ),
+            reporter_comment=comment,
             actor=actor,
         )
     else:
@@ -715,8 +734,10 @@ def confirm_work_order(
             kind=IssueActivity.Kind.RATED,
             status=IS.CLOSED,
             closure_reason=Issue.ClosureReason.FIXED,
-            public_text=_("Confirmed fixed and rated “%(rating)s”.") % {"rating": rating_label},
-            staff_note=comment,
+            public_text=message(
+                gettext_noop("Confirmed fixed and rated “%(rating)s”."), rating=Issue.Rating(rating)
+            ),
+            reporter_comment=comment,
             actor=actor,
         )
     push_work_order(order, actor=actor)
@@ -768,8 +789,10 @@ def _escalate(order_id: int, now: datetime, touched: dict[str, set[int]]) -> Esc
     _issue_step(
         order,
         kind=IssueActivity.Kind.OVERDUE,
-        public_text=_("The deadline passed; the subdistrict supervision group is following up."),
-        staff_note=str(escalation.get_reason_display()),
+        public_text=message(
+            gettext_noop("The deadline passed; the subdistrict supervision group is following up.")
+        ),
+        staff_note=message("%(reason)s", reason=Escalation.Reason(escalation.reason)),
         actor=None,
         organization=supervisor,
     )
@@ -825,8 +848,10 @@ def handle_escalation(*, escalation: Escalation, actor: Any, note: str) -> Escal
     _issue_step(
         order,
         kind=IssueActivity.Kind.ESCALATED,
-        public_text=_("The supervision group followed up with %(org)s.")
-        % {"org": order.responsible.name},
+        public_text=message(
+            gettext_noop("The supervision group followed up with %(org)s."),
+            org=order.responsible.name,
+        ),
         staff_note=note,
         actor=actor,
         organization=esc.supervisor,
