@@ -189,7 +189,7 @@ class Issue(models.Model):
         related_name="issues",
         verbose_name=_("category"),
     )
-    description = models.TextField(_("description"), max_length=4000)
+    description = models.TextField(pgettext_lazy("issue", "description"), max_length=4000)
     compound = models.ForeignKey(
         "deliberation.Compound",
         on_delete=models.PROTECT,

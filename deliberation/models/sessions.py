@@ -63,7 +63,7 @@ class Session(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="chaired_sessions",
-        verbose_name=_("chair"),
+        verbose_name=pgettext_lazy("session", "chair"),
     )
     starts_at = models.DateTimeField(_("starts at"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=90)
@@ -120,7 +120,7 @@ class AgendaItem(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveSmallIntegerField(_("order"))
     title = models.CharField(_("topic"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("agenda item", "description"), blank=True)
     time_budget_minutes = models.PositiveSmallIntegerField(_("time budget (minutes)"), default=20)
     outcome = models.CharField(
         _("outcome"), max_length=32, choices=Outcome.choices, default=Outcome.PENDING
@@ -372,7 +372,7 @@ class Minutes(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
-        PUBLISHED = "published", _("published")
+        PUBLISHED = "published", pgettext_lazy("status", "published")
 
     session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="minutes")
     text = models.TextField(_("minutes"), max_length=50000)

@@ -50,7 +50,7 @@ class OwnersVote(models.Model):
         VOTING = "voting", _("voting")
         CLOSED = "closed", _("closed, being tallied")
         TALLIED = "tallied", _("tallied, to be published")
-        PUBLISHED = "published", _("published")
+        PUBLISHED = "published", pgettext_lazy("status", "published")
         CANCELLED = "cancelled", _("cancelled")
 
     compound = models.ForeignKey(
@@ -131,7 +131,7 @@ class Matter(models.Model):
         COMMITTEE = "committee", _("record the elected committee member")
 
     vote = models.ForeignKey(OwnersVote, on_delete=models.CASCADE, related_name="matters")
-    position = models.PositiveSmallIntegerField(_("number"), default=1)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("matter", "number"), default=1)
     kind = models.CharField(
         _("kind (Civil Code art. 278)"),
         max_length=16,

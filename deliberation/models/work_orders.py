@@ -55,7 +55,9 @@ class WorkOrder(models.Model):
         verbose_name=_("co-operating organizations"),
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), max_length=4000, blank=True)
+    description = models.TextField(
+        pgettext_lazy("issue", "description"), max_length=4000, blank=True
+    )
     acceptance_criteria = models.TextField(_("acceptance criteria"), max_length=2000, blank=True)
     compound = models.ForeignKey(
         "deliberation.Compound",

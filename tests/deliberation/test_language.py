@@ -79,6 +79,10 @@ def test_minutes_are_titled_once_in_the_readers_language(demo) -> None:
     assert re.search(r'<h1 id="minutes-title">会议纪要 · ', zh)
     en = page("shuji", url, "en")
     assert re.search(r'<h1 id="minutes-title">Minutes · ', en)  # the record itself stays Chinese
+    session_flow.publish_minutes(actor=user("shuji"), session=session)
+    status = re.compile(r'<h1 id="minutes-title">.*?</h1>\s*<p class="muted small">([^<·]*)', re.S)
+    assert status.search(page("jumin", url)).group(1).strip() == "已公布"  # not 发布时间 (a time)
+    assert status.search(page("jumin", url, "en")).group(1).strip() == "Published"
 
 
 def test_owner_register_names_kinds_and_sources_not_codes(demo) -> None:
