@@ -110,11 +110,20 @@ def _load(value: Any) -> str:
     return ""
 
 
+class _Params(dict[str, str]):
+    """A parameter the row lacks reads as a dash, not as "%(name)s" or a 500."""
+
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
 def render_message(stored: Mapping[str, Any]) -> str:
-    """Translate a stored message in the active language; a bad row reads as its msgid."""
+    """Translate a stored message in the active language; a damaged row still reads."""
     text = gettext(stored.get("msgid", ""))
-    params = {k: _load(v) for k, v in (stored.get("params") or {}).items()}
+    if "%(" not in text:
+        return text
+    params = _Params({k: _load(v) for k, v in (stored.get("params") or {}).items()})
     try:
-        return text % params if params else text
-    except (KeyError, TypeError, ValueError):
+        return text % params
+    except (TypeError, ValueError):
         return text

@@ -36,5 +36,10 @@ class Migration(migrations.Migration):
             name="staff_message",
             field=models.JSONField(blank=True, editable=False, null=True),
         ),
+        migrations.AddField(
+            model_name="workordernote",
+            name="message",
+            field=models.JSONField(blank=True, editable=False, null=True),
+        ),
         migrations.RunPython(reporter_comments_out_of_staff_notes, migrations.RunPython.noop),
     ]

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -223,7 +224,7 @@ def _note(
     order: WorkOrder,
     *,
     kind: str,
-    text: str,
+    text: str | Message,
     actor: Any,
     organization: Organization | None,
     photos: Sequence[tuple[UploadedFile, str]] = (),
@@ -231,7 +232,8 @@ def _note(
     note = WorkOrderNote.objects.create(
         work_order=order,
         kind=kind,
-        text=text,
+        text=text.in_language(settings.LANGUAGE_CODE) if isinstance(text, Message) else text,
+        message=text.as_json() if isinstance(text, Message) else None,
         author=actor if getattr(actor, "pk", None) else None,
         organization=organization,
     )
@@ -648,9 +650,7 @@ def verify_work_order(
     fields += _refresh_overdue(order, now)
     order.save(update_fields=fields)
     org = order.compound.community.residents_committee
-    _note(
-        order, kind=WorkOrderNote.Kind.VERIFICATION, text=str(public), actor=actor, organization=org
-    )
+    _note(order, kind=WorkOrderNote.Kind.VERIFICATION, text=public, actor=actor, organization=org)
     if approved:
         push_rating(order, actor=actor)
     _issue_step(
@@ -704,13 +704,12 @@ def confirm_work_order(
             update.append("reopen_count")
         issue.save(update_fields=update)
         order.issue = issue
-    rating_label = Issue.Rating(rating).label
     push_rating(order, actor=actor, thanks=True)
     if reopen:
         _note(
             order,
             kind=WorkOrderNote.Kind.REOPENED,
-            text=comment or str(rating_label),
+            text=comment or message("%(rating)s", rating=Issue.Rating(rating)),
             actor=actor,
             organization=None,
         )

@@ -66,8 +66,12 @@ def test_indicator_columns_say_resolution_rate_and_responsible_unit(demo) -> Non
     assert '<th scope="col">解决率</th>' in zh
     assert '<th scope="col">责任单位</th>' in zh
     assert ">决议<" not in zh and "参会方" not in zh
+    assert re.search(r">\d{1,2}月<", zh)  # chart months
     en = page("jiedao", reverse("indicators"), "en")
     assert '<th scope="col">Responsible party</th>' in en
+    assert not re.search(r"\d月", en) and re.search(
+        r">(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)<", en
+    )
 
 
 def test_minutes_are_titled_once_in_the_readers_language(demo) -> None:
@@ -102,8 +106,8 @@ def test_the_reporters_own_comment_is_labelled_as_theirs(demo) -> None:
     )
     url = reverse("issue-detail", args=[issue.pk])
     zh = page("juwei", url)
-    assert "反映人留言: 师傅很负责" in zh
-    assert "内部备注: 师傅很负责" not in zh
+    assert "反映人留言：师傅很负责" in zh
+    assert "内部备注：师傅很负责" not in zh
     assert "Reporter's comment: 师傅很负责" in page("juwei", url, "en")
 
 
@@ -159,6 +163,45 @@ def test_stored_messages_translate_choices_and_nested_messages() -> None:
         assert render_message(stored) == "Received through 12345 hotline."
     with translation.override("zh-hans"):
         assert "12345" in render_message(stored) and "受理" in render_message(stored)
-    assert render_message({"msgid": "Category: %(category)s.", "params": {}}).startswith(
-        "Category"
-    )  # a broken row reads as its sentence, never a 500
+    with translation.override("en"):  # a damaged row still reads, never a 500
+        assert render_message({"msgid": "Category: %(category)s.", "params": {}}) == "Category: —."
+
+
+def test_labels_and_brackets_take_the_readers_punctuation(demo) -> None:
+    issue, _order = dispatched("楼道灯坏了")
+    url = reverse("issue-detail", args=[issue.pk])
+    zh = page("juwei", url)
+    assert "类别：" in zh and "工单：" in zh and "（已派单" in zh
+    assert "类别: " not in zh and " (已派单" not in zh
+    en = page("juwei", url, "en")
+    assert "Category: " in en and "Work orders: " in en and " (Dispatched" in en
+
+
+def test_brackets_escape_what_they_enclose() -> None:
+    from django.template import engines
+
+    template = engines["django"].from_string("{{ name|bracketed }}")
+    with translation.override("zh-hans"):
+        assert template.render({"name": "<b>x</b>"}) == "（&lt;b&gt;x&lt;/b&gt;）"
+    listed = engines["django"].from_string("{{ names|as_list }}")
+    with translation.override("zh-hans"):
+        assert listed.render({"names": ["甲", "<i>乙</i>"]}) == "甲、&lt;i&gt;乙&lt;/i&gt;"
+    with translation.override("en"):
+        assert listed.render({"names": ["a", "b"]}) == "a, b"
+
+
+def test_the_committee_page_cites_the_regulation_in_chinese(demo) -> None:
+    url = reverse("committee-page", args=[demo.tuanjie.pk])
+    zh = page("shuji", url)
+    assert "（北京条例第49条）" in zh and "BJ reg." not in zh
+    assert " (BJ reg. art. 49)" in page("shuji", url, "en")
+
+
+def test_the_work_order_record_reads_in_the_readers_language(demo) -> None:
+    with translation.override("zh-hans"):
+        _issue, order = verified()
+    url = reverse("work-order-detail", args=[order.pk])
+    en = page("wuye", url, "en")
+    assert "The community checked the work on site." in en and "社区已现场核验" not in en
+    zh = page("wuye", url)
+    assert "<h3>办理记录</h3>" in zh and "社区已现场核验。" in zh
