@@ -37,9 +37,12 @@ run: demo
 	DEBUG=1 YISHI_INPROCESS_JOBS=1 YISHI_DEMO_NOTICE_MINUTES=$(YISHI_DEMO_NOTICE_MINUTES) \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## The whole suite, against real PostgreSQL, Redis and Chromium that it starts itself.
+## The whole suite, against real PostgreSQL, Redis and Chromium that it starts itself, on
+## one pytest-xdist worker per core (at most 4; browser tests take turns on one worker).
+## One file: `make test PYTEST_ARGS="-n0 tests/live/test_outbox.py"` (-n0: no workers).
+TEST_WORKERS ?= auto
 test: system-deps install lint typecheck
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,7 +2,9 @@
 
 Counts, inside the worker process, SQL statements, template renders and fragments sent by
 the live consumer, and reports the process's CPU time and RSS. ``/__bench__/counters``
-answers without touching Django, so reading the counters costs no query.
+answers without touching Django, so reading the counters costs no query. The sockets'
+access re-checks (every ``YISHI_LIVE_RECHECK_SECONDS`` per socket, not per delivery;
+``deliberation/live/access.py``) are counted apart: ``access_checks``, ``access_queries``.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import threading
 from typing import Any
 
 from django.db.backends import utils as db_utils  # noqa: E402
@@ -17,7 +20,8 @@ from django.template import base as template_base  # noqa: E402
 
 from project.asgi import application as yishi  # noqa: E402  (sets up Django first)
 
-COUNTS = {"queries": 0, "renders": 0, "deliveries": 0}
+COUNTS = {"queries": 0, "renders": 0, "deliveries": 0, "access_checks": 0, "access_queries": 0}
+_checking = threading.local()  # set while this thread runs an access re-check
 
 
 def _counting(fn: Any, key: str) -> Any:
@@ -28,8 +32,16 @@ def _counting(fn: Any, key: str) -> Any:
     return wrapper
 
 
-db_utils.CursorWrapper.execute = _counting(db_utils.CursorWrapper.execute, "queries")
-db_utils.CursorWrapper.executemany = _counting(db_utils.CursorWrapper.executemany, "queries")
+def _counting_queries(fn: Any) -> Any:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        COUNTS["access_queries" if getattr(_checking, "on", False) else "queries"] += 1
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+db_utils.CursorWrapper.execute = _counting_queries(db_utils.CursorWrapper.execute)
+db_utils.CursorWrapper.executemany = _counting_queries(db_utils.CursorWrapper.executemany)
 template_base.Template.render = _counting(template_base.Template.render, "renders")
 
 
@@ -47,6 +59,26 @@ def _count_deliveries() -> None:
 
 
 _count_deliveries()
+
+
+def _count_access_checks() -> None:
+    """Wrap the consumer's periodic and signalled re-check (it runs in a database thread)."""
+    from deliberation.live import consumer
+
+    check = consumer.still_allowed
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        COUNTS["access_checks"] += 1
+        _checking.on = True
+        try:
+            return check(*args, **kwargs)
+        finally:
+            _checking.on = False
+
+    consumer.still_allowed = counted  # type: ignore[assignment]
+
+
+_count_access_checks()
 
 
 def _rss_kib() -> int:

@@ -130,7 +130,7 @@ class IssueCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(m.SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
-    """Respond-by / resolve-by limits per category and urgency (LAW.md §6 defaults)."""
+    """Respond-by / resolve-by limits per category and urgency (docs/law.md §6 defaults)."""
 
     list_display = ("__str__", "category", "urgency", "respond_within", "resolve_within")
     list_filter = ("urgency", "category")

@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.models import Announcement, Organization
+from deliberation.user_text import UserTextModelForm
 
 
-class AnnouncementForm(forms.ModelForm):
+class AnnouncementForm(UserTextModelForm):
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.none(), label=_("post as"), empty_label=None
     )

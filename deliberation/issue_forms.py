@@ -23,6 +23,7 @@ from deliberation.models import (
     Urgency,
 )
 from deliberation.photos import PhotosField
+from deliberation.user_text import UserTextForm
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 STAFF_CHANNEL_CHOICES = [
@@ -36,7 +37,7 @@ STAFF_CHANNEL_CHOICES = [
 ]
 
 
-class ReportForm(forms.Form):
+class ReportForm(UserTextForm):
     """The resident's mobile form (and, with ``staff=True``, staff entry)."""
 
     channel = forms.ChoiceField(label=_("How it reached us"), choices=STAFF_CHANNEL_CHOICES)
@@ -74,6 +75,15 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     photos = PhotosField(label=_("Photos (up to 3, JPEG/PNG/WebP, 5 MB each)"))
+    # Set when the form is shown; a second post with the same key (a double click) gets the
+    # issue the first one created (deliberation.services.idempotency).
+    submission = forms.RegexField(
+        regex=r"^[A-Za-z0-9_-]{16,64}$",
+        max_length=64,
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("The form is damaged; reload the page and send again.")},
+    )
 
     def __init__(
         self, *args: Any, compounds: QuerySet[Compound], staff: bool = False, **kwargs: Any
@@ -109,7 +119,7 @@ class ReportForm(forms.Form):
         return data
 
 
-class CategoryForm(forms.Form):
+class CategoryForm(UserTextForm):
     category = forms.ModelChoiceField(
         label=pgettext_lazy("intake", "Category"),
         queryset=IssueCategory.objects.filter(active=True),
@@ -123,7 +133,7 @@ class CategoryForm(forms.Form):
     )
 
 
-class DispatchForm(forms.Form):
+class DispatchForm(UserTextForm):
     responsible = forms.ModelChoiceField(
         label=_("Responsible party"),
         queryset=Organization.objects.exclude(kind=Organization.Kind.DEVELOPER),
@@ -140,7 +150,7 @@ class DispatchForm(forms.Form):
     staff_note = forms.CharField(label=_("Staff-only note"), max_length=2000, required=False)
 
 
-class CloseForm(forms.Form):
+class CloseForm(UserTextForm):
     reason = forms.ChoiceField(
         label=_("Closure reason"),
         choices=[c for c in Issue.ClosureReason.choices if c[0] != Issue.ClosureReason.DUPLICATE],
@@ -151,7 +161,7 @@ class CloseForm(forms.Form):
     staff_note = forms.CharField(label=_("Staff-only note"), max_length=2000, required=False)
 
 
-class DuplicateForm(forms.Form):
+class DuplicateForm(UserTextForm):
     duplicate_of = forms.IntegerField(label=_("Same as issue number"), min_value=1)
     note = forms.CharField(label=_("Staff-only note"), max_length=2000, required=False)
 
@@ -161,30 +171,31 @@ class DuplicateForm(forms.Form):
 
     def clean_duplicate_of(self) -> Issue:
         pk = self.cleaned_data["duplicate_of"]
-        other = Issue.objects.filter(pk=pk).first()
+        same_place = Issue.objects.filter(compound=self.issue.compound_id)  # None: placeless
+        other = same_place.filter(pk=pk).first()
         if other is None or other.pk == self.issue.pk:
-            raise forms.ValidationError(_("Choose another existing issue."))
-        if other.compound_id != self.issue.compound_id:
-            raise forms.ValidationError(_("That issue is about another place."))
+            # One answer for a missing id and one about another place: the triager may not
+            # know that another compound's issue exists (issue 16, existence privacy).
+            raise forms.ValidationError(_("Choose another existing issue about the same place."))
         return other
 
 
-class SessionForm(forms.Form):
+class SessionForm(UserTextForm):
     public_text = forms.CharField(label=_("Note to the reporter"), max_length=1000, required=False)
 
 
-class SendBackForm(forms.Form):
+class SendBackForm(UserTextForm):
     reason = forms.CharField(label=_("Why it is not yours"), max_length=1000)
 
 
-class WorkNoteForm(forms.Form):
+class WorkNoteForm(UserTextForm):
     text = forms.CharField(
         label=_("What was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
     photos = PhotosField(label=_("Photos (up to 3, JPEG/PNG/WebP, 5 MB each)"))
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(UserTextForm):
     approved = forms.ChoiceField(
         label=_("Is the work done?"), choices=YES_NO, widget=forms.RadioSelect
     )
@@ -197,7 +208,7 @@ class VerifyForm(forms.Form):
         return data
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(UserTextForm):
     fixed = forms.ChoiceField(
         label=_("Was the problem solved?"), choices=YES_NO, widget=forms.RadioSelect
     )
@@ -207,7 +218,7 @@ class ConfirmForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(UserTextForm):
     reason = forms.CharField(label=_("Why more time is needed"), max_length=1000)
     new_resolve_by = forms.DateTimeField(
         label=_("New resolve-by"),
@@ -222,12 +233,12 @@ class ExtensionForm(forms.Form):
         return value
 
 
-class DecideExtensionForm(forms.Form):
+class DecideExtensionForm(UserTextForm):
     approve = forms.ChoiceField(
         label=_("Approve the extension?"), choices=YES_NO, widget=forms.RadioSelect
     )
     note = forms.CharField(label=_("Note"), max_length=1000, required=False)
 
 
-class EscalationForm(forms.Form):
+class EscalationForm(UserTextForm):
     note = forms.CharField(label=_("Follow-up taken"), max_length=1000)

@@ -9,6 +9,7 @@ from deliberation.views import (
     indicators,
     issues,
     register,
+    supervision,
     votes,
     work_orders,
 )
@@ -30,6 +31,11 @@ urlpatterns = [
     path("issues/<int:pk>/triage/<str:action>/", issues.triage, name="issue-triage"),
     path("issues/<int:pk>/photos/<int:photo_pk>/", issues.issue_photo, name="issue-photo"),
     path("inbox/", work_orders.inbox_page, name="inbox"),
+    path(
+        "supervision/escalations/",
+        supervision.escalation_history_page,
+        name="escalation-history",
+    ),
     path("work-orders/<int:pk>/", work_orders.work_order_detail, name="work-order-detail"),
     path(
         "work-orders/<int:pk>/extensions/<int:extension_pk>/",

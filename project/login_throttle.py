@@ -5,20 +5,24 @@ stranger cannot lock the owner out from elsewhere; but someone trying four passw
 each of many accounts never reaches that limit. Here all failures from one address within
 the cool-off window count too: at ``YISHI_LOGIN_ADDRESS_FAILURE_LIMIT`` the address is
 locked like a pair is (same 429 page, same hour). The limit is higher than the per-account
-one because a compound's residents may share one public address.
+one because a compound's residents may share one public address. ``lockout_response`` is
+that 429 page, saying when the person may try again.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_failure_limit
+from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Sum
-from django.http import HttpRequest
+from django.db.models import Max, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
 
 
 class LoginThrottleHandler(AxesDatabaseHandler):
@@ -38,3 +42,25 @@ def address_failures(request: HttpRequest, address: str) -> int:
         ip_address=address, attempt_time__gte=get_cool_off_threshold(request)
     )
     return int(recent.aggregate(total=Sum("failures_since_start"))["total"] or 0)
+
+
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """axes' lockout page, saying *when* the person may try again (axes only knows how long
+    the lock lasts, not since when): the last failure that counts, plus the cool-off."""
+    address = getattr(request, "axes_ip_address", None)
+    recent = AccessAttempt.objects.filter(
+        ip_address=address, attempt_time__gte=get_cool_off_threshold(request)
+    )
+    if address_failures(request, address or "") < settings.YISHI_LOGIN_ADDRESS_FAILURE_LIMIT:
+        # Locked as a (username, address) pair: that pair's last failure decides.
+        recent = recent.filter(username=get_client_username(request, credentials))
+    last = recent.aggregate(last=Max("attempt_time"))["last"] or timezone.now()
+    context = {
+        "failure_limit": get_failure_limit(request, credentials),
+        "retry_at": last + (get_cool_off(request) or timedelta(0)),
+    }
+    return render(request, "registration/locked.html", context, status=429)

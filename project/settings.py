@@ -43,7 +43,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "daphne",  # before staticfiles: its runserver serves websockets (STACK.md §1)
+    "daphne",  # before staticfiles: its runserver serves websockets
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# We drive viewflow from our own views; keep its frontend middlewares out (STACK.md §1).
+# We drive viewflow from our own views; keep its frontend middlewares out.
 VIEWFLOW = {"AUTOREGISTER": False}
 
 ROOT_URLCONF = "project.urls"
@@ -111,7 +111,18 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several threads (Daphne's sync workers) write: wait for the lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # IMMEDIATE takes the write lock when a transaction begins, so a waiting writer waits
+    # (``timeout``) instead of failing at once with "database is locked" when its read
+    # lock cannot be upgraded (the busy handler is not called then); WAL lets readers go
+    # on while one writes. Together the embedded default behaves like PostgreSQL: writes
+    # queue, one winner, a 409 for the rest.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -141,6 +152,22 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Open311 budgets (deliberation/rate_limits.py), (requests, seconds), counted in the cache
+# above: anonymous reads per client address, reads per API key, wrong keys per client
+# address, new requests per API key. Over budget: 429 with Retry-After.
+OPEN311_RATE_LIMITS = {
+    "read": (120, 60),
+    "key_read": (600, 60),
+    "wrong_key": (10, 600),
+    "post": (60, 60),
+}
+# Open311 POST retries: an ``Idempotency-Key`` header holds for a day; without one, the same
+# body from the same key within ten minutes is the same request (seconds).
+OPEN311_IDEMPOTENCY_TTL = 24 * 3600
+OPEN311_DUPLICATE_WINDOW = 600
+# A prefix for the rate-limit counters (deployments sharing one Redis; tests isolate by it).
+RATE_LIMIT_NAMESPACE = os.environ.get("RATE_LIMIT_NAMESPACE", "")
+
 AUTH_USER_MODEL = "deliberation.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -169,7 +196,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "project.login_throttle.LoginThrottleHandler"
 AXES_CLIENT_IP_CALLABLE = "project.client_address.client_address"
 AXES_ENABLED = env_flag("AXES_ENABLED", True)
-AXES_LOCKOUT_TEMPLATE = "registration/locked.html"  # axes has no Chinese: our own page
+# axes has no Chinese and does not say until when: our own page (project/login_throttle.py)
+AXES_LOCKOUT_CALLABLE = "project.login_throttle.lockout_response"
 # How many reverse proxies in front of Daphne append to X-Forwarded-For (README: 1 behind
 # nginx). 0 trusts no header: the client address is the socket's peer (REMOTE_ADDR).
 YISHI_TRUSTED_PROXY_COUNT = int(os.environ.get("YISHI_TRUSTED_PROXY_COUNT", "0"))
@@ -180,6 +208,8 @@ LOCALE_PATHS = sorted(p for p in (BASE_DIR / "locale").iterdir() if p.is_dir())
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Dates and number grouping per language (project/formats/); ids stay ungrouped.
+FORMAT_MODULE_PATH = ["project.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
@@ -244,6 +274,9 @@ LOGGING = {
 
 # Live updates: an unpublished outbox event older than this is re-sent by publish_outbox.
 YISHI_OUTBOX_RETRY_SECONDS = 5
+# Live sockets re-check their session and topics at least this often (deliberation/live/
+# access.py): the bound for changes that send no signal, such as a session expiring.
+YISHI_LIVE_RECHECK_SECONDS = float(os.environ.get("YISHI_LIVE_RECHECK_SECONDS", "30"))
 
 # Demo/test only (honoured only with DEBUG on): shorten the owners'-meeting notice period
 # from 15 days (BJ reg. art. 35) to this many minutes, so the whole procedure can be walked

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from project.error_pages import permission_denied
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -12,3 +14,6 @@ urlpatterns = [
 ]
 # Uploaded files (issue photos, evidence) are never served from /media/: only through views
 # that ask the policy module, so an unguessable path is not a way around it.
+
+# viewflow ships a Material 403.html (English, shows the policy action name): ours instead.
+handler403 = permission_denied

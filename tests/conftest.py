@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,17 @@ from deliberation.models import Compound, User
 from tests.plugins.services import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (``--dist loadgroup``)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist (``make test``) the browser tests take turns on one worker: two Chromiums
+    and their Daphnes at once on two cores would only push both towards their timeouts."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @dataclass
@@ -49,6 +61,12 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     tests find the world already there."""
     with django_db_blocker.unblock():
         seed()
+
+
+@pytest.fixture(autouse=True)
+def _own_rate_limit_counters(settings: Any) -> None:
+    """Every test counts requests afresh (the counters live in the suite's shared Redis)."""
+    settings.RATE_LIMIT_NAMESPACE = f"test-{uuid.uuid4().hex}"
 
 
 @pytest.fixture

@@ -130,6 +130,10 @@ class OwnersVoteFlow(flow.Flow):
         )
 
     def convener(self, activation: Any) -> User | None:
+        """Who notices (policy ``vote.notice``): the committee; the residents' committee
+        where the subdistrict convened (BJ reg. art. 36) or no committee exists."""
+        if self.vote_of(activation).convened_by_subdistrict:
+            return self.residents_committee_head(activation)
         return self.committee_chair(activation) or self.residents_committee_head(activation)
 
     def run_count(self, activation: Any) -> None:

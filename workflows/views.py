@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation import policy
+from deliberation.ids import only_ids, parse_id
 from deliberation.models import Compound, Invitation, Organization, Session, User
 from deliberation.selectors.places import compounds_visible_to
 from deliberation.selectors.sessions import issues_awaiting_session, sessions_with_people
@@ -28,8 +29,9 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _session(pk: int) -> Session:
-    return get_object_or_404(sessions_with_people(), pk=pk)
+def _session(request: HttpRequest, pk: int) -> Session:
+    """The session, or 404 alike for a missing id and one the user may not know of."""
+    return policy.visible_or_404(request.user, get_object_or_404(sessions_with_people(), pk=pk))
 
 
 @login_required
@@ -55,7 +57,8 @@ def convene(request: HttpRequest) -> HttpResponse:
     if data is not None:
         wanted = data.get("compound", "")
         compound = next((c for c in compounds if str(c.pk) == wanted), None)
-        if compound is None and wanted.isdigit() and Compound.objects.filter(pk=wanted).exists():
+        wanted_id = parse_id(wanted)
+        if compound is None and wanted_id and Compound.objects.filter(pk=wanted_id).exists():
             # A compound the user may not convene for (e.g. another community's): refused,
             # not a form error (issue 5: the permission matrix).
             raise PermissionDenied("session.convene")
@@ -73,13 +76,12 @@ def convene(request: HttpRequest) -> HttpResponse:
         if compound is None or organization is None:
             errors.append(_("Choose the compound and the organization convening."))
         agenda: list[dict[str, object]] = [
-            {"title": line.strip()[:200]}
-            for line in data.get("agenda", "").splitlines()
-            if line.strip()
+            {"title": line.strip()} for line in data.get("agenda", "").splitlines() if line.strip()
         ]
-        picked = {int(x) for x in data.getlist("issues") if x.isdigit()}
+        picked = set(only_ids(data.getlist("issues")))
         agenda += [
-            {"title": issue.description[:60], "issues": [issue]}
+            # A topic is one line; a description may have several.
+            {"title": " ".join(issue.description.split())[:60], "issues": [issue]}
             for issue in waiting
             if issue.pk in picked and compound is not None and issue.compound_id == compound.pk
         ]
@@ -94,8 +96,8 @@ def convene(request: HttpRequest) -> HttpResponse:
                     compounds=[compound],
                     title=title,
                     starts_at=starts_at,
-                    place=data.get("place", "").strip()[:200],
-                    online_link=data.get("online_link", "").strip()[:200],
+                    place=data.get("place", ""),
+                    online_link=data.get("online_link", ""),
                     agenda=agenda,
                     adoption_rule=rule,
                 )
@@ -117,7 +119,7 @@ def convene(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def reply(request: HttpRequest, pk: int, party: str) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     invitation = get_object_or_404(
         Invitation.objects.select_related("session"), session=session, party=party
     )
@@ -133,7 +135,7 @@ def reply(request: HttpRequest, pk: int, party: str) -> HttpResponse:
 @login_required
 @require_POST
 def open_session(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     return act(
         request,
         session,
@@ -145,7 +147,7 @@ def open_session(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def end_session(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     return act(
         request,
         session,
@@ -157,7 +159,7 @@ def end_session(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def publish_minutes(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     return act(
         request,
         session,

@@ -398,7 +398,7 @@ def _seed_owner(
     floor: int,
     slot: int,
 ) -> None:
-    """Owners by category: public housing belongs to its property-rights unit (LAW.md §2);
+    """Owners by category: public housing belongs to its property-rights unit (docs/law.md §2);
     a few commercial units are still the developer's; the rest belong to generated people."""
     if Ownership.objects.filter(unit=unit).exists():
         return

@@ -1,1 +1,1 @@
-"""Legal rules as pure code, one module per body of law (see LAW.md)."""
+"""Legal rules as pure code, one module per body of law (see docs/law.md)."""

@@ -1,4 +1,5 @@
-"""The statutory rules of owners' joint decisions, in one module to read against LAW.md §§1–5.
+"""The statutory rules of owners' joint decisions, in one module to read against
+docs/law.md §§1–5.
 
 Pure Python (no Django): the arithmetic of quorum and thresholds, petition and notice
 periods, and the size/term/composition rules of owners' committees and property management
@@ -76,7 +77,7 @@ class Choice(StrEnum):
 class Outcome(StrEnum):
     PASSED = "passed"
     REJECTED = "rejected"
-    # LAW.md §1: no second round with a lower quorum exists.
+    # docs/law.md §1: no second round with a lower quorum exists.
     VOID_NO_QUORUM = "void_no_quorum"
 
 
@@ -204,7 +205,7 @@ def tally(kind: MatterKind | str, total: Weight, counts: Counts) -> Tally:
 
 
 def tally_with_followers(kind: MatterKind | str, total: Weight, counts: Counts) -> Tally | None:
-    """The tally if "non-voters are deemed to follow the majority" (LAW.md §3, [P]).
+    """The tally if "non-voters are deemed to follow the majority" (docs/law.md §3, [P]).
 
     Valid only where the compound's meeting rules say so and delivery is proven; it is shown
     *beside* the strict tally, never instead. Our reading: the majority is the side (agree or
@@ -270,7 +271,7 @@ def convene_deadline(reached_at: datetime) -> datetime:
 
 #: BJ reg. art. 41: term at most 5 years.
 OWNERS_COMMITTEE_MAX_TERM_YEARS = 5
-#: BJ reg. art. 41 (LAW.md §4): chair elected within 7 days, registration within 30 days.
+#: BJ reg. art. 41 (docs/law.md §4): chair elected within 7 days, registration within 30 days.
 CHAIR_DAYS = 7
 REGISTRATION_DAYS = 30
 #: BJ reg. art. 49: report 6 months before the term ends; re-election group within 60 days.
@@ -306,7 +307,8 @@ def owners_committee_size_problems(*, members: int, alternates: int, households:
 
 
 def term_problems(start: date, end: date, *, max_years: int) -> list[str]:
-    """BJ reg. art. 41 (owners' committee, 5 years); art. 56 [LAW.md §5] (物管会, 3 years)."""
+    """BJ reg. art. 41 (owners' committee, 5 years); art. 56 (物管会, 3 years).
+    docs/law.md §§4–5."""
     if end <= start:
         return ["term_empty"]
     if end > add_years(start, max_years):
@@ -428,5 +430,6 @@ def pm_committee_problems(seats: Iterable[Seat | str], *, chair: Seat | str | No
 
 
 def pm_committee_dissolution_deadline(owners_committee_registered_on: date) -> date:
-    """BJ reg. art. 59 [LAW.md §5]: dissolved within 30 days of an owners' committee registering."""
+    """BJ reg. art. 59 (docs/law.md §5): dissolved within 30 days of an owners' committee
+    registering."""
     return owners_committee_registered_on + timedelta(days=PM_COMMITTEE_DISSOLVE_DAYS)

@@ -3,7 +3,8 @@
 A fragment is rendered once per audience (a topic) and language, here, inside the
 transaction that made the change, so the consumer only forwards text. If publishing fails
 (Redis away), the event stays unpublished and ``publish_pending`` sends it later; clients
-that were disconnected replay from the table by id in any case.
+that were disconnected replay from the table by id in any case (``events_after``, which
+also finds events that committed after a later-numbered one).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -112,12 +113,42 @@ def publish_pending(*, older_than: float | None = None, limit: int = 500) -> int
 
 
 def events_after(topics: Iterable[str], last_id: int, *, limit: int = 500) -> list[Event]:
-    """What a reconnecting client missed on its topics, oldest first."""
-    return list(
-        Event.objects.filter(topic__in=list(topics), id__gt=last_id)
-        .only("id", "topic", "html")
-        .order_by("id")[:limit]
+    """What a reconnecting client missed on its topics, oldest id first.
+
+    The client has seen ``last_id`` and, it may think, everything numbered below it. But ids
+    are taken when a transaction writes, not when it commits: one that numbered its event
+    earlier can commit later, after the client saw ``last_id``. Such a transaction was still
+    running when ``last_id`` was inserted, so its id is at least that row's ``horizon``
+    (PostgreSQL stamps both, migration 0012): those events below ``last_id`` come first,
+    then everything above it. Some of them the client already has; it drops them by id
+    (``static/js/live.js``). At most ``limit`` of each; on SQLite (writers serialised: ids
+    are in commit order) only the second part exists."""
+    topics = list(topics)
+    fields = ("id", "topic", "html")
+    late: list[Event] = []
+    if last_id > 0 and connection.vendor == "postgresql":
+        horizon, own_tx = _stamps_of(last_id)
+        concurrent = Event.objects.filter(topic__in=topics, id__lt=last_id, tx__gte=horizon)
+        if own_tx is not None:  # committed with ``last_id``: published before it
+            concurrent = concurrent.exclude(tx=own_tx)
+        late = list(concurrent.only(*fields).order_by("id")[:limit])
+    after = Event.objects.filter(topic__in=topics, id__gt=last_id).only(*fields).order_by("id")
+    return late + list(after[:limit])
+
+
+def _stamps_of(event_id: int) -> tuple[int, int | None]:
+    """(``horizon``, ``tx``) of event ``event_id``; if that row is gone, the horizon of the
+    nearest one below it (older, so smaller: still safe) and no tx; (0, None) if none."""
+    row = (
+        Event.objects.filter(id__lte=event_id, horizon__isnull=False)
+        .order_by("-id")
+        .values_list("id", "horizon", "tx")
+        .first()
     )
+    if row is None:
+        return 0, None
+    found, horizon, tx = row
+    return horizon or 0, (tx if found == event_id else None)
 
 
 def last_event_id() -> int:

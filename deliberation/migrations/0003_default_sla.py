@@ -1,4 +1,4 @@
-"""Default SLA rows for every category (LAW.md §6), so the admin can edit them."""
+"""Default SLA rows for every category (docs/law.md §6), so the admin can edit them."""
 
 from datetime import timedelta
 

@@ -2,6 +2,7 @@ from .announcements import Announcement
 from .channels import ApiKey, HotlineImport, HotlineImportRow, Open311Submission
 from .committees import BodySeat, Candidate, CommitteeBody, CommitteeElection
 from .events import Event
+from .idempotency import IdempotencyKey
 from .issues import (
     DEFAULT_SLA,
     Issue,
@@ -61,8 +62,10 @@ __all__ = [
     "DEFAULT_SLA",
     "Escalation",
     "Event",
+    "IdempotencyKey",
     "ExtensionRequest",
     "HotlineImport",
+    "IdempotencyKey",
     "HotlineImportRow",
     "Invitation",
     "Issue",

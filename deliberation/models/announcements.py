@@ -19,6 +19,8 @@ class Announcement(models.Model):
     )
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("text"), max_length=4000)
+    #: The page the notice announces (the published minutes, the vote), as a site path.
+    link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("posted"), auto_now_add=True)
 
     class Meta:

@@ -3,6 +3,12 @@
 Every change a user can see records an ``Event`` in the same transaction, carrying the
 fragment already rendered for the audience of one topic (in each language). It is
 published to the channel layer on commit; clients that missed it replay it by id.
+
+Ids come from a sequence, so they are not in commit order: on PostgreSQL a trigger stamps
+each row with its transaction id (``tx``) and the oldest transaction still running when it
+was inserted (``horizon``), which is what lets a replay find events that committed after
+a later-numbered one (``deliberation/live/outbox.py``, ``events_after``). SQLite serialises
+writers, so there ids are in commit order and both stay empty.
 """
 
 from __future__ import annotations
@@ -22,6 +28,11 @@ class Event(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    #: PostgreSQL: the writer's transaction id (set by a trigger, migration 0012)
+    tx = models.BigIntegerField(_("transaction"), null=True, blank=True, editable=False)
+    #: PostgreSQL: the oldest transaction id still running when the row was inserted; any
+    #: event that commits later with a smaller id has ``tx`` at least this
+    horizon = models.BigIntegerField(_("horizon"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("live event")

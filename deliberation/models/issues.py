@@ -4,7 +4,7 @@ An ``Issue`` is what a resident (or the hotline, an inspector, the committee) re
 residents' committee triages it; the work is done through ``WorkOrder`` (work_orders.py).
 Its ``IssueActivity`` rows are the timeline: ``public_text`` is what the reporter and the
 compound see, ``staff_note`` only the parties. Closure reasons stay distinct so that the
-resolution rate stays honest (LAW.md §6).
+resolution rate stays honest (docs/law.md §6).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from deliberation.stored_messages import render_message
 
 
 class Urgency(models.TextChoices):
-    """Hotline practice (LAW.md §6): emergencies, utilities, ordinary and complex cases."""
+    """Hotline practice (docs/law.md §6): emergencies, utilities, ordinary and complex cases."""
 
     EMERGENCY = "emergency", pgettext_lazy("intake", "emergency")
     UTILITIES = "utilities", _("water, power, gas or heating")
@@ -31,7 +31,7 @@ class Urgency(models.TextChoices):
     COMPLEX = "complex", _("complex case")
 
 
-#: (respond within, resolve within) per urgency — LAW.md §6 [P]: dispatch 1 h / 2 h / 24 h,
+#: (respond within, resolve within) per urgency — docs/law.md §6 [P]: dispatch 1 h / 2 h / 24 h,
 #: feedback 2 h / 24 h / 7 days, complex cases 15 days. Admin-editable via ``SlaPolicy``.
 DEFAULT_SLA: dict[str, tuple[timedelta, timedelta]] = {
     Urgency.EMERGENCY: (timedelta(hours=1), timedelta(hours=2)),
@@ -68,7 +68,7 @@ class SlaPolicy(models.Model):
     """Respond-by and resolve-by time limits for a category (or every category) and urgency.
 
     Lookup order: this category and urgency, then ``category=None`` and urgency, then
-    ``DEFAULT_SLA`` (LAW.md §6). Editable in the admin.
+    ``DEFAULT_SLA`` (docs/law.md §6). Editable in the admin.
     """
 
     category = models.ForeignKey(
@@ -136,7 +136,7 @@ class Issue(models.Model):
         CLOSED = "closed", pgettext_lazy("intake", "closed")
 
     class ClosureReason(models.TextChoices):
-        # Kept apart so the resolution rate stays honest (LAW.md §6).
+        # Kept apart so the resolution rate stays honest (docs/law.md §6).
         FIXED = "fixed", pgettext_lazy("intake", "fixed")
         NOT_FIXED = "not_fixed", _("not fixed")
         NOT_OUR_RESPONSIBILITY = "not_our_responsibility", _("not our responsibility")

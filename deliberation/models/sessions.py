@@ -107,6 +107,14 @@ class Session(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def web_link(self) -> str:
+        """The online link if it may be offered as a link: only http(s) (older rows were
+        stored unchecked, and a ``javascript:`` link would run when clicked)."""
+        from deliberation.user_text import is_web_link
+
+        return self.online_link if is_web_link(self.online_link) else ""
+
 
 class AgendaItem(models.Model):
     class Outcome(models.TextChoices):
@@ -131,6 +139,8 @@ class AgendaItem(models.Model):
     deferred_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    #: Why it was deferred, in the minutes (an item left open when the session ends).
+    deferral_reason = models.CharField(_("reason for deferral"), max_length=200, blank=True)
     staff_note = models.TextField(pgettext_lazy("agenda item", "staff-only note"), blank=True)
     issues = models.ManyToManyField(
         "deliberation.Issue", related_name="agenda_items", blank=True, verbose_name=_("issues")

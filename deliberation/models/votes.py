@@ -21,7 +21,7 @@ class MeetingRules(models.Model):
     compound = models.OneToOneField(
         "deliberation.Compound", on_delete=models.CASCADE, related_name="meeting_rules"
     )
-    # LAW.md §3 [P]: valid only if the rules say so and delivery is proven; off by default.
+    # docs/law.md §3 [P]: valid only if the rules say so and delivery is proven; off by default.
     non_voters_follow_majority = models.BooleanField(
         _("non-voters follow the majority"), default=False
     )

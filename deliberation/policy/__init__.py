@@ -6,9 +6,12 @@ the modules imported at the bottom, one per domain area, registered by action na
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from deliberation.live.topics import parse_topic
 
 from .principal import ANONYMOUS, Principal, load_principal
 from .registry import ACTION_RULES, TOPIC_RULES
@@ -28,12 +31,35 @@ def require(user: Any, action: str, obj: Any = None) -> None:
         raise PermissionDenied(action)
 
 
-def parse_topic(topic: str) -> tuple[str, int, str] | None:
-    """``"issue:42:public"`` → ``("issue", 42, "public")``; anything malformed → None."""
-    parts = topic.split(":")
-    if len(parts) != 3 or not parts[1].isdigit() or not parts[0] or not parts[2]:
-        return None
-    return parts[0], int(parts[1]), parts[2]
+#: Objects whose very existence is private, and the rules under which a user may know of
+#: one (any of them). For these a refusal must read exactly like a missing id, else ids can
+#: be probed (a 403 says "it exists"). Compounds are public places and stay out of it.
+EXISTENCE_RULES: dict[str, tuple[str, ...]] = {
+    "Issue": ("issue.view",),
+    # the reporter confirms an order from their issue page without seeing the order itself
+    "WorkOrder": ("work_order.view", "work_order.confirm"),
+    "OwnersVote": ("vote.view",),
+    "Session": ("session.follow",),
+    "HotlineImport": ("hotline.view_import",),
+}
+
+
+def may_know_of(user: Any, obj: Any) -> bool:
+    """May ``user`` learn that ``obj`` exists? Only for kinds in ``EXISTENCE_RULES``."""
+    rules = EXISTENCE_RULES[type(obj).__name__]
+    return any(can(user, rule, obj) for rule in rules)
+
+
+T = TypeVar("T")
+
+
+def visible_or_404(user: Any, obj: T) -> T:
+    """Return ``obj``, or raise ``Http404`` (the very answer a missing id gets) when ``user``
+    may not know it exists. Check this before ``require``-ing an action on it: someone who
+    sees the object but may not act on it still gets the honest 403."""
+    if not may_know_of(user, obj):
+        raise Http404
+    return obj
 
 
 def can_subscribe(user: Any, topic: str) -> bool:
@@ -51,4 +77,14 @@ def can_subscribe(user: Any, topic: str) -> bool:
 
 from . import channels, committees, compounds, issues, sessions, votes  # noqa: E402,F401  (registers rules)
 
-__all__ = ["ANONYMOUS", "Principal", "can", "can_subscribe", "load_principal", "require"]
+__all__ = [
+    "ANONYMOUS",
+    "EXISTENCE_RULES",
+    "Principal",
+    "can",
+    "can_subscribe",
+    "load_principal",
+    "may_know_of",
+    "require",
+    "visible_or_404",
+]

@@ -23,7 +23,7 @@ def _cid(obj: Any) -> int | None:
 
 @action("hotline.import")
 def import_hotline(p: Principal, _obj: Any) -> bool:
-    """Hotline tickets come to the subdistrict and the residents' committees (LAW.md §6)."""
+    """Hotline tickets come to the subdistrict and the residents' committees (docs/law.md §6)."""
     return p.is_subdistrict or bool(p.orgs_of_kind(*COMMUNITY_KINDS))
 
 

@@ -123,6 +123,38 @@ def view_work_order(p: Principal, work_order: Any) -> bool:
     return bool(_co_operating_ids(work_order) & set(p.org_kinds))
 
 
+#: Order statuses after which the party has nothing left to do at the reporter's door.
+_FINISHED_ORDER = ("sent_back", "closed", "cancelled")
+
+
+@action("work_order.contact_reporter")
+def contact_reporter(p: Principal, work_order: Any) -> bool:
+    """The reporter's unmasked phone on the job card.
+
+    The party that must visit sees it while the order is open: it has to arrange access to
+    the flat, and we have no telephony relay (a carrier's virtual number) to put between
+    them, so a masked number would leave it no way to call. The committee serving the
+    compound and the subdistrict see it too (they triage and make the follow-up call, 回访).
+    Co-operating organizations and the owners' bodies see the masked number, and so does
+    the party once the order is finished."""
+    if work_order.responsible_id in p.org_kinds and work_order.status not in _FINISHED_ORDER:
+        return True
+    return _committee_of(p, work_order.compound_id)
+
+
+@action("work_order.view_evidence")
+def view_work_order_evidence(p: Principal, evidence: Any) -> bool:
+    """A photo on an order: whoever may see the order; the reporter also sees the photos of
+    the completed work at their report (not the parties' progress photos)."""
+    order = evidence.work_order
+    if view_work_order(p, order):
+        return True
+    if not p.is_authenticated or evidence.note_id is None or evidence.note.kind != "completion":
+        return False
+    issue = order.issue if order.issue_id else None
+    return issue is not None and issue.reporter_id is not None and issue.reporter_id == p.user_id
+
+
 @action("work_order.dispatch")
 def dispatch_work_order(p: Principal, compound: Any) -> bool:
     """The committees serving the compound (residents', Party, owners') and the subdistrict."""

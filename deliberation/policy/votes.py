@@ -103,9 +103,18 @@ def review(p: Principal, obj: Any) -> bool:
 
 @action("vote.notice")
 def notice(p: Principal, obj: Any) -> bool:
-    """The convening committee; the residents' committee where a petition was convened by
-    the subdistrict or no committee exists [P]."""
-    return p.serves(_cid(obj), K.RESIDENTS_COMMITTEE, *OWNER_BODIES)
+    """Whoever convenes gives the notice. BJ reg. art. 35: the owners' committee (or the
+    物管会 standing in for it, arts. 52–56) notices every owner and *reports* to the
+    residents' committee, which sends an observer: in a meeting the committee convened the
+    residents' committee watches and does not notice. BJ reg. art. 36: where the committee
+    failed to convene, the subdistrict organises the meeting, through the community's
+    residents' committee [P]; that committee also gives notice where the compound has no
+    owners' committee or 物管会 at all [P]."""
+    if not isinstance(obj, OwnersVote):
+        return False
+    if obj.convened_by_subdistrict or obj.compound.owners_committee_id is None:
+        return p.serves(obj.compound_id, K.RESIDENTS_COMMITTEE)
+    return p.serves(obj.compound_id, *OWNER_BODIES)
 
 
 @action("vote.publish")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from deliberation.models import (
     AgendaItem,
@@ -62,10 +63,12 @@ def minutes_record(session: Session) -> dict[str, Any]:
         ]
         resolutions = [resolution_view(res, parties) for res in item.resolutions.all()]
         records.append({"item": item, "rounds": rounds, "resolutions": resolutions})
+    session = Session.objects.select_related(
+        "community", "convener", "chair", "convening_organization"
+    ).get(pk=session.pk)
     return {
-        "session": Session.objects.select_related(
-            "community", "convener", "chair", "convening_organization"
-        ).get(pk=session.pk),
+        "session": session,
+        **_held(session),
         "compounds": list(session.compounds.all()),
         "invitations": invitations,
         "attendance": {a.party: a for a in attendance},
@@ -75,4 +78,18 @@ def minutes_record(session: Session) -> dict[str, Any]:
             Question.objects.filter(session=session, status=Question.Status.TAKEN_UP)
         ),
         "assignments": assignments_for(session),
+    }
+
+
+def _held(session: Session) -> dict[str, Any]:
+    """When the session was actually held: opened to ended (not the scheduled start, which
+    gave "05:45 – 05:37" for a session opened early); the scheduled time is mentioned when
+    it differs by a minute or more."""
+    began = session.opened_at or session.starts_at
+    ended = session.ended_at
+    local = timezone.localtime
+    return {
+        "held_from": began,
+        "same_day": ended is None or local(ended).date() == local(began).date(),
+        "scheduled_differs": abs((began - session.starts_at).total_seconds()) >= 60,
     }

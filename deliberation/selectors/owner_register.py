@@ -1,4 +1,4 @@
-"""The owner register: who counts as one head and with how much area (LAW.md §2).
+"""The owner register: who counts as one head and with how much area (docs/law.md §2).
 
 SPC interp. art. 8: area is the exclusive area (register → survey → contract, recorded on
 ``Unit.area_source``). SPC interp. art. 9: one exclusive unit is one head, but one owner of

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from deliberation.models import (
     Compound,
     Escalation,
     ExtensionRequest,
+    IssuePhoto,
     Organization,
     WorkOrder,
     WorkOrderNote,
 )
+
+from .portable import array_subquery
 
 INBOX_SIZE = 100
 
@@ -56,9 +59,16 @@ def pending_extensions(
 
 
 def work_order_detail(pk: int) -> WorkOrder | None:
-    return (
+    """One order with everything its page and pushed fragment show; ``history`` holds its
+    steps oldest first (``job_card.job_history``), ``issue_photo_ids`` the ids of the
+    resident's photos."""
+    from .job_card import job_history
+
+    photos = IssuePhoto.objects.filter(issue=OuterRef("issue_id")).order_by("id").values("id")
+    order = (
         work_orders_with_parties()
-        .select_related("issue__reporter", "issue__compound")
+        .select_related("issue__reporter", "issue__compound", "issue__building", "issue__unit")
+        .annotate(issue_photo_ids=array_subquery(photos))
         .prefetch_related(
             "co_operating",
             Prefetch(
@@ -69,20 +79,66 @@ def work_order_detail(pk: int) -> WorkOrder | None:
                 "extension_requests",
                 queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by"),
             ),
-            "escalations",
+            Prefetch(
+                "escalations",
+                queryset=Escalation.objects.select_related("supervisor", "handled_by"),
+            ),
         )
         .filter(pk=pk)
         .first()
     )
+    if order is not None:
+        order.history = job_history(order)  # type: ignore[attr-defined]
+    return order
 
 
-def open_escalations(*, limit: int = INBOX_SIZE) -> list[Escalation]:
-    """The supervision group's live overdue list."""
+def supervised_orders(
+    supervisor: Organization | int, *, limit: int = INBOX_SIZE
+) -> list[WorkOrder]:
+    """The supervision group's live overdue list: every order it was escalated that is not
+    done yet, with each escalation and follow-up (``escalations``, oldest first).
+
+    An order stays while the party still has to act and it is overdue or an escalation waits
+    for a follow-up; a follow-up alone no longer takes it off the list. It leaves when the
+    work is reported done, sent back or cancelled, or a granted extension puts it on time."""
+    escalated = Escalation.objects.filter(work_order=OuterRef("pk"), supervisor=supervisor)
+    waiting = escalated.filter(status=Escalation.Status.OPEN)
     return list(
-        Escalation.objects.filter(status=Escalation.Status.OPEN)
-        .select_related("work_order__responsible", "work_order__compound", "supervisor")
-        .order_by("created_at", "id")[:limit]
+        WorkOrder.objects.filter(Exists(escalated), status__in=WorkOrder.ACTIVE_STATUSES)
+        .filter(Q(is_overdue=True) | Exists(waiting))
+        .select_related("responsible", "compound")
+        .prefetch_related(
+            Prefetch(
+                "escalations",
+                queryset=Escalation.objects.filter(supervisor=supervisor)
+                .select_related("handled_by")
+                .order_by("created_at", "id"),
+            )
+        )
+        .order_by("overdue_at", "id")[:limit]
     )
+
+
+ESCALATION_HISTORY_SIZE = 200
+
+
+def escalation_history(
+    *, status: str = "", reason: str = "", compound: int | None = None
+) -> tuple[list[Escalation], int]:
+    """Every escalation, newest first, filtered; and how many match in all."""
+    qs = Escalation.objects.all()
+    if status:
+        qs = qs.filter(status=status)
+    if reason:
+        qs = qs.filter(reason=reason)
+    if compound is not None:
+        qs = qs.filter(work_order__compound_id=compound)
+    rows = list(
+        qs.select_related(
+            "work_order__responsible", "work_order__compound", "supervisor", "handled_by"
+        ).order_by("-created_at", "-id")[:ESCALATION_HISTORY_SIZE]
+    )
+    return rows, qs.count()
 
 
 def suggest_responsible(compound: Compound) -> Organization | None:

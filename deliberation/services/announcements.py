@@ -19,12 +19,24 @@ def board_context(compound: Compound) -> dict[str, object]:
 
 @transaction.atomic
 def post_announcement(
-    *, author: User, organization: Organization, compound: Compound, title: str, body: str
+    *,
+    author: User,
+    organization: Organization,
+    compound: Compound,
+    title: str,
+    body: str,
+    link: str = "",
 ) -> Announcement:
-    """Post and push the compound's board to everyone watching it."""
+    """Post and push the compound's board to everyone watching it. ``link``: the page the
+    notice announces (a site path), shown as a link on the board."""
     policy.require(author, "compound.announce", (compound, organization))
     announcement = Announcement.objects.create(
-        compound=compound, organization=organization, author=author, title=title, body=body
+        compound=compound,
+        organization=organization,
+        author=author,
+        title=title,
+        body=body,
+        link=link,
     )
     record_event(
         topic=topic("compound", compound.pk, "public"),

@@ -221,7 +221,7 @@ def conclude_election(*, vote: OwnersVote) -> CommitteeElection | None:
 
 @transaction.atomic
 def elect_chair(*, actor: User, election: CommitteeElection, chair: User) -> CommitteeElection:
-    """BJ reg. art. 41 (LAW.md §4): the committee elects its chair within 7 days."""
+    """BJ reg. art. 41 (docs/law.md §4): the committee elects its chair within 7 days."""
     policy.require(actor, "committee.chair", election)
     if election.status != CommitteeElection.Status.ELECTED or election.elected_on is None:
         raise ValidationError(_("The committee has not been elected yet."))

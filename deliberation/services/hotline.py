@@ -3,8 +3,11 @@
 ``stage_hotline_file`` reads and validates the whole file (``deliberation.hotline_file``)
 and stores a ``HotlineImport`` with one ``HotlineImportRow`` per data row — no issue is
 created. Duplicates by ticket number, repeated in the file or already imported, are marked
-and skipped. ``confirm_hotline_import`` starts the import; ``import_next_chunk`` turns the
-next ``CHUNK`` valid rows into issues through ``report_issue`` (channel hotline, ticket kept)
+and skipped. A ticket number is one 12345 call, so it is imported once in the whole
+subdistrict (no double counting); where the uploader may not see the issue it became, the
+preview says only that it is taken, never which issue, compound or community holds it.
+``confirm_hotline_import`` starts the import; ``import_next_chunk`` turns the next ``CHUNK``
+valid rows into issues through ``report_issue`` (channel hotline, ticket kept)
 in one transaction, each row in its own savepoint, so the page can show a progress bar and
 a lost race on a ticket (another import got it first) skips that row only.
 """
@@ -55,9 +58,12 @@ def stage_hotline_file(*, actor: User, name: str, content: bytes) -> HotlineImpo
 
     parsed = list(validate_rows(table, catalog=catalog, allowed_compounds=may_report))
     tickets = {r.ticket for r in parsed if r.ticket}
-    existing = dict(
-        Issue.objects.filter(hotline_ticket__in=tickets).values_list("hotline_ticket", "pk")
-    )
+    existing = {
+        issue.hotline_ticket: issue
+        for issue in Issue.objects.filter(hotline_ticket__in=tickets).only(
+            "id", "hotline_ticket", "reporter_id", "compound_id", "responsible_id"
+        )
+    }
     first_line: dict[str, int] = {}
     batch = HotlineImport(uploaded_by=actor, filename=name[:200], total_rows=len(parsed))
     rows: list[HotlineImportRow] = []
@@ -66,11 +72,7 @@ def stage_hotline_file(*, actor: User, name: str, content: bytes) -> HotlineImpo
         messages = list(row.messages)
         if row.ticket in existing:
             status = R.DUPLICATE
-            messages.insert(
-                0,
-                _("Already imported as issue #%(issue)s: skipped.")
-                % {"issue": existing[row.ticket]},
-            )
+            messages.insert(0, _taken_message(actor, existing[row.ticket]))
         elif row.ticket and row.ticket in first_line:
             status = R.DUPLICATE
             messages.insert(
@@ -100,6 +102,19 @@ def stage_hotline_file(*, actor: User, name: str, content: bytes) -> HotlineImpo
     batch.save()
     HotlineImportRow.objects.bulk_create(rows, batch_size=500)
     return batch
+
+
+def _taken_message(actor: User, issue: Issue) -> str:
+    """Name the issue only to someone who may see it; otherwise say that the ticket is held
+    where the uploader cannot see (the subdistrict, which sees every issue, can tell where).
+    That one bit the uploader learns anyway (the ticket is in their own export and a second
+    copy cannot be stored), but nothing about the other community's issue."""
+    if policy.can(actor, "issue.view", issue):
+        return _("Already imported as issue #%(issue)s: skipped.") % {"issue": issue.pk}
+    return _(
+        "This ticket was already imported outside what you can see: skipped, so that the "
+        "call is counted once. The subdistrict office can say where it is handled."
+    )
 
 
 def _require_owner(actor: Any, batch: HotlineImport) -> None:
@@ -172,7 +187,7 @@ def _import_row(
         push_queue=False,  # pushed once per chunk (import_next_chunk)
     )
     # The issue was received when the citizen called 12345, not when we imported it:
-    # monthly counts and the response clock follow the call (LAW.md §6).
+    # monthly counts and the response clock follow the call (docs/law.md §6).
     called_at = datetime.fromisoformat(data["called_at"])
     Issue.objects.filter(pk=issue.pk).update(created_at=called_at)
     return issue

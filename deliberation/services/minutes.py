@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from deliberation.live.topics import topic
 from deliberation.models import Minutes, Session, User
 from deliberation.selectors.minutes import minutes_record
 from deliberation.services.announcements import post_announcement
+from deliberation.user_text import clean_field
 
 from .sessions import SessionConflict
 
@@ -62,9 +64,10 @@ def edit_minutes(*, actor: User, session: Session, text: str) -> Minutes:
         raise SessionConflict(_("The minutes are written when the session ends."))
     if minutes.status != Minutes.Status.DRAFT:
         raise SessionConflict(_("Published minutes cannot be edited."))
-    text = text.strip()
+    text = text.strip() if isinstance(text, str) else ""
     if not text or len(text) > 50000:
         raise ValidationError(_("The minutes cannot be empty (at most 50000 characters)."))
+    text = clean_field(Minutes, "text", text)
     minutes.text = text + "\n"
     minutes.edited_by = actor
     minutes.edited_at = timezone.now()
@@ -96,6 +99,7 @@ def publish_minutes(*, actor: User, session: Session) -> Minutes:
             compound=compound,
             title=title[:120],
             body=body,
+            link=reverse("session-minutes", args=[session.pk]),
         )
     _push(minutes, actor)
     return minutes

@@ -8,6 +8,10 @@ which only staff see.
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +26,9 @@ from deliberation.models import (
     Open311Submission,
     Unit,
 )
+from deliberation.periodic import periodic
 
+from .idempotency import claim_key, purge_expired, record_result
 from .issues import report_issue
 from .work_orders import sla_deadlines
 
@@ -76,3 +82,28 @@ def submit_service_request(
         service_notice=notice,
     )
     return issue, submission
+
+
+@transaction.atomic
+def submit_service_request_once(
+    *, key: ApiKey, request_key: str, fingerprint: str, ttl: timedelta, **request: Any
+) -> tuple[Issue, Open311Submission, bool]:
+    """``submit_service_request`` unless this key already sent ``request_key`` within
+    ``ttl``: then the first request's issue and submission, and True (a replay). Raises
+    ``KeyReused`` when ``request_key`` came before with a different ``fingerprint``."""
+    row, earlier = claim_key(
+        scope=f"open311:{key.pk}", key=request_key, fingerprint=fingerprint, ttl=ttl
+    )
+    if earlier is not None:
+        first = Open311Submission.objects.select_related("issue").filter(issue_id=earlier).first()
+        if first is not None:
+            return first.issue, first, True
+    issue, submission = submit_service_request(key=key, **request)
+    record_result(row, issue.pk)
+    return issue, submission, False
+
+
+@periodic("open311_idempotency_purge")
+def _purge_idempotency_keys() -> int:
+    longest = max(settings.OPEN311_IDEMPOTENCY_TTL, settings.OPEN311_DUPLICATE_WINDOW)
+    return purge_expired(scope_prefix="open311:", older_than=timedelta(seconds=longest))

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from deliberation import policy
@@ -51,6 +52,7 @@ from deliberation.selectors.sessions import (
 )
 from deliberation.services import session_issues
 from deliberation.services.votes import MatterSpec, propose_from_session
+from deliberation.user_text import AGENDA_DESCRIPTION_MAX, clean_field, clean_link
 
 BOARD_TEMPLATE = "sessions/_board.html"
 
@@ -147,8 +149,26 @@ def convene_session(
     required = list(required_parties) if required_parties is not None else None
     if required is not None and not set(required) <= set(PARTY_ORDER):
         raise ValidationError(_("Unknown party in the rules."))
+    title = clean_field(Session, "title", title, required=True)
+    place = clean_field(Session, "place", place)
+    online_link = clean_link(
+        online_link, label=capfirst(Session._meta.get_field("online_link").verbose_name)
+    )
     if not place and not online_link:
         raise ValidationError(_("Give a place or an online link."))
+    agenda = [
+        {
+            **spec,
+            "title": clean_field(AgendaItem, "title", spec["title"], required=True),
+            "description": clean_field(
+                AgendaItem,
+                "description",
+                spec.get("description", ""),
+                limit=AGENDA_DESCRIPTION_MAX,
+            ),
+        }
+        for spec in agenda
+    ]
     session = Session.objects.create(
         title=title,
         community_id=compounds[0].community_id,
@@ -171,7 +191,7 @@ def convene_session(
                     session=session,
                     order=order,
                     title=spec["title"],
-                    description=spec.get("description", ""),
+                    description=spec["description"],
                     time_budget_minutes=spec.get("time_budget_minutes", 20),
                 ),
                 spec.get("issues", ()),
@@ -201,13 +221,15 @@ def add_agenda_item(
     policy.require(actor, "session.manage", session)
     session = _locked(session)
     _require_status(session, Session.Status.CONVENED, Session.Status.OPEN)
-    if not title.strip():
+    if not isinstance(title, str) or not title.strip():
         raise ValidationError(_("Give the topic."))
+    title = clean_field(AgendaItem, "title", title)
+    description = clean_field(AgendaItem, "description", description, limit=AGENDA_DESCRIPTION_MAX)
     last = session.items.aggregate(m=Max("order"))["m"] or 0
     item = AgendaItem.objects.create(
         session=session,
         order=last + 1,
-        title=title.strip(),
+        title=title,
         description=description,
         time_budget_minutes=time_budget_minutes,
     )
@@ -459,8 +481,7 @@ def state_position(
     policy.require(actor, "session.speak", (session, party))
     if stance not in Position.Stance.values:
         raise ValidationError(_("Choose a stance."))
-    if len(statement) > 2000:
-        raise ValidationError(_("The statement is too long (at most 2000 characters)."))
+    statement = clean_field(Position, "statement", statement)
     session = Session.objects.get(pk=session.pk)
     _require_status(session, Session.Status.OPEN)
     present = _require_present(session, party)
@@ -519,7 +540,9 @@ def propose_resolution(
     session = _locked(session)
     _require_status(session, Session.Status.OPEN)
     item = _current_item(session)
-    if not decision.strip() or not acceptance_criteria.strip():
+    decision = clean_field(Resolution, "decision", decision)
+    acceptance_criteria = clean_field(Resolution, "acceptance_criteria", acceptance_criteria)
+    if not decision or not acceptance_criteria:
         raise ValidationError(_("Give the decision and its acceptance criteria."))
     if responsible_party not in PARTY_ORDER or not set(cooperating_parties) <= set(PARTY_ORDER):
         raise ValidationError(_("Unknown party."))
@@ -557,7 +580,7 @@ def vote_on_resolution(
     policy.require(actor, "session.speak", (session, party))
     if choice not in ResolutionVote.Choice.values:
         raise ValidationError(_("Choose agree, object or abstain."))
-    reason = reason.strip()
+    reason = clean_field(ResolutionVote, "reason", reason)
     if choice == ResolutionVote.Choice.OBJECT and not reason:
         raise ValidationError(_("Give the reason for the objection."))
     session = Session.objects.get(pk=session.pk)
@@ -717,9 +740,10 @@ def refer_to_owners_vote(
 @transaction.atomic
 def submit_question(*, actor: User, session: Session, text: str) -> Question:
     policy.require(actor, "session.ask", session)
-    text = text.strip()
+    text = text.strip() if isinstance(text, str) else ""
     if not text or len(text) > 500:
         raise ValidationError(_("Write a question of at most 500 characters."))
+    text = clean_field(Question, "text", text)
     session = Session.objects.get(pk=session.pk)
     _require_status(session, Session.Status.CONVENED, Session.Status.OPEN)
     question = Question.objects.create(session=session, author=actor, text=text)
@@ -743,9 +767,26 @@ def moderate_question(*, actor: User, question: Question, take_up: bool) -> Ques
 # --- end -----------------------------------------------------------------------------------
 
 
+def _defer_open_items(session: Session, actor: User) -> None:
+    """Items not decided when the session ends are deferred to a later session, never left
+    "in discussion": that is what a chair who runs out of time expects (the room says so
+    next to the end button; defer to a chosen session or refer to an owners' vote first to
+    decide otherwise). The reason goes into the minutes and the issues wait for a session."""
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("Not reached before the session ended; deferred to a later session.")
+    for item in session.items.filter(
+        outcome__in=[AgendaItem.Outcome.PENDING, AgendaItem.Outcome.IN_DISCUSSION]
+    ):
+        item.outcome = AgendaItem.Outcome.DEFERRED
+        item.deferral_reason = reason[:200]
+        item.save(update_fields=["outcome", "deferral_reason"])
+        session_issues.record_outcome(item=item, actor=actor)
+
+
 @transaction.atomic
 def end_session(*, actor: User, session: Session) -> Session:
-    """The chair ends the session; the minutes are generated from the record."""
+    """The chair ends the session: undecided items are deferred (``_defer_open_items``)
+    and the minutes are generated from the record."""
     from deliberation.services.minutes import generate_minutes
 
     policy.require(actor, "session.chair", session)
@@ -755,6 +796,7 @@ def end_session(*, actor: User, session: Session) -> Session:
         raise SessionConflict(_("Close the open round first."))
     if Resolution.objects.filter(item__session=session, status=Resolution.Status.VOTING).exists():
         raise SessionConflict(_("The parties are voting on a resolution."))
+    _defer_open_items(session, actor)
     session.status = Session.Status.ENDED
     session.ended_at = timezone.now()
     session.current_item = None

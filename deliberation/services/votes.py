@@ -18,6 +18,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,7 @@ from deliberation.models import (
 from deliberation.periodic import periodic
 from deliberation.selectors.owner_register import head_key, owner_register
 from deliberation.selectors.votes import turnout, vote_page_context
+from deliberation.user_text import clean_field
 
 S = OwnersVote.Status
 
@@ -127,12 +129,14 @@ def _create_matters(vote: OwnersVote, matters: list[MatterSpec]) -> None:
         law.MatterKind(spec.kind)  # only the nine kinds of art. 278
         if not spec.title.strip():
             raise ValidationError(_("Every matter needs a title."))
+        title = clean_field(Matter, "title", spec.title)
+        description = clean_field(Matter, "description", spec.description)
         Matter.objects.create(
             vote=vote,
             position=i,
             kind=spec.kind,
-            title=spec.title.strip(),
-            description=spec.description,
+            title=title,
+            description=description,
             effect=spec.effect,
             effect_organization=spec.effect_organization,
             candidate=spec.candidate,
@@ -144,10 +148,11 @@ def _new_vote(
 ) -> OwnersVote:
     if not title.strip():
         raise ValidationError(_("The vote needs a title."))
+    title = clean_field(OwnersVote, "title", title)
     rules = MeetingRules.objects.filter(compound=compound).first()
     return OwnersVote.objects.create(
         compound=compound,
-        title=title.strip(),
+        title=title,
         origin=origin,
         origin_note=note,
         status=status,
@@ -345,6 +350,7 @@ def publish_notice(
     """
     vote = _locked(vote)
     policy.require(actor, "vote.notice", vote)
+    place_and_method = clean_field(OwnersVote, "place_and_method", place_and_method)
     _require_status(vote, S.PREPARING)
     now = timezone.now()
     days, period = notice_days()
@@ -388,7 +394,7 @@ def publish_notice(
     vote.status = S.NOTICED
     vote.noticed_at = now
     vote.opens_at, vote.closes_at = opens_at, closes_at
-    vote.place_and_method = place_and_method[:200]
+    vote.place_and_method = place_and_method
     vote.save()
     Announcement.objects.create(
         compound=vote.compound,
@@ -396,6 +402,7 @@ def publish_notice(
         author=actor,
         title=_("Notice of owners' meeting: %(title)s") % {"title": vote.title},
         body=_notice_text(vote),
+        link=reverse("vote-detail", args=[vote.pk]),
     )
     _push_board(vote, actor)
     _changed(vote, "vote.noticed", actor)
@@ -674,6 +681,7 @@ def publish_results(*, actor: User, vote: OwnersVote) -> OwnersVote:
         author=actor,
         title=_("Decisions of the owners' meeting: %(title)s") % {"title": vote.title},
         body="\n".join(lines)[:4000],
+        link=reverse("vote-detail", args=[vote.pk]),
     )
     from deliberation.services.committees import conclude_election
 

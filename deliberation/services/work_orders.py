@@ -9,7 +9,7 @@ Entry point other areas call::
 
 ``actor`` needs ``work_order.dispatch`` on the compound (committees serving it, the
 subdistrict); ``actor=None`` is the system itself (no check). Deadlines default to the SLA
-policy of ``category`` and ``urgency`` (``sla_deadlines``; LAW.md §6). ``origin`` is any
+policy of ``category`` and ``urgency`` (``sla_deadlines``; docs/law.md §6). ``origin`` is any
 model instance (a session resolution, an owners' vote matter) stored as a generic
 relation; ``issue`` links the order to an issue, whose status follows the order
 (dispatched / resolution assigned → in progress → resolved → closed or reopened). It records
@@ -67,8 +67,8 @@ from deliberation.periodic import periodic
 from deliberation.selectors.work_orders import (
     awaiting_committee,
     inbox,
-    open_escalations,
     pending_extensions,
+    supervised_orders,
     supervision_group_for,
     work_order_detail,
 )
@@ -101,7 +101,7 @@ def sla_deadlines(
     *, category: IssueCategory | None, urgency: str, start: datetime | None = None
 ) -> tuple[datetime, datetime]:
     """Respond-by and resolve-by from the SLA policy (category's own, then the general one
-    for the urgency, then LAW.md §6 defaults)."""
+    for the urgency, then docs/law.md §6 defaults)."""
     start = start or timezone.now()
     wanted = Q(category__isnull=True) | (Q(category=category) if category else Q(pk__in=[]))
     policies = {p.category_id: p for p in SlaPolicy.objects.filter(wanted, urgency=urgency)}
@@ -149,7 +149,7 @@ def push_overdue(supervisor: Organization, *, actor: Any = None) -> None:
         topic=topic("org", supervisor.pk, "inbox"),
         kind="overdue.changed",
         template=OVERDUE_TEMPLATE,
-        context={"organization": supervisor, "escalations": open_escalations()},
+        context={"organization": supervisor, "supervised": supervised_orders(supervisor)},
         actor=actor,
     )
 
@@ -175,8 +175,10 @@ def push_rating(order: WorkOrder, *, actor: Any = None, thanks: bool = False) ->
 def push_work_order(
     order: WorkOrder, *, actor: Any = None, committee: bool = False, inbox: bool = True
 ) -> WorkOrder:
-    """Re-render the order's page fragment and its party's inbox (and the committee's list).
-    The sweep passes ``inbox=False`` and re-renders each inbox once at its end."""
+    """Re-render the order's page fragment and its party's inbox (and the committee's list),
+    and the overdue list of each supervision group it was escalated to (an order stays on it
+    until done). The sweep passes ``inbox=False`` and re-renders those lists once at its
+    end."""
     fresh = work_order_detail(order.pk)
     assert fresh is not None
     record_event(
@@ -188,6 +190,8 @@ def push_work_order(
     )
     if inbox:
         push_inbox(fresh.responsible, actor=actor)
+        for supervisor in {e.supervisor for e in fresh.escalations.all()}:
+            push_overdue(supervisor, actor=actor)
     if committee:
         push_committee(fresh.compound, actor=actor)
     return fresh
@@ -748,57 +752,75 @@ def confirm_work_order(
 
 
 def _overdue_candidates(now: datetime) -> list[int]:
-    """Orders past the deadline that currently runs and not yet escalated for it."""
+    """Orders past a running deadline and not yet escalated for it. While the party has not
+    accepted, both clocks run: a passed resolve-by escalates again even if the missed
+    respond-by was already followed up."""
     escalated = Escalation.objects.filter(work_order=OuterRef("pk"))
     respond = escalated.filter(reason=Escalation.Reason.RESPOND_BY, deadline=OuterRef("respond_by"))
     resolve = escalated.filter(reason=Escalation.Reason.RESOLVE_BY, deadline=OuterRef("resolve_by"))
     return list(
         WorkOrder.objects.filter(
             (Q(status=W.DISPATCHED, respond_by__lt=now) & ~Exists(respond))
-            | (Q(status__in=WorkOrder.WORKING_STATUSES, resolve_by__lt=now) & ~Exists(resolve))
+            | (Q(status__in=WorkOrder.ACTIVE_STATUSES, resolve_by__lt=now) & ~Exists(resolve))
         )
         .order_by("id")
         .values_list("pk", flat=True)
     )
 
 
-@transaction.atomic
-def _escalate(order_id: int, now: datetime, touched: dict[str, set[int]]) -> Escalation | None:
-    """Mark one order overdue and open its escalation; note which lists need a re-render."""
-    order = _lock(order_id)
+def _missed(order: WorkOrder, now: datetime) -> list[tuple[str, datetime]]:
+    """Each running deadline the order has passed (respond-by, then resolve-by)."""
+    missed: list[tuple[str, datetime]] = []
     if order.status == W.DISPATCHED and order.respond_by < now:
-        reason, deadline = Escalation.Reason.RESPOND_BY, order.respond_by
-    elif order.status in WorkOrder.WORKING_STATUSES and order.resolve_by < now:
-        reason, deadline = Escalation.Reason.RESOLVE_BY, order.resolve_by
-    else:
-        return None  # it moved on since the candidates were read
+        missed.append((Escalation.Reason.RESPOND_BY, order.respond_by))
+    if order.status in WorkOrder.ACTIVE_STATUSES and order.resolve_by < now:
+        missed.append((Escalation.Reason.RESOLVE_BY, order.resolve_by))
+    return missed
+
+
+@transaction.atomic
+def _escalate(order_id: int, now: datetime, touched: dict[str, set[int]]) -> int:
+    """Mark one order overdue and open an escalation for each deadline it missed that was
+    not escalated yet; note which lists need a re-render. Returns how many it opened."""
+    order = _lock(order_id)
+    missed = _missed(order, now)
+    if not missed:
+        return 0  # it moved on since the candidates were read
     changed = _refresh_overdue(order, now)
     if changed:
         order.save(update_fields=[*changed, "updated_at"])
         touched["inboxes"].add(order.responsible_id)
     supervisor = supervision_group_for(order.compound)
-    exists = Escalation.objects.filter(work_order=order, reason=reason, deadline=deadline).exists()
-    if exists or supervisor is None:
-        if changed:
-            push_work_order(order, inbox=False)
-        return None
-    escalation = Escalation.objects.create(
-        work_order=order, supervisor=supervisor, reason=reason, deadline=deadline
-    )
-    _issue_step(
-        order,
-        kind=IssueActivity.Kind.OVERDUE,
-        public_text=message(
-            gettext_noop("The deadline passed; the subdistrict supervision group is following up.")
-        ),
-        staff_note=message("%(reason)s", reason=Escalation.Reason(escalation.reason)),
-        actor=None,
-        organization=supervisor,
-    )
-    push_work_order(order, inbox=False)
-    touched["supervisors"].add(supervisor.pk)
-    escalation_opened.send(sender=Escalation, escalation=escalation)
-    return escalation
+    opened: list[Escalation] = []
+    for reason, deadline in missed:
+        if supervisor is None:
+            break
+        if Escalation.objects.filter(work_order=order, reason=reason, deadline=deadline).exists():
+            continue
+        escalation = Escalation.objects.create(
+            work_order=order, supervisor=supervisor, reason=reason, deadline=deadline
+        )
+        _issue_step(
+            order,
+            kind=IssueActivity.Kind.OVERDUE,
+            public_text=message(
+                gettext_noop(
+                    "The deadline passed; the subdistrict supervision group is following up."
+                )
+            ),
+            staff_note=message("%(reason)s", reason=Escalation.Reason(escalation.reason)),
+            actor=None,
+            organization=supervisor,
+        )
+        opened.append(escalation)
+    if changed or opened:
+        push_work_order(order, inbox=False)
+    if opened:
+        assert supervisor is not None
+        touched["supervisors"].add(supervisor.pk)
+    for escalation in opened:
+        escalation_opened.send(sender=Escalation, escalation=escalation)
+    return len(opened)
 
 
 def sweep_deadlines(*, now: datetime | None = None) -> int:
@@ -809,8 +831,7 @@ def sweep_deadlines(*, now: datetime | None = None) -> int:
     opened = 0
     touched: dict[str, set[int]] = {"inboxes": set(), "supervisors": set()}
     for order_id in _overdue_candidates(now):
-        if _escalate(order_id, now, touched) is not None:
-            opened += 1
+        opened += _escalate(order_id, now, touched)
     if touched["inboxes"] or touched["supervisors"]:
         with transaction.atomic():
             for org in Organization.objects.filter(pk__in=touched["inboxes"]):
@@ -827,7 +848,8 @@ def _periodic_sweep() -> int:
 
 @transaction.atomic
 def handle_escalation(*, escalation: Escalation, actor: Any, note: str) -> Escalation:
-    """The supervision group records its follow-up and takes the item off its list."""
+    """The supervision group records its follow-up; the order stays on its overdue list
+    until the work is done (``supervised_orders``)."""
     if not note.strip():
         raise ValueError("record what was done")
     esc = (

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation import policy
+from deliberation.ids import parse_id
 from deliberation.law import owners_votes as law
 from deliberation.models import (
     BodySeat,
@@ -104,16 +105,16 @@ def _render(
 
 
 def _int(value: str | None, message: str) -> int:
-    try:
-        return int(value or "")
-    except ValueError:
-        raise ValidationError(message) from None
+    number = 0 if value == "0" else parse_id(value)
+    if number is None:  # not int(): it takes "٣" and "1_0"
+        raise ValidationError(message)
+    return number
 
 
 def _person(value: str | None) -> User:
     try:
-        return User.objects.get(pk=int(value or ""))
-    except (ValueError, User.DoesNotExist):
+        return User.objects.get(pk=parse_id(value) or 0)
+    except User.DoesNotExist:
         raise ValidationError(_("Choose a person.")) from None
 
 

@@ -24,6 +24,7 @@ def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "compound": compound,
         "announcements": list(recent_announcements(compound)),
+        "can_view_register": policy.can(request.user, "register.view", compound),
         "form": AnnouncementForm(organizations=organizations_posting_for(request.user, compound))
         if can_post
         else None,

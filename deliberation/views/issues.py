@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import forms
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation import policy
+from deliberation.ids import parse_id
 from deliberation.issue_forms import (
     CategoryForm,
     CloseForm,
@@ -29,8 +31,10 @@ from deliberation.policy import load_principal
 from deliberation.policy.principal import COMMUNITY_KINDS
 from deliberation.selectors.issues import issue_detail as load_issue
 from deliberation.selectors.issues import issues_visible_to
+from deliberation.selectors.job_card import completion_photos
 from deliberation.selectors.work_orders import suggest_responsible
 from deliberation.services.conflicts import Conflict
+from deliberation.services.idempotency import create_once
 from deliberation.services.issues import report_issue, set_category
 from workflows import intake
 
@@ -63,10 +67,10 @@ def _report_compounds(user: Any, *, staff: bool) -> QuerySet[Compound]:
 def _require_compound_allowed(request: HttpRequest, *, staff: bool) -> None:
     """A posted compound the user may not report on (or enter for) is a 403, not a form
     error: the rule is ``issue.report`` / ``issue.enter``, not the choices offered."""
-    raw = str(request.POST.get("compound", ""))
-    if not raw.isdigit() or len(raw) > 18:
+    compound_id = parse_id(request.POST.get("compound"))
+    if compound_id is None:
         return  # empty or malformed: the form says so (400)
-    target = Compound.objects.filter(pk=int(raw)).first()
+    target = Compound.objects.filter(pk=compound_id).first()
     rule = "issue.enter" if staff else "issue.report"
     if target is not None and not policy.can(request.user, rule, target):
         raise PermissionDenied
@@ -81,26 +85,33 @@ def _report(request: HttpRequest, *, staff: bool) -> HttpResponse:
         form = ReportForm(request.POST, request.FILES, compounds=compounds, staff=staff)
         if form.is_valid():
             d = form.cleaned_data
-            issue = report_issue(
-                actor=request.user,  # type: ignore[arg-type]
-                channel=d["channel"] if staff else Issue.Channel.WEB,
-                description=d["description"],
-                compound=d["compound"],
-                building=d["building"],
-                unit=d["unit"],
-                location_text=d["location_text"],
-                category=d["category"],
-                urgency=d["urgency"],
-                photos=d["photos"],
-                reporter_name=d.get("reporter_name", ""),
-                reporter_phone=d.get("reporter_phone", ""),
+            issue_id, created = create_once(
+                scope=f"issue.report:{request.user.pk}",
+                key=d["submission"],
+                create=lambda: report_issue(
+                    actor=request.user,  # type: ignore[arg-type]
+                    channel=d["channel"] if staff else Issue.Channel.WEB,
+                    description=d["description"],
+                    compound=d["compound"],
+                    building=d["building"],
+                    unit=d["unit"],
+                    location_text=d["location_text"],
+                    category=d["category"],
+                    urgency=d["urgency"],
+                    photos=d["photos"],
+                    reporter_name=d.get("reporter_name", ""),
+                    reporter_phone=d.get("reporter_phone", ""),
+                ),
             )
-            messages.success(request, _("Received. You can follow it here."))
-            return redirect("issue-detail", issue.pk)
+            if created:
+                messages.success(request, _("Received. You can follow it here."))
+            else:
+                messages.info(request, _("This report was already received; here it is."))
+            return redirect("issue-detail", issue_id)
         status = 400
     else:
         p = load_principal(request.user)
-        initial = {}
+        initial: dict[str, Any] = {"submission": secrets.token_urlsafe(24)}
         homes = [c for c in compounds if c.pk in p.home_compounds]
         if homes:
             initial["compound"] = homes[0].pk
@@ -211,6 +222,7 @@ def _detail(
         "activities": list(issue.activities.all()),
         "staff": staff,
         "photo_ids": getattr(issue, "photo_ids", None) or [],
+        "completion_photos": completion_photos(issue, request.user),
         "orders": orders if staff else [],
         "can_triage": can_triage,
         **_rate_context(request, issue, orders),
@@ -227,7 +239,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issue = load_issue(pk)
     if issue is None:
         raise Http404
-    policy.require(request.user, "issue.view", issue)
+    policy.visible_or_404(request.user, issue)
     return _detail(request, issue)
 
 
@@ -236,7 +248,7 @@ def issue_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     photo = IssuePhoto.objects.select_related("issue").filter(pk=photo_pk, issue_id=pk).first()
     if photo is None:
         raise Http404
-    policy.require(request.user, "issue.view", photo.issue)
+    policy.visible_or_404(request.user, photo.issue)
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -261,6 +273,7 @@ def triage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     issue = load_issue(pk)
     if issue is None:
         raise Http404
+    policy.visible_or_404(request.user, issue)
     policy.require(request.user, "issue.triage", issue)
     form_class, prefix = TRIAGE_FORMS[action]
     extra: dict[str, Any] = {"issue": issue} if form_class is DuplicateForm else {}

@@ -4,7 +4,10 @@ Endpoints: ``services.json``, ``services/<code>.json``, ``requests.json`` (GET l
 create) and ``requests/<id>.json``. Errors are the spec's arrays
 ``[{"code": 400, "description": "…"}]`` with the same HTTP status: 400 for a missing or
 invalid field, 403 for a missing or invalid ``api_key``, 404 for an unknown service code or
-request. POST is exempt from CSRF: the API key is its only credential.
+request, 429 (with ``Retry-After``) over a budget of ``OPEN311_RATE_LIMITS``. POST is exempt
+from CSRF: the API key is its only credential. A retried POST (an ``Idempotency-Key``
+header, or the same body from the same key within minutes) answers the first one's 201
+again, marked ``Idempotent-Replayed: true``, and creates nothing.
 
 Extensions (documented in the README): a location may be given as our ``compound_id`` (with
 optional ``building_id`` and ``unit_id``) instead of ``address_string``; ``address_id`` is
@@ -27,26 +30,29 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from deliberation import policy
 from deliberation.hotline_file import PHONE_RE
+from deliberation.ids import parse_id, parse_ids
 from deliberation.models import ApiKey, Building, Compound, Issue, IssueCategory, Unit
 from deliberation.selectors.open311 import public_requests
-from deliberation.services.open311 import submit_service_request
-from deliberation.services.open311_keys import check_api_key
+from deliberation.services.idempotency import KeyReused
+from deliberation.services.open311 import submit_service_request_once
+
+from .open311_guards import (
+    ApiError,
+    check_query,
+    check_storable,
+    checked_key,
+    parse_moment,
+    request_identity,
+    throttle_anonymous_read,
+)
 
 MAX_RESULTS = 1000
 DEFAULT_WINDOW = timedelta(days=90)  # GeoReport v2: the default date range
 MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, description: str) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
 
 
 def _json(data: Any, status: int = 200) -> JsonResponse:
@@ -58,19 +64,25 @@ def _json(data: Any, status: int = 200) -> JsonResponse:
     return response
 
 
-def _error(status: int, description: str) -> JsonResponse:
-    return _json([{"code": status, "description": description}], status=status)
+def _error(error: ApiError) -> JsonResponse:
+    response = _json([{"code": error.status, "description": error.description}], error.status)
+    if error.retry_after is not None:
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _api(view: Any) -> Any:
-    """Turn ``ApiError`` into the spec's error array; answer in JSON or, for a ``.xml``
-    URL, the spec's XML; exempt from CSRF."""
+    """Refuse what no query may see (NUL bytes) and clients over their budget; turn
+    ``ApiError`` into the spec's error array; answer in JSON or, for a ``.xml`` URL, the
+    spec's XML; exempt from CSRF."""
 
     def wrapped(request: HttpRequest, *args: Any, fmt: str = "json", **kwargs: Any) -> Any:
         try:
+            check_query(request, kwargs)
+            throttle_anonymous_read(request)
             response = view(request, *args, **kwargs)
         except ApiError as exc:
-            response = _error(exc.status, exc.description)
+            response = _error(exc)
         return _as_xml(response, view.__name__) if fmt == "xml" else response
 
     wrapped.__name__ = view.__name__
@@ -122,6 +134,9 @@ def _as_xml(response: HttpResponse, view_name: str) -> HttpResponse:
     body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(root, encoding="utf-8")
     out = HttpResponse(body, status=response.status_code, content_type="text/xml; charset=utf-8")
     out["X-Content-Type-Options"] = "nosniff"
+    for header in ("Retry-After", "Idempotent-Replayed"):
+        if header in response:
+            out[header] = response[header]
     return out
 
 
@@ -176,10 +191,7 @@ def _reader(request: HttpRequest) -> Any:
     raw = request.GET.get("api_key", "")
     if not raw:
         return None
-    key = check_api_key(raw)
-    if key is None:
-        raise ApiError(403, _("The api_key is not valid."))
-    return key.account
+    return checked_key(request, raw, "key_read").account
 
 
 def _mask(text: str) -> str:
@@ -218,29 +230,15 @@ def _representation(issue: Issue, reader: Any) -> dict[str, Any]:
     }
 
 
-def _parse_moment(name: str, value: str) -> datetime:
-    moment = parse_datetime(value)
-    if moment is None:
-        day = parse_date(value)
-        if day is not None:
-            moment = datetime(day.year, day.month, day.day)
-    if moment is None:
-        raise ApiError(
-            400,
-            _("%(field)s is not a W3C date-time (2026-11-03T09:15:00+08:00).") % {"field": name},
-        )
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-
-
 def _list(request: HttpRequest) -> JsonResponse:
     reader = _reader(request)
     issues = public_requests()
     ids = request.GET.get("service_request_id", "")
     if ids:
-        wanted = [i.strip() for i in ids.split(",") if i.strip()]
-        if not wanted or not all(i.isdigit() and len(i) < 19 for i in wanted):
+        wanted = parse_ids(i.strip() for i in ids.split(",") if i.strip())
+        if not wanted:
             raise ApiError(400, _("service_request_id must be a comma-separated list of ids."))
-        issues = issues.filter(pk__in=[int(i) for i in wanted[:MAX_RESULTS]])
+        issues = issues.filter(pk__in=wanted[:MAX_RESULTS])
     else:
         codes = [c.strip() for c in request.GET.get("service_code", "").split(",") if c.strip()]
         if codes:
@@ -253,8 +251,8 @@ def _list(request: HttpRequest) -> JsonResponse:
         elif statuses == ["closed"]:
             issues = issues.exclude(status__in=Issue.OPEN_STATUSES)
         start_raw, end_raw = request.GET.get("start_date", ""), request.GET.get("end_date", "")
-        end = _parse_moment("end_date", end_raw) if end_raw else None
-        start = _parse_moment("start_date", start_raw) if start_raw else None
+        end = parse_moment("end_date", end_raw) if end_raw else None
+        start = parse_moment("start_date", start_raw) if start_raw else None
         if start is None and end is None:
             start = timezone.now() - DEFAULT_WINDOW
         elif start is None and end is not None:
@@ -273,7 +271,8 @@ def _list(request: HttpRequest) -> JsonResponse:
 def request_detail(request: HttpRequest, pk: str) -> JsonResponse:
     _method(request, "GET", "HEAD")
     reader = _reader(request)
-    issue = public_requests().filter(pk=int(pk)).first() if pk.isdigit() and len(pk) < 19 else None
+    issue_id = parse_id(pk)
+    issue = public_requests().filter(pk=issue_id).first() if issue_id else None
     if issue is None or not policy.can(reader, "open311.read", issue):
         raise ApiError(404, _("Unknown service_request_id “%(id)s”.") % {"id": pk[:20]})
     return _json([_representation(issue, reader)])
@@ -290,27 +289,29 @@ def _fields(request: HttpRequest) -> dict[str, str]:
             raise ApiError(400, _("The request body is not valid JSON.")) from exc
         if not isinstance(body, dict):
             raise ApiError(400, _("The request body is not valid JSON."))
-        return {str(k): "" if v is None else str(v).strip() for k, v in body.items()}
-    return {k: str(request.POST.get(k, "")).strip() for k in request.POST}
+        fields = {str(k): "" if v is None else str(v).strip() for k, v in body.items()}
+    else:
+        fields = {k: str(request.POST.get(k, "")).strip() for k in request.POST}
+    for name, value in fields.items():
+        check_storable(name, value)
+    return fields
 
 
 def _key(request: HttpRequest, fields: dict[str, str]) -> ApiKey:
     raw = fields.get("api_key") or request.headers.get("X-Api-Key", "")
     if not raw:
         raise ApiError(403, _("An api_key is required to submit a request."))
-    key = check_api_key(raw)
-    if key is None:
-        raise ApiError(403, _("The api_key is not valid."))
-    return key
+    return checked_key(request, raw, "post")
 
 
 def _int(fields: dict[str, str], name: str) -> int | None:
     value = fields.get(name, "")
     if not value:
         return None
-    if not value.isdigit() or len(value) > 18:
+    number = parse_id(value)
+    if number is None:
         raise ApiError(400, _("%(field)s must be a number.") % {"field": name})
-    return int(value)
+    return number
 
 
 def _place(fields: dict[str, str]) -> tuple[Compound, Building | None, Unit | None, str]:
@@ -365,21 +366,23 @@ def _place(fields: dict[str, str]) -> tuple[Compound, Building | None, Unit | No
 def _contact(fields: dict[str, str]) -> dict[str, str]:
     name = f"{fields.get('last_name', '')}{fields.get('first_name', '')}".strip()
     if len(name) > 100:
-        raise ApiError(400, _("first_name and last_name are too long."))
+        raise ApiError(400, _("first_name and last_name are longer than 100 characters."))
     phone = fields.get("phone", "")
     if phone and not PHONE_RE.match(phone):
         raise ApiError(400, _("phone is not a phone number."))
     email = fields.get("email", "")
+    if len(email) > 254:
+        raise ApiError(400, _("email is longer than 254 characters."))
     if email:
         try:
             validate_email(email)
         except ValidationError as exc:
             raise ApiError(400, _("email is not an e-mail address.")) from exc
     media_url = fields.get("media_url", "")
+    if len(media_url) > 500:
+        raise ApiError(400, _("media_url is longer than 500 characters."))
     if media_url:
         try:
-            if len(media_url) > 500:
-                raise ValidationError("long")
             URLValidator(schemes=["http", "https"])(media_url)
         except ValidationError as exc:
             raise ApiError(400, _("media_url is not an http(s) address.")) from exc
@@ -412,9 +415,13 @@ def _create(request: HttpRequest) -> JsonResponse:
         raise ApiError(400, _("description is longer than 4000 characters."))
     compound, building, unit, location_text = _place(fields)
     contact = _contact(fields)
+    request_key, fingerprint, ttl = request_identity(request, fields)
     try:
-        issue, submission = submit_service_request(
+        issue, submission, replayed = submit_service_request_once(
             key=key,
+            request_key=request_key,
+            fingerprint=fingerprint,
+            ttl=ttl,
             category=category,
             compound=compound,
             building=building,
@@ -429,7 +436,11 @@ def _create(request: HttpRequest) -> JsonResponse:
             _("This api_key may not submit requests for %(compound)s.")
             % {"compound": compound.name},
         ) from exc
-    return _json(
+    except KeyReused as exc:
+        raise ApiError(
+            422, _("This Idempotency-Key was already used for a different request.")
+        ) from exc
+    response = _json(
         [
             {
                 "service_request_id": str(issue.pk),
@@ -439,6 +450,9 @@ def _create(request: HttpRequest) -> JsonResponse:
         ],
         status=201,
     )
+    if replayed:  # a retry: the first request's answer, and nothing new stored
+        response["Idempotent-Replayed"] = "true"
+    return response
 
 
 @_api

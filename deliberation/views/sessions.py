@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation import policy
+from deliberation.ids import only_ids, parse_count, parse_id
 from deliberation.live.topics import topic
 from deliberation.models import (
     AgendaItem,
@@ -46,8 +47,9 @@ from .live import live_context
 from .session_actions import act, notice
 
 
-def _session(pk: int, *, controls: bool = False) -> Session:
-    return session_for_room(pk, controls=controls)
+def _session(request: HttpRequest, pk: int, *, controls: bool = False) -> Session:
+    """The session, or 404 alike for a missing id and one the user may not know of."""
+    return policy.visible_or_404(request.user, session_for_room(pk, controls=controls))
 
 
 def _user(request: HttpRequest) -> User:
@@ -73,11 +75,9 @@ def _minutes(session: Session) -> Minutes | None:
 
 @login_required
 def session_room(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk, controls=True)
+    session = _session(request, pk, controls=True)
     if not policy.can(request.user, "session.participate", session):
-        if policy.can(request.user, "session.follow", session):
-            return redirect("session-public", session.pk)
-        raise PermissionDenied("session.participate")
+        return redirect("session-public", session.pk)  # it follows: the loader checked
     board = room_context(session, audience="room")
     is_chair = policy.can(request.user, "session.chair", session)
     can_manage = policy.can(request.user, "session.manage", session)
@@ -116,7 +116,7 @@ def _cursor(session: Session) -> int:
 
 @login_required
 def session_public(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.follow", session)
     context = {
         **room_context(session, audience="public"),
@@ -130,7 +130,7 @@ def session_public(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def session_board(request: HttpRequest, pk: int, audience: str) -> HttpResponse:
     """The board fragment alone (what a live push carries), for a refresh."""
-    session = _session(pk)
+    session = _session(request, pk)
     if audience == "room":
         policy.require(request.user, "session.participate", session)
     elif audience == "public":
@@ -144,7 +144,7 @@ def session_board(request: HttpRequest, pk: int, audience: str) -> HttpResponse:
 def invitation_ics(request: HttpRequest, pk: int, party: str) -> HttpResponse:
     from deliberation.ics import invitation_ics as build
 
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.follow", session)
     invitation = get_object_or_404(Invitation, session=session, party=party)
     response = HttpResponse(build(invitation), content_type="text/calendar; charset=utf-8")
@@ -155,6 +155,11 @@ def invitation_ics(request: HttpRequest, pk: int, party: str) -> HttpResponse:
 # --- actions -------------------------------------------------------------------------------
 
 
+def _posted_item(request: HttpRequest, session: Session) -> AgendaItem:
+    item_id = parse_id(request.POST.get("item"))
+    return get_object_or_404(AgendaItem, session=session, pk=item_id or 0)
+
+
 def _party(request: HttpRequest) -> str:
     party = request.POST.get("party", "")
     return party if party in Party.values else ""
@@ -163,11 +168,11 @@ def _party(request: HttpRequest) -> str:
 @login_required
 @require_POST
 def name_delegates(request: HttpRequest, pk: int, party: str) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     invitation = get_object_or_404(
         Invitation.objects.select_related("session"), session=session, party=party
     )
-    ids = [int(x) for x in request.POST.getlist("delegates") if x.isdigit()]
+    ids = only_ids(request.POST.getlist("delegates"))
     users = list(User.objects.filter(pk__in=ids))
     return act(
         request,
@@ -182,9 +187,9 @@ def name_delegates(request: HttpRequest, pk: int, party: str) -> HttpResponse:
 @login_required
 @require_POST
 def add_item(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     budget = request.POST.get("time_budget_minutes", "20")
-    ids = [int(x) for x in request.POST.getlist("issues") if x.isdigit()]
+    ids = only_ids(request.POST.getlist("issues"))
     issues = list(Issue.objects.filter(pk__in=ids))
     return act(
         request,
@@ -194,7 +199,7 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
             session=session,
             title=request.POST.get("title", ""),
             description=request.POST.get("description", ""),
-            time_budget_minutes=int(budget) if budget.isdigit() and 0 < int(budget) < 600 else 20,
+            time_budget_minutes=parse_count(budget, below=600) or 20,
             issues=issues,
         ),
         _("Item added."),
@@ -205,13 +210,13 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reorder(request: HttpRequest, pk: int) -> HttpResponse:
     """Either the full order (``items`` repeated) or one item moved ``up``/``down``."""
-    session = _session(pk)
-    ids = [int(x) for x in request.POST.getlist("items") if x.isdigit()]
-    moved, direction = request.POST.get("item", ""), request.POST.get("direction", "")
-    if not ids and moved.isdigit() and direction in ("up", "down"):
+    session = _session(request, pk)
+    ids = only_ids(request.POST.getlist("items"))
+    moved, direction = parse_id(request.POST.get("item")), request.POST.get("direction", "")
+    if not ids and moved is not None and direction in ("up", "down"):
         ids = list(session.items.order_by("order", "id").values_list("pk", flat=True))
-        if int(moved) in ids:
-            i = ids.index(int(moved))
+        if moved in ids:
+            i = ids.index(moved)
             j = i - 1 if direction == "up" else i + 1
             if 0 <= j < len(ids):
                 ids[i], ids[j] = ids[j], ids[i]
@@ -226,9 +231,9 @@ def reorder(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def open_item(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.chair", session)  # the rule before the input
-    item = get_object_or_404(AgendaItem, session=session, pk=request.POST.get("item") or 0)
+    item = _posted_item(request, session)
     return act(
         request,
         session,
@@ -240,7 +245,7 @@ def open_item(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def open_round(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     return act(
         request,
         session,
@@ -252,7 +257,7 @@ def open_round(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def close_round(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.chair", session)
     rnd = (
         Round.objects.filter(item__session=session, status=Round.Status.OPEN)
@@ -272,7 +277,7 @@ def close_round(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def state_position(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     return act(
         request,
         session,
@@ -297,7 +302,7 @@ def _date(value: str) -> date | None:
 @login_required
 @require_POST
 def propose_resolution(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.chair", session)  # the rule before the input
     deadline = _date(request.POST.get("deadline", ""))
     if deadline is None:
@@ -321,7 +326,7 @@ def propose_resolution(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     return act(
         request,
         session,
@@ -339,7 +344,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.chair", session)
     from deliberation.models import Resolution
 
@@ -361,11 +366,11 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def defer(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.chair", session)  # the rule before the input
-    item = get_object_or_404(AgendaItem, session=session, pk=request.POST.get("item") or 0)
+    item = _posted_item(request, session)
     target_id = request.POST.get("to_session", "")
-    target = get_object_or_404(Session, pk=target_id) if target_id.isdigit() else None
+    target = get_object_or_404(Session, pk=parse_id(target_id) or 0) if target_id else None
     return act(
         request,
         session,
@@ -377,9 +382,9 @@ def defer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def refer(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.chair", session)  # the rule before the input
-    item = get_object_or_404(AgendaItem, session=session, pk=request.POST.get("item") or 0)
+    item = _posted_item(request, session)
     return act(
         request,
         session,
@@ -391,7 +396,7 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def ask(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     response = act(
         request,
         session,
@@ -408,7 +413,7 @@ def ask(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def moderate(request: HttpRequest, pk: int, question: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.chair", session)  # the rule before the input
     q = get_object_or_404(Question.objects.select_related("session"), session=session, pk=question)
     take_up = request.POST.get("take_up") == "1"
@@ -423,7 +428,7 @@ def moderate(request: HttpRequest, pk: int, question: int) -> HttpResponse:
 @login_required
 @require_POST
 def countdown(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     seconds = request.POST.get("seconds", "")
     return act(
         request,
@@ -432,7 +437,7 @@ def countdown(request: HttpRequest, pk: int) -> HttpResponse:
             actor=_user(request),
             session=session,
             party=_party(request),
-            seconds=int(seconds) if seconds.isdigit() else 0,
+            seconds=parse_count(seconds, below=10**6) or 0,
         ),
         _("Countdown started."),
     )
@@ -441,7 +446,7 @@ def countdown(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(pk)
+    session = _session(request, pk)
     return act(
         request,
         session,
@@ -460,7 +465,7 @@ def minutes_text(request: HttpRequest, pk: int) -> HttpResponse:
     """The minutes as the plain text they are stored as (rendered from
     ``sessions/minutes.txt`` with autoescaping off): served as ``text/plain`` with
     ``nosniff`` so that no client reads delegates' words as HTML."""
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.follow", session)
     record = _minutes(session)
     if record is None or (
@@ -477,7 +482,7 @@ def minutes_text(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     """Published minutes for everyone following; the draft (editable) for the secretary."""
-    session = _session(pk)
+    session = _session(request, pk)
     policy.require(request.user, "session.follow", session)
     can_manage = policy.can(request.user, "session.manage", session)
     if request.method == "POST" and not can_manage:

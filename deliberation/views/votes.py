@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation import policy
+from deliberation.ids import parse_id
 from deliberation.law.owners_votes import MatterKind
 from deliberation.live.topics import topic
 from deliberation.models import Ballot, Compound, Matter, OwnersVote, User, Voter
@@ -33,13 +34,15 @@ from .live import live_context
 MAX_MATTERS = 6
 
 
-def _vote(pk: int) -> OwnersVote:
-    return get_object_or_404(
+def _vote(request: HttpRequest, pk: int) -> OwnersVote:
+    """The vote, or 404 alike for a missing id and one the user may not know of."""
+    vote = get_object_or_404(
         OwnersVote.objects.select_related(
             "compound__community", "proposed_by", "observer", "convened_by"
         ),
         pk=pk,
     )
+    return policy.visible_or_404(request.user, vote)
 
 
 @login_required
@@ -56,6 +59,7 @@ def _render_list(
         "compound": compound,
         "votes": list(sel.votes_of_compound(compound.pk)),
         "can_propose": policy.can(request.user, "vote.propose", compound),
+        "can_view_register": policy.can(request.user, "register.view", compound),
         "can_petition": policy.can(request.user, "vote.petition", compound),
         "kinds": _kind_choices(),
         "effects": Matter.Effect.choices,
@@ -83,7 +87,7 @@ def _matters_from(post: Any) -> list[svc.MatterSpec]:
         effect = post.get(f"matter_effect_{i}") or Matter.Effect.NONE
         if effect not in Matter.Effect.values:
             raise ValidationError(_("Choose what happens when the matter passes."))
-        specs.append(svc.MatterSpec(kind=kind, title=title[:200], description="", effect=effect))
+        specs.append(svc.MatterSpec(kind=kind, title=title, description="", effect=effect))
     return specs
 
 
@@ -96,7 +100,7 @@ def vote_create(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     try:
         matters = _matters_from(request.POST)
-        title = (request.POST.get("title") or "")[:200]
+        title = request.POST.get("title") or ""
         if petition:
             vote = svc.start_petition(actor=user, compound=compound, title=title, matters=matters)
         else:
@@ -108,8 +112,7 @@ def vote_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    vote = _vote(pk)
-    policy.require(request.user, "vote.view", vote)
+    vote = _vote(request, pk)
     return _render_detail(request, vote)
 
 
@@ -177,8 +180,8 @@ def _dt(value: str | None) -> datetime:
 
 def _matter(vote: OwnersVote, value: str | None) -> Matter:
     try:
-        return vote.matters.get(pk=int(value or ""))
-    except (ValueError, Matter.DoesNotExist):
+        return vote.matters.get(pk=parse_id(value) or 0)
+    except Matter.DoesNotExist:
         raise ValidationError(_("Only noticed matters can be voted on.")) from None
 
 
@@ -272,22 +275,22 @@ def _cast(user: User, vote: OwnersVote, post: Any) -> str:
 
 def _observer(value: str | None) -> User:
     try:
-        return User.objects.get(pk=int(value or ""))
-    except (ValueError, User.DoesNotExist):
+        return User.objects.get(pk=parse_id(value) or 0)
+    except User.DoesNotExist:
         raise ValidationError(_("Choose the observer.")) from None
 
 
 def _voter(vote: OwnersVote, value: str | None) -> Voter:
     try:
-        return Voter.objects.get(vote=vote, pk=int(value or ""))
-    except (ValueError, Voter.DoesNotExist):
+        return Voter.objects.get(vote=vote, pk=parse_id(value) or 0)
+    except Voter.DoesNotExist:
         raise ValidationError(_("Choose an owner from this meeting's register.")) from None
 
 
 def _ballot(vote: OwnersVote, value: str | None) -> Ballot:
     try:
-        return Ballot.objects.get(matter__vote=vote, pk=int(value or ""))
-    except (ValueError, Ballot.DoesNotExist):
+        return Ballot.objects.get(matter__vote=vote, pk=parse_id(value) or 0)
+    except Ballot.DoesNotExist:
         raise ValidationError(_("This paper entry no longer exists.")) from None
 
 
@@ -315,24 +318,23 @@ ACTION_RULES: dict[str, str] = {
 @login_required
 @require_POST
 def vote_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    vote = _vote(pk)
-    policy.require(request.user, "vote.view", vote)
+    vote = _vote(request, pk)
     if action not in ACTION_RULES:
         raise Http404
     policy.require(request.user, ACTION_RULES[action], vote)
     try:
         notice = _act(request, vote, action)
     except ValidationError as e:
-        return _render_detail(request, _vote(pk), error=" ".join(e.messages), status=400)
+        return _render_detail(request, _vote(request, pk), error=" ".join(e.messages), status=400)
     except svc.VoteConflict as e:
-        return _render_detail(request, _vote(pk), error=str(e), status=409)
+        return _render_detail(request, _vote(request, pk), error=str(e), status=409)
     messages.success(request, notice)
     return redirect("vote-detail", vote.pk)
 
 
 @login_required
 def vote_audit(request: HttpRequest, pk: int) -> HttpResponse:
-    vote = _vote(pk)
+    vote = _vote(request, pk)
     policy.require(request.user, "vote.audit", vote)
     ballots = (
         Ballot.objects.filter(matter__vote=vote)

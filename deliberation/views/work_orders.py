@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation import policy
+from deliberation.ids import parse_id
 from deliberation.issue_forms import (
     ConfirmForm,
     DecideExtensionForm,
@@ -33,11 +34,12 @@ from deliberation.models import (
 from deliberation.policy import load_principal
 from deliberation.policy.principal import COMMUNITY_KINDS
 from deliberation.selectors.issues import triage_queue
+from deliberation.selectors.job_card import reporter_contact
 from deliberation.selectors.work_orders import (
     awaiting_committee,
     inbox,
-    open_escalations,
     pending_extensions,
+    supervised_orders,
 )
 from deliberation.selectors.work_orders import work_order_detail as load_order
 from deliberation.services import work_orders as services
@@ -66,7 +68,8 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     if wanted:
         # One organization's inbox: its members', and any for the subdistrict, which
         # oversees every party (``work_order.inbox``).
-        org = Organization.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+        org_id = parse_id(wanted)
+        org = Organization.objects.filter(pk=org_id).first() if org_id else None
         if org is None:
             raise Http404
         policy.require(user, "work_order.inbox", org)
@@ -85,7 +88,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
             section["to_verify"] = awaiting_committee(org)
             section["extensions"] = pending_extensions(org)
         if org.kind == K.SUPERVISION_GROUP and policy.can(user, "escalation.list", None):
-            section["escalations"] = open_escalations()
+            section["supervised"] = supervised_orders(org)
         sections.append(section)
     context = {
         "sections": sections,
@@ -111,6 +114,36 @@ def _forms(order: WorkOrder, bound: dict[str, forms.Form]) -> dict[str, forms.Fo
     }
 
 
+def _has_actions(order: WorkOrder, may: dict[str, bool], pending: bool, escs: bool) -> bool:
+    """Whether ``_actions.html`` would offer anything (no empty "Actions" card once done)."""
+    no_reporter = order.issue is None or not order.issue.reporter_id  # the committee's 回访
+    return (
+        (may["respond"] and order.is_active)
+        or (may["verify"] and order.status == W.COMPLETED)
+        or (may["decide"] and pending)
+        or (may["confirm"] and order.status == W.VERIFIED and no_reporter)
+        or (may["supervise"] and escs)
+    )
+
+
+def _job_card(request: HttpRequest, order: WorkOrder) -> dict[str, Any]:
+    """Where the work is, the resident's photos and how to reach the reporter."""
+    issue = order.issue if order.issue_id else None
+    if issue is None:
+        return {"where": order.compound.name, "issue_photo_ids": [], "contact": None}
+    user = request.user
+    where = issue.where if policy.can(user, "issue.view_unit", issue) else issue.public_where
+    photo_ids: list[int] = []
+    if policy.can(user, "issue.view", issue):
+        photo_ids = list(getattr(order, "issue_photo_ids", None) or [])
+    unmasked = policy.can(user, "work_order.contact_reporter", order)
+    return {
+        "where": where or order.compound.name,
+        "issue_photo_ids": photo_ids,
+        "contact": reporter_contact(order, unmasked=unmasked),
+    }
+
+
 def _detail(
     request: HttpRequest,
     order: WorkOrder,
@@ -131,25 +164,28 @@ def _detail(
     context = {
         "order": order,
         "may": may,
+        "has_actions": _has_actions(order, may, bool(pending), bool(open_escs)),
         "working": order.status in WorkOrder.WORKING_STATUSES,
         "pending_extension": pending[0] if pending else None,
         "open_escalations": open_escs,
+        **_job_card(request, order),
         **_forms(order, bound or {}),
         **live_context([topic("work_order", order.pk, "staff")]),
     }
     return render(request, "work_orders/detail.html", context, status=status)
 
 
-def _load(pk: int) -> WorkOrder:
+def _load(request: HttpRequest, pk: int) -> WorkOrder:
+    """The order, or 404 alike for a missing id and one the user may not know of."""
     order = load_order(pk)
     if order is None:
         raise Http404
-    return order
+    return policy.visible_or_404(request.user, order)
 
 
 @login_required
 def work_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _load(pk)
+    order = _load(request, pk)
     policy.require(request.user, "work_order.view", order)
     return _detail(request, order)
 
@@ -200,7 +236,7 @@ def _run(request: HttpRequest, order: WorkOrder, action: str, d: dict[str, Any])
 def work_order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
-    order = _load(pk)
+    order = _load(request, pk)
     form_class, prefix, rule = ACTIONS[action]
     policy.require(request.user, rule, order)
     if action == "confirm" and order.issue_id is not None:
@@ -248,10 +284,10 @@ def _rate_fragment(
 @login_required
 @require_POST
 def decide_extension(request: HttpRequest, pk: int, extension_pk: int) -> HttpResponse:
+    order = _load(request, pk)
     extension = get_object_or_404(
         ExtensionRequest.objects.select_related("work_order"), pk=extension_pk, work_order_id=pk
     )
-    order = _load(pk)
     policy.require(request.user, "work_order.decide_extension", order)
     form = DecideExtensionForm(request.POST, prefix="decide")
     if not form.is_valid():
@@ -272,9 +308,9 @@ def decide_extension(request: HttpRequest, pk: int, extension_pk: int) -> HttpRe
 @login_required
 @require_POST
 def handle_escalation(request: HttpRequest, pk: int, escalation_pk: int) -> HttpResponse:
+    order = _load(request, pk)
     escalation = get_object_or_404(Escalation, pk=escalation_pk, work_order_id=pk)
     policy.require(request.user, "escalation.handle", escalation)
-    order = _load(pk)
     form = EscalationForm(request.POST, prefix="esc")
     if not form.is_valid():
         return _detail(request, order, bound={"escalation": form}, status=400)
@@ -288,15 +324,18 @@ def handle_escalation(request: HttpRequest, pk: int, escalation_pk: int) -> Http
 
 @login_required
 def work_order_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    """An evidence photo: for whoever may see the order, and the completion photos for the
+    reporter too (``work_order.view_evidence``)."""
     evidence = (
-        WorkOrderEvidence.objects.select_related("work_order")
+        WorkOrderEvidence.objects.select_related("work_order__issue", "note")
         .prefetch_related("work_order__co_operating")
         .filter(pk=evidence_pk, work_order_id=pk)
         .first()
     )
     if evidence is None:
         raise Http404
-    policy.require(request.user, "work_order.view", evidence.work_order)
+    policy.visible_or_404(request.user, evidence.work_order)
+    policy.require(request.user, "work_order.view_evidence", evidence)
     response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response

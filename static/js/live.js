@@ -1,9 +1,13 @@
 /* Yishi live client: keeps the last event id a page has seen and, on every (re)connect,
- * asks the server to replay what it missed. Also the large-text toggle. No inline script:
- * the Content-Security-Policy forbids it. */
+ * asks the server to replay what it missed. A replay may repeat events the page already
+ * has (ones that committed after a later-numbered one are re-sent, docs/architecture.md):
+ * those are dropped by id. No inline script: the
+ * Content-Security-Policy forbids it. (The large-text toggle lives in header.js.) */
 (function () {
   "use strict";
   var EV = /^<!--ev:(\d+)-->/;
+  var SEEN_MAX = 2000;
+  var seen = new Set();
 
   function root() { return document.getElementById("live"); }
 
@@ -25,17 +29,14 @@
     var m = EV.exec(evt.detail.message || "");
     if (!el || !m) { return; }
     var id = parseInt(m[1], 10);
+    if (seen.has(id)) {
+      evt.preventDefault();  // a replay repeating what this page already applied
+      return;
+    }
+    seen.add(id);
+    if (seen.size > SEEN_MAX) { seen.delete(seen.values().next().value); }
     if (id > (parseInt(el.dataset.liveLast || "0", 10) || 0)) {
       el.dataset.liveLast = String(id);
     }
-  });
-
-  document.addEventListener("click", function (evt) {
-    var btn = evt.target.closest("[data-toggle-large-text]");
-    if (!btn) { return; }
-    var on = !document.body.classList.contains("large-text");
-    document.body.classList.toggle("large-text", on);
-    btn.setAttribute("aria-pressed", on ? "true" : "false");
-    document.cookie = "yishi_large_text=" + (on ? "1" : "0") + "; path=/; max-age=31536000; samesite=lax";
   });
 })();

@@ -34,5 +34,6 @@ def test_import_with_progress_bar(browser, live_server_asgi, tmp_path) -> None:
     page.wait_for_selector("#import-bar")  # the bar, filled chunk by chunk
     page.wait_for_selector("#import-progress .notice", timeout=60_000)
     assert "导入 60 条" in page.inner_text("#import-progress")
+    assert page.inner_text("#count-imported") == "60"  # the counter agrees with the bar
     assert Issue.objects.filter(hotline_ticket__startswith="T-2026-").count() == 60
     page.context.close()

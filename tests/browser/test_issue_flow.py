@@ -13,6 +13,11 @@ from tests.images import small_png
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PNG = small_png()
+#: A thumbnail was served (the permission-checked photo view answered with a picture).
+LOADED = (
+    "sel => { const i = document.querySelector(sel);"
+    " return !!i && i.complete && i.naturalWidth > 0; }"
+)
 
 
 def test_report_triage_accept_complete_verify_rate_live(browser, live_server_asgi) -> None:
@@ -45,6 +50,12 @@ def test_report_triage_accept_complete_verify_rate_live(browser, live_server_asg
     firm = browser_login(browser, server, "wuye", phone=True)
     firm.goto(f"{server.url}/inbox/")
     firm.click(f"#inbox-row-{order.pk} a")
+    # The job card: where, the resident's photo, the reporter's phone to call, the criteria.
+    where = firm.inner_text("#job-where")
+    assert "2号楼" in where and "302" in where
+    firm.wait_for_function(LOADED, arg="#job-card img.thumb")
+    assert firm.locator('#job-contact a[href^="tel:"]').count() == 1
+    assert firm.locator("#job-criteria").count() == 1
     firm.click("#accept-form button[type=submit]")
     firm.wait_for_selector("#complete-form")
     public.locator("[data-status=in_progress]").wait_for()
@@ -56,6 +67,10 @@ def test_report_triage_accept_complete_verify_rate_live(browser, live_server_asg
     )
     firm.click("#complete-form button[type=submit]")
     firm.wait_for_selector(".messages")
+    assert firm.locator("#work-order-actions").count() == 0  # nothing left: no empty card
+    steps = firm.locator(f"#work-order-{order.pk}-history [data-kind]")
+    kinds = steps.evaluate_all("els => els.map(e => e.dataset.kind)")
+    assert kinds == ["dispatched", "accepted", "completion"]
     public.locator("[data-kind=completed]").wait_for()
     assert "已更换楼道灯" in public.inner_text()
 
@@ -78,5 +93,8 @@ def test_report_triage_accept_complete_verify_rate_live(browser, live_server_asg
     assert kinds == ["reported", "dispatched", "accepted", "completed", "verified", "rated"]
     assert "13800000012" not in resident.content()
     assert resident.url.endswith(f"/issues/{issue.pk}/")  # the page never navigated
+    # The resident sees the photo of the completed work (through the checked photo view).
+    resident.reload()
+    resident.wait_for_function(LOADED, arg="#completion-photos img.thumb")
     for page in (resident, committee, firm):
         page.context.close()

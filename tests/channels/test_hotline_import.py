@@ -109,6 +109,10 @@ def test_confirm_imports_valid_rows_as_hotline_issues(demo: Demo) -> None:
     expected = timezone.make_aware(datetime(2026, 10, 3, 9, 15))
     assert issue.created_at == expected  # the call, not the import
     assert "hx-post" not in response.content.decode()
+    # the page's counters are swapped with the bar: "Done: 2 imported" next to "Imported 2"
+    html = response.content.decode()
+    assert 'id="import-counts" hx-swap-oob="true"' in html
+    assert 'id="count-imported">2<' in html
     # a second confirmation is a conflict, nothing more is imported
     again = client.post(reverse("hotline-confirm", args=[batch.pk]), HTTP_HX_REQUEST="true")
     assert again.status_code == 409
@@ -203,11 +207,12 @@ def test_script_in_a_row_is_escaped_in_the_preview(demo: Demo) -> None:
 @pytest.mark.parametrize(
     ("username", "upload_page", "someone_elses_preview"),
     [
-        ("juwei", 200, 403),
+        # someone else's import: 404, the answer a missing id gets (existence privacy)
+        ("juwei", 200, 404),
         ("jiedao", 200, 200),
-        ("wuye", 403, 403),
-        ("jumin", 403, 403),
-        ("yeweihui", 403, 403),
+        ("wuye", 403, 404),
+        ("jumin", 403, 404),
+        ("yeweihui", 403, 404),
     ],
 )
 def test_who_may_import(
@@ -222,7 +227,7 @@ def test_who_may_import(
         client.get(reverse("hotline-preview", args=[batch.pk])).status_code == someone_elses_preview
     )
     confirm = client.post(reverse("hotline-confirm", args=[batch.pk]))
-    assert confirm.status_code == (302 if someone_elses_preview == 200 else 403)
+    assert confirm.status_code == (302 if someone_elses_preview == 200 else 404)
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
@@ -286,3 +291,39 @@ def test_cancel_forgets_the_staged_rows_details(demo: Demo) -> None:
     batch = stage_hotline_file(actor=juwei, name="p.csv", content=csv_bytes([good_row(1)]))
     cancel_hotline_import(batch=batch, actor=juwei)
     assert not any("reporter_phone" in r.data for r in batch.rows.all())
+
+
+def test_a_ticket_imported_by_another_community_is_skipped_without_saying_where(
+    demo: Demo,
+) -> None:
+    """北里's committee uploads a ticket that 中路's committee already imported for 团结公寓:
+    the row is skipped (one call counts once), but its preview names no issue, no compound
+    and no link; the subdistrict, which sees every issue, is told which issue it is."""
+    juwei, juwei2 = demo.user("juwei"), demo.user("juwei2")
+    first = stage_hotline_file(actor=juwei, name="a.csv", content=csv_bytes([good_row(1)]))
+    confirm_hotline_import(batch=first, actor=juwei)
+    import_next_chunk(batch=first, actor=juwei)
+    issue = Issue.objects.get(hotline_ticket="T-2026-000001")
+
+    content = csv_bytes([good_row(1, compound="轻工宿舍"), good_row(2, compound="轻工宿舍")])
+    client = login_client(juwei2)
+    response = upload(client, "b.csv", content)
+    assert response.status_code == 302
+    batch = HotlineImport.objects.latest("id")
+    rows = {r.line: r for r in batch.rows.all()}
+    assert rows[2].status == R.DUPLICATE and rows[3].status == R.VALID
+    told = " ".join(rows[2].messages)
+    assert f"#{issue.pk}" not in told and "团结公寓" not in told, told
+    page = client.get(reverse("hotline-preview", args=[batch.pk])).content.decode()
+    assert reverse("issue-detail", args=[issue.pk]) not in page
+    assert f"#{issue.pk}" not in page and "团结公寓" not in page
+    assert "counted once" in page or "重复计数" in page  # it says why the row is skipped
+
+    confirm_hotline_import(batch=batch, actor=juwei2)
+    import_next_chunk(batch=batch, actor=juwei2)
+    assert Issue.objects.filter(hotline_ticket="T-2026-000001").count() == 1  # no double count
+
+    staged = stage_hotline_file(
+        actor=demo.user("jiedao"), name="c.csv", content=csv_bytes([good_row(1), good_row(3)])
+    )
+    assert f"#{issue.pk}" in staged.rows.get(line=2).messages[0]

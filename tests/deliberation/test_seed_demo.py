@@ -51,7 +51,7 @@ def test_demo_models_tuanjiehu(demo) -> None:
         ).count()
         >= 3
     )
-    # Unsold public housing belongs to its property-rights unit (LAW.md §2).
+    # Unsold public housing belongs to its property-rights unit (docs/law.md §2).
     assert Ownership.objects.filter(
         unit__building__compound=qinggong, organization=qinggong.property_provider
     ).exists()

@@ -397,6 +397,12 @@ PAGES: dict[str, list[Budget]] = {
         Budget("juwei", lambda d: reverse("inbox"), grow_new_issues),
         Budget("dudao", lambda d: reverse("inbox"), grow_escalations),
     ],
+    "escalation-history": [
+        Budget("dudao", lambda d: reverse("escalation-history"), grow_escalations),
+        Budget(
+            "jiedao", lambda d: reverse("escalation-history") + "?status=open", grow_escalations
+        ),
+    ],
     # --- sessions (more) ---
     "session-list": [
         Budget(u, lambda d: reverse("session-list"), growth_sessions.grow_sessions)
@@ -690,4 +696,5 @@ PENDING_FRAGMENTS: set[str] = set(
 #: Templates with ``{% if oob %}`` that are not pushed through the outbox, with the reason.
 NOT_PUSHED: dict[str, str] = {
     "compounds/_announcement_form.html": "swapped out-of-band in the POST response only",
+    "hotline/_counts.html": "swapped out-of-band in the import's progress responses only",
 }

@@ -5,7 +5,8 @@ websocket subscriptions) that must agree with it.
 ``test_permission_matrix.py`` fails when a rule registered in
 ``deliberation/policy/registry.py`` (``ACTION_RULES``, ``TOPIC_RULES``) has no row here, so
 an area cannot add an action or a topic kind without saying who may use it. Rows name the
-*roles* allowed; every other role must be refused.
+*roles* allowed; every other role must be refused. ``REVOCATION_MATRIX``
+(``surfaces_live.py``): what closes a socket that was allowed, and with which code.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from .surfaces import (
     page,
     service,
 )
+from .surfaces_live import REVOCATION_MATRIX, RevocationRow  # noqa: F401  (re-exported)
 
 
 def _dispatched(demo: Any) -> Any:
@@ -59,12 +61,19 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "new issue in 团结公寓": lambda demo: _new_issue(),
     "issue without a place": lambda demo: surfaces_intake.placeless_issue(demo),
     "an open escalation": lambda demo: surfaces_intake.escalation(demo),
+    "completion photo on an order in 团结公寓": surfaces_intake.completion_photo,
     "vote in 团结公寓": lambda demo: _meeting(),
     "petition in 团结公寓": surfaces_votes.petition,
     "convening meeting in 团结公寓": surfaces_votes.convening,
     "convening meeting in 团结公寓, ordered": surfaces_votes.ordered,
     "proposal under review in 团结公寓": surfaces_votes.in_review,
     "reviewed meeting in 团结公寓": surfaces_votes.preparing,
+    "reviewed meeting in 团结公寓, convened by the subdistrict": (
+        surfaces_votes.preparing_convened_by_subdistrict
+    ),
+    "reviewed meeting in 轻工宿舍 (no owners' committee)": (
+        surfaces_votes.preparing_without_committee
+    ),
     "noticed meeting in 团结公寓, opening time come": surfaces_votes.noticed,
     "tallied meeting in 团结公寓": surfaces_votes.tallied,
     # the demo session (convened; the five parties' demo accounts are its delegates)
@@ -386,7 +395,25 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         )
     ],
     "escalation.list": [
-        ActionRow("an open escalation", SUBDISTRICT, [surfaces_intake.escalation_list])
+        ActionRow(
+            "an open escalation",
+            SUBDISTRICT,
+            [surfaces_intake.escalation_list, surfaces_intake.escalation_history_page],
+        )
+    ],
+    "work_order.contact_reporter": [
+        ActionRow(
+            "work order in 团结公寓",
+            TUANJIE_COMMITTEE | SUBDISTRICT | allow("property_firm"),
+            [surfaces_intake.reporter_phone_shown],
+        )
+    ],
+    "work_order.view_evidence": [
+        ActionRow(
+            "completion photo on an order in 团结公寓",
+            TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
+            [surfaces_intake.evidence_download],
+        )
     ],
     # --- consultation sessions and minutes ---
     "session.convene": [
@@ -545,10 +572,26 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
             [sv.publish_shown, sv.publish_post],
         )
     ],
+    # Whoever convenes gives notice (BJ reg. art. 35): the owners' committee, with the
+    # residents' committee as its observer, not its stand-in ...
     "vote.notice": [
         ActionRow(
-            "reviewed meeting in 团结公寓", TUANJIE_VOTE_STAFF, [sv.notice_shown, sv.notice_post]
-        )
+            "reviewed meeting in 团结公寓",
+            allow("owners_committee"),
+            [sv.notice_shown, sv.notice_post],
+        ),
+        # ... the residents' committee where the subdistrict convened (art. 36) [P] ...
+        ActionRow(
+            "reviewed meeting in 团结公寓, convened by the subdistrict",
+            allow("residents_committee"),
+            [sv.notice_shown, sv.notice_post],
+        ),
+        # ... or where the compound has no owners' committee or 物管会 at all [P].
+        ActionRow(
+            "reviewed meeting in 轻工宿舍 (no owners' committee)",
+            allow("residents_committee_other"),
+            [sv.notice_shown, sv.notice_post],
+        ),
     ],
     # Not the subdistrict: the deadline has not passed and it has not ordered (BJ reg. art. 36).
     "vote.convene": [

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from deliberation.models import Announcement, Organization
+from deliberation import policy
+from deliberation.models import Announcement, Organization, User
 
 #: role → demo account (None: anonymous). The five parties, the subdistrict, residents.
 ROLES: dict[str, str | None] = {
@@ -45,16 +46,27 @@ def allow(*roles: str) -> frozenset[str]:
 Surface = Callable[[Any, str, Client, Any, bool], None]  # (demo, role, client, obj, allowed)
 
 
-def denied_status(role: str) -> tuple[int, ...]:
-    return (302,) if role == "anonymous" else (403,)
+def denied_status(role: str, about: Any = None) -> tuple[int, ...]:
+    """How a refusal must read: anonymous → the login redirect; a role that may not know
+    ``about`` exists (an issue, order, vote, session or import: ``policy.EXISTENCE_RULES``)
+    → 404, exactly what a missing id gets; anyone else → 403. Who may know of each object is
+    pinned role by role in the ``*.view`` / ``session.follow`` / ``hotline.view_import``
+    rows, so the policy answer used here is itself checked by the matrix."""
+    if role == "anonymous":
+        return (302,)
+    if about is not None and type(about).__name__ in policy.EXISTENCE_RULES:
+        user = User.objects.get(username=ROLES[role])
+        if not policy.may_know_of(user, about):
+            return (404,)
+    return (403,)
 
 
 def page(url: Callable[[Any], str]) -> Surface:
-    """GET the page: 200 when allowed, 403 when not (anonymous: to the login page)."""
+    """GET the page: 200 when allowed, 403 or 404 when not (``denied_status``)."""
 
     def check(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
         response = client.get(url(obj))
-        expected = (200,) if allowed else denied_status(role)
+        expected = (200,) if allowed else denied_status(role, obj)
         assert response.status_code in expected, (role, url(obj), response.status_code)
 
     return check

@@ -53,20 +53,32 @@ def _user(demo: Any, role: str) -> Any:
     return demo.user(ROLES[role]) if ROLES[role] else None
 
 
-def _expect(role: str, response: Any, allowed: bool, ok: tuple[int, ...], where: str) -> None:
-    """Allowed: one of ``ok``. Denied: 403, or for anonymous a redirect to the login page."""
-    expected = ok if allowed else denied_status(role)
+def _expect(
+    role: str,
+    response: Any,
+    allowed: bool,
+    ok: tuple[int, ...],
+    where: str,
+    *,
+    about: Any = None,
+) -> None:
+    """Allowed: one of ``ok``. Denied: 403 (404 when the role may not know ``about``
+    exists), or for anonymous a redirect to the login page."""
+    expected = ok if allowed else denied_status(role, about)
     assert response.status_code in expected, (where, role, response.status_code)
     if not allowed and role == "anonymous":
         assert "/login/" in response["Location"], (where, response["Location"])
 
 
-def _control_shown(client: Client, url: str, marker: str, allowed: bool, role: str) -> None:
+def _control_shown(
+    client: Client, url: str, marker: str, allowed: bool, role: str, *, about: Any = None
+) -> None:
     """The control (form, section) is on the page exactly for the allowed roles; a role that
-    may not open the page at all (403, or anonymous to the login page) never sees it."""
+    may not open the page at all (403 or 404, or anonymous to the login page) never sees it."""
     response = client.get(url)
     if response.status_code != 200:
-        assert response.status_code in denied_status(role), (url, role, response.status_code)
+        refused = denied_status(role, about)
+        assert response.status_code in refused, (url, role, response.status_code)
         assert not allowed, f"{role} cannot even open {url} ({response.status_code})"
         return
     assert (marker in response.content.decode()) is allowed, (url, marker, role)
@@ -139,7 +151,12 @@ def enter_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) ->
 def triage_panel_shown(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     """The triage panel is on a new issue's page exactly for those who may triage it."""
     _control_shown(
-        client, reverse("issue-detail", args=[obj.pk]), 'id="triage-panel"', allowed, role
+        client,
+        reverse("issue-detail", args=[obj.pk]),
+        'id="triage-panel"',
+        allowed,
+        role,
+        about=obj,
     )
 
 
@@ -150,7 +167,7 @@ def triage_category_post(demo: Any, role: str, client: Client, obj: Any, allowed
             reverse("issue-triage", args=[obj.pk, "category"]),
             {"cat-category": noise.pk, "cat-urgency": "emergency", "cat-compound": ""},
         )
-        _expect(role, response, allowed, (302,), "triage category")
+        _expect(role, response, allowed, (302,), "triage category", about=obj)
         issue = Issue.objects.get(pk=obj.pk)
         assert (issue.category_id == noise.pk) is allowed, (role, issue.category_id)
         assert (issue.urgency == "emergency") is allowed, (role, issue.urgency)
@@ -163,7 +180,7 @@ def triage_dispatch_post(demo: Any, role: str, client: Client, obj: Any, allowed
             reverse("issue-triage", args=[obj.pk, "dispatch"]),
             {"dispatch-responsible": firm, "dispatch-title": f"matrix {role}"},
         )
-        _expect(role, response, allowed, (302,), "triage dispatch")
+        _expect(role, response, allowed, (302,), "triage dispatch", about=obj)
         issue = Issue.objects.get(pk=obj.pk)
         assert (issue.status == Issue.Status.DISPATCHED) is allowed, (role, issue.status)
         orders = WorkOrder.objects.filter(issue=obj, title=f"matrix {role}")
@@ -222,13 +239,13 @@ def _detail_url(order: WorkOrder) -> str:
 
 def accept_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     """The accept form is on a dispatched order's page only for the responsible party."""
-    _control_shown(client, _detail_url(obj), 'id="accept-form"', allowed, role)
+    _control_shown(client, _detail_url(obj), 'id="accept-form"', allowed, role, about=obj)
 
 
 def accept_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     with rolled_back():
         response = client.post(reverse("work-order-action", args=[obj.pk, "accept"]))
-        _expect(role, response, allowed, (302,), "accept")
+        _expect(role, response, allowed, (302,), "accept", about=obj)
         want = WorkOrder.Status.IN_PROGRESS if allowed else WorkOrder.Status.DISPATCHED
         assert _status(obj) == want, (role, _status(obj))
 
@@ -243,7 +260,7 @@ def progress_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
         response = client.post(
             reverse("work-order-action", args=[obj.pk, "progress"]), {"progress-text": text}
         )
-        _expect(role, response, allowed, (302,), "progress")
+        _expect(role, response, allowed, (302,), "progress", about=obj)
         stored = WorkOrderNote.objects.filter(work_order_id=obj.pk, text=text).count()
         assert stored == (1 if allowed else 0), role
 
@@ -256,7 +273,7 @@ def complete_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
             reverse("work-order-action", args=[obj.pk, "complete"]),
             {"complete-text": f"matrix done by {role}"},
         )
-        _expect(role, response, allowed, (302,), "complete")
+        _expect(role, response, allowed, (302,), "complete", about=obj)
         want = WorkOrder.Status.COMPLETED if allowed else WorkOrder.Status.IN_PROGRESS
         assert _status(obj) == want, (role, _status(obj))
 
@@ -270,7 +287,7 @@ def extension_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool
             reverse("work-order-action", args=[obj.pk, "extension"]),
             {"ext-reason": f"matrix {role}", "ext-new_resolve_by": later},
         )
-        _expect(role, response, allowed, (302,), "extension")
+        _expect(role, response, allowed, (302,), "extension", about=obj)
         asked = ExtensionRequest.objects.filter(work_order_id=obj.pk).count()
         assert asked == (1 if allowed else 0), role
 
@@ -279,7 +296,7 @@ def verify_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
     """The verification form is on a completed order's page only for the community."""
     with rolled_back():
         _completed(demo, obj)
-        _control_shown(client, _detail_url(obj), 'id="verify-form"', allowed, role)
+        _control_shown(client, _detail_url(obj), 'id="verify-form"', allowed, role, about=obj)
 
 
 def verify_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
@@ -289,7 +306,7 @@ def verify_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -
             reverse("work-order-action", args=[obj.pk, "verify"]),
             {"verify-approved": "yes", "verify-note": f"matrix {role}"},
         )
-        _expect(role, response, allowed, (302,), "verify")
+        _expect(role, response, allowed, (302,), "verify", about=obj)
         want = WorkOrder.Status.VERIFIED if allowed else WorkOrder.Status.COMPLETED
         assert _status(obj) == want, (role, _status(obj))
 
@@ -310,7 +327,7 @@ def decide_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
     """The decision on a pending extension is on the page only for the committee."""
     with rolled_back():
         _extension(demo, obj)
-        _control_shown(client, _detail_url(obj), 'id="decide-form"', allowed, role)
+        _control_shown(client, _detail_url(obj), 'id="decide-form"', allowed, role, about=obj)
 
 
 def decide_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
@@ -320,7 +337,7 @@ def decide_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -
             reverse("work-order-extension", args=[obj.pk, extension.pk]),
             {"decide-approve": "yes", "decide-note": f"matrix {role}"},
         )
-        _expect(role, response, allowed, (302,), "decide extension")
+        _expect(role, response, allowed, (302,), "decide extension", about=obj)
         extension.refresh_from_db()
         want = ExtensionRequest.Status.APPROVED if allowed else ExtensionRequest.Status.PENDING
         assert extension.status == want, (role, extension.status)
@@ -333,7 +350,7 @@ def rate_form_shown(demo: Any, role: str, client: Client, obj: Any, allowed: boo
     with rolled_back():
         _verified(demo, order)
         url = reverse("issue-detail", args=[order.issue_id])
-        _control_shown(client, url, 'class="card rate-form"', allowed, role)
+        _control_shown(client, url, 'class="card rate-form"', allowed, role, about=order.issue)
 
 
 def rate_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
@@ -347,7 +364,7 @@ def rate_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> 
             {"confirm-fixed": "yes", "confirm-rating": "satisfied", "confirm-comment": role},
             HTTP_HX_REQUEST="true",
         )
-        _expect(role, response, allowed, (200,), "rate")
+        _expect(role, response, allowed, (200,), "rate", about=order)
         issue = Issue.objects.get(pk=order.issue_id)
         if allowed:
             assert f'id="issue-{issue.pk}-rate"' in response.content.decode()
@@ -391,7 +408,8 @@ def escalation_button(demo: Any, role: str, client: Client, obj: Any, allowed: b
         shown = f'id="escalation-form-{obj.pk}"' in response.content.decode()
         assert shown is allowed, (role, shown)
     else:
-        assert response.status_code in denied_status(role) and not allowed, role
+        refused = denied_status(role, obj.work_order)
+        assert response.status_code in refused and not allowed, (role, response.status_code)
 
 
 def escalation_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
@@ -400,7 +418,7 @@ def escalation_post(demo: Any, role: str, client: Client, obj: Any, allowed: boo
             reverse("work-order-escalation", args=[obj.work_order_id, obj.pk]),
             {"esc-note": f"matrix follow-up by {role}"},
         )
-        _expect(role, response, allowed, (302,), "escalation")
+        _expect(role, response, allowed, (302,), "escalation", about=obj.work_order)
         obj.refresh_from_db()
         want = Escalation.Status.HANDLED if allowed else Escalation.Status.OPEN
         assert obj.status == want, (role, obj.status)
@@ -414,6 +432,53 @@ def escalation_list(demo: Any, role: str, client: Client, obj: Any, allowed: boo
     if allowed:
         html = response.content.decode()
         assert f'id="overdue-{group.pk}"' in html and f'id="overdue-row-{obj.pk}"' in html
+
+
+def escalation_history_page(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The history of escalations, filtered (the same rule as the overdue list)."""
+    response = client.get(reverse("escalation-history") + "?status=open")
+    _expect(role, response, allowed, (200,), "escalation history")
+    if allowed:
+        assert f'id="escalation-{obj.pk}"' in response.content.decode()
+
+
+def reporter_phone_shown(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The reporter's unmasked phone on the job card; everyone else who may open the page
+    sees it masked."""
+    from deliberation.models import User
+
+    User.objects.filter(pk=obj.issue.reporter_id).update(phone="13800001234")
+    response = client.get(_detail_url(obj))
+    if response.status_code != 200:
+        assert not allowed, role
+        return
+    html = response.content.decode()
+    assert ('href="tel:13800001234"' in html) is allowed, role
+    if not allowed:
+        assert "13800001234" not in html and "138****1234" in html, role
+
+
+def completion_photo(demo: Any) -> Any:
+    """A photo of the completed work on jumin's issue in 团结公寓 (the order's evidence)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from deliberation.photos import check_photos
+    from deliberation.services.work_orders import accept_work_order, complete_work_order
+    from tests.images import small_png
+    from tests.intake.factories import dispatched, user
+
+    _issue, order = dispatched("matrix: 水管漏水")
+    accept_work_order(work_order=order, actor=user("wuye"))
+    upload = SimpleUploadedFile("a.png", small_png(), content_type="image/png")
+    complete_work_order(
+        work_order=order, actor=user("wuye"), text="已修好", photos=check_photos([upload])
+    )
+    return order.evidence.select_related("note", "work_order__issue").get()
+
+
+def evidence_download(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    response = client.get(reverse("work-order-evidence", args=[obj.work_order_id, obj.pk]))
+    _expect(role, response, allowed, (200,), "completion photo")
 
 
 # --- 12345 hotline ---------------------------------------------------------------------------
@@ -471,7 +536,7 @@ def hotline_upload_post(demo: Any, role: str, client: Client, obj: Any, allowed:
 def hotline_preview_page(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     """The preview of another's import: the uploader and the subdistrict only."""
     response = client.get(reverse("hotline-preview", args=[obj.pk]))
-    _expect(role, response, allowed, (200,), "preview")
+    _expect(role, response, allowed, (200,), "preview", about=obj)
     html = response.content.decode()
     assert ("T-MATRIX-000001" in html) is allowed, role  # the staged ticket
 
@@ -483,7 +548,7 @@ def _batch_status(batch: HotlineImport) -> str:
 def hotline_confirm_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     with rolled_back():
         response = client.post(reverse("hotline-confirm", args=[obj.pk]), HTTP_HX_REQUEST="true")
-        _expect(role, response, allowed, (200,), "confirm")
+        _expect(role, response, allowed, (200,), "confirm", about=obj)
         want = HotlineImport.Status.IMPORTING if allowed else HotlineImport.Status.PREVIEW
         assert _batch_status(obj) == want, (role, _batch_status(obj))
 
@@ -495,7 +560,7 @@ def hotline_step_post(demo: Any, role: str, client: Client, obj: Any, allowed: b
     with rolled_back():
         confirm_hotline_import(batch=obj, actor=demo.user("juwei"))
         response = client.post(reverse("hotline-step", args=[obj.pk]), HTTP_HX_REQUEST="true")
-        _expect(role, response, allowed, (200,), "step")
+        _expect(role, response, allowed, (200,), "step", about=obj)
         made = Issue.objects.filter(hotline_ticket="T-MATRIX-000001").count()
         assert made == (1 if allowed else 0), role
 
@@ -503,7 +568,7 @@ def hotline_step_post(demo: Any, role: str, client: Client, obj: Any, allowed: b
 def hotline_cancel_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     with rolled_back():
         response = client.post(reverse("hotline-cancel", args=[obj.pk]))
-        _expect(role, response, allowed, (302,), "cancel")
+        _expect(role, response, allowed, (302,), "cancel", about=obj)
         want = HotlineImport.Status.CANCELLED if allowed else HotlineImport.Status.PREVIEW
         assert _batch_status(obj) == want, (role, _batch_status(obj))
 

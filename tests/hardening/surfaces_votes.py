@@ -4,7 +4,8 @@ agree with its policy rules (used by the rows in ``matrix.py``).
 Every action is tried through its real endpoint on an object in the state where the action is
 legal (a petition for signatures, a convening meeting for "convene", a tallied one for
 "publish"…), so that an allowed role really succeeds and its change is stored; a refused role
-gets 403 (anonymous: the login redirect) and nothing changes. Each try runs in a savepoint
+gets 403, or 404 where it may not know the vote exists (anonymous: the login redirect), and
+nothing changes. Each try runs in a savepoint
 that is rolled back, so all 14 roles meet the same state. The controls (buttons and forms)
 are checked on the page where they appear: shown exactly to the allowed roles.
 """
@@ -124,6 +125,43 @@ def preparing(demo: Any) -> OwnersVote:
     return vote
 
 
+def preparing_convened_by_subdistrict(demo: Any) -> OwnersVote:
+    """The demo petition convened by the subdistrict after it ordered the committee in vain
+    (BJ reg. art. 36), reviewed by the residents' committee; its notice still to come."""
+    from deliberation.services.votes import convene, review
+
+    vote = ordered(demo)
+    if vote.status == OwnersVote.Status.CONVENING:
+        vote = convene(actor=demo.user("jiedao"), vote=vote)
+        juwei = demo.user("juwei")
+        vote = review(actor=juwei, vote=vote, observer=juwei)
+    assert vote.status == OwnersVote.Status.PREPARING and vote.convened_by_subdistrict
+    return vote
+
+
+def preparing_without_committee(demo: Any) -> OwnersVote:
+    """A resolution that 北里's residents' committee referred to the owners of 轻工宿舍, a
+    compound with no owners' committee or 物管会, reviewed; its notice still to come."""
+    from deliberation.services.votes import propose_from_session, review
+
+    title = "matrix: 无业委会小区的业主大会"
+    qinggong = demo.compound("轻工宿舍")
+    assert qinggong.owners_committee_id is None
+    vote = OwnersVote.objects.filter(compound=qinggong, title=title).first()
+    if vote is None:
+        juwei2 = demo.user("juwei2")
+        vote = propose_from_session(
+            actor=juwei2,
+            compound=qinggong,
+            title=title,
+            matters=_other_matters(),
+            origin="matrix: 议事协商会决议",
+        )
+        vote = review(actor=juwei2, vote=vote, observer=juwei2)
+    assert vote.status == OwnersVote.Status.PREPARING and not vote.convened_by_subdistrict
+    return vote
+
+
 def noticed(demo: Any) -> OwnersVote:
     """A reviewed proposal noticed to every owner whose announced opening time has come."""
     from deliberation.services.votes import publish_notice
@@ -193,7 +231,8 @@ def post(
     success: tuple[int, ...] = (302,),
 ) -> Surface:
     """POST to the real endpoint: allowed → ``success`` and ``stored(demo, state)`` changed;
-    refused → 403 (anonymous: 302 to the login page) and ``stored`` unchanged."""
+    refused → 403, or 404 where the role may not know the vote exists (anonymous: 302 to
+    the login page), and ``stored`` unchanged."""
 
     def check(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
         def attempt() -> None:
@@ -201,7 +240,7 @@ def post(
             before = stored(demo, state)
             response = client.post(url(demo, state), data(demo, state))
             after = stored(demo, state)
-            expected = success if allowed else denied_status(role)
+            expected = success if allowed else denied_status(role, state)
             assert response.status_code in expected, (role, response.status_code, _why(response))
             if not allowed and role == "anonymous":
                 assert "/login" in response["Location"], response["Location"]

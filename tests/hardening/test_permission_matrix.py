@@ -20,6 +20,7 @@ from .matrix import (
     OBJECTS,
     PENDING_ACTIONS,
     PENDING_TOPICS,
+    REVOCATION_MATRIX,
     ROLES,
     TOPIC_MATRIX,
     ActionRow,
@@ -97,6 +98,69 @@ def test_topic_matrix_against_policy_and_the_real_consumer(tdemo) -> None:
                 want = CLOSE_UNAUTHENTICATED if role == "anonymous" else CLOSE_FORBIDDEN
                 if code != want:
                     wrong.append(f"consumer: {name}: {role} closed with {code}, not {want}")
+
+    async_to_sync(scenario)()
+    assert not wrong, "\n".join(wrong)
+
+
+def test_revocation_rows_cover_every_way_a_right_ends() -> None:
+    """Session ended (logout, deleted, expired), user deactivated (saved or in bulk),
+    standing lost (membership removed or deactivated, residency removed)."""
+    from . import surfaces_live as sl
+
+    ways = {row.revoke for row in REVOCATION_MATRIX}
+    assert ways == {
+        sl.log_out,
+        sl.delete_session,
+        sl.expire_session,
+        sl.deactivate,
+        sl.deactivate_in_bulk,
+        sl.remove_memberships,
+        sl.deactivate_memberships_in_bulk,
+        sl.move_out,
+    }
+    roles = [row.role for row in REVOCATION_MATRIX]
+    assert len(roles) == len(set(roles)), "one role per row: the rows share one demo world"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_revocation_matrix_closes_open_sockets(tdemo, settings) -> None:
+    """Each row: a socket the role may open, the change, then the close with the row's
+    code; a change sent as a signal within a second, one behind the signals' back at the
+    next periodic re-check. Afterwards nothing is pushed or replayed on that socket."""
+    from channels.db import database_sync_to_async
+    from channels.layers import get_channel_layer
+
+    from deliberation.live.outbox import messages_for
+    from deliberation.models import Event
+
+    settings.YISHI_LIVE_RECHECK_SECONDS = 2
+    rows = [
+        (row, row.topic(tdemo), login_client(tdemo.user(ROLES[row.role])))
+        for row in REVOCATION_MATRIX
+    ]
+    wrong: list[str] = []
+
+    async def scenario() -> None:
+        for row, topic, client in rows:
+            comm = communicator(client, f"/ws/live/?topics={topic}&lang=en")
+            connected, code = await comm.connect()
+            if not connected:
+                wrong.append(f"{row.name}: refused ({code}) before the change")
+                continue
+            await database_sync_to_async(row.revoke)(tdemo, row.role, client)
+            out = await comm.receive_output(timeout=5 if row.periodic else 1)
+            if out != {"type": "websocket.close", "code": row.code}:
+                wrong.append(f"{row.name}: {out!r}, not a close with {row.code}")
+            event = await database_sync_to_async(Event.objects.create)(
+                topic=topic, kind="test", html={"en": "<p>after the change</p>"}
+            )
+            for group, message in messages_for(event):
+                await get_channel_layer().group_send(group, message)
+            await comm.send_json_to({"resume": 0})
+            if not await comm.receive_nothing(timeout=0.3):
+                wrong.append(f"{row.name}: delivered after the close")
+            await comm.disconnect()
 
     async_to_sync(scenario)()
     assert not wrong, "\n".join(wrong)

@@ -1,4 +1,5 @@
-"""The statutory tally and the meeting/committee rules, at every boundary (LAW.md §§1–5)."""
+"""The statutory tally and the meeting/committee rules, at every boundary
+(docs/law.md §§1–5)."""
 
 from __future__ import annotations
 

@@ -4,6 +4,12 @@ Loaded with ``-p tests.plugins.services`` so it runs before pytest-django reads 
 settings: it starts both servers on free loopback ports and points ``DATABASE_URL`` and
 ``REDIS_URL`` at them. A missing binary is an error, never a skip (CI must not go green
 without the real services). ``YISHI_TEST_EXTERNAL=1`` uses servers given in the environment.
+
+Under pytest-xdist (``make test`` runs one worker per core) every worker loads this plugin. The
+workers share the controller's PostgreSQL (pytest-django gives each its own test database,
+``test_yishi_gw0``...), found through ``YISHI_TEST_SHARED_DATABASE_URL`` in the environment
+they inherit; each worker starts its own Redis, because tests stop and restart Redis to
+prove the outage paths, and one worker's outage must not land in the other's tests.
 """
 
 from __future__ import annotations
@@ -104,6 +110,16 @@ class PostgresServer:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+class SharedPostgres:
+    """The controller's server as a worker sees it: used, never stopped, by the worker."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def stop(self) -> None:
+        pass
+
+
 class RedisServer:
     """A Redis server that tests may stop and start again on the same port."""
 
@@ -152,6 +168,9 @@ class RedisServer:
 
 SERVERS: dict[str, object] = {}
 
+# Set by the process that started PostgreSQL, read by the xdist workers it spawns.
+SHARED_DATABASE_URL = "YISHI_TEST_SHARED_DATABASE_URL"
+
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(
@@ -161,9 +180,15 @@ def pytest_load_initial_conftests(
         return
     if any(a in ("--help", "-h", "--version") for a in args):
         return
+    shared = os.environ.get(SHARED_DATABASE_URL) if os.environ.get("PYTEST_XDIST_WORKER") else None
+    pg: PostgresServer | SharedPostgres
     try:
-        pg = PostgresServer()
-        pg.start()
+        if shared:
+            pg = SharedPostgres(shared)
+        else:
+            pg = PostgresServer()
+            pg.start()
+            os.environ[SHARED_DATABASE_URL] = pg.url
         SERVERS["postgres"] = pg
         redis = RedisServer()
         redis.start()
@@ -198,8 +223,8 @@ def redis_server() -> RedisServer:
 
 
 @pytest.fixture(scope="session")
-def postgres_server() -> PostgresServer:
+def postgres_server() -> PostgresServer | SharedPostgres:
     server = SERVERS.get("postgres")
-    if not isinstance(server, PostgresServer):
+    if not isinstance(server, PostgresServer | SharedPostgres):
         pytest.fail("the suite's PostgreSQL server is not running (YISHI_TEST_EXTERNAL?)")
     return server

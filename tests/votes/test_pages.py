@@ -18,7 +18,7 @@ def test_committee_page_and_election_planning(demo) -> None:
     assert login_client(demo.user("jumin2")).get(url).status_code == 403
     juwei = login_client(demo.user("juwei"))
     page = juwei.get(url).content.decode()
-    assert "团结公寓业主委员会" in page and "2027-11-30" in page  # re-election report due
+    assert "团结公寓业主委员会" in page and "2027年11月30日" in page  # re-election report due
     start = reverse("committee-action", args=[demo.tuanjie.pk, "start"])
     r = juwei.post(start, {"seats": "4", "alternates": "0", "term_years": "5"})
     assert r.status_code == 400 and "单数" in r.content.decode()

@@ -17,7 +17,7 @@ def reporter_comments_out_of_staff_notes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("deliberation", "0011_sla_constraints_portable"),
+        ("deliberation", "0014_announcement_link_agenda_deferral_reason"),
     ]
 
     operations = [

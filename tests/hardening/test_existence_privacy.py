@@ -1,0 +1,248 @@
+"""Existence privacy (issue 16, part 5): for an object whose very existence is private (an
+issue, a work order, an owners' vote, a consultation session, a hotline import, and what
+hangs off them), someone who may not know of it gets *exactly* the answer a missing id gets:
+the same status, body and headers. A 403 would say "this id exists", so ids could be
+probed. Someone who may see the object but not act on it still gets the honest 403.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from deliberation.models import (
+    HotlineImport,
+    Issue,
+    IssuePhoto,
+    OwnersVote,
+    Session,
+    WorkOrder,
+)
+from tests.conftest import Demo, login_client
+
+from . import growth_sessions, surfaces_intake, surfaces_votes
+
+pytestmark = pytest.mark.django_db
+
+#: Headers that legitimately differ between two requests (none today; kept explicit).
+VOLATILE_HEADERS: frozenset[str] = frozenset()
+
+
+def _missing(model: type[Any]) -> int:
+    last = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return last + 1000
+
+
+def _answer(response: Any) -> tuple[int, bytes, dict[str, str]]:
+    headers = {k: v for k, v in response.headers.items() if k not in VOLATILE_HEADERS}
+    return response.status_code, response.content, headers
+
+
+#: Per-response CSRF masks differ on every page, whatever was asked.
+CSRF_TOKEN = re.compile(rb'("X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+')
+
+
+def _normalised(answer: tuple[int, bytes, dict[str, str]], path: str) -> Any:
+    """The page echoes the asked path (the language switch returns to it) and a fresh CSRF
+    mask: both say nothing of the object, so they are set aside before comparing."""
+    status, body, headers = answer
+    body = CSRF_TOKEN.sub(rb"\1CSRF", body.replace(path.encode(), b"PATH"))
+    headers = {k: v for k, v in headers.items() if k != "Content-Length"}  # the path's length
+    if "Content-Security-Policy" in headers:  # the same directives, in any order
+        csp = headers["Content-Security-Policy"].split("; ")
+        headers["Content-Security-Policy"] = "; ".join(sorted(csp))
+    return status, body, headers
+
+
+def _alike(client: Client, method: str, url: Callable[[int], str], pk: int, missing: int) -> None:
+    send = client.get if method == "GET" else client.post
+    forbidden = _normalised(_answer(send(url(pk))), url(pk))
+    absent = _normalised(_answer(send(url(missing))), url(missing))
+    assert forbidden[0] == 404, (url(pk), forbidden[0])
+    assert forbidden == absent, (url(pk), forbidden, absent)
+
+
+def _issue(demo: Demo) -> Issue:
+    from tests.intake.factories import dispatched
+
+    return dispatched("existence: 楼道灯坏了")[0]
+
+
+def _order(demo: Demo) -> WorkOrder:
+    from tests.intake.factories import dispatched
+
+    return dispatched("existence: 电梯停运")[1]
+
+
+# kind → (the object, (method, url of pk) to try, the account that may not know of it)
+CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], str]]], str]] = {
+    "issue": (
+        _issue,
+        [
+            ("GET", lambda pk: reverse("issue-detail", args=[pk])),
+            ("POST", lambda pk: reverse("issue-triage", args=[pk, "category"])),
+            ("GET", lambda pk: reverse("issue-photo", args=[pk, 1])),
+        ],
+        "jumin2",  # a resident of 轻工宿舍; the issue is in 团结公寓
+    ),
+    "work order": (
+        _order,
+        [
+            ("GET", lambda pk: reverse("work-order-detail", args=[pk])),
+            ("POST", lambda pk: reverse("work-order-action", args=[pk, "accept"])),
+            ("POST", lambda pk: reverse("work-order-extension", args=[pk, 1])),
+            ("POST", lambda pk: reverse("work-order-escalation", args=[pk, 1])),
+            ("GET", lambda pk: reverse("work-order-evidence", args=[pk, 1])),
+        ],
+        "juwei2",  # the other community's residents' committee
+    ),
+    "owners' vote": (
+        surfaces_votes.meeting,
+        [
+            ("GET", lambda pk: reverse("vote-detail", args=[pk])),
+            ("GET", lambda pk: reverse("vote-audit", args=[pk])),
+            ("POST", lambda pk: reverse("vote-action", args=[pk, "cast"])),
+            ("POST", lambda pk: reverse("vote-action", args=[pk, "notice"])),
+        ],
+        "jumin2",
+    ),
+    "session": (
+        growth_sessions.demo_session,
+        [
+            ("GET", lambda pk: reverse("session-room", args=[pk])),
+            ("GET", lambda pk: reverse("session-public", args=[pk])),
+            ("GET", lambda pk: reverse("session-board", args=[pk, "public"])),
+            ("GET", lambda pk: reverse("session-ics", args=[pk, "provider"])),
+            ("GET", lambda pk: reverse("session-minutes", args=[pk])),
+            ("POST", lambda pk: reverse("session-add-item", args=[pk])),
+            ("POST", lambda pk: reverse("session-open-item", args=[pk])),
+            ("POST", lambda pk: reverse("session-open", args=[pk])),
+            ("POST", lambda pk: reverse("session-reply", args=[pk, "provider"])),
+        ],
+        "juwei2",
+    ),
+    "hotline import": (
+        surfaces_intake.hotline_batch,
+        [
+            ("GET", lambda pk: reverse("hotline-preview", args=[pk])),
+            ("POST", lambda pk: reverse("hotline-confirm", args=[pk])),
+            ("POST", lambda pk: reverse("hotline-step", args=[pk])),
+            ("POST", lambda pk: reverse("hotline-cancel", args=[pk])),
+        ],
+        "juwei2",  # imports hotline files too, but this one is juwei's
+    ),
+}
+
+MODELS = {
+    "issue": Issue,
+    "work order": WorkOrder,
+    "owners' vote": OwnersVote,
+    "session": Session,
+    "hotline import": HotlineImport,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_a_forbidden_id_answers_exactly_like_a_missing_one(demo: Demo, kind: str) -> None:
+    make, urls, username = CASES[kind]
+    obj = make(demo)
+    client = login_client(demo.user(username))
+    missing = _missing(MODELS[kind])
+    for method, url in urls:
+        _alike(client, method, url, obj.pk, missing)
+
+
+def test_an_issue_photo_of_a_hidden_issue_answers_like_a_missing_photo(demo: Demo) -> None:
+    """The photo id is real too: still nothing tells that it exists."""
+    from django.core.files.base import ContentFile
+
+    issue = _issue(demo)
+    photo = IssuePhoto.objects.create(
+        issue=issue,
+        token="existence",
+        file=ContentFile(b"\x89PNG", name="p.png"),
+        content_type="image/png",
+        size=4,
+    )
+    client = login_client(demo.user("jumin2"))
+    real = reverse("issue-photo", args=[issue.pk, photo.pk])
+    missing = reverse("issue-photo", args=[issue.pk, photo.pk + 1000])
+    forbidden = _normalised(_answer(client.get(real)), real)
+    absent = _normalised(_answer(client.get(missing)), missing)
+    assert forbidden[0] == 404 and forbidden == absent
+
+
+def test_a_hidden_refusal_changes_nothing(demo: Demo) -> None:
+    """The 404 for a hidden order is a refusal like the 403 was: nothing is stored."""
+    order = _order(demo)
+    response = login_client(demo.user("juwei2")).post(
+        reverse("work-order-action", args=[order.pk, "accept"])
+    )
+    assert response.status_code == 404
+    order.refresh_from_db()
+    assert order.status == WorkOrder.Status.DISPATCHED
+
+
+@pytest.mark.parametrize(
+    ("username", "url"),
+    [
+        # jumin sees the issue in his compound, but may not triage it
+        ("jumin", lambda d: reverse("issue-triage", args=[_issue(d).pk, "category"])),
+        # the firm sees its order, but the verification is the community's
+        ("wuye", lambda d: reverse("work-order-action", args=[_order(d).pk, "verify"])),
+        # jumin sees his compound's meeting, but not individual ballots
+        ("jumin", lambda d: reverse("vote-audit", args=[surfaces_votes.meeting(d).pk])),
+        # the firm follows the session, but does not chair it
+        (
+            "wuye",
+            lambda d: reverse("session-open-item", args=[growth_sessions.demo_session(d).pk]),
+        ),
+    ],
+)
+def test_who_sees_the_object_but_may_not_act_still_gets_403(
+    demo: Demo, username: str, url: Callable[[Demo], str]
+) -> None:
+    client = login_client(demo.user(username))
+    target = url(demo)
+    response = client.get(target) if "audit" in target else client.post(target)
+    assert response.status_code == 403, (username, target, response.status_code)
+
+
+def test_marking_a_duplicate_does_not_tell_whether_another_compounds_issue_exists(
+    demo: Demo,
+) -> None:
+    """中路's committee triages an issue in 团结公寓 as a duplicate: naming an issue of
+    轻工宿舍 (北里's, which it may not see) is answered like naming no issue at all."""
+    from tests.intake.factories import report
+
+    mine = report("existence: 楼道有异味")
+    theirs = report("existence: 北里的诉求", username="jumin2", compound=demo.qinggong)
+    client = login_client(demo.user("juwei"))
+    url = reverse("issue-triage", args=[mine.pk, "duplicate"])
+
+    def errors(duplicate_of: int) -> tuple[int, list[str]]:
+        response = client.post(url, {"dup-duplicate_of": duplicate_of})
+        html = response.content.decode()
+        return response.status_code, re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', html)
+
+    forbidden, absent = errors(theirs.pk), errors(_missing(Issue))
+    assert forbidden[0] == 400 and forbidden == absent, (forbidden, absent)
+    assert Issue.objects.get(pk=mine.pk).status == Issue.Status.NEW
+
+
+def test_the_existence_table_names_real_models_and_registered_rules() -> None:
+    """A typo in ``EXISTENCE_RULES`` would make ``visible_or_404`` raise KeyError (a 500) or
+    deny everyone: every key is a model, every rule is registered."""
+    from django.apps import apps
+
+    from deliberation import policy
+    from deliberation.policy.registry import ACTION_RULES
+
+    models = {m.__name__ for m in apps.get_app_config("deliberation").get_models()}
+    assert set(policy.EXISTENCE_RULES) <= models
+    assert {r for rules in policy.EXISTENCE_RULES.values() for r in rules} <= set(ACTION_RULES)

@@ -1,0 +1,117 @@
+"""The responsible party's order page is a job card: where, the resident's photos, how to
+reach the reporter, acceptance criteria, the whole history; no empty action card once done;
+the reporter sees the photos of the completed work."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from deliberation.models import Issue, IssueCategory, Unit, User
+from deliberation.services.issues import dispatch_issue, report_issue
+from tests.conftest import login_client
+from tests.intake.factories import tuanjie, user
+from tests.intake.test_views import photo
+from workflows.work_orders import perform
+
+pytestmark = pytest.mark.django_db
+
+PHONE = "13800001234"
+
+
+def _reported_with_photo(settings, tmp_path) -> Issue:
+    settings.MEDIA_ROOT = tmp_path
+    User.objects.filter(username="jumin").update(phone=PHONE)
+    unit = Unit.objects.get(building__compound=tuanjie(), building__name="2号楼", number="302")
+    from deliberation.photos import check_photos
+
+    return report_issue(
+        actor=user("jumin"),
+        channel=Issue.Channel.WEB,
+        description="卫生间顶上漏水",
+        compound=tuanjie(),
+        building=unit.building,
+        unit=unit,
+        location_text="卫生间",
+        category=IssueCategory.objects.get(code="repair"),
+        photos=check_photos([photo()]),
+    )
+
+
+def _dispatched(settings, tmp_path):
+    issue = _reported_with_photo(settings, tmp_path)
+    order = dispatch_issue(
+        issue=issue,
+        actor=user("juwei"),
+        responsible=tuanjie().property_provider,
+        acceptance_criteria="楼上防水修好，连续三天不再滴水",
+    )
+    return issue, order
+
+
+def test_the_firm_sees_where_photos_phone_and_criteria(demo, settings, tmp_path) -> None:
+    issue, order = _dispatched(settings, tmp_path)
+    html = login_client(user("wuye")).get(reverse("work-order-detail", args=[order.pk]))
+    assert html.status_code == 200
+    page = html.content.decode()
+    where = re.search(r'id="job-where">([^<]*)<', page)
+    assert where and "2号楼" in where.group(1) and "302" in where.group(1)
+    assert "卫生间" in where.group(1)
+    photo_id = issue.photos.get().pk
+    assert reverse("issue-photo", args=[issue.pk, photo_id]) in page
+    assert f'href="tel:{PHONE}"' in page  # the party that must visit can call
+    assert "连续三天不再滴水" in page
+    # The photo link on the card opens for the firm.
+    firm = login_client(user("wuye"))
+    assert firm.get(reverse("issue-photo", args=[issue.pk, photo_id])).status_code == 200
+
+
+def test_others_see_the_masked_number_and_the_firm_after_closing(demo, settings, tmp_path) -> None:
+    issue, order = _dispatched(settings, tmp_path)
+    order.co_operating.add(demo.compound("轻工宿舍").property_provider)
+    other = login_client(user("chanquan"))  # a co-operating organization
+    page = other.get(reverse("work-order-detail", args=[order.pk])).content.decode()
+    assert PHONE not in page and "138****1234" in page
+    order.status = "closed"
+    order.save(update_fields=["status"])
+    page = login_client(user("wuye")).get(reverse("work-order-detail", args=[order.pk]))
+    assert PHONE not in page.content.decode()
+
+
+def test_history_has_acceptance_and_no_empty_action_card_when_done(
+    demo, settings, tmp_path
+) -> None:
+    issue, order = _dispatched(settings, tmp_path)
+    firm = login_client(user("wuye"))
+    url = reverse("work-order-detail", args=[order.pk])
+    assert firm.post(reverse("work-order-action", args=[order.pk, "accept"])).status_code == 302
+    page = firm.get(url).content.decode()
+    kinds = re.findall(r'class="timeline-step" data-kind="([^"]+)"', page)
+    assert kinds[:2] == ["dispatched", "accepted"]
+    assert 'id="work-order-actions"' in page
+    perform(order, "complete", actor=user("wuye"), text="已修好防水", photos=[])
+    page = firm.get(url).content.decode()
+    assert 'id="work-order-actions"' not in page  # nothing left for the firm to do
+    kinds = re.findall(r'class="timeline-step" data-kind="([^"]+)"', page)
+    assert kinds == ["dispatched", "accepted", "completion"]
+
+
+def test_the_reporter_sees_the_completion_photos(demo, settings, tmp_path) -> None:
+    issue, order = _dispatched(settings, tmp_path)
+    firm = login_client(user("wuye"))
+    action = lambda a: reverse("work-order-action", args=[order.pk, a])  # noqa: E731
+    firm.post(action("accept"))
+    firm.post(action("progress"), {"progress-text": "拆开吊顶", "progress-photos": [photo()]})
+    firm.post(action("complete"), {"complete-text": "已修好", "complete-photos": [photo()]})
+    progress_photo, completion_photo = order.evidence.order_by("id")
+    resident = login_client(user("jumin"))
+    page = resident.get(reverse("issue-detail", args=[issue.pk])).content.decode()
+    shown = reverse("work-order-evidence", args=[order.pk, completion_photo.pk])
+    assert 'id="completion-photos"' in page and shown in page
+    assert resident.get(shown).status_code == 200
+    hidden = reverse("work-order-evidence", args=[order.pk, progress_photo.pk])
+    assert hidden not in page and resident.get(hidden).status_code == 403
+    # Another resident does not see the photos from inside the flat.
+    assert login_client(user("jumin2")).get(shown).status_code == 403

@@ -1,0 +1,82 @@
+"""What a session leaves behind: minutes with the times it was actually held, items left
+open deferred explicitly with the reason, notices that link to what they announce."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from deliberation.models import AgendaItem, Announcement, Issue, Minutes, Session
+from deliberation.services import sessions as services
+from deliberation.services.minutes import publish_minutes
+from tests.conftest import login_client
+from tests.hardening import surfaces_votes
+from tests.sessions.helpers import opened, user
+from tests.sessions.test_issues import awaiting_issue
+
+pytestmark = pytest.mark.django_db
+
+
+def _end(session: Session) -> Session:
+    response = login_client(user("shuji")).post(reverse("session-end", args=[session.pk]))
+    assert response.status_code in (200, 302), response.status_code
+    session.refresh_from_db()
+    assert session.status == Session.Status.ENDED
+    return session
+
+
+def test_minutes_use_the_actual_opening_and_closing_times(demo) -> None:
+    session = _end(opened(demo))  # scheduled two days ahead, opened and ended now
+    text = Minutes.objects.get(session=session).text
+    line = next(x for x in text.splitlines() if x.startswith("时间"))
+    began = timezone.localtime(session.opened_at)
+    ended = timezone.localtime(session.ended_at)
+    assert f"{began:%Y-%m-%d %H:%M}" in line
+    assert ended.strftime("%H:%M") in line
+    scheduled = timezone.localtime(session.starts_at)
+    # the scheduled time is only mentioned as such, never as the start
+    assert line.index(f"{began:%Y-%m-%d %H:%M}") < line.index(f"{scheduled:%Y-%m-%d %H:%M}")
+    assert "原定" in line
+
+
+def test_ending_defers_undecided_items_with_the_reason(demo) -> None:
+    issue = awaiting_issue(demo)
+    session = opened(demo)
+    services.add_agenda_item(actor=user("shuji"), session=session, title="楼道照明", issues=[issue])
+    first = session.items.order_by("order").first()
+    services.open_item(actor=user("shuji"), item=first)
+    room = login_client(user("shuji")).get(reverse("session-room", args=[session.pk]))
+    assert 'id="end-session-hint"' in room.content.decode()  # the chair is told first
+    _end(session)
+    outcomes = set(session.items.values_list("outcome", flat=True))
+    assert outcomes == {AgendaItem.Outcome.DEFERRED}
+    reasons = set(session.items.values_list("deferral_reason", flat=True))
+    assert len(reasons) == 1 and "会议结束" in reasons.pop()
+    text = Minutes.objects.get(session=session).text
+    assert "会议结束前未及审议" in text
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.AWAITING_SESSION
+
+
+def test_published_minutes_notice_links_to_the_minutes(demo) -> None:
+    session = _end(opened(demo))
+    publish_minutes(actor=user("shuji"), session=session)
+    url = reverse("session-minutes", args=[session.pk])
+    resident = login_client(user("jumin"))
+    board = resident.get(reverse("compound-detail", args=[demo.tuanjie.pk])).content.decode()
+    notice = Announcement.objects.filter(link=url).get()
+    article = re.search(rf'id="announcement-{notice.pk}".*?</article>', board, re.S)
+    assert article and f'href="{url}"' in article.group(0)
+    assert resident.get(url).status_code == 200  # a link the resident may follow
+
+
+def test_vote_notice_links_to_the_vote(demo) -> None:
+    vote = surfaces_votes.noticed(demo)
+    url = reverse("vote-detail", args=[vote.pk])
+    notice = Announcement.objects.filter(compound=vote.compound, link=url).get()
+    assert vote.title in notice.title
+    board = login_client(user("jumin")).get(reverse("compound-detail", args=[vote.compound_id]))
+    assert f'href="{url}"' in board.content.decode()
