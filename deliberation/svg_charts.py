@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.formats import date_format
+from django.utils.translation import pgettext
+
 
 @dataclass
 class Bar:
@@ -33,7 +36,8 @@ class BarChart:
 
 
 def month_label(month: date) -> str:
-    return f"{month.month}月"
+    """A month on a chart axis: "Jun" in English, "6月" in Chinese (a date format)."""
+    return date_format(month, pgettext("chart month (date format)", "M"))
 
 
 def bar_chart(

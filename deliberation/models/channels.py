@@ -44,7 +44,9 @@ class HotlineImport(models.Model):
     imported = models.PositiveIntegerField(_("rows imported"), default=0)
     skipped = models.PositiveIntegerField(_("rows skipped at import"), default=0)
     created_at = models.DateTimeField(pgettext_lazy("channels", "uploaded"), auto_now_add=True)
-    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(
+        pgettext_lazy("time of", "confirmed"), null=True, blank=True
+    )
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

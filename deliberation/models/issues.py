@@ -19,6 +19,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from deliberation.stored_messages import render_message
+
 
 class Urgency(models.TextChoices):
     """Hotline practice (docs/law.md §6): emergencies, utilities, ordinary and complex cases."""
@@ -187,7 +189,7 @@ class Issue(models.Model):
         related_name="issues",
         verbose_name=_("category"),
     )
-    description = models.TextField(_("description"), max_length=4000)
+    description = models.TextField(pgettext_lazy("issue", "description"), max_length=4000)
     compound = models.ForeignKey(
         "deliberation.Compound",
         on_delete=models.PROTECT,
@@ -394,7 +396,13 @@ class IssueActivity(models.Model):
     public_text = models.CharField(
         pgettext_lazy("intake", "public text"), max_length=1000, blank=True
     )
+    #: The public text as a msgid and parameters, translated for each reader (stored_messages);
+    #: ``public_text`` then holds it in the platform language, for the admin and old readers.
+    public_message = models.JSONField(null=True, blank=True, editable=False)
     staff_note = models.TextField(_("staff-only note"), max_length=4000, blank=True)
+    staff_message = models.JSONField(null=True, blank=True, editable=False)
+    #: What the reporter wrote when rating: their own words, shown to the parties as theirs.
+    reporter_comment = models.TextField(_("reporter's comment"), max_length=500, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -426,3 +434,12 @@ class IssueActivity(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.issue_id} {self.kind}"
+
+    @property
+    def public_display(self) -> str:
+        """The public text in the reader's language (rows from before messages: as stored)."""
+        return render_message(self.public_message) if self.public_message else self.public_text
+
+    @property
+    def staff_display(self) -> str:
+        return render_message(self.staff_message) if self.staff_message else self.staff_note

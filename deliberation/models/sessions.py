@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Party(models.TextChoices):
@@ -62,7 +63,7 @@ class Session(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="chaired_sessions",
-        verbose_name=_("chair"),
+        verbose_name=pgettext_lazy("session", "chair"),
     )
     starts_at = models.DateTimeField(_("starts at"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=90)
@@ -127,7 +128,7 @@ class AgendaItem(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveSmallIntegerField(_("order"))
     title = models.CharField(_("topic"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("agenda item", "description"), blank=True)
     time_budget_minutes = models.PositiveSmallIntegerField(_("time budget (minutes)"), default=20)
     outcome = models.CharField(
         _("outcome"), max_length=32, choices=Outcome.choices, default=Outcome.PENDING
@@ -140,7 +141,7 @@ class AgendaItem(models.Model):
     )
     #: Why it was deferred, in the minutes (an item left open when the session ends).
     deferral_reason = models.CharField(_("reason for deferral"), max_length=200, blank=True)
-    staff_note = models.TextField(_("staff-only note"), blank=True)
+    staff_note = models.TextField(pgettext_lazy("agenda item", "staff-only note"), blank=True)
     issues = models.ManyToManyField(
         "deliberation.Issue", related_name="agenda_items", blank=True, verbose_name=_("issues")
     )
@@ -166,7 +167,7 @@ class Invitation(models.Model):
 
     class Reply(models.TextChoices):
         PENDING = "pending", _("awaiting reply")
-        CONFIRMED = "confirmed", _("confirmed")
+        CONFIRMED = "confirmed", pgettext_lazy("invitation reply", "confirmed")
         DECLINED = "declined", _("declined")
         NO_REPLY = "no_reply", _("no reply")
 
@@ -313,7 +314,7 @@ class Resolution(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="resolutions")
     decision = models.TextField(_("decision"), max_length=2000)
     responsible_party = models.CharField(
-        _("responsible party"), max_length=32, choices=Party.choices
+        pgettext_lazy("resolution", "responsible party"), max_length=32, choices=Party.choices
     )
     responsible_organization = models.ForeignKey(
         "deliberation.Organization",
@@ -323,7 +324,7 @@ class Resolution(models.Model):
         related_name="+",
     )
     cooperating_parties = models.JSONField(_("co-operating parties"), default=list, blank=True)
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(pgettext_lazy("resolution", "deadline"))
     acceptance_criteria = models.TextField(_("acceptance criteria"), max_length=2000)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.VOTING)
     drafted_by = models.ForeignKey(
@@ -381,7 +382,7 @@ class Minutes(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
-        PUBLISHED = "published", _("published")
+        PUBLISHED = "published", pgettext_lazy("status", "published")
 
     session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="minutes")
     text = models.TextField(_("minutes"), max_length=50000)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from deliberation.law.owners_votes import MatterKind
 
@@ -49,7 +50,7 @@ class OwnersVote(models.Model):
         VOTING = "voting", _("voting")
         CLOSED = "closed", _("closed, being tallied")
         TALLIED = "tallied", _("tallied, to be published")
-        PUBLISHED = "published", _("published")
+        PUBLISHED = "published", pgettext_lazy("status", "published")
         CANCELLED = "cancelled", _("cancelled")
 
     compound = models.ForeignKey(
@@ -100,7 +101,7 @@ class OwnersVote(models.Model):
     non_voters_follow_majority = models.BooleanField(
         _("non-voters follow the majority"), default=False
     )
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("time of", "closed"), null=True, blank=True)
     publish_by = models.DateTimeField(_("publish by"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     # Deadline sweeps (BJ reg. arts. 36, 37): when the subdistrict was alerted, once each.
@@ -130,7 +131,7 @@ class Matter(models.Model):
         COMMITTEE = "committee", _("record the elected committee member")
 
     vote = models.ForeignKey(OwnersVote, on_delete=models.CASCADE, related_name="matters")
-    position = models.PositiveSmallIntegerField(_("number"), default=1)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("matter", "number"), default=1)
     kind = models.CharField(
         _("kind (Civil Code art. 278)"),
         max_length=16,
@@ -236,7 +237,7 @@ class Ballot(models.Model):
         ABSTAIN = "abstain", _("abstain")
 
     class Channel(models.TextChoices):
-        ONLINE = "online", _("online")
+        ONLINE = "online", pgettext_lazy("ballot channel", "online")
         PAPER = "paper", _("paper")
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="ballots")

@@ -16,6 +16,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from deliberation.stored_messages import render_message
+
 from .issues import Issue, IssueCategory, Urgency
 
 
@@ -55,7 +57,9 @@ class WorkOrder(models.Model):
         verbose_name=_("co-operating organizations"),
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), max_length=4000, blank=True)
+    description = models.TextField(
+        pgettext_lazy("issue", "description"), max_length=4000, blank=True
+    )
     acceptance_criteria = models.TextField(_("acceptance criteria"), max_length=2000, blank=True)
     compound = models.ForeignKey(
         "deliberation.Compound",
@@ -174,6 +178,8 @@ class WorkOrderNote(models.Model):
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     text = models.TextField(_("text"), max_length=4000)
+    #: Set when the platform wrote the text: translated for each reader (stored_messages).
+    message = models.JSONField(null=True, blank=True, editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -193,6 +199,10 @@ class WorkOrderNote(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.work_order_id} {self.kind}"
+
+    @property
+    def text_display(self) -> str:
+        return render_message(self.message) if self.message else self.text
 
 
 def evidence_path(instance: WorkOrderEvidence, filename: str) -> str:

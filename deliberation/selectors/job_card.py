@@ -64,7 +64,7 @@ def job_history(order: WorkOrder) -> list[HistoryEntry]:
                 note.created_at,
                 note.kind,
                 WorkOrderNote.Kind(note.kind).label,  # lazy: pushed per language
-                note.text,
+                note.text_display,  # platform-written notes read in the reader's language
                 who,
                 list(note.evidence.all()),
             )

@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -42,6 +43,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from deliberation import policy
 from deliberation.live.outbox import record_event
@@ -60,6 +62,7 @@ from deliberation.models import (
     WorkOrder,
 )
 from deliberation.selectors.issues import timeline_of, triage_queue
+from deliberation.stored_messages import Message, message
 
 from .conflicts import Conflict
 from .stored_files import files_removed_on_rollback, save_file
@@ -133,12 +136,24 @@ def _link_fields(link: Any) -> dict[str, Any]:
     return {"link_type": ContentType.objects.get_for_model(link), "link_id": link.pk}
 
 
+def _text_fields(text_field: str, message_field: str, text: str | Message) -> dict[str, Any]:
+    """A ``Message`` is stored to be translated for each reader (and as text in the platform
+    language, for the admin); a plain string (what a person typed) is stored as it is."""
+    if isinstance(text, Message):
+        return {
+            text_field: text.in_language(settings.LANGUAGE_CODE),
+            message_field: text.as_json(),
+        }
+    return {text_field: text}
+
+
 def _add_activity(
     *,
     issue: Issue,
     kind: str,
-    public_text: str,
-    staff_note: str = "",
+    public_text: str | Message,
+    staff_note: str | Message = "",
+    reporter_comment: str = "",
     actor: Any = None,
     organization: Organization | None = None,
     link: Any = None,
@@ -146,8 +161,9 @@ def _add_activity(
     return IssueActivity.objects.create(
         issue=issue,
         kind=kind,
-        public_text=public_text,
-        staff_note=staff_note,
+        **_text_fields("public_text", "public_message", public_text),
+        **_text_fields("staff_note", "staff_message", staff_note),
+        reporter_comment=reporter_comment,
         actor=actor if getattr(actor, "pk", None) else None,
         organization=organization,
         **_link_fields(link),
@@ -159,8 +175,9 @@ def record_issue_activity(
     *,
     issue: Issue,
     kind: str,
-    public_text: str,
-    staff_note: str = "",
+    public_text: str | Message,
+    staff_note: str | Message = "",
+    reporter_comment: str = "",
     actor: Any = None,
     organization: Organization | None = None,
     link: Any = None,
@@ -171,6 +188,7 @@ def record_issue_activity(
         kind=kind,
         public_text=public_text,
         staff_note=staff_note,
+        reporter_comment=reporter_comment,
         actor=actor,
         organization=organization,
         link=link,
@@ -227,9 +245,10 @@ def move_issue(
     issue: Issue,
     status: str,
     actor: Any,
-    public_text: str,
+    public_text: str | Message,
     kind: str | None = None,
-    staff_note: str = "",
+    staff_note: str | Message = "",
+    reporter_comment: str = "",
     organization: Organization | None = None,
     link: Any = None,
     closure_reason: str = "",
@@ -249,6 +268,7 @@ def move_issue(
         kind=kind or _STATUS_KIND.get(status, IssueActivity.Kind.STATUS),
         public_text=public_text,
         staff_note=staff_note,
+        reporter_comment=reporter_comment,
         actor=actor,
         organization=organization,
         link=link,
@@ -341,7 +361,9 @@ def report_issue(
     _add_activity(
         issue=issue,
         kind=IssueActivity.Kind.REPORTED,
-        public_text=_("Received through %(channel)s.") % {"channel": issue.get_channel_display()},
+        public_text=message(
+            gettext_noop("Received through %(channel)s."), channel=Issue.Channel(issue.channel)
+        ),
         actor=actor,
     )
     push_issue(issue, actor=actor)
@@ -394,8 +416,8 @@ def set_category(
     _add_activity(
         issue=locked,
         kind=IssueActivity.Kind.CATEGORY_CHANGED,
-        public_text=_("Category: %(category)s.") % {"category": category.name},
-        staff_note=_("Was: %(old)s.") % {"old": old.name if old else "—"},
+        public_text=message(gettext_noop("Category: %(category)s."), category=category.name),
+        staff_note=message(gettext_noop("Was: %(old)s."), old=old.name if old else "—"),
         actor=actor,
     )
     push_issue(locked, actor=actor)
@@ -422,8 +444,10 @@ def mark_duplicate(*, issue: Issue, actor: Any, duplicate_of: Issue, note: str =
         closure_reason=Issue.ClosureReason.DUPLICATE,
         kind=IssueActivity.Kind.DUPLICATE,
         actor=actor,
-        public_text=_("Same as issue #%(other)s, which is followed there.")
-        % {"other": duplicate_of.pk},
+        public_text=message(
+            gettext_noop("Same as issue #%(other)s, which is followed there."),
+            other=duplicate_of.pk,
+        ),
         staff_note=note,
         link=duplicate_of,
     )
@@ -461,7 +485,8 @@ def send_to_session(
         issue=issue,
         status=S.AWAITING_SESSION,
         actor=actor,
-        public_text=public_text or _("To be discussed at a consultation session."),
+        public_text=public_text
+        or message(gettext_noop("To be discussed at a consultation session.")),
         staff_note=staff_note,
     )
 

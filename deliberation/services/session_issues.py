@@ -1,8 +1,8 @@
 """Where sessions meet issues and work orders: the issue's one timeline follows it onto the
 agenda, through each round, to the resolution and the work order it becomes.
 
-Called inside the session services' transactions. Timeline texts are written in the
-platform's language (they are stored, not translated at display).
+Called inside the session services' transactions. Timeline texts are stored as messages
+(``deliberation.stored_messages``), translated for each reader.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from deliberation import policy
 from deliberation.models import (
@@ -22,27 +22,31 @@ from deliberation.models import (
     Issue,
     IssueActivity,
     Organization,
+    Party,
+    Position,
     Resolution,
     Round,
     Session,
     Urgency,
     WorkOrder,
 )
-from deliberation.selectors.sessions import PARTY_LABELS, PARTY_ORDER
+from deliberation.selectors.sessions import PARTY_ORDER
 from deliberation.services import issues as issue_services
 from deliberation.services.work_orders import dispatch_work_order, sla_deadlines
+from deliberation.stored_messages import Joined, Message, message
 
 IS = Issue.Status
 
 
-def _where(item: AgendaItem) -> str:
+def _where(item: AgendaItem) -> Message:
     session = item.session
-    return _("%(session)s (%(date)s), item %(n)s: %(title)s") % {
-        "session": session.title,
-        "date": timezone.localtime(session.starts_at).strftime("%Y-%m-%d"),
-        "n": item.order,
-        "title": item.title,
-    }
+    return message(
+        gettext_noop("%(session)s (%(date)s), item %(n)s: %(title)s"),
+        session=session.title,
+        date=timezone.localtime(session.starts_at).date(),
+        n=item.order,
+        title=item.title,
+    )
 
 
 def put_on_agenda(*, item: AgendaItem, issues: Sequence[Issue], actor: Any) -> None:
@@ -54,8 +58,7 @@ def put_on_agenda(*, item: AgendaItem, issues: Sequence[Issue], actor: Any) -> N
                 _("Issue #%(n)s is not waiting for a session of this compound.") % {"n": issue.pk}
             )
     item.issues.add(*issues)
-    with translation.override(settings.LANGUAGE_CODE):
-        text = _("On the agenda of %(where)s.") % {"where": _where(item)}
+    text = message(gettext_noop("On the agenda of %(where)s."), where=_where(item))
     for issue in issues:
         issue_services.move_issue(
             issue=issue,
@@ -67,7 +70,7 @@ def put_on_agenda(*, item: AgendaItem, issues: Sequence[Issue], actor: Any) -> N
         )
 
 
-def _note(item: AgendaItem, text: str, *, actor: Any, link: Any) -> None:
+def _note(item: AgendaItem, text: Message, *, actor: Any, link: Any) -> None:
     for issue in item.issues.all():
         issue_services.record_issue_activity(
             issue=issue, kind=IssueActivity.Kind.NOTE, public_text=text, actor=actor, link=link
@@ -80,15 +83,24 @@ def record_round(*, rnd: Round, actor: Any) -> None:
     if not item.issues.exists():
         return
     positions = sorted(rnd.positions.all(), key=lambda p: PARTY_ORDER.index(p.party))
-    with translation.override(settings.LANGUAGE_CODE):
-        stances = "；".join(
-            f"{PARTY_LABELS[p.party]}：{p.get_stance_display()}" for p in positions
-        ) or _("no positions")
-        text = _("Round %(n)s at %(where)s — %(stances)s") % {
-            "n": rnd.number,
-            "where": _where(item),
-            "stances": stances,
-        }
+    stances: Joined | Message = Joined(
+        [
+            message(
+                gettext_noop("%(party)s: %(stance)s"),
+                party=Party(p.party),
+                stance=Position.Stance(p.stance),
+            )
+            for p in positions
+        ]
+    )
+    if not positions:
+        stances = message(gettext_noop("no positions"))
+    text = message(
+        gettext_noop("Round %(n)s at %(where)s — %(stances)s"),
+        n=rnd.number,
+        where=_where(item),
+        stances=stances,
+    )
     _note(item, text, actor=actor, link=rnd)
 
 
@@ -96,20 +108,20 @@ def record_outcome(*, item: AgendaItem, actor: Any, resolution: Resolution | Non
     """Rejected, deferred or referred: say so on the issues' timelines."""
     if not item.issues.exists():
         return
-    with translation.override(settings.LANGUAGE_CODE):
-        if resolution is not None and resolution.status == Resolution.Status.REJECTED:
-            text = _("Resolution not adopted at %(where)s: %(decision)s")
-        elif item.outcome == AgendaItem.Outcome.DEFERRED and item.deferred_to is not None:
-            text = _("Deferred from %(where)s to %(later)s.")
-        elif item.outcome == AgendaItem.Outcome.DEFERRED:
-            text = _("Deferred at %(where)s; it waits for a later session.")
-        else:
-            text = _("Referred to an owners' vote at %(where)s.")
-        text = text % {
-            "where": _where(item),
-            "decision": resolution.decision if resolution else "",
-            "later": item.deferred_to.title if item.deferred_to else "",
-        }
+    if resolution is not None and resolution.status == Resolution.Status.REJECTED:
+        msgid = gettext_noop("Resolution not adopted at %(where)s: %(decision)s")
+    elif item.outcome == AgendaItem.Outcome.DEFERRED and item.deferred_to is not None:
+        msgid = gettext_noop("Deferred from %(where)s to %(later)s.")
+    elif item.outcome == AgendaItem.Outcome.DEFERRED:
+        msgid = gettext_noop("Deferred at %(where)s; it waits for a later session.")
+    else:
+        msgid = gettext_noop("Referred to an owners' vote at %(where)s.")
+    text = message(
+        msgid,
+        where=_where(item),
+        decision=resolution.decision if resolution else "",
+        later=item.deferred_to.title if item.deferred_to else "",
+    )
     if item.outcome == AgendaItem.Outcome.DEFERRED and item.deferred_to is None:
         for issue in item.issues.all():
             issue_services.move_issue(
@@ -150,11 +162,11 @@ def assign_resolution(*, actor: Any, resolution: Resolution) -> list[WorkOrder]:
     assert compound is not None
     dispatcher = actor if policy.can(actor, "work_order.dispatch", compound) else None
     resolve_by = _resolve_by(resolution.deadline)
-    with translation.override(settings.LANGUAGE_CODE):
-        adopted = _("Resolution adopted at %(where)s: %(decision)s") % {
-            "where": _where(item),
-            "decision": resolution.decision,
-        }
+    adopted = message(
+        gettext_noop("Resolution adopted at %(where)s: %(decision)s"),
+        where=_where(item),
+        decision=resolution.decision,
+    )
     orders: list[WorkOrder] = []
     issues: list[Issue | None] = list(item.issues.select_related("compound", "category"))
     for issue in issues or [None]:

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -42,6 +43,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from deliberation import policy
 from deliberation.live.outbox import record_event
@@ -70,6 +72,7 @@ from deliberation.selectors.work_orders import (
     supervision_group_for,
     work_order_detail,
 )
+from deliberation.stored_messages import Message, message
 
 from . import issues as issue_services
 from .conflicts import Conflict
@@ -225,7 +228,7 @@ def _note(
     order: WorkOrder,
     *,
     kind: str,
-    text: str,
+    text: str | Message,
     actor: Any,
     organization: Organization | None,
     photos: Sequence[tuple[UploadedFile, str]] = (),
@@ -233,7 +236,8 @@ def _note(
     note = WorkOrderNote.objects.create(
         work_order=order,
         kind=kind,
-        text=text,
+        text=text.in_language(settings.LANGUAGE_CODE) if isinstance(text, Message) else text,
+        message=text.as_json() if isinstance(text, Message) else None,
         author=actor if getattr(actor, "pk", None) else None,
         organization=organization,
     )
@@ -254,10 +258,11 @@ def _issue_step(
     order: WorkOrder,
     *,
     kind: str,
-    public_text: str,
+    public_text: str | Message,
     actor: Any,
     organization: Organization | None = None,
-    staff_note: str = "",
+    staff_note: str | Message = "",
+    reporter_comment: str = "",
     status: str | None = None,
     closure_reason: str = "",
 ) -> None:
@@ -274,6 +279,7 @@ def _issue_step(
             public_text=public_text,
             kind=kind,
             staff_note=staff_note,
+            reporter_comment=reporter_comment,
             organization=organization,
             link=order,
             closure_reason=closure_reason,
@@ -284,6 +290,7 @@ def _issue_step(
             kind=kind,
             public_text=public_text,
             staff_note=staff_note,
+            reporter_comment=reporter_comment,
             actor=actor,
             organization=organization,
             link=order,
@@ -364,11 +371,11 @@ def dispatch_work_order(
             status=IS.RESOLUTION_ASSIGNED if from_session else IS.DISPATCHED,
             kind=IssueActivity.Kind.RESOLUTION if from_session else IssueActivity.Kind.DISPATCHED,
             actor=actor,
-            public_text=_("Assigned to %(org)s; response due %(due)s.")
-            % {
-                "org": responsible.name,
-                "due": timezone.localtime(respond_by).strftime("%Y-%m-%d %H:%M"),
-            },
+            public_text=message(
+                gettext_noop("Assigned to %(org)s; response due %(due)s."),
+                org=responsible.name,
+                due=respond_by,
+            ),
             staff_note=staff_note,
             link=order,
         )
@@ -403,7 +410,9 @@ def accept_work_order(*, work_order: WorkOrder, actor: Any, note: str = "") -> W
         order,
         kind=IssueActivity.Kind.ACCEPTED,
         status=IS.IN_PROGRESS,
-        public_text=_("%(org)s accepted and is working on it.") % {"org": order.responsible.name},
+        public_text=message(
+            gettext_noop("%(org)s accepted and is working on it."), org=order.responsible.name
+        ),
         actor=actor,
         organization=order.responsible,
     )
@@ -442,8 +451,10 @@ def send_back_work_order(*, work_order: WorkOrder, actor: Any, reason: str) -> W
         order,
         kind=IssueActivity.Kind.SENT_BACK,
         status=IS.NEW,
-        public_text=_("%(org)s sent it back; the residents' committee will route it again.")
-        % {"org": order.responsible.name},
+        public_text=message(
+            gettext_noop("%(org)s sent it back; the residents' committee will route it again."),
+            org=order.responsible.name,
+        ),
         staff_note=reason,
         actor=actor,
         organization=order.responsible,
@@ -481,7 +492,7 @@ def add_progress(
     _issue_step(
         order,
         kind=IssueActivity.Kind.PROGRESS,
-        public_text=text if public else _("Work is in progress."),
+        public_text=text if public else message(gettext_noop("Work is in progress.")),
         staff_note="" if public else text,
         actor=actor,
         organization=order.responsible,
@@ -521,8 +532,9 @@ def complete_work_order(
     _issue_step(
         order,
         kind=IssueActivity.Kind.COMPLETED,
-        public_text=_("%(org)s reports it done: %(text)s")
-        % {"org": order.responsible.name, "text": text},
+        public_text=message(
+            gettext_noop("%(org)s reports it done: %(text)s"), org=order.responsible.name, text=text
+        ),
         actor=actor,
         organization=order.responsible,
     )
@@ -555,7 +567,9 @@ def request_extension(
     _issue_step(
         order,
         kind=IssueActivity.Kind.EXTENSION_REQUESTED,
-        public_text=_("%(org)s asked for more time.") % {"org": order.responsible.name},
+        public_text=message(
+            gettext_noop("%(org)s asked for more time."), org=order.responsible.name
+        ),
         staff_note=reason,
         actor=actor,
         organization=order.responsible,
@@ -582,11 +596,13 @@ def decide_extension(
     if approve:
         order.resolve_by = ext.new_resolve_by
         order.save(update_fields=["resolve_by", "updated_at", *_refresh_overdue(order, now)])
-        public = _("More time granted: now due %(due)s.") % {
-            "due": timezone.localtime(ext.new_resolve_by).strftime("%Y-%m-%d %H:%M")
-        }
+        public = message(
+            gettext_noop("More time granted: now due %(due)s."), due=ext.new_resolve_by
+        )
     else:
-        public = _("Request for more time refused; the original deadline stands.")
+        public = message(
+            gettext_noop("Request for more time refused; the original deadline stands.")
+        )
     _issue_step(
         order,
         kind=IssueActivity.Kind.EXTENSION_DECIDED,
@@ -623,7 +639,9 @@ def verify_work_order(
         order.status = W.VERIFIED
         order.verified_at = now
         fields = ["status", "verified_at", "updated_at"]
-        public = note or _("The community checked the work on site.")
+        public: str | Message = note or message(
+            gettext_noop("The community checked the work on site.")
+        )
         status = IS.RESOLVED
     else:
         if not note.strip():
@@ -631,7 +649,7 @@ def verify_work_order(
         order.status = W.IN_PROGRESS
         order.completed_at = None
         fields = ["status", "completed_at", "updated_at"]
-        public = _("The community found it not finished: %(note)s") % {"note": note}
+        public = message(gettext_noop("The community found it not finished: %(note)s"), note=note)
         status = IS.IN_PROGRESS
     fields += _refresh_overdue(order, now)
     order.save(update_fields=fields)
@@ -690,13 +708,12 @@ def confirm_work_order(
             update.append("reopen_count")
         issue.save(update_fields=update)
         order.issue = issue
-    rating_label = Issue.Rating(rating).label
     push_rating(order, actor=actor, thanks=True)
     if reopen:
         _note(
             order,
             kind=WorkOrderNote.Kind.REOPENED,
-            text=comment or str(rating_label),
+            text=comment or message("%(rating)s", rating=Issue.Rating(rating)),
             actor=actor,
             organization=None,
         )
@@ -704,13 +721,14 @@ def confirm_work_order(
             order,
             kind=IssueActivity.Kind.REOPENED,
             status=IS.IN_PROGRESS,
-            public_text=(
-                _("Rated “%(rating)s”: reopened for %(org)s.")
+            public_text=message(
+                gettext_noop("Rated “%(rating)s”: reopened for %(org)s.")
                 if fixed
-                else _("Reported not fixed (“%(rating)s”): reopened for %(org)s.")
-            )
-            % {"rating": rating_label, "org": order.responsible.name},
-            staff_note=comment,
+                else gettext_noop("Reported not fixed (“%(rating)s”): reopened for %(org)s."),
+                rating=Issue.Rating(rating),
+                org=order.responsible.name,
+            ),
+            reporter_comment=comment,
             actor=actor,
         )
     else:
@@ -719,8 +737,10 @@ def confirm_work_order(
             kind=IssueActivity.Kind.RATED,
             status=IS.CLOSED,
             closure_reason=Issue.ClosureReason.FIXED,
-            public_text=_("Confirmed fixed and rated “%(rating)s”.") % {"rating": rating_label},
-            staff_note=comment,
+            public_text=message(
+                gettext_noop("Confirmed fixed and rated “%(rating)s”."), rating=Issue.Rating(rating)
+            ),
+            reporter_comment=comment,
             actor=actor,
         )
     push_work_order(order, actor=actor)
@@ -783,10 +803,12 @@ def _escalate(order_id: int, now: datetime, touched: dict[str, set[int]]) -> int
         _issue_step(
             order,
             kind=IssueActivity.Kind.OVERDUE,
-            public_text=_(
-                "The deadline passed; the subdistrict supervision group is following up."
+            public_text=message(
+                gettext_noop(
+                    "The deadline passed; the subdistrict supervision group is following up."
+                )
             ),
-            staff_note=str(escalation.get_reason_display()),
+            staff_note=message("%(reason)s", reason=Escalation.Reason(escalation.reason)),
             actor=None,
             organization=supervisor,
         )
@@ -847,8 +869,10 @@ def handle_escalation(*, escalation: Escalation, actor: Any, note: str) -> Escal
     _issue_step(
         order,
         kind=IssueActivity.Kind.ESCALATED,
-        public_text=_("The supervision group followed up with %(org)s.")
-        % {"org": order.responsible.name},
+        public_text=message(
+            gettext_noop("The supervision group followed up with %(org)s."),
+            org=order.responsible.name,
+        ),
         staff_note=note,
         actor=actor,
         organization=esc.supervisor,

@@ -8,14 +8,28 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from deliberation import policy
-from deliberation.models import Compound
+from deliberation.models import Compound, Unit
 from deliberation.selectors.owner_register import owner_register
 from deliberation.services.owner_register import apply_register, parse_register
 
 SESSION_KEY = "yishi_register_preview"
 MAX_UPLOAD = 5 * 1024 * 1024
+
+#: The selector counts by codes; people read these (the page once showed "person: 46").
+HEAD_KINDS = {
+    "person": pgettext_lazy("owner register", "natural persons"),
+    "organization": pgettext_lazy("owner register", "organizations"),
+    "developer": pgettext_lazy("owner register", "developer (unsold units)"),
+    "property_rights_unit": pgettext_lazy("owner register", "property-rights unit"),
+}
+PROBLEMS = {
+    "no_owner": gettext_lazy("no owner recorded"),
+    "no_designated_voter": gettext_lazy("co-owners named no designated voter"),
+    "two_designated": gettext_lazy("more than one designated voter"),
+}
 
 
 @login_required
@@ -41,7 +55,15 @@ def _render(
             "compound": compound,
             "register": register,
             "total": register.total,
-            "by_kind": register.by_kind(),
+            "by_kind": [
+                (kind, HEAD_KINDS.get(kind, kind), weight)
+                for kind, weight in register.by_kind().items()
+            ],
+            "area_sources": [
+                (Unit.AreaSource(source).label if source in Unit.AreaSource.values else source, n)
+                for source, n in register.area_sources.items()
+            ],
+            "problems": [(label, PROBLEMS.get(code, code)) for label, code in register.problems],
             "can_import": policy.can(request.user, "register.import", compound),
             "preview": preview,
             "preview_ok": bool(preview) and not any(r.errors for r in preview),  # type: ignore[attr-defined]

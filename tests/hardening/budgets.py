@@ -463,6 +463,8 @@ PAGES: dict[str, list[Budget]] = {
             method="post",
             data=growth_intake.invalid_category,
             statuses=(400,),
+            # the re-rendered issue page, which now also reads the completion photos
+            max_queries=MAX_PAGE_QUERIES + 1,
         )
         for u in ("juwei", "jiedao")
     ],

@@ -113,5 +113,6 @@ def test_the_reporter_sees_the_completion_photos(demo, settings, tmp_path) -> No
     assert resident.get(shown).status_code == 200
     hidden = reverse("work-order-evidence", args=[order.pk, progress_photo.pk])
     assert hidden not in page and resident.get(hidden).status_code == 403
-    # Another resident does not see the photos from inside the flat.
-    assert login_client(user("jumin2")).get(shown).status_code == 403
+    # Another resident does not see the photos from inside the flat: the order is not
+    # theirs to know of, so its evidence is not found (existence privacy asks first).
+    assert login_client(user("jumin2")).get(shown).status_code == 404
