@@ -109,3 +109,22 @@ def test_refused_actions_are_403_whatever_is_posted(demo) -> None:
         assert r.status_code == 403, action
     vote.refresh_from_db()
     assert vote.status == vote.Status.REVIEW
+
+
+def test_areas_read_as_square_metres_with_two_decimals(demo) -> None:
+    """The turnout and the register show areas as 2,450.95 m², never the database's full
+    scale ("2450.95000000000"), in both languages."""
+    import re
+
+    vote = OwnersVote.objects.get(title__startswith="2026年第一次临时业主大会")
+    client = login_client(demo.user("yeweihui"))
+    for lang in ("zh-hans", "en"):
+        page = client.get(
+            reverse("vote-detail", args=[vote.pk]), HTTP_ACCEPT_LANGUAGE=lang
+        ).content.decode()
+        shown = re.search(r"data-turnout-area>([^<]*)</strong> / ([^ ]*) m²", page)
+        assert shown is not None, page
+        for figure in shown.groups():
+            assert re.fullmatch(r"\d{1,3}(,\d{3})*\.\d{2}", figure), figure
+    register = client.get(reverse("owner-register", args=[vote.compound_id])).content.decode()
+    assert not re.search(r"\d\.\d{3,}", register)
