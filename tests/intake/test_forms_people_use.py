@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from deliberation.models import Issue, Organization, Session, Urgency
 from deliberation.services.work_orders import sla_deadlines
@@ -193,7 +194,8 @@ def test_respond_and_resolve_by_are_shown_before_dispatching(demo) -> None:
     for when in (respond_by, resolve_by):
         # The page is rendered a moment before: the minute may have turned.
         assert any(
-            local(when - timedelta(minutes=m)).strftime("%Y-%m-%d %H:%M") in shown.group(1)
+            date_format(local(when - timedelta(minutes=m)), "SHORT_DATETIME_FORMAT")
+            in shown.group(1)
             for m in (0, 1)
         )
 
