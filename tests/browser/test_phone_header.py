@@ -122,7 +122,10 @@ def test_a_resident_on_a_phone(browser, live_server_asgi, tdemo) -> None:
     thumb = page.locator("ul.thumbs img").first
     thumb.wait_for()
     assert thumb.get_attribute("alt") == "照片 1"
-    assert page.evaluate("img => img.complete && img.naturalWidth > 0", thumb.element_handle())
+    # the picture itself arrives from the permission-checked photo view (lazily: wait for it)
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle()
+    )
     b = box(page, "ul.thumbs a")
     assert b["width"] >= TAP and b["height"] >= TAP
     issue = Issue.objects.latest("id")

@@ -478,7 +478,7 @@ def completion_photo(demo: Any) -> Any:
 
 def evidence_download(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     response = client.get(reverse("work-order-evidence", args=[obj.work_order_id, obj.pk]))
-    _expect(role, response, allowed, (200,), "completion photo")
+    _expect(role, response, allowed, (200,), "completion photo", about=obj.work_order)
 
 
 # --- 12345 hotline ---------------------------------------------------------------------------

@@ -498,7 +498,7 @@ def convene_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) 
         pass
 
 
-COMPOUND_SELECT = re.compile(r'<select id="c-compound"[^>]*>(.*?)</select>', re.S)
+COMPOUND_SELECT = re.compile(r'<select name="compound"[^>]*>(.*?)</select>', re.S)
 
 
 def convene_form_offers(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
