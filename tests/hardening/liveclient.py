@@ -1,6 +1,8 @@
 """A websocket client that behaves like ``static/js/live.js``: on every (re)connect it sends
 ``{"resume": <highest id seen>}``; when the socket closes it reconnects (to the next server
-in its list, as a proxy would send it to another worker)."""
+in its list, as a proxy would send it to another worker). Like the page, it applies each
+event once: a replay may re-send events it already has (docs/architecture.md), which are
+counted in ``repeats`` and dropped."""
 
 from __future__ import annotations
 
@@ -23,7 +25,8 @@ class LiveClient:
         self.origins = servers
         self.cookie = cookie
         self.last = last
-        self.ids: list[int] = []
+        self.ids: list[int] = []  # applied, in the order applied
+        self.repeats: list[int] = []  # re-sent and dropped by id, as live.js does
         self.opened = 0
         self._task: asyncio.Task[None] | None = None
         self._stop = False
@@ -48,6 +51,9 @@ class LiveClient:
                         m = EV.match(str(message))
                         if m:
                             event_id = int(m.group(1))
+                            if event_id in self.ids:
+                                self.repeats.append(event_id)
+                                continue
                             self.ids.append(event_id)
                             self.last = max(self.last, event_id)
             except Exception:  # noqa: BLE001, S110  (closed or refused: reconnect, like live.js)
