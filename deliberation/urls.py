@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from deliberation.views import (
+    actions,
     committees,
     compounds,
     health,
@@ -117,4 +118,8 @@ urlpatterns = [
     path("sessions/<int:pk>/minutes.txt", s.minutes_text, name="session-minutes-text"),
     path("open311/v2/", include("deliberation.urls_open311")),
     path("indicators/", indicators.indicators_page, name="indicators"),
+    # Every state-changing step: one shape (deliberation/actions/, views/actions.py).
+    path("tasks/", actions.task_list_view, name="task-list"),
+    path("<slug:kind>/<int:pk>/controls/", actions.controls_view, name="action-controls"),
+    path("<slug:kind>/<int:pk>/actions/<slug:name>/", actions.action_view, name="action"),
 ]

@@ -1,10 +1,7 @@
-"""The error a service raises when the thing changed under the user (HTTP 409)."""
+"""Kept for the services' imports: the conflict error lives in ``deliberation.errors``."""
 
 from __future__ import annotations
 
+from deliberation.errors import Conflict
 
-class Conflict(Exception):
-    """The action no longer applies: someone else acted first, or the state moved on.
-
-    The message is translated and safe to show to the user.
-    """
+__all__ = ["Conflict"]

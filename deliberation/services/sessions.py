@@ -52,12 +52,13 @@ from deliberation.selectors.sessions import (
 )
 from deliberation.services import session_issues
 from deliberation.services.votes import MatterSpec, propose_from_session
+from deliberation.errors import Conflict
 from deliberation.user_text import AGENDA_DESCRIPTION_MAX, clean_field, clean_link
 
 BOARD_TEMPLATE = "sessions/_board.html"
 
 
-class SessionConflict(Exception):
+class SessionConflict(Conflict):
     """The session is not in a state that allows this (HTTP 409); nothing was changed."""
 
 

@@ -42,6 +42,7 @@ from deliberation.models import (
 from deliberation.periodic import periodic
 from deliberation.selectors.owner_register import head_key, owner_register
 from deliberation.selectors.votes import turnout, vote_page_context
+from deliberation.errors import Conflict
 from deliberation.user_text import clean_field
 
 S = OwnersVote.Status
@@ -50,7 +51,7 @@ S = OwnersVote.Status
 vote_changed = Signal()
 
 
-class VoteConflict(Exception):
+class VoteConflict(Conflict):
     """The vote is not in a state that allows this (HTTP 409)."""
 
 

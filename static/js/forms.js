@@ -98,7 +98,12 @@
   // typed) must replace the form, or the person sees nothing happen.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
-    if (xhr && xhr.status === 400 && /data-error-summary/.test(xhr.responseText || "")) {
+    var target = event.detail.target;
+    var controls = target && (/^controls-/.test(target.id) || target.id === "task-list");
+    if (xhr && controls && (xhr.status === 400 || xhr.status === 409)) {
+      event.detail.shouldSwap = true;  // the refreshed controls say what went wrong
+      event.detail.isError = false;
+    } else if (xhr && xhr.status === 400 && /data-error-summary/.test(xhr.responseText || "")) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }

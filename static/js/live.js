@@ -40,3 +40,21 @@
     }
   });
 })();
+
+/* Controls and task lists are per person, so a push never carries them: it leaves a
+ * "fetch again" marker (templates/actions/_refetch.html) and the page fetches its own copy
+ * with one GET, replacing the element the marker names. */
+(function () {
+  "use strict";
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    var slots = document.querySelectorAll("[data-refetch]");
+    for (var i = 0; i < slots.length; i++) {
+      var url = slots[i].getAttribute("data-refetch");
+      var target = document.getElementById(slots[i].getAttribute("data-refetch-target") || "");
+      slots[i].removeAttribute("data-refetch");
+      if (url && target && window.htmx) {
+        window.htmx.ajax("GET", url, { target: target, swap: "outerHTML" });
+      }
+    }
+  });
+})();

@@ -1,0 +1,3 @@
+"""The committees area's kinds and actions (declared on import)."""
+
+from __future__ import annotations
