@@ -21,6 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from deliberation import policy
+from deliberation.errors import Conflict
 from deliberation.law.owners_votes import MatterKind
 from deliberation.live.outbox import record_event
 from deliberation.live.topics import topic
@@ -52,7 +53,6 @@ from deliberation.selectors.sessions import (
 )
 from deliberation.services import session_issues
 from deliberation.services.votes import MatterSpec, propose_from_session
-from deliberation.errors import Conflict
 from deliberation.user_text import AGENDA_DESCRIPTION_MAX, clean_field, clean_link
 
 BOARD_TEMPLATE = "sessions/_board.html"

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation import policy
+from deliberation.errors import Conflict
 from deliberation.law import owners_votes as law
 from deliberation.live.outbox import record_event
 from deliberation.live.topics import topic
@@ -42,7 +43,6 @@ from deliberation.models import (
 from deliberation.periodic import periodic
 from deliberation.selectors.owner_register import head_key, owner_register
 from deliberation.selectors.votes import turnout, vote_page_context
-from deliberation.errors import Conflict
 from deliberation.user_text import clean_field
 
 S = OwnersVote.Status

@@ -85,12 +85,12 @@ def _answer_error(
         fields = dict(form.errors.get_json_data()) if form is not None else {}
         return JsonResponse({"ok": False, "message": message, "fields": fields}, status=status)
     if request.headers.get("HX-Target") == "task-list":
-        context = {"tasks": actions.tasks_for(request.user), "error": message}
-        return render(request, TASKS_TEMPLATE, context, status=status)
+        tasks = {"tasks": actions.tasks_for(request.user), "error": message}
+        return render(request, TASKS_TEMPLATE, tasks, status=status)
     if request.headers.get("HX-Request"):
         bound = {action.name: form} if action is not None and form is not None else {}
-        context = controls_context(request, kind, obj, bound=bound, error=message)
-        return render(request, CONTROLS_TEMPLATE, context, status=status)
+        controls = controls_context(request, kind, obj, bound=bound, error=message)
+        return render(request, CONTROLS_TEMPLATE, controls, status=status)
     if status == 409:
         return render(request, "issues/conflict.html", {"message": message}, status=409)
     context: dict[str, Any] = {
