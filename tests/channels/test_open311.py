@@ -16,7 +16,7 @@ from deliberation.demo.channels import DEMO_OPEN311_KEY
 from deliberation.models import ApiKey, Issue, IssueActivity, IssueCategory, Organization
 from deliberation.services.issues import report_issue
 from deliberation.services.open311_keys import create_api_key
-from tests.conftest import Demo
+from tests.support.demo import Demo
 
 pytestmark = pytest.mark.django_db
 BASE = "/open311/v2/"

@@ -14,7 +14,7 @@ from deliberation.demo.channels import DEMO_OPEN311_KEY
 from deliberation.models import IdempotencyKey, Issue, Open311Submission
 from deliberation.services.open311_keys import create_api_key
 from tests.concurrency import run_together
-from tests.conftest import Demo
+from tests.support.demo import Demo
 
 BASE = "/open311/v2/"
 REQUEST = {
