@@ -79,6 +79,13 @@ def tdemo(transactional_db: None) -> Demo:
 
 
 @pytest.fixture
+def axes_on(settings: Any) -> Any:
+    """The login throttle on, as in production (the suite turns it off elsewhere)."""
+    settings.AXES_ENABLED = True
+    return settings
+
+
+@pytest.fixture
 def client_for() -> Any:
     return login_client
 
