@@ -158,7 +158,7 @@ def _read_xlsx(content: bytes) -> list[list[Any]]:
                     _("The file is too large (at most %(mb)s MB).")
                     % {"mb": MAX_BYTES // (1024 * 1024)}
                 )
-        import openpyxl
+        import openpyxl  # 0.1 s to import: only a spreadsheet upload pays for it
 
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -17,6 +19,7 @@ from deliberation.models import (
     Event,
     Invitation,
     Issue,
+    Membership,
     Party,
     Position,
     Question,
@@ -24,6 +27,8 @@ from deliberation.models import (
     ResolutionVote,
     Round,
     Session,
+    User,
+    WorkOrder,
 )
 from deliberation.policy import load_principal
 from deliberation.selectors.portable import array_subquery
@@ -44,8 +49,6 @@ def session_for_room(pk: int, *, controls: bool = False) -> Session:
     Small one-to-many facts ride on the session row as arrays (its compounds, the parties
     present, the live cursor; with ``controls``, the chair's later sessions and the issues
     waiting for a session) so that the page stays within its query budget (issue 5)."""
-    from django.shortcuts import get_object_or_404
-
     qs = sessions_with_people().annotate(
         compound_id_list=array_subquery(
             Session.compounds.through.objects.filter(session_id=OuterRef("pk")).values(
@@ -130,8 +133,6 @@ def sessions_visible_to(user: Any) -> QuerySet[Session]:
     if p.is_subdistrict:
         return qs
     compounds = set(p.served_compounds) | set(p.home_compounds)
-    from django.db.models import Q
-
     return qs.filter(
         Q(compounds__in=compounds)
         | Q(invitations__delegates=p.user_id)
@@ -291,10 +292,6 @@ def room_context(session: Session, *, audience: str) -> dict[str, Any]:
 
 def assignments_for(session: Session) -> list[Any]:
     """Work orders created from the session's resolutions (one query)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from deliberation.models import WorkOrder
-
     return list(
         WorkOrder.objects.filter(
             origin_type=ContentType.objects.get_for_model(Resolution),
@@ -307,8 +304,6 @@ def assignments_for(session: Session) -> list[Any]:
 
 def issues_awaiting_session(session: Session | None, compounds: Any = None) -> list[Any]:
     """Issues triaged to wait for a session, in the session's compounds (for the agenda)."""
-    from deliberation.models import Issue
-
     qs = Issue.objects.filter(status=Issue.Status.AWAITING_SESSION)
     if session is not None:
         qs = qs.filter(compound__sessions=session)
@@ -319,8 +314,6 @@ def issues_awaiting_session(session: Session | None, compounds: Any = None) -> l
 
 def delegate_choices(session: Session, invitations: list[Invitation]) -> dict[str, list[Any]]:
     """Who each party may name as delegate, for the invitations shown (two queries)."""
-    from deliberation.models import Membership, User
-
     org_ids = {i.organization_id for i in invitations if i.organization_id}
     by_org: dict[int, list[User]] = {}
     for m in (

@@ -16,7 +16,8 @@ from deliberation.services.hotline import (
     import_next_chunk,
     stage_hotline_file,
 )
-from tests.conftest import Demo, login_client
+from tests.support.clients import login_client
+from tests.support.demo import Demo
 
 from .hotline_files import HEADER, csv_bytes, good_row, xlsx
 

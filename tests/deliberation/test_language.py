@@ -17,9 +17,9 @@ from deliberation.models import Event, Issue, IssueActivity, Party
 from deliberation.services.work_orders import confirm_work_order
 from deliberation.stored_messages import message, render_message
 from scripts.messages import catalogs
-from tests.conftest import login_client
 from tests.intake.factories import dispatched, report, user, verified
 from tests.sessions.helpers import confirm, convene, opened
+from tests.support.clients import login_client
 from workflows import sessions as session_flow
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

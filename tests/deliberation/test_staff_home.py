@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from deliberation.services import votes as vote_services
-from tests.conftest import login_client
+from tests.support.clients import login_client
 
 
 def test_assigned_review_task_is_listed_with_title_and_link(demo) -> None:
