@@ -244,7 +244,7 @@ def accept_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
 
 def accept_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     with rolled_back():
-        response = client.post(reverse("work-order-action", args=[obj.pk, "accept"]))
+        response = client.post(reverse("action", args=["work_order", obj.pk, "accept"]))
         _expect(role, response, allowed, (302,), "accept", about=obj)
         want = WorkOrder.Status.IN_PROGRESS if allowed else WorkOrder.Status.DISPATCHED
         assert _status(obj) == want, (role, _status(obj))
@@ -258,7 +258,7 @@ def progress_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
         _accept(demo, obj)
         text = f"matrix progress by {role}"
         response = client.post(
-            reverse("work-order-action", args=[obj.pk, "progress"]), {"progress-text": text}
+            reverse("action", args=["work_order", obj.pk, "progress"]), {"progress-text": text}
         )
         _expect(role, response, allowed, (302,), "progress", about=obj)
         stored = WorkOrderNote.objects.filter(work_order_id=obj.pk, text=text).count()
@@ -270,7 +270,7 @@ def complete_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
     with rolled_back():
         _accept(demo, obj)
         response = client.post(
-            reverse("work-order-action", args=[obj.pk, "complete"]),
+            reverse("action", args=["work_order", obj.pk, "complete"]),
             {"complete-text": f"matrix done by {role}"},
         )
         _expect(role, response, allowed, (302,), "complete", about=obj)
@@ -284,7 +284,7 @@ def extension_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool
     with rolled_back():
         _accept(demo, obj)
         response = client.post(
-            reverse("work-order-action", args=[obj.pk, "extension"]),
+            reverse("action", args=["work_order", obj.pk, "extension"]),
             {"ext-reason": f"matrix {role}", "ext-new_resolve_by": later},
         )
         _expect(role, response, allowed, (302,), "extension", about=obj)
@@ -303,7 +303,7 @@ def verify_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -
     with rolled_back():
         _completed(demo, obj)
         response = client.post(
-            reverse("work-order-action", args=[obj.pk, "verify"]),
+            reverse("action", args=["work_order", obj.pk, "verify"]),
             {"verify-approved": "yes", "verify-note": f"matrix {role}"},
         )
         _expect(role, response, allowed, (302,), "verify", about=obj)
@@ -334,7 +334,7 @@ def decide_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -
     with rolled_back():
         extension = _extension(demo, obj)
         response = client.post(
-            reverse("work-order-extension", args=[obj.pk, extension.pk]),
+            reverse("action", args=["extension", extension.pk, "decide"]),
             {"decide-approve": "yes", "decide-note": f"matrix {role}"},
         )
         _expect(role, response, allowed, (302,), "decide extension", about=obj)
@@ -360,7 +360,7 @@ def rate_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> 
     with rolled_back():
         _verified(demo, order)
         response = client.post(
-            reverse("work-order-action", args=[order.pk, "confirm"]),
+            reverse("action", args=["work_order", order.pk, "confirm"]),
             {"confirm-fixed": "yes", "confirm-rating": "satisfied", "confirm-comment": role},
             HTTP_HX_REQUEST="true",
         )
@@ -415,7 +415,7 @@ def escalation_button(demo: Any, role: str, client: Client, obj: Any, allowed: b
 def escalation_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     with rolled_back():
         response = client.post(
-            reverse("work-order-escalation", args=[obj.work_order_id, obj.pk]),
+            reverse("action", args=["escalation", obj.pk, "handle"]),
             {"esc-note": f"matrix follow-up by {role}"},
         )
         _expect(role, response, allowed, (302,), "escalation", about=obj.work_order)

@@ -71,9 +71,7 @@ CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], st
         _order,
         [
             ("GET", lambda pk: reverse("work-order-detail", args=[pk])),
-            ("POST", lambda pk: reverse("work-order-action", args=[pk, "accept"])),
-            ("POST", lambda pk: reverse("work-order-extension", args=[pk, 1])),
-            ("POST", lambda pk: reverse("work-order-escalation", args=[pk, 1])),
+            ("POST", lambda pk: reverse("action", args=["work_order", pk, "accept"])),
             ("GET", lambda pk: reverse("work-order-evidence", args=[pk, 1])),
         ],
         "juwei2",  # the other community's residents' committee
@@ -158,7 +156,7 @@ def test_a_hidden_refusal_changes_nothing(demo: Demo) -> None:
     """The 404 for a hidden order is a refusal like the 403 was: nothing is stored."""
     order = _order(demo)
     response = login_client(demo.user("juwei2")).post(
-        reverse("work-order-action", args=[order.pk, "accept"])
+        reverse("action", args=["work_order", order.pk, "accept"])
     )
     assert response.status_code == 404
     order.refresh_from_db()
@@ -171,7 +169,7 @@ def test_a_hidden_refusal_changes_nothing(demo: Demo) -> None:
         # jumin sees the issue in his compound, but may not triage it
         ("jumin", lambda d: reverse("issue-triage", args=[_issue(d).pk, "category"])),
         # the firm sees its order, but the verification is the community's
-        ("wuye", lambda d: reverse("work-order-action", args=[_order(d).pk, "verify"])),
+        ("wuye", lambda d: reverse("action", args=["work_order", _order(d).pk, "verify"])),
         # jumin sees his compound's meeting, but not individual ballots
         ("jumin", lambda d: reverse("vote-audit", args=[surfaces_votes.meeting(d).pk])),
         # the firm follows the session, but does not chair it
