@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from deliberation import actions
 from deliberation.models import Event, Organization, WorkOrder
@@ -22,6 +23,7 @@ from deliberation.services.work_orders import (
 )
 from tests.conftest import login_client
 from tests.intake.factories import dispatched, tuanjie, user, verified
+from workflows.work_orders import perform
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +47,15 @@ def _with_extension():
         new_resolve_by=order.resolve_by + timedelta(days=2),
     )
     return order, extension
+
+
+def _verified_in_step_with_its_flow():
+    """Moved through the flow (as the pages do), so the confirm step finds its task."""
+    issue, order = dispatched()
+    perform(order, "accept", actor=user("wuye"))
+    perform(order, "complete", actor=user("wuye"), text="已修好", photos=[])
+    perform(order, "verify", actor=user("juwei"), approved=True, note="")
+    return issue, order
 
 
 def _supervisor() -> Organization:
@@ -109,8 +120,9 @@ def test_dispatching_tells_the_parties_task_lists_to_fetch_again(demo) -> None:
 def test_the_sweep_gives_the_supervision_group_a_task_and_says_so_live(demo) -> None:
     _issue, order = dispatched()
     WorkOrder.objects.exclude(pk=order.pk).delete()
+    WorkOrder.objects.filter(pk=order.pk).update(respond_by=timezone.now() - timedelta(hours=1))
     Event.objects.all().delete()
-    assert sweep_deadlines(now=order.respond_by + timedelta(minutes=1)) == 1
+    assert sweep_deadlines() == 1
     escalation = order.escalations.get()
     # recorded with the escalation: the supervisors' open home pages and inboxes refetch,
     # and the firm's, whose task now shows it is overdue
@@ -147,7 +159,7 @@ def test_the_rating_form_posts_to_the_confirm_action(demo) -> None:
 
 
 def test_a_rating_sent_without_script_returns_to_the_issue(demo) -> None:
-    issue, order = verified()
+    issue, order = _verified_in_step_with_its_flow()
     confirm = reverse("action", args=["work_order", order.pk, "confirm"])
     response = login_client(user("jumin")).post(
         confirm, {"confirm-fixed": "yes", "confirm-rating": "satisfied"}
@@ -160,7 +172,7 @@ def test_a_rating_sent_without_script_returns_to_the_issue(demo) -> None:
 
 def test_an_htmx_step_from_another_page_still_moves_there(demo) -> None:
     """Answered in place only when sent from the page it would lead to."""
-    issue, order = verified()
+    issue, order = _verified_in_step_with_its_flow()
     confirm = reverse("action", args=["work_order", order.pk, "confirm"])
     response = login_client(user("jumin")).post(
         confirm,
