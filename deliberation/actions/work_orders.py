@@ -322,6 +322,7 @@ declare_kind(
         model=ExtensionRequest,
         label=pgettext_lazy("kind", "extension request"),
         load=_load_extension,
+        belongs_to=lambda e: e.work_order,
         page_url=lambda e: reverse("work-order-detail", args=[e.work_order_id]),
         audience=lambda e: Audience(
             topics=(topic("work_order", e.work_order_id, "staff"),),
@@ -392,6 +393,7 @@ declare_kind(
         model=Escalation,
         label=pgettext_lazy("kind", "escalation"),
         load=_load_escalation,
+        belongs_to=lambda e: e.work_order,
         page_url=lambda e: reverse("work-order-detail", args=[e.work_order_id]),
         audience=lambda e: Audience(
             topics=(topic("work_order", e.work_order_id, "staff"),),

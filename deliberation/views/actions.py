@@ -48,8 +48,9 @@ def _thing(request: HttpRequest, kind_name: str, pk: int) -> tuple[ObjectKind, A
     obj = kind.load(pk)
     if obj is None:
         raise Http404
-    if type(obj).__name__ in policy.EXISTENCE_RULES:
-        policy.visible_or_404(request.user, obj)
+    subject = kind.belongs_to(obj) if kind.belongs_to else obj
+    if type(subject).__name__ in policy.EXISTENCE_RULES:
+        policy.visible_or_404(request.user, subject)
     return kind, obj
 
 

@@ -239,7 +239,7 @@ def _detail_url(order: WorkOrder) -> str:
 
 def accept_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     """The accept form is on a dispatched order's page only for the responsible party."""
-    _control_shown(client, _detail_url(obj), 'id="accept-form"', allowed, role, about=obj)
+    _control_shown(client, _detail_url(obj), 'data-action="accept"', allowed, role, about=obj)
 
 
 def accept_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
@@ -296,7 +296,8 @@ def verify_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
     """The verification form is on a completed order's page only for the community."""
     with rolled_back():
         _completed(demo, obj)
-        _control_shown(client, _detail_url(obj), 'id="verify-form"', allowed, role, about=obj)
+        shown = 'data-action="verify"'
+        _control_shown(client, _detail_url(obj), shown, allowed, role, about=obj)
 
 
 def verify_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
@@ -327,7 +328,8 @@ def decide_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
     """The decision on a pending extension is on the page only for the committee."""
     with rolled_back():
         _extension(demo, obj)
-        _control_shown(client, _detail_url(obj), 'id="decide-form"', allowed, role, about=obj)
+        shown = 'data-action="decide"'
+        _control_shown(client, _detail_url(obj), shown, allowed, role, about=obj)
 
 
 def decide_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
@@ -350,7 +352,8 @@ def rate_form_shown(demo: Any, role: str, client: Client, obj: Any, allowed: boo
     with rolled_back():
         _verified(demo, order)
         url = reverse("issue-detail", args=[order.issue_id])
-        _control_shown(client, url, 'class="card rate-form"', allowed, role, about=order.issue)
+        shown = 'data-action="confirm"'
+        _control_shown(client, url, shown, allowed, role, about=order.issue)
 
 
 def rate_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
@@ -363,11 +366,13 @@ def rate_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> 
             reverse("action", args=["work_order", order.pk, "confirm"]),
             {"confirm-fixed": "yes", "confirm-rating": "satisfied", "confirm-comment": role},
             HTTP_HX_REQUEST="true",
+            HTTP_HX_CURRENT_URL="http://testserver"
+            + reverse("issue-detail", args=[order.issue_id]),
         )
         _expect(role, response, allowed, (200,), "rate", about=order)
         issue = Issue.objects.get(pk=order.issue_id)
         if allowed:
-            assert f'id="issue-{issue.pk}-rate"' in response.content.decode()
+            assert f'id="controls-work_order-{order.pk}"' in response.content.decode()
             assert issue.rating == Issue.Rating.SATISFIED and issue.rating_comment == role
             assert _status(order) == WorkOrder.Status.CLOSED
         else:
@@ -405,7 +410,7 @@ def escalation_button(demo: Any, role: str, client: Client, obj: Any, allowed: b
     url = _detail_url(obj.work_order)
     response = client.get(url)
     if response.status_code == 200:
-        shown = f'id="escalation-form-{obj.pk}"' in response.content.decode()
+        shown = f'id="escalation-handle-{obj.pk}"' in response.content.decode()
         assert shown is allowed, (role, shown)
     else:
         refused = denied_status(role, obj.work_order)

@@ -16,6 +16,8 @@ from django.test import Client
 from django.urls import reverse
 
 from deliberation.models import (
+    Escalation,
+    ExtensionRequest,
     HotlineImport,
     Issue,
     IssuePhoto,
@@ -56,6 +58,24 @@ def _order(demo: Demo) -> WorkOrder:
     return dispatched("existence: 电梯停运")[1]
 
 
+def _extension(demo: Demo) -> ExtensionRequest:
+    from datetime import timedelta
+
+    from deliberation.services.work_orders import accept_work_order, request_extension
+
+    order = accept_work_order(work_order=_order(demo), actor=demo.user("wuye"))
+    return request_extension(
+        work_order=order,
+        actor=demo.user("wuye"),
+        reason="等配件",
+        new_resolve_by=order.resolve_by + timedelta(days=2),
+    )
+
+
+def _escalation(demo: Demo) -> Escalation:
+    return surfaces_intake.escalation(demo)
+
+
 # kind → (the object, (method, url of pk) to try, the account that may not know of it)
 CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], str]]], str]] = {
     "issue": (
@@ -75,6 +95,23 @@ CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], st
             ("GET", lambda pk: reverse("work-order-evidence", args=[pk, 1])),
         ],
         "juwei2",  # the other community's residents' committee
+    ),
+    # An extension request and an escalation are known to whoever may know their order.
+    "extension request": (
+        _extension,
+        [
+            ("POST", lambda pk: reverse("action", args=["extension", pk, "decide"])),
+            ("GET", lambda pk: reverse("action-controls", args=["extension", pk])),
+        ],
+        "juwei2",
+    ),
+    "escalation": (
+        _escalation,
+        [
+            ("POST", lambda pk: reverse("action", args=["escalation", pk, "handle"])),
+            ("GET", lambda pk: reverse("action", args=["escalation", pk, "handle"])),
+        ],
+        "juwei2",
     ),
     "owners' vote": (
         surfaces_votes.meeting,
@@ -116,6 +153,8 @@ CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], st
 MODELS = {
     "issue": Issue,
     "work order": WorkOrder,
+    "extension request": ExtensionRequest,
+    "escalation": Escalation,
     "owners' vote": OwnersVote,
     "session": Session,
     "hotline import": HotlineImport,
