@@ -39,21 +39,6 @@ urlpatterns = [
     ),
     path("work-orders/<int:pk>/", work_orders.work_order_detail, name="work-order-detail"),
     path(
-        "work-orders/<int:pk>/extensions/<int:extension_pk>/",
-        work_orders.decide_extension,
-        name="work-order-extension",
-    ),
-    path(
-        "work-orders/<int:pk>/escalations/<int:escalation_pk>/",
-        work_orders.handle_escalation,
-        name="work-order-escalation",
-    ),
-    path(
-        "work-orders/<int:pk>/<str:action>/",
-        work_orders.work_order_action,
-        name="work-order-action",
-    ),
-    path(
         "work-orders/<int:pk>/evidence/<int:evidence_pk>/",
         work_orders.work_order_evidence,
         name="work-order-evidence",

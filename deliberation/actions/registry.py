@@ -71,6 +71,9 @@ class ObjectKind:
     title: Callable[[Any], str] = str
     #: what the thing is called ("工单"), for task lists
     label: str | Promise = ""
+    #: the thing whose existence this one shares (an extension request or an escalation is
+    #: known to whoever may know its work order): a stranger gets the 404 a missing id gets
+    belongs_to: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)

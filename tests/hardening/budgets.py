@@ -23,6 +23,10 @@ from deliberation.models import Announcement, Building, Compound, Unit
 from . import growth_intake, growth_sessions, growth_votes  # noqa: F401  (area budgets)
 
 MAX_PAGE_QUERIES = 12
+#: The person's task list on the home pages and the inbox: one joined query per kind of
+#: thing that may hold their tasks (``deliberation.actions.tasks``), never one per row.
+TASK_LIST_QUERIES = 4
+WITH_TASK_LIST = MAX_PAGE_QUERIES + TASK_LIST_QUERIES
 
 
 def grow_announcements(demo: Any, n: int) -> None:
@@ -340,9 +344,9 @@ def _ask(demo: Any, i: int) -> Any:
 #: URL name → the budgets that exercise it.
 PAGES: dict[str, list[Budget]] = {
     "home": [
-        Budget("jumin", lambda d: reverse("home"), grow_announcements),
-        Budget("wuye", lambda d: reverse("home"), grow_compounds),
-        Budget("jiedao", lambda d: reverse("home"), grow_compounds),
+        Budget("jumin", lambda d: reverse("home"), grow_announcements, max_queries=WITH_TASK_LIST),
+        Budget("wuye", lambda d: reverse("home"), grow_compounds, max_queries=WITH_TASK_LIST),
+        Budget("jiedao", lambda d: reverse("home"), grow_compounds, max_queries=WITH_TASK_LIST),
     ],
     "compound-detail": [
         Budget("jumin", _compound_url("compound-detail"), grow_announcements),
@@ -393,9 +397,34 @@ PAGES: dict[str, list[Budget]] = {
         Budget(u, lambda d: reverse("issue-list"), grow_new_issues) for u in ("jumin", "juwei")
     ],
     "inbox": [
-        Budget("wuye", lambda d: reverse("inbox"), grow_inbox),
-        Budget("juwei", lambda d: reverse("inbox"), grow_new_issues),
-        Budget("dudao", lambda d: reverse("inbox"), grow_escalations),
+        Budget("wuye", lambda d: reverse("inbox"), grow_inbox, max_queries=WITH_TASK_LIST),
+        Budget("juwei", lambda d: reverse("inbox"), grow_new_issues, max_queries=WITH_TASK_LIST),
+        Budget("dudao", lambda d: reverse("inbox"), grow_escalations, max_queries=WITH_TASK_LIST),
+    ],
+    # The one task list (home pages, inbox): one joined query per kind of thing, then each
+    # task action's state and rule asked of every candidate without a query.
+    "task-list": [
+        Budget("wuye", growth_intake.task_list_url, growth_intake.grow_orders_to_accept),
+        Budget("juwei", growth_intake.task_list_url, growth_intake.grow_orders_to_verify),
+        Budget("dudao", growth_intake.task_list_url, grow_escalations),
+        Budget("jumin", growth_intake.task_list_url, growth_intake.grow_owed_ratings),
+    ],
+    # A person's controls of one thing, fetched again after a push.
+    "action-controls": [
+        Budget(
+            u,
+            lambda d: reverse("action-controls", args=["work_order", the_order(d).pk]),
+            grow_notes,
+        )
+        for u in ("wuye", "juwei")
+    ],
+    # One action alone on its own page (where a task needing input leads).
+    "action": [
+        Budget(
+            "wuye",
+            lambda d: reverse("action", args=["work_order", the_order(d).pk, "complete"]),
+            grow_notes,
+        )
     ],
     "escalation-history": [
         Budget("dudao", lambda d: reverse("escalation-history"), grow_escalations),
@@ -526,10 +555,6 @@ NOT_PAGES: dict[str, str] = {
     "answers with the batch's progress bar; its cost follows the chunk, not the batch",
     "hotline-cancel": "POST-only action (redirects to the upload page)",
     "hotline-template": "one file download (the import template), not a list",
-    "work-order-action": "POST-only actions (redirect to the order's page; an htmx rating "
-    "answers with that one issue's rating form)",
-    "work-order-extension": "POST-only action (redirects to the order's page)",
-    "work-order-escalation": "POST-only action (redirects to the order's page)",
     "login": "Django's login form (no list)",
     "logout": "POST-only, Django's",
     "set_language": "POST-only redirect, Django's",
@@ -647,6 +672,8 @@ FRAGMENTS: dict[str, FragmentBudget] = {
     "issues/_triage_queue.html": FragmentBudget(grow_new_issues, _report, max_queries=40),
     "work_orders/_detail.html": FragmentBudget(grow_notes, _progress, max_queries=40),
     "work_orders/_inbox.html": FragmentBudget(grow_inbox, _dispatch, max_queries=60),
+    # Dispatching tells the parties' task lists to fetch again (a content-free marker).
+    "actions/_refetch.html": FragmentBudget(grow_inbox, _dispatch, max_queries=60),
     "work_orders/_committee.html": FragmentBudget(
         grow_to_verify, _complete, prepare=_accepted_order, max_queries=60
     ),

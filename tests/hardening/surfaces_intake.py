@@ -239,12 +239,12 @@ def _detail_url(order: WorkOrder) -> str:
 
 def accept_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     """The accept form is on a dispatched order's page only for the responsible party."""
-    _control_shown(client, _detail_url(obj), 'id="accept-form"', allowed, role, about=obj)
+    _control_shown(client, _detail_url(obj), 'data-action="accept"', allowed, role, about=obj)
 
 
 def accept_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     with rolled_back():
-        response = client.post(reverse("work-order-action", args=[obj.pk, "accept"]))
+        response = client.post(reverse("action", args=["work_order", obj.pk, "accept"]))
         _expect(role, response, allowed, (302,), "accept", about=obj)
         want = WorkOrder.Status.IN_PROGRESS if allowed else WorkOrder.Status.DISPATCHED
         assert _status(obj) == want, (role, _status(obj))
@@ -258,7 +258,7 @@ def progress_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
         _accept(demo, obj)
         text = f"matrix progress by {role}"
         response = client.post(
-            reverse("work-order-action", args=[obj.pk, "progress"]), {"progress-text": text}
+            reverse("action", args=["work_order", obj.pk, "progress"]), {"progress-text": text}
         )
         _expect(role, response, allowed, (302,), "progress", about=obj)
         stored = WorkOrderNote.objects.filter(work_order_id=obj.pk, text=text).count()
@@ -270,7 +270,7 @@ def complete_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
     with rolled_back():
         _accept(demo, obj)
         response = client.post(
-            reverse("work-order-action", args=[obj.pk, "complete"]),
+            reverse("action", args=["work_order", obj.pk, "complete"]),
             {"complete-text": f"matrix done by {role}"},
         )
         _expect(role, response, allowed, (302,), "complete", about=obj)
@@ -284,7 +284,7 @@ def extension_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool
     with rolled_back():
         _accept(demo, obj)
         response = client.post(
-            reverse("work-order-action", args=[obj.pk, "extension"]),
+            reverse("action", args=["work_order", obj.pk, "extension"]),
             {"ext-reason": f"matrix {role}", "ext-new_resolve_by": later},
         )
         _expect(role, response, allowed, (302,), "extension", about=obj)
@@ -296,14 +296,15 @@ def verify_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
     """The verification form is on a completed order's page only for the community."""
     with rolled_back():
         _completed(demo, obj)
-        _control_shown(client, _detail_url(obj), 'id="verify-form"', allowed, role, about=obj)
+        shown = 'data-action="verify"'
+        _control_shown(client, _detail_url(obj), shown, allowed, role, about=obj)
 
 
 def verify_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     with rolled_back():
         _completed(demo, obj)
         response = client.post(
-            reverse("work-order-action", args=[obj.pk, "verify"]),
+            reverse("action", args=["work_order", obj.pk, "verify"]),
             {"verify-approved": "yes", "verify-note": f"matrix {role}"},
         )
         _expect(role, response, allowed, (302,), "verify", about=obj)
@@ -327,14 +328,15 @@ def decide_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
     """The decision on a pending extension is on the page only for the committee."""
     with rolled_back():
         _extension(demo, obj)
-        _control_shown(client, _detail_url(obj), 'id="decide-form"', allowed, role, about=obj)
+        shown = 'data-action="decide"'
+        _control_shown(client, _detail_url(obj), shown, allowed, role, about=obj)
 
 
 def decide_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     with rolled_back():
         extension = _extension(demo, obj)
         response = client.post(
-            reverse("work-order-extension", args=[obj.pk, extension.pk]),
+            reverse("action", args=["extension", extension.pk, "decide"]),
             {"decide-approve": "yes", "decide-note": f"matrix {role}"},
         )
         _expect(role, response, allowed, (302,), "decide extension", about=obj)
@@ -350,7 +352,8 @@ def rate_form_shown(demo: Any, role: str, client: Client, obj: Any, allowed: boo
     with rolled_back():
         _verified(demo, order)
         url = reverse("issue-detail", args=[order.issue_id])
-        _control_shown(client, url, 'class="card rate-form"', allowed, role, about=order.issue)
+        shown = 'data-action="confirm"'
+        _control_shown(client, url, shown, allowed, role, about=order.issue)
 
 
 def rate_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
@@ -360,14 +363,16 @@ def rate_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> 
     with rolled_back():
         _verified(demo, order)
         response = client.post(
-            reverse("work-order-action", args=[order.pk, "confirm"]),
+            reverse("action", args=["work_order", order.pk, "confirm"]),
             {"confirm-fixed": "yes", "confirm-rating": "satisfied", "confirm-comment": role},
             HTTP_HX_REQUEST="true",
+            HTTP_HX_CURRENT_URL="http://testserver"
+            + reverse("issue-detail", args=[order.issue_id]),
         )
         _expect(role, response, allowed, (200,), "rate", about=order)
         issue = Issue.objects.get(pk=order.issue_id)
         if allowed:
-            assert f'id="issue-{issue.pk}-rate"' in response.content.decode()
+            assert f'id="controls-work_order-{order.pk}"' in response.content.decode()
             assert issue.rating == Issue.Rating.SATISFIED and issue.rating_comment == role
             assert _status(order) == WorkOrder.Status.CLOSED
         else:
@@ -405,7 +410,7 @@ def escalation_button(demo: Any, role: str, client: Client, obj: Any, allowed: b
     url = _detail_url(obj.work_order)
     response = client.get(url)
     if response.status_code == 200:
-        shown = f'id="escalation-form-{obj.pk}"' in response.content.decode()
+        shown = f'id="escalation-handle-{obj.pk}"' in response.content.decode()
         assert shown is allowed, (role, shown)
     else:
         refused = denied_status(role, obj.work_order)
@@ -415,7 +420,7 @@ def escalation_button(demo: Any, role: str, client: Client, obj: Any, allowed: b
 def escalation_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     with rolled_back():
         response = client.post(
-            reverse("work-order-escalation", args=[obj.work_order_id, obj.pk]),
+            reverse("action", args=["escalation", obj.pk, "handle"]),
             {"esc-note": f"matrix follow-up by {role}"},
         )
         _expect(role, response, allowed, (302,), "escalation", about=obj.work_order)

@@ -16,6 +16,8 @@ from django.test import Client
 from django.urls import reverse
 
 from deliberation.models import (
+    Escalation,
+    ExtensionRequest,
     HotlineImport,
     Issue,
     IssuePhoto,
@@ -56,6 +58,24 @@ def _order(demo: Demo) -> WorkOrder:
     return dispatched("existence: 电梯停运")[1]
 
 
+def _extension(demo: Demo) -> ExtensionRequest:
+    from datetime import timedelta
+
+    from deliberation.services.work_orders import accept_work_order, request_extension
+
+    order = accept_work_order(work_order=_order(demo), actor=demo.user("wuye"))
+    return request_extension(
+        work_order=order,
+        actor=demo.user("wuye"),
+        reason="等配件",
+        new_resolve_by=order.resolve_by + timedelta(days=2),
+    )
+
+
+def _escalation(demo: Demo) -> Escalation:
+    return surfaces_intake.escalation(demo)
+
+
 # kind → (the object, (method, url of pk) to try, the account that may not know of it)
 CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], str]]], str]] = {
     "issue": (
@@ -71,12 +91,27 @@ CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], st
         _order,
         [
             ("GET", lambda pk: reverse("work-order-detail", args=[pk])),
-            ("POST", lambda pk: reverse("work-order-action", args=[pk, "accept"])),
-            ("POST", lambda pk: reverse("work-order-extension", args=[pk, 1])),
-            ("POST", lambda pk: reverse("work-order-escalation", args=[pk, 1])),
+            ("POST", lambda pk: reverse("action", args=["work_order", pk, "accept"])),
             ("GET", lambda pk: reverse("work-order-evidence", args=[pk, 1])),
         ],
         "juwei2",  # the other community's residents' committee
+    ),
+    # An extension request and an escalation are known to whoever may know their order.
+    "extension request": (
+        _extension,
+        [
+            ("POST", lambda pk: reverse("action", args=["extension", pk, "decide"])),
+            ("GET", lambda pk: reverse("action-controls", args=["extension", pk])),
+        ],
+        "juwei2",
+    ),
+    "escalation": (
+        _escalation,
+        [
+            ("POST", lambda pk: reverse("action", args=["escalation", pk, "handle"])),
+            ("GET", lambda pk: reverse("action", args=["escalation", pk, "handle"])),
+        ],
+        "juwei2",
     ),
     "owners' vote": (
         surfaces_votes.meeting,
@@ -118,6 +153,8 @@ CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], st
 MODELS = {
     "issue": Issue,
     "work order": WorkOrder,
+    "extension request": ExtensionRequest,
+    "escalation": Escalation,
     "owners' vote": OwnersVote,
     "session": Session,
     "hotline import": HotlineImport,
@@ -158,7 +195,7 @@ def test_a_hidden_refusal_changes_nothing(demo: Demo) -> None:
     """The 404 for a hidden order is a refusal like the 403 was: nothing is stored."""
     order = _order(demo)
     response = login_client(demo.user("juwei2")).post(
-        reverse("work-order-action", args=[order.pk, "accept"])
+        reverse("action", args=["work_order", order.pk, "accept"])
     )
     assert response.status_code == 404
     order.refresh_from_db()
@@ -171,7 +208,7 @@ def test_a_hidden_refusal_changes_nothing(demo: Demo) -> None:
         # jumin sees the issue in his compound, but may not triage it
         ("jumin", lambda d: reverse("issue-triage", args=[_issue(d).pk, "category"])),
         # the firm sees its order, but the verification is the community's
-        ("wuye", lambda d: reverse("work-order-action", args=[_order(d).pk, "verify"])),
+        ("wuye", lambda d: reverse("action", args=["work_order", _order(d).pk, "verify"])),
         # jumin sees his compound's meeting, but not individual ballots
         ("jumin", lambda d: reverse("vote-audit", args=[surfaces_votes.meeting(d).pk])),
         # the firm follows the session, but does not chair it

@@ -224,12 +224,12 @@ def _surface(name: str, demo) -> Surface:  # noqa: PLR0911 - one branch per form
             {"title": Field(120), "body": Field(4000, multiline=True)},
             lambda: Announcement.objects.count(),
         )
-    if name == "work-order-action":
+    if name == "work_order.progress":
         _issue, order = dispatched()
         accept_work_order(work_order=order, actor=user("wuye"))
         return Surface(
             login_client(user("wuye")),
-            reverse(name, args=[order.pk, "progress"]),
+            reverse("action", args=["work_order", order.pk, "progress"]),
             {"progress-text": "已联系"},
             {"progress-text": Field(4000, multiline=True)},
             lambda: WorkOrderNote.objects.count(),
@@ -249,7 +249,7 @@ SURFACES = [
     "issue-report",
     "issue-enter",
     "announcement-create",
-    "work-order-action",
+    "work_order.progress",
 ]
 
 

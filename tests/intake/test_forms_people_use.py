@@ -124,7 +124,7 @@ def test_triage_form_errors_keep_what_was_typed(demo) -> None:
 def test_htmx_rating_error_keeps_the_choice_and_the_comment(demo) -> None:
     issue, order = verified()
     response = login_client(user("jumin")).post(
-        reverse("work-order-action", args=[order.pk, "confirm"]),
+        reverse("action", args=["work_order", order.pk, "confirm"]),
         {"confirm-fixed": "no", "confirm-comment": "还是不亮"},
         HTTP_HX_REQUEST="true",
     )

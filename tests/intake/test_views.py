@@ -164,7 +164,7 @@ def test_triage_dispatch_over_http_then_firm_accepts_and_completes(
     firm = login_client(user("wuye"))
     inbox = firm.get(reverse("inbox")).content.decode()
     assert f"inbox-row-{order.pk}" in inbox
-    action = lambda a: reverse("work-order-action", args=[order.pk, a])  # noqa: E731
+    action = lambda a: reverse("action", args=["work_order", order.pk, a])  # noqa: E731
     assert firm.post(action("accept")).status_code == 302
     assert firm.post(action("accept")).status_code == 409  # second click
     response = firm.post(action("complete"), {"complete-text": "", "complete-photos": []})
@@ -180,14 +180,20 @@ def test_triage_dispatch_over_http_then_firm_accepts_and_completes(
     resident = login_client(user("jumin"))
     page = resident.get(reverse("issue-detail", args=[issue.pk])).content.decode()
     assert "confirm-rating" in page
-    bad = resident.post(action("confirm"), {"confirm-fixed": "yes"}, HTTP_HX_REQUEST="true")
-    assert bad.status_code == 400
+    # htmx says which page asked: the rating is answered in place, on the issue page
+    on_issue = {
+        "HTTP_HX_REQUEST": "true",
+        "HTTP_HX_CURRENT_URL": "http://testserver" + reverse("issue-detail", args=[issue.pk]),
+    }
+    bad = resident.post(action("confirm"), {"confirm-fixed": "yes"}, **on_issue)
+    assert bad.status_code == 400 and 'name="confirm-rating"' in bad.content.decode()
     ok = resident.post(
         action("confirm"),
         {"confirm-fixed": "yes", "confirm-rating": "basically_satisfied"},
-        HTTP_HX_REQUEST="true",
+        **on_issue,
     )
-    assert ok.status_code == 200 and "感谢您的评价" in ok.content.decode()
+    assert ok.status_code == 200 and 'role="status"' in ok.content.decode()
+    assert f'id="controls-work_order-{order.pk}"' in ok.content.decode()
     issue.refresh_from_db()
     assert issue.status == "closed" and issue.rating == "basically_satisfied"
 
@@ -197,7 +203,7 @@ def test_who_may_not_act_gets_403_and_nothing_changes(demo) -> None:
     order = intake.triage(
         issue, "dispatch", actor=user("juwei"), responsible=tuanjie().property_provider
     )
-    url = reverse("work-order-action", args=[order.pk, "accept"])
+    url = reverse("action", args=["work_order", order.pk, "accept"])
     for username in ("jumin", "juwei"):  # they know of the order: 403
         assert login_client(user(username)).post(url).status_code == 403
     # the housing office may not know it exists: the answer a missing id gets
@@ -245,13 +251,13 @@ def test_extension_and_escalation_over_http(demo) -> None:
     )
     perform(order, "accept", actor=user("wuye"))
     firm = login_client(user("wuye"))
-    url = reverse("work-order-action", args=[order.pk, "extension"])
+    url = reverse("action", args=["work_order", order.pk, "extension"])
     past = (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     assert firm.post(url, {"ext-reason": "等配件", "ext-new_resolve_by": past}).status_code == 400
     later = (timezone.localtime(order.resolve_by) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
     assert firm.post(url, {"ext-reason": "等配件", "ext-new_resolve_by": later}).status_code == 302
     ext = order.extension_requests.get()
-    decide = reverse("work-order-extension", args=[order.pk, ext.pk])
+    decide = reverse("action", args=["extension", ext.pk, "decide"])
     assert firm.post(decide, {"decide-approve": "yes"}).status_code == 403
     committee = login_client(user("juwei"))
     assert committee.post(decide, {"decide-approve": "yes"}).status_code == 302
@@ -263,7 +269,7 @@ def test_extension_and_escalation_over_http(demo) -> None:
     supervisor = login_client(user("dudao"))
     inbox = supervisor.get(reverse("inbox")).content.decode()
     assert f"overdue-row-{esc.pk}" in inbox
-    handle = reverse("work-order-escalation", args=[order.pk, esc.pk])
+    handle = reverse("action", args=["escalation", esc.pk, "handle"])
     assert supervisor.post(handle, {"esc-note": ""}).status_code == 400
     assert supervisor.post(handle, {"esc-note": "已约谈"}).status_code == 302
 

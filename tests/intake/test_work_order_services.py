@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from deliberation.errors import InvalidInput
 from deliberation.models import (
     Escalation,
     Event,
@@ -104,7 +105,7 @@ def test_send_back_returns_the_issue_to_triage(demo) -> None:
     order.refresh_from_db()
     assert order.status == W.SENT_BACK and order.sent_back_reason == "不属于物业范围"
     assert issue.status == S.NEW and issue.responsible is None
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidInput):
         send_back_work_order(work_order=order, actor=user("wuye"), reason=" ")
 
 
@@ -131,7 +132,7 @@ def test_dissatisfied_or_not_fixed_reopens(demo, fixed, rating) -> None:
 
 def test_verification_can_send_the_work_back(demo) -> None:
     issue, order = completed()
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidInput):
         verify_work_order(work_order=order, actor=user("juwei"), approved=False, note="")
     verify_work_order(work_order=order, actor=user("juwei"), approved=False, note="灯仍不亮")
     order.refresh_from_db()
@@ -142,7 +143,7 @@ def test_extension_needs_reason_and_committee_approval(demo) -> None:
     issue, order = dispatched()
     accept_work_order(work_order=order, actor=user("wuye"))
     later = order.resolve_by + timedelta(days=5)
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidInput):
         request_extension(work_order=order, actor=user("wuye"), reason="", new_resolve_by=later)
     ext = request_extension(
         work_order=order, actor=user("wuye"), reason="等待配件", new_resolve_by=later
