@@ -22,7 +22,7 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from deliberation.models import Issue, WorkOrder
-from deliberation.services import issues as services
+from deliberation.services import triage as services
 from deliberation.services.conflicts import Conflict
 from workflows.locking import process_row_lock
 

@@ -153,7 +153,7 @@ def the_new_issue(demo: Any) -> Issue:
 
 
 def triage_url(demo: Any) -> str:
-    return reverse("issue-triage", args=[the_new_issue(demo).pk, "category"])
+    return reverse("action", args=["issue", the_new_issue(demo).pk, "categorise"])
 
 
 def invalid_category(demo: Any, i: int) -> dict[str, Any]:

@@ -164,7 +164,7 @@ def triage_category_post(demo: Any, role: str, client: Client, obj: Any, allowed
     noise = IssueCategory.objects.get(code="noise")
     with rolled_back():
         response = client.post(
-            reverse("issue-triage", args=[obj.pk, "category"]),
+            reverse("action", args=["issue", obj.pk, "categorise"]),
             {"cat-category": noise.pk, "cat-urgency": "emergency", "cat-compound": ""},
         )
         _expect(role, response, allowed, (302,), "triage category", about=obj)
@@ -177,7 +177,7 @@ def triage_dispatch_post(demo: Any, role: str, client: Client, obj: Any, allowed
     firm = obj.compound.property_provider_id
     with rolled_back():
         response = client.post(
-            reverse("issue-triage", args=[obj.pk, "dispatch"]),
+            reverse("action", args=["issue", obj.pk, "dispatch"]),
             {"dispatch-responsible": firm, "dispatch-title": f"matrix {role}"},
         )
         _expect(role, response, allowed, (302,), "triage dispatch", about=obj)
