@@ -455,7 +455,8 @@ PAGES: dict[str, list[Budget]] = {
         Budget(u, lambda d: reverse("issue-enter"), growth_intake.grow_report_choices)
         for u in ("juwei", "jiedao")
     ],
-    "issue-triage": [
+    # the one action URL and the controls a page fetches again (issues and hotline imports)
+    "action": [
         Budget(
             u,
             growth_intake.triage_url,
@@ -463,10 +464,22 @@ PAGES: dict[str, list[Budget]] = {
             method="post",
             data=growth_intake.invalid_category,
             statuses=(400,),
-            # the re-rendered issue page, which now also reads the completion photos
-            max_queries=MAX_PAGE_QUERIES + 1,
+            headers=headers,
         )
         for u in ("juwei", "jiedao")
+        # the step alone on its page, and (htmx) every triage control with the errors
+        for headers in ({}, {"HTTP_HX_REQUEST": "true"})
+    ],
+    "action-controls": [
+        *(
+            Budget(u, growth_intake.controls_url, growth_intake.grow_triage_choices)
+            for u in ("juwei", "jiedao", "jumin")
+        ),
+        Budget("juwei", growth_intake.batch_controls_url, growth_intake.grow_batch_rows),
+    ],
+    "task-list": [
+        Budget(u, lambda d: reverse("task-list"), growth_intake.grow_new_issues)
+        for u in ("juwei", "jiedao", "jumin")
     ],
     "hotline-preview": [
         Budget(u, growth_intake.preview_url, growth_intake.grow_batch_rows)
@@ -521,10 +534,6 @@ NOT_PAGES: dict[str, str] = {
     },
     "work-order-evidence": "one file download (policy-checked), not a list",
     # --- intake, work orders and channels ---
-    "hotline-confirm": "POST-only action: starts one import, answers with its progress bar",
-    "hotline-step": "POST-only action: imports the next chunk (a fixed CHUNK of rows) and "
-    "answers with the batch's progress bar; its cost follows the chunk, not the batch",
-    "hotline-cancel": "POST-only action (redirects to the upload page)",
     "hotline-template": "one file download (the import template), not a list",
     "work-order-action": "POST-only actions (redirect to the order's page; an htmx rating "
     "answers with that one issue's rating form)",

@@ -107,9 +107,9 @@ CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], st
         surfaces_intake.hotline_batch,
         [
             ("GET", lambda pk: reverse("hotline-preview", args=[pk])),
-            ("POST", lambda pk: reverse("hotline-confirm", args=[pk])),
-            ("POST", lambda pk: reverse("hotline-step", args=[pk])),
-            ("POST", lambda pk: reverse("hotline-cancel", args=[pk])),
+            ("POST", lambda pk: reverse("action", args=["hotline_import", pk, "confirm"])),
+            ("POST", lambda pk: reverse("action", args=["hotline_import", pk, "step"])),
+            ("POST", lambda pk: reverse("action", args=["hotline_import", pk, "cancel"])),
         ],
         "juwei2",  # imports hotline files too, but this one is juwei's
     ),
