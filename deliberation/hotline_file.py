@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import openpyxl
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -160,8 +161,6 @@ def _read_xlsx(content: bytes) -> list[list[Any]]:
                     _("The file is too large (at most %(mb)s MB).")
                     % {"mb": MAX_BYTES // (1024 * 1024)}
                 )
-        import openpyxl
-
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         rows: list[list[Any]] = []

@@ -120,7 +120,6 @@ def push_triage_queue(compound: Compound | None, *, actor: Any = None) -> None:
     of everyone who triages there to fetch themselves again ("triage this report" came or
     went) — whether the change came through an action or not (a report, an import, an
     order sent back)."""
-    refresh_tasks(organizations=triage_committees(compound), actor=actor)
     for org in triage_organizations(compound):
         record_event(
             topic=topic("org", org.pk, "inbox"),
@@ -129,6 +128,7 @@ def push_triage_queue(compound: Compound | None, *, actor: Any = None) -> None:
             context={"organization": org, "issues": triage_queue(org)},
             actor=actor,
         )
+    refresh_tasks(organizations=triage_committees(compound), actor=actor)
 
 
 # --- the timeline ----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
+import openpyxl
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -126,8 +127,6 @@ def hotline_template(request: HttpRequest, fmt: str) -> HttpResponse:
             ("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv; charset=utf-8"
         )
     else:
-        import openpyxl
-
         workbook = openpyxl.Workbook()
         sheet = workbook.active
         assert sheet is not None
