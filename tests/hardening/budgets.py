@@ -654,6 +654,9 @@ FRAGMENTS: dict[str, FragmentBudget] = {
     "issues/_status_public.html": FragmentBudget(grow_activities, _issue_note, max_queries=12),
     "issues/_status_staff.html": FragmentBudget(grow_activities, _issue_note, max_queries=12),
     "issues/_triage_queue.html": FragmentBudget(grow_new_issues, _report, max_queries=40),
+    # the content-free "fetch your controls / task list again" marker: a report records it
+    # on its committees' inboxes (as every action does on its kind's audience)
+    "actions/_refetch.html": FragmentBudget(grow_new_issues, _report, max_queries=40),
     "work_orders/_detail.html": FragmentBudget(grow_notes, _progress, max_queries=40),
     "work_orders/_inbox.html": FragmentBudget(grow_inbox, _dispatch, max_queries=60),
     "work_orders/_committee.html": FragmentBudget(
@@ -707,5 +710,5 @@ PENDING_FRAGMENTS: set[str] = set(
 #: Templates with ``{% if oob %}`` that are not pushed through the outbox, with the reason.
 NOT_PUSHED: dict[str, str] = {
     "compounds/_announcement_form.html": "swapped out-of-band in the POST response only",
-    "hotline/_counts.html": "swapped out-of-band in the import's progress responses only",
+    "hotline/_counts.html": "swapped out-of-band in the import step's controls (htmx) only",
 }
