@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from deliberation import policy
+from deliberation.hotline_forms import ConfirmImportForm
 from deliberation.models import HotlineImport
-from deliberation.policy.principal import Principal
+from deliberation.policy.principal import COMMUNITY_KINDS, Principal
 from deliberation.selectors.hotline import import_with_counts
 from deliberation.services import hotline as services
 
@@ -26,8 +27,9 @@ B = HotlineImport.Status
 
 
 def _candidates(p: Principal) -> Iterable[HotlineImport]:
-    """The person's own imports waiting for confirmation (one query)."""
-    if not p.is_authenticated:
+    """The person's own imports waiting for confirmation (one query; none for those who do
+    not import hotline tickets)."""
+    if not (p.is_subdistrict or p.orgs_of_kind(*COMMUNITY_KINDS)):
         return []
     return HotlineImport.objects.filter(
         uploaded_by_id=p.user_id, status=B.PREVIEW, valid_rows__gt=0
@@ -95,6 +97,7 @@ for _action in (
         also=_may_import,
         label=pgettext_lazy("hotline action", "Confirm and import"),
         run=_confirm,
+        form=ConfirmImportForm,  # the task list sends the importer to the checked rows
         template="hotline/_confirm_action.html",
         when=lambda b: b.status == B.PREVIEW and b.valid_rows > 0,
         weight=Weight.PRIMARY,

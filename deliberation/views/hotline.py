@@ -11,12 +11,10 @@ import csv
 import io
 
 import openpyxl
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from deliberation import policy
@@ -28,19 +26,13 @@ from deliberation.hotline_file import (
     TEMPLATE_HEADERS_OPTIONAL,
     HotlineFileError,
 )
+from deliberation.hotline_forms import UploadForm
 from deliberation.models import HotlineImport
 from deliberation.selectors.hotline import import_counts
 from deliberation.services import hotline as services
 
 #: Rows shown in the preview table (the counts cover every row).
 PREVIEW_LIMIT = 300
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Hotline export (.xlsx or .csv)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
 
 
 def _load(request: HttpRequest, pk: int) -> HotlineImport:
