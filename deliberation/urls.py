@@ -29,7 +29,6 @@ urlpatterns = [
     path("issues/new/", issues.report, name="issue-report"),
     path("issues/enter/", issues.enter, name="issue-enter"),
     path("issues/<int:pk>/", issues.issue_detail, name="issue-detail"),
-    path("issues/<int:pk>/triage/<str:action>/", issues.triage, name="issue-triage"),
     path("issues/<int:pk>/photos/<int:photo_pk>/", issues.issue_photo, name="issue-photo"),
     path("inbox/", work_orders.inbox_page, name="inbox"),
     path(
@@ -56,9 +55,6 @@ urlpatterns = [
     path("votes/<int:pk>/<slug:action>/", votes.vote_action, name="vote-action"),
     path("hotline/import/", hotline.hotline_upload, name="hotline-upload"),
     path("hotline/import/<int:pk>/", hotline.hotline_preview, name="hotline-preview"),
-    path("hotline/import/<int:pk>/confirm/", hotline.hotline_confirm, name="hotline-confirm"),
-    path("hotline/import/<int:pk>/step/", hotline.hotline_step, name="hotline-step"),
-    path("hotline/import/<int:pk>/cancel/", hotline.hotline_cancel, name="hotline-cancel"),
     path(
         "hotline/template.<str:fmt>",
         hotline.hotline_template,

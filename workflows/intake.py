@@ -20,7 +20,7 @@ from viewflow.workflow.models import Process
 from viewflow.workflow.status import PROCESS
 
 from deliberation.models import Issue, WorkOrder
-from deliberation.services import issues as services
+from deliberation.services import triage as services
 from deliberation.services.conflicts import Conflict
 from workflows.locking import process_row_lock
 from workflows.processes import process_of, run_task, waiting_task

@@ -48,8 +48,11 @@ def test_report_triage_accept_complete_verify_rate_live(browser, live_server_asg
     committee.click(f"#triage-row-{issue.pk} a")
     assert_accessible(committee, "triage page")
     assert "京朝物业" in committee.locator("#suggested-responsible").inner_text()
-    committee.click("#dispatch-form button[type=submit]")
-    committee.wait_for_selector(".messages")
+    # the controls: dispatch first, open; the answer is the refreshed controls (htmx)
+    committee.click(f"#issue-dispatch-{issue.pk} button[type=submit]")
+    committee.wait_for_selector(f"#controls-issue-{issue.pk} .notice")
+    assert "已派给" in committee.inner_text(f"#controls-issue-{issue.pk} .notice")
+    assert committee.locator(f"#controls-issue-{issue.pk} form").count() == 0
     assert_accessible(committee, "dispatched, with its message")
     public.locator("[data-status=dispatched]").wait_for()
     assert_accessible(resident, "resident's issue, dispatched live")

@@ -214,7 +214,7 @@ def test_get_requests_filters(demo: Demo, api: Client) -> None:
         compound=demo.tuanjie,
         category=IssueCategory.objects.get(code="elevator"),
     )
-    from deliberation.services.issues import close_issue
+    from deliberation.services.triage import close_issue
 
     close_issue(
         issue=b, actor=demo.user("juwei"), reason=Issue.ClosureReason.ANSWERED, public_text="已答复"

@@ -484,7 +484,8 @@ PAGES: dict[str, list[Budget]] = {
         Budget(u, lambda d: reverse("issue-enter"), growth_intake.grow_report_choices)
         for u in ("juwei", "jiedao")
     ],
-    "issue-triage": [
+    # the one action URL and the controls a page fetches again (issues and hotline imports)
+    "action": [
         Budget(
             u,
             growth_intake.triage_url,
@@ -492,10 +493,22 @@ PAGES: dict[str, list[Budget]] = {
             method="post",
             data=growth_intake.invalid_category,
             statuses=(400,),
-            # the re-rendered issue page, which now also reads the completion photos
-            max_queries=MAX_PAGE_QUERIES + 1,
+            headers=headers,
         )
         for u in ("juwei", "jiedao")
+        # the step alone on its page, and (htmx) every triage control with the errors
+        for headers in ({}, {"HTTP_HX_REQUEST": "true"})
+    ],
+    "action-controls": [
+        *(
+            Budget(u, growth_intake.controls_url, growth_intake.grow_triage_choices)
+            for u in ("juwei", "jiedao", "jumin")
+        ),
+        Budget("juwei", growth_intake.batch_controls_url, growth_intake.grow_batch_rows),
+    ],
+    "task-list": [
+        Budget(u, lambda d: reverse("task-list"), growth_intake.grow_new_issues)
+        for u in ("juwei", "jiedao", "jumin")
     ],
     "hotline-preview": [
         Budget(u, growth_intake.preview_url, growth_intake.grow_batch_rows)
@@ -550,10 +563,6 @@ NOT_PAGES: dict[str, str] = {
     },
     "work-order-evidence": "one file download (policy-checked), not a list",
     # --- intake, work orders and channels ---
-    "hotline-confirm": "POST-only action: starts one import, answers with its progress bar",
-    "hotline-step": "POST-only action: imports the next chunk (a fixed CHUNK of rows) and "
-    "answers with the batch's progress bar; its cost follows the chunk, not the batch",
-    "hotline-cancel": "POST-only action (redirects to the upload page)",
     "hotline-template": "one file download (the import template), not a list",
     "login": "Django's login form (no list)",
     "logout": "POST-only, Django's",
@@ -670,6 +679,9 @@ FRAGMENTS: dict[str, FragmentBudget] = {
     "issues/_status_public.html": FragmentBudget(grow_activities, _issue_note, max_queries=12),
     "issues/_status_staff.html": FragmentBudget(grow_activities, _issue_note, max_queries=12),
     "issues/_triage_queue.html": FragmentBudget(grow_new_issues, _report, max_queries=40),
+    # the content-free "fetch your controls / task list again" marker: a report records it
+    # on its committees' inboxes (as every action does on its kind's audience)
+    "actions/_refetch.html": FragmentBudget(grow_new_issues, _report, max_queries=40),
     "work_orders/_detail.html": FragmentBudget(grow_notes, _progress, max_queries=40),
     "work_orders/_inbox.html": FragmentBudget(grow_inbox, _dispatch, max_queries=60),
     # Dispatching tells the parties' task lists to fetch again (a content-free marker).
@@ -725,5 +737,5 @@ PENDING_FRAGMENTS: set[str] = set(
 #: Templates with ``{% if oob %}`` that are not pushed through the outbox, with the reason.
 NOT_PUSHED: dict[str, str] = {
     "compounds/_announcement_form.html": "swapped out-of-band in the POST response only",
-    "hotline/_counts.html": "swapped out-of-band in the import's progress responses only",
+    "hotline/_counts.html": "swapped out-of-band in the import step's controls (htmx) only",
 }

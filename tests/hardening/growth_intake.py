@@ -153,11 +153,32 @@ def the_new_issue(demo: Any) -> Issue:
 
 
 def triage_url(demo: Any) -> str:
-    return reverse("issue-triage", args=[the_new_issue(demo).pk, "category"])
+    return reverse("action", args=["issue", the_new_issue(demo).pk, "categorise"])
+
+
+def controls_url(demo: Any) -> str:
+    """The triage controls a page fetches again after a push (every form, every choice)."""
+    return reverse("action-controls", args=["issue", the_new_issue(demo).pk])
+
+
+def grow_new_issues(demo: Any, n: int) -> None:
+    """Reports waiting for triage in 团结公寓: each one is a task of its committee."""
+    from deliberation.models import IssueCategory
+
+    repair = IssueCategory.objects.get(code="repair")
+    Issue.objects.bulk_create(
+        Issue(
+            channel=Issue.Channel.PHONE,
+            description=f"budget task {i}",
+            compound=demo.tuanjie,
+            category=repair,
+        )
+        for i in range(n)
+    )
 
 
 def invalid_category(demo: Any, i: int) -> dict[str, Any]:
-    """No category chosen: the page comes back (400) with the whole triage panel."""
+    """No category chosen: the step comes back (400) with its form and errors."""
     return {"cat-category": "", "cat-urgency": "ordinary", "cat-compound": ""}
 
 
@@ -205,6 +226,10 @@ def the_batch(demo: Any) -> HotlineImport:
 
 def preview_url(demo: Any) -> str:
     return reverse("hotline-preview", args=[the_batch(demo).pk])
+
+
+def batch_controls_url(demo: Any) -> str:
+    return reverse("action-controls", args=["hotline_import", the_batch(demo).pk])
 
 
 def grow_batch_rows(demo: Any, n: int) -> None:

@@ -131,7 +131,7 @@ def enter_phone(user: Any, compound: Any) -> Any:
 
 def set_category(user: Any, issue: Any) -> Any:
     from deliberation.models import IssueCategory
-    from deliberation.services.issues import set_category as service_call
+    from deliberation.services.triage import set_category as service_call
 
     return service_call(issue=issue, actor=user, category=IssueCategory.objects.get(code="noise"))
 

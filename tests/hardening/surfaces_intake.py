@@ -149,11 +149,12 @@ def enter_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) ->
 
 
 def triage_panel_shown(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    """The triage panel is on a new issue's page exactly for those who may triage it."""
+    """The triage controls (dispatch first) are on a new issue's page exactly for those who
+    may triage it."""
     _control_shown(
         client,
         reverse("issue-detail", args=[obj.pk]),
-        'id="triage-panel"',
+        f'id="issue-dispatch-{obj.pk}"',
         allowed,
         role,
         about=obj,
@@ -164,7 +165,7 @@ def triage_category_post(demo: Any, role: str, client: Client, obj: Any, allowed
     noise = IssueCategory.objects.get(code="noise")
     with rolled_back():
         response = client.post(
-            reverse("issue-triage", args=[obj.pk, "category"]),
+            reverse("action", args=["issue", obj.pk, "categorise"]),
             {"cat-category": noise.pk, "cat-urgency": "emergency", "cat-compound": ""},
         )
         _expect(role, response, allowed, (302,), "triage category", about=obj)
@@ -177,7 +178,7 @@ def triage_dispatch_post(demo: Any, role: str, client: Client, obj: Any, allowed
     firm = obj.compound.property_provider_id
     with rolled_back():
         response = client.post(
-            reverse("issue-triage", args=[obj.pk, "dispatch"]),
+            reverse("action", args=["issue", obj.pk, "dispatch"]),
             {"dispatch-responsible": firm, "dispatch-title": f"matrix {role}"},
         )
         _expect(role, response, allowed, (302,), "triage dispatch", about=obj)
@@ -552,7 +553,9 @@ def _batch_status(batch: HotlineImport) -> str:
 
 def hotline_confirm_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     with rolled_back():
-        response = client.post(reverse("hotline-confirm", args=[obj.pk]), HTTP_HX_REQUEST="true")
+        response = client.post(
+            reverse("action", args=["hotline_import", obj.pk, "confirm"]), HTTP_HX_REQUEST="true"
+        )
         _expect(role, response, allowed, (200,), "confirm", about=obj)
         want = HotlineImport.Status.IMPORTING if allowed else HotlineImport.Status.PREVIEW
         assert _batch_status(obj) == want, (role, _batch_status(obj))
@@ -564,15 +567,18 @@ def hotline_step_post(demo: Any, role: str, client: Client, obj: Any, allowed: b
 
     with rolled_back():
         confirm_hotline_import(batch=obj, actor=demo.user("juwei"))
-        response = client.post(reverse("hotline-step", args=[obj.pk]), HTTP_HX_REQUEST="true")
-        _expect(role, response, allowed, (200,), "step", about=obj)
+        response = client.post(
+            reverse("action", args=["hotline_import", obj.pk, "step"]), HTTP_HX_REQUEST="true"
+        )
+        # its one row was the last: htmx is sent to the page again (every row's result)
+        _expect(role, response, allowed, (204,), "step", about=obj)
         made = Issue.objects.filter(hotline_ticket="T-MATRIX-000001").count()
         assert made == (1 if allowed else 0), role
 
 
 def hotline_cancel_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     with rolled_back():
-        response = client.post(reverse("hotline-cancel", args=[obj.pk]))
+        response = client.post(reverse("action", args=["hotline_import", obj.pk, "cancel"]))
         _expect(role, response, allowed, (302,), "cancel", about=obj)
         want = HotlineImport.Status.CANCELLED if allowed else HotlineImport.Status.PREVIEW
         assert _batch_status(obj) == want, (role, _batch_status(obj))

@@ -82,7 +82,7 @@ CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], st
         _issue,
         [
             ("GET", lambda pk: reverse("issue-detail", args=[pk])),
-            ("POST", lambda pk: reverse("issue-triage", args=[pk, "category"])),
+            ("POST", lambda pk: reverse("action", args=["issue", pk, "categorise"])),
             ("GET", lambda pk: reverse("issue-photo", args=[pk, 1])),
         ],
         "jumin2",  # a resident of 轻工宿舍; the issue is in 团结公寓
@@ -142,9 +142,9 @@ CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], st
         surfaces_intake.hotline_batch,
         [
             ("GET", lambda pk: reverse("hotline-preview", args=[pk])),
-            ("POST", lambda pk: reverse("hotline-confirm", args=[pk])),
-            ("POST", lambda pk: reverse("hotline-step", args=[pk])),
-            ("POST", lambda pk: reverse("hotline-cancel", args=[pk])),
+            ("POST", lambda pk: reverse("action", args=["hotline_import", pk, "confirm"])),
+            ("POST", lambda pk: reverse("action", args=["hotline_import", pk, "step"])),
+            ("POST", lambda pk: reverse("action", args=["hotline_import", pk, "cancel"])),
         ],
         "juwei2",  # imports hotline files too, but this one is juwei's
     ),
@@ -206,7 +206,7 @@ def test_a_hidden_refusal_changes_nothing(demo: Demo) -> None:
     ("username", "url"),
     [
         # jumin sees the issue in his compound, but may not triage it
-        ("jumin", lambda d: reverse("issue-triage", args=[_issue(d).pk, "category"])),
+        ("jumin", lambda d: reverse("action", args=["issue", _issue(d).pk, "categorise"])),
         # the firm sees its order, but the verification is the community's
         ("wuye", lambda d: reverse("action", args=["work_order", _order(d).pk, "verify"])),
         # jumin sees his compound's meeting, but not individual ballots
@@ -237,7 +237,7 @@ def test_marking_a_duplicate_does_not_tell_whether_another_compounds_issue_exist
     mine = report("existence: 楼道有异味")
     theirs = report("existence: 北里的诉求", username="jumin2", compound=demo.qinggong)
     client = login_client(demo.user("juwei"))
-    url = reverse("issue-triage", args=[mine.pk, "duplicate"])
+    url = reverse("action", args=["issue", mine.pk, "duplicate"])
 
     def errors(duplicate_of: int) -> tuple[int, list[str]]:
         response = client.post(url, {"dup-duplicate_of": duplicate_of})

@@ -241,6 +241,7 @@ def test_forms_refuse_control_characters_other_than_line_breaks(demo) -> None:
 def test_convening_on_an_issue_with_several_lines_makes_a_one_line_topic(demo) -> None:
     """Topics refuse line breaks; an issue's description may have them."""
     from deliberation.services import issues as issue_services
+    from deliberation.services import triage as triage_services
 
     issue = issue_services.report_issue(
         actor=user("jumin"),
@@ -248,7 +249,7 @@ def test_convening_on_an_issue_with_several_lines_makes_a_one_line_topic(demo) -
         description="2号楼电梯\r\n经常停运",
         compound=demo.tuanjie,
     )
-    issue_services.send_to_session(issue=issue, actor=user("juwei"))
+    triage_services.send_to_session(issue=issue, actor=user("juwei"))
     response = login_client(user("shuji")).post(
         reverse("session-convene"),
         _convene_data(demo, place="会议室", agenda="", issues=str(issue.pk)),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from deliberation.models import Compound, Issue, IssueCategory, WorkOrder
-from deliberation.services.issues import dispatch_issue, report_issue
+from deliberation.services.issues import report_issue
+from deliberation.services.triage import dispatch_issue
 from deliberation.services.work_orders import (
     accept_work_order,
     complete_work_order,

@@ -112,7 +112,7 @@ def test_every_form_template_uses_the_shared_error_summary() -> None:
 def test_triage_form_errors_keep_what_was_typed(demo) -> None:
     issue = report("电梯异响")
     response = login_client(user("juwei")).post(
-        reverse("issue-triage", args=[issue.pk, "dispatch"]),
+        reverse("action", args=["issue", issue.pk, "dispatch"]),
         {"dispatch-title": "我写的标题", "dispatch-acceptance_criteria": "三天内修好"},
     )
     assert response.status_code == 400

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from deliberation.models import Issue, IssueCategory, Unit, User
-from deliberation.services.issues import dispatch_issue, report_issue
+from deliberation.services.issues import report_issue
+from deliberation.services.triage import dispatch_issue
 from tests.conftest import login_client
 from tests.intake.factories import tuanjie, user
 from tests.intake.test_views import photo

@@ -148,7 +148,7 @@ def test_triage_page_suggests_the_party_by_category_and_mode(demo) -> None:
         in page.content.decode().split('id="suggested-responsible"')[1][:60]
     )
     resident = login_client(user("jumin")).get(reverse("issue-detail", args=[issue.pk]))
-    assert "triage-panel" not in resident.content.decode()
+    assert f'id="issue-dispatch-{issue.pk}"' not in resident.content.decode()
 
 
 def test_triage_dispatch_over_http_then_firm_accepts_and_completes(
@@ -157,7 +157,7 @@ def test_triage_dispatch_over_http_then_firm_accepts_and_completes(
     settings.MEDIA_ROOT = tmp_path
     issue = report()
     committee = login_client(user("juwei"))
-    url = reverse("issue-triage", args=[issue.pk, "dispatch"])
+    url = reverse("action", args=["issue", issue.pk, "dispatch"])
     response = committee.post(url, {"dispatch-responsible": tuanjie().property_provider_id})
     assert response.status_code == 302
     order = WorkOrder.objects.get(issue=issue)
@@ -208,7 +208,7 @@ def test_who_may_not_act_gets_403_and_nothing_changes(demo) -> None:
         assert login_client(user(username)).post(url).status_code == 403
     # the housing office may not know it exists: the answer a missing id gets
     assert login_client(user("fangguan")).post(url).status_code == 404
-    url = reverse("issue-triage", args=[report("另一条").pk, "close"])
+    url = reverse("action", args=["issue", report("另一条").pk, "close"])
     response = login_client(user("wuye")).post(
         url, {"close-reason": "answered", "close-public_text": "x"}
     )
@@ -221,18 +221,18 @@ def test_unknown_things_are_404(demo) -> None:
     assert client.get(reverse("issue-detail", args=[999999])).status_code == 404
     assert client.get(reverse("work-order-detail", args=[999999])).status_code == 404
     issue = report()
-    assert client.post(reverse("issue-triage", args=[issue.pk, "explode"])).status_code == 404
+    assert client.post(reverse("action", args=["issue", issue.pk, "explode"])).status_code == 404
 
 
 def test_bad_triage_input_is_400_and_changes_nothing(demo) -> None:
     issue = report()
     client = login_client(user("juwei"))
     response = client.post(
-        reverse("issue-triage", args=[issue.pk, "close"]), {"close-reason": "duplicate"}
+        reverse("action", args=["issue", issue.pk, "close"]), {"close-reason": "duplicate"}
     )
     assert response.status_code == 400 and 'role="alert"' in response.content.decode()
     response = client.post(
-        reverse("issue-triage", args=[issue.pk, "duplicate"]), {"dup-duplicate_of": issue.pk}
+        reverse("action", args=["issue", issue.pk, "duplicate"]), {"dup-duplicate_of": issue.pk}
     )
     assert response.status_code == 400
     assert Issue.objects.get(pk=issue.pk).status == "new"
@@ -300,7 +300,7 @@ def test_an_issue_without_a_compound_is_placed_then_dispatched(demo) -> None:
     assert response.status_code == 302
     issue = Issue.objects.latest("id")
     assert issue.compound is None
-    url = reverse("issue-triage", args=[issue.pk, "category"])
+    url = reverse("action", args=["issue", issue.pk, "categorise"])
     data = {"cat-category": issue_category("repair"), "cat-urgency": "ordinary"}
     # the subdistrict's (a placeless issue is not juwei's to see: like a missing id)
     assert login_client(user("juwei")).post(url, data).status_code == 404
@@ -309,7 +309,7 @@ def test_an_issue_without_a_compound_is_placed_then_dispatched(demo) -> None:
     assert subdistrict.post(url, data).status_code == 302
     issue.refresh_from_db()
     assert issue.compound == tuanjie() and issue.category.code == "repair"
-    dispatch = reverse("issue-triage", args=[issue.pk, "dispatch"])
+    dispatch = reverse("action", args=["issue", issue.pk, "dispatch"])
     committee = login_client(user("juwei"))  # now in its compound
     response = committee.post(dispatch, {"dispatch-responsible": tuanjie().property_provider_id})
     assert response.status_code == 302

@@ -22,13 +22,8 @@ from deliberation.models import (
     WorkOrder,
 )
 from deliberation.services.conflicts import Conflict
-from deliberation.services.issues import (
-    close_issue,
-    mark_duplicate,
-    move_issue,
-    record_issue_activity,
-    send_to_session,
-)
+from deliberation.services.issues import move_issue, record_issue_activity
+from deliberation.services.triage import close_issue, mark_duplicate, send_to_session
 from deliberation.services.work_orders import (
     accept_work_order,
     add_progress,
@@ -227,8 +222,9 @@ def test_duplicate_points_to_the_original(demo) -> None:
     mark_duplicate(issue=copy, actor=user("juwei"), duplicate_of=original)
     copy.refresh_from_db()
     assert copy.closure_reason == "duplicate" and copy.duplicate_of == original
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidInput) as refused:  # a person's mistake: said in their language
         mark_duplicate(issue=original, actor=user("juwei"), duplicate_of=original)
+    assert str(refused.value) == "诉求不能与自己重复。"
 
 
 def test_awaiting_session_then_a_resolution_work_order(demo) -> None:
