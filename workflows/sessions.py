@@ -18,8 +18,8 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from deliberation.models import Invitation, Party, Session, User
-from deliberation.services import minutes as minutes_services
 from deliberation.services import sessions as services
+from deliberation.services.sessions import minutes as minutes_services
 from workflows.locking import process_row_lock
 
 #: The Handle node waiting for each party's reply.

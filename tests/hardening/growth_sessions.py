@@ -39,8 +39,8 @@ def minuted_session(demo: Any = None) -> Session:
     """A session of 团结公寓 that has ended with its minutes published. Only the Party
     organization (shuji, chair and secretary) and the residents' committee (juwei) named
     delegates, so residents and the firm follow it without taking part in its room."""
-    from deliberation.services import minutes as minutes_services
     from deliberation.services import sessions as services
+    from deliberation.services.sessions import minutes as minutes_services
 
     existing = Session.objects.filter(title=MINUTED_TITLE).first()
     if existing is not None:
@@ -204,7 +204,7 @@ def ics_url(demo: Any) -> str:
 def edit_minutes(demo: Any, i: int) -> Minutes:
     """The secretary edits the draft minutes: pushes ``sessions/_minutes_status.html`` to the
     room and to the public."""
-    from deliberation.services.minutes import edit_minutes as service
+    from deliberation.services.sessions.minutes import edit_minutes as service
 
     return service(
         actor=User.objects.get(username="shuji"),

@@ -112,7 +112,7 @@ def st_question(session: Session) -> Question:
 
 
 def st_ended(session: Session) -> Minutes:
-    from deliberation.services.minutes import generate_minutes
+    from deliberation.services.sessions.minutes import generate_minutes
 
     Session.objects.filter(pk=session.pk).update(
         status=Session.Status.ENDED, ended_at=timezone.now()
