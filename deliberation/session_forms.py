@@ -11,12 +11,14 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.forms import ConveneForm
-from deliberation.models import Party, Position, Question, Resolution, ResolutionVote
+from deliberation.models import AgendaItem, Party, Position, Question, Resolution, ResolutionVote
 from deliberation.services.sessions import party_organizations
-from deliberation.user_text import UserTextForm
+from deliberation.user_text import AGENDA_DESCRIPTION_MAX, UserTextForm
 
 Choices = list[tuple[Any, str]]
 
@@ -28,7 +30,24 @@ def _limit(model: Any, name: str) -> int | None:
     return getattr(model._meta.get_field(name), "max_length", None)
 
 
-class _ChoicesForm(UserTextForm):
+class _Form(UserTextForm):
+    """Text is checked as sent, and over-long text is named with its limit, as the
+    services' cleaners say it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                # unstripped, so that the control check sees what str.strip() would eat
+                # (\x1c–\x1f); the services' cleaners strip
+                field.strip = False
+            if isinstance(field, forms.CharField) and field.max_length:
+                field.error_messages["max_length"] = gettext(
+                    "%(field)s is too long (at most %(limit)d characters)."
+                ) % {"field": capfirst(field.label or ""), "limit": field.max_length}
+
+
+class _ChoicesForm(_Form):
     """A form whose ``choices`` the action computes for the thing (``form_kwargs``)."""
 
     def __init__(self, *args: Any, choices: dict[str, Choices] | None = None, **kwargs: Any):
@@ -54,16 +73,22 @@ class ReorderForm(ItemForm):
 
 
 class AddItemForm(_ChoicesForm):
-    title = forms.CharField(label=_("New topic"), max_length=200)
+    title = forms.CharField(label=_("New topic"), max_length=_limit(AgendaItem, "title") or 200)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=AGENDA_DESCRIPTION_MAX,
+    )
     time_budget_minutes = forms.IntegerField(
-        label=_("Time budget (minutes)"), min_value=1, max_value=599, initial=20
+        label=_("Time budget (minutes)"), min_value=1, max_value=599, initial=20, required=False
     )
     issues = forms.TypedMultipleChoiceField(
         label=_("Issues it takes up"), coerce=int, required=False
     )
 
 
-class ResolutionForm(UserTextForm):
+class ResolutionForm(_Form):
     decision = forms.CharField(
         label=_("Decision"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -93,12 +118,12 @@ class ResolutionForm(UserTextForm):
         self.fields["deadline"].widget.attrs["min"] = today
 
 
-class CountdownForm(UserTextForm):
+class CountdownForm(_Form):
     party = forms.ChoiceField(label=_("Give the floor to"), choices=PARTY_CHOICES)
     seconds = forms.IntegerField(label=_("Seconds"), min_value=10, max_value=1800, initial=120)
 
 
-class AttendanceForm(UserTextForm):
+class AttendanceForm(_Form):
     party = forms.ChoiceField(label=_("Party"), choices=PARTY_CHOICES)
     present = forms.ChoiceField(
         label=_("Present"), choices=[("yes", _("present")), ("no", _("absent"))]
@@ -115,7 +140,7 @@ class ModerateForm(_ChoicesForm):
     )
 
 
-class QuestionForm(UserTextForm):
+class QuestionForm(_Form):
     text = forms.CharField(
         label=_("Ask the chair a question"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -136,7 +161,7 @@ class DelegatesForm(_ChoicesForm):
         self.initial["delegates"] = chosen or []
 
 
-class PositionForm(UserTextForm):
+class PositionForm(_Form):
     stance = forms.ChoiceField(
         label=_("Stance"),
         choices=Position.Stance.choices,
@@ -151,7 +176,7 @@ class PositionForm(UserTextForm):
     )
 
 
-class VoteForm(UserTextForm):
+class VoteForm(_Form):
     choice = forms.ChoiceField(
         label=_("Vote on the resolution"),
         choices=ResolutionVote.Choice.choices,
@@ -172,7 +197,7 @@ class VoteForm(UserTextForm):
         return data
 
 
-class MinutesForm(UserTextForm):
+class MinutesForm(_Form):
     text = forms.CharField(
         label=_("Edit the minutes"),
         widget=forms.Textarea(attrs={"rows": 24}),

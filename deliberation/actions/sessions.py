@@ -267,7 +267,8 @@ def _add_item(session: Session, actor: Any, data: dict[str, Any]) -> Outcome:
             actor=actor,
             session=session,
             title=data["title"],
-            time_budget_minutes=data["time_budget_minutes"],
+            description=data["description"],
+            time_budget_minutes=data["time_budget_minutes"] or 20,
             issues=issues,
         )
     return Outcome(

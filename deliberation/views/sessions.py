@@ -72,6 +72,7 @@ def _my_invitations(request: HttpRequest, session: Session) -> list[Invitation]:
     found = []
     for inv in session.invitations.all():
         inv.session = session  # shares the loaded session and its policy access
+        inv.speaks = inv.party in mine  # type: ignore[attr-defined]  # a delegate for it
         if (
             inv.party in mine
             or (inv.organization_id is not None and inv.organization_id in p.org_kinds)
@@ -91,9 +92,8 @@ def session_public(request: HttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "session.follow", session)
     context = {
         **room_context(session, audience="public"),
-        # Participants take their steps in the room; residents ask here, and an invited
-        # organization's staff answer the invitation here before they are delegates.
-        "controls": not policy.can(request.user, "session.participate", session),
+        # Residents ask here; an invited organization's staff answer its invitation here
+        # before they are delegates (and may enter the room).
         "my_invitations": _my_invitations(request, session),
         "minutes": _minutes(session),
         **live_context([topic("session", session.pk, "public")], last=_cursor(session)),

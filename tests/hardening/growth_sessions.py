@@ -183,7 +183,32 @@ def grow_agenda(demo: Any, n: int) -> None:
     )
 
 
+def grow_firm_staff(demo: Any, n: int) -> None:
+    """Staff of 京朝物业 (the provider's invitation offers each as a delegate)."""
+    from deliberation.models import Membership
+
+    firm = demo.tuanjie.property_provider
+    start = User.objects.count()
+    users = User.objects.bulk_create(User(username=f"budget-staff-{start + i}") for i in range(n))
+    Membership.objects.bulk_create(
+        Membership(user=u, organization=firm, role=Membership.Role.STAFF) for u in users
+    )
+
+
 # --- URLs ------------------------------------------------------------------------------------
+
+
+def controls_url(kind: str, pick: Any) -> Any:
+    """The controls a page fetches again after a push, for the thing ``pick(demo)``."""
+    return lambda demo: reverse("action-controls", args=[kind, pick(demo).pk])
+
+
+def provider_invitation(demo: Any) -> Invitation:
+    return demo_session(demo).invitations.get(party=Party.PROVIDER)
+
+
+def draft_minutes(demo: Any) -> Minutes:
+    return Minutes.objects.get(session=ended_session(demo))
 
 
 def minutes_url(demo: Any) -> str:
