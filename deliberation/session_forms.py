@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.forms import ConveneForm
+from deliberation.ids import parse_id
 from deliberation.models import AgendaItem, Party, Position, Question, Resolution, ResolutionVote
 from deliberation.services.sessions import party_organizations
 from deliberation.user_text import AGENDA_DESCRIPTION_MAX, UserTextForm
@@ -28,6 +29,18 @@ YES_NO: Choices = [("yes", _("yes")), ("no", _("no"))]
 
 def _limit(model: Any, name: str) -> int | None:
     return getattr(model._meta.get_field(name), "max_length", None)
+
+
+class CountField(forms.IntegerField):
+    """A whole number spelt like an id (ASCII digits): ``int()`` would take ``"１２"``."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        number = parse_id(value)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
 
 
 class _Form(UserTextForm):
@@ -80,7 +93,7 @@ class AddItemForm(_ChoicesForm):
         required=False,
         max_length=AGENDA_DESCRIPTION_MAX,
     )
-    time_budget_minutes = forms.IntegerField(
+    time_budget_minutes = CountField(
         label=_("Time budget (minutes)"), min_value=1, max_value=599, initial=20, required=False
     )
     issues = forms.TypedMultipleChoiceField(
@@ -120,7 +133,7 @@ class ResolutionForm(_Form):
 
 class CountdownForm(_Form):
     party = forms.ChoiceField(label=_("Give the floor to"), choices=PARTY_CHOICES)
-    seconds = forms.IntegerField(label=_("Seconds"), min_value=10, max_value=1800, initial=120)
+    seconds = CountField(label=_("Seconds"), min_value=10, max_value=1800, initial=120)
 
 
 class AttendanceForm(_Form):
