@@ -149,9 +149,15 @@ def _delegates(inv: Invitation, actor: Any, data: dict[str, Any]) -> Outcome:
     )
 
 
+def _ids(inv: Invitation, user: Any) -> dict[str, Any]:
+    """Field ids per invitation: a page may show the same step for two parties."""
+    return {"auto_id": f"id_inv{inv.pk}_%s"}
+
+
 def _delegates_kwargs(inv: Invitation, user: Any) -> dict[str, Any]:
     people = delegate_choices(inv.session, [inv]).get(inv.party, [])
     return {
+        **_ids(inv, user),
         "choices": {"delegates": [(u.pk, str(u)) for u in people]},
         "chosen": [u.pk for u in inv.delegates.all()],
     }
@@ -198,6 +204,7 @@ for _action in (
         label=pgettext_lazy("session action", "State position"),
         run=_speak,
         form=PositionForm,
+        form_kwargs=_ids,
         when=lambda i: (
             i.session.status == S.OPEN
             and bool(getattr(i.session, "open_round_pk", None))
@@ -213,6 +220,7 @@ for _action in (
         label=pgettext_lazy("session action", "Cast vote"),
         run=_vote,
         form=VoteForm,
+        form_kwargs=_ids,
         when=lambda i: bool(getattr(i.session, "voting_resolution_pk", None)) and _present(i),
         weight=Weight.PRIMARY,
         order=1,
