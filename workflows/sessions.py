@@ -19,8 +19,8 @@ from viewflow.workflow import flow
 
 from deliberation import policy
 from deliberation.models import Invitation, Party, Session, User
-from deliberation.services import minutes as minutes_services
 from deliberation.services import sessions as services
+from deliberation.services.sessions import minutes as minutes_services
 from workflows.locking import process_row_lock
 from workflows.processes import process_of, run_task, waiting_task
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 from . import (  # noqa: E402,F401,I001  (each area declares its kinds and actions)
     committees,
     hotline,
+    invitations,
     issues,
+    minutes,
     sessions,
     votes,
     work_orders,

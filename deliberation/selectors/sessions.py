@@ -7,7 +7,7 @@ from datetime import UTC
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -59,9 +59,44 @@ def session_for_room(pk: int, *, controls: bool = False) -> Session:
             Attendance.objects.filter(session_id=OuterRef("pk"), present=True).values("party")
         ),
         live_cursor=Subquery(Event.objects.order_by("-id").values("id")[:1]),
+        # What the next steps depend on (``deliberation.actions.sessions``), on the same row.
+        open_round_pk=Subquery(
+            Round.objects.filter(item__session=OuterRef("pk"), status=Round.Status.OPEN).values(
+                "id"
+            )[:1]
+        ),
+        voting_resolution_pk=Subquery(
+            Resolution.objects.filter(
+                item__session=OuterRef("pk"), status=Resolution.Status.VOTING
+            ).values("id")[:1]
+        ),
+        voted_party_list=array_subquery(
+            ResolutionVote.objects.filter(
+                resolution__item__session=OuterRef("pk"),
+                resolution__status=Resolution.Status.VOTING,
+            ).values("party")
+        ),
+        current_settled=Exists(
+            Resolution.objects.filter(
+                item_id=OuterRef("current_item_id"),
+                status__in=[Resolution.Status.VOTING, Resolution.Status.ADOPTED],
+            )
+        ),
     )
     if controls:
         qs = qs.annotate(
+            agenda_json=array_subquery(
+                AgendaItem.objects.filter(session_id=OuterRef("pk"))
+                .order_by("order", "id")
+                .values(json=JSONObject(pk="id", order="order", title="title", outcome="outcome")),
+                json_items=True,
+            ),
+            queued_json=array_subquery(
+                Question.objects.filter(session_id=OuterRef("pk"), status=Question.Status.QUEUED)
+                .order_by("created_at", "id")
+                .values(json=JSONObject(pk="id", text="text"))[:50],
+                json_items=True,
+            ),
             later_json=array_subquery(
                 Session.objects.filter(
                     community_id=OuterRef("community_id"), status=Session.Status.CONVENED
@@ -93,6 +128,29 @@ def session_for_room(pk: int, *, controls: bool = False) -> Session:
     )
 
 
+def sessions_for_rules(queryset: QuerySet[Session]) -> list[Session]:
+    """Sessions with what the policy's session rules read (their compounds, invitations and
+    delegates) loaded in three queries, however many there are: for task lists."""
+    return list(
+        queryset.select_related("community", "convening_organization")
+        .annotate(
+            compound_id_list=array_subquery(
+                Session.compounds.through.objects.filter(session_id=OuterRef("pk")).values(
+                    "compound_id"
+                )
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "invitations",
+                queryset=Invitation.objects.select_related("organization")
+                .prefetch_related("delegates")
+                .order_by("id"),
+            )
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Choice:
     """A row of a chair's or secretary's select (a later session, a waiting issue)."""
@@ -115,6 +173,22 @@ def later_sessions(session: Session) -> list[Choice]:
     return [
         Choice(pk=r["pk"], title=r["title"], starts_at=_aware(parse_datetime(r["starts_at"])))
         for r in getattr(session, "later_json", None) or []
+    ]
+
+
+def agenda_rows(session: Session) -> list[Choice]:
+    """The agenda as the chair's and secretary's selects offer it (no query: annotated)."""
+    return [
+        Choice(pk=r["pk"], title=f"{r['order']}. {r['title']}", description=r["outcome"])
+        for r in getattr(session, "agenda_json", None) or []
+    ]
+
+
+def queued_questions(session: Session) -> list[Choice]:
+    """Residents' questions waiting for the chair (no query: annotated)."""
+    return [
+        Choice(pk=r["pk"], description=r["text"])
+        for r in getattr(session, "queued_json", None) or []
     ]
 
 

@@ -450,6 +450,28 @@ PAGES: dict[str, list[Budget]] = {
         for u in ("shuji", "juwei")
     ]
     + [Budget("shuji", lambda d: reverse("session-convene"), grow_compounds)],
+    # --- sessions: the controls each page fetches again after a push, one kind each ---
+    "action-controls": [
+        Budget(u, growth_sessions.controls_url("session", the_session), grow_session)
+        for u in ("shuji", "jumin")
+    ]
+    + [
+        Budget(
+            "wuye",
+            growth_sessions.controls_url("invitation", growth_sessions.provider_invitation),
+            growth_sessions.grow_firm_staff,
+        ),
+        Budget(
+            "shuji",
+            growth_sessions.controls_url("minutes", growth_sessions.draft_minutes),
+            growth_sessions.grow_draft_minutes,
+        ),
+        Budget(
+            "shuji",
+            growth_sessions.controls_url("compound", lambda d: d.tuanjie),
+            growth_sessions.grow_waiting_issues,
+        ),
+    ],
     # --- intake, work orders and channels (more) ---
     "indicators": [
         Budget(u, lambda d: reverse("indicators"), g)
@@ -534,33 +556,6 @@ NOT_PAGES: dict[str, str] = {
     "owner-register-import": "an upload form and its preview of one file, not a list",
     "issue-photo": "one file download (policy-checked), not a list",
     "session-minutes-text": "one text download (policy-checked), not a list",
-    # --- sessions: the room's actions answer with a one-line notice (htmx) or a redirect;
-    # the board they change reaches the page by push (budgeted in FRAGMENTS) ---
-    **{
-        f"session-{name}": "POST-only action: a one-line notice (htmx) or a redirect"
-        for name in (
-            "add-item",
-            "ask",
-            "attendance",
-            "close-round",
-            "countdown",
-            "decide",
-            "defer",
-            "delegates",
-            "end",
-            "moderate",
-            "open",
-            "open-item",
-            "open-round",
-            "position",
-            "propose",
-            "publish",
-            "refer",
-            "reorder",
-            "reply",
-            "vote",
-        )
-    },
     "work-order-evidence": "one file download (policy-checked), not a list",
     # --- intake, work orders and channels ---
     "hotline-template": "one file download (the import template), not a list",

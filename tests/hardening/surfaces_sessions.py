@@ -11,7 +11,6 @@ live event recorded. The next role finds the session as it was.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -112,7 +111,7 @@ def st_question(session: Session) -> Question:
 
 
 def st_ended(session: Session) -> Minutes:
-    from deliberation.services.minutes import generate_minutes
+    from deliberation.services.sessions.minutes import generate_minutes
 
     Session.objects.filter(pk=session.pk).update(
         status=Session.Status.ENDED, ended_at=timezone.now()
@@ -182,12 +181,27 @@ def post(
     return check
 
 
-def _url(name: str, *extra: str) -> Callable[[Session, Any], str]:
-    return lambda session, state: reverse(name, args=[session.pk, *extra])
+def _url(name: str) -> Callable[[Session, Any], str]:
+    """The session's step ``name`` (``deliberation.actions.sessions``)."""
+    return lambda session, state: reverse("action", args=["session", session.pk, name])
 
 
-def _item_data(pick: Callable[[Session], AgendaItem]) -> Callable[..., dict[str, Any]]:
-    return lambda demo, role, session, state: {"item": pick(session).pk}
+def _party_url(name: str, party: str) -> Callable[[Session, Any], str]:
+    """The step ``name`` on a party's invitation (``deliberation.actions.invitations``)."""
+
+    def url(session: Session, state: Any) -> str:
+        invitation = session.invitations.get(party=party)
+        return reverse("action", args=["invitation", invitation.pk, name])
+
+    return url
+
+
+def _fields(name: str, **values: Any) -> dict[str, Any]:
+    return {f"{name}-{key}": value for key, value in values.items()}
+
+
+def _item_data(pick: Callable[[Session], AgendaItem], name: str) -> Callable[..., dict[str, Any]]:
+    return lambda demo, role, session, state: _fields(name, item=pick(session).pk)
 
 
 def _outcome(pick: Callable[[Session], AgendaItem], outcome: str) -> Callable[..., bool]:
@@ -205,81 +219,82 @@ def _second_item(session: Session) -> AgendaItem:
 # chair -------------------------------------------------------------------------------------
 
 open_session_post = post(
-    "session-open",
-    _url("session-open"),
+    "session open",
+    _url("open"),
     state=st_confirmed,
     stored=lambda s, st: s.status == Session.Status.OPEN,
 )
 open_item_post = post(
-    "session-open-item",
-    _url("session-open-item"),
+    "session open_item",
+    _url("open_item"),
     state=st_open,
-    data=_item_data(_first_item),
+    data=_item_data(_first_item, "open_item"),
     stored=lambda s, st: s.current_item_id == _first_item(s).pk,
 )
 open_round_post = post(
-    "session-open-round",
-    _url("session-open-round"),
+    "session open_round",
+    _url("open_round"),
     state=st_item,
     stored=lambda s, item: Round.objects.filter(item=item).exists(),
 )
 close_round_post = post(
-    "session-close-round",
-    _url("session-close-round"),
+    "session close_round",
+    _url("close_round"),
     state=st_round,
     stored=lambda s, rnd: Round.objects.get(pk=rnd.pk).status == Round.Status.CLOSED,
 )
 propose_post = post(
-    "session-propose",
-    _url("session-propose"),
+    "session propose",
+    _url("propose"),
     state=st_item,
-    data=lambda demo, role, s, item: {
-        "decision": f"matrix {role}",
-        "responsible_party": Party.PROVIDER,
-        "deadline": (timezone.localdate() + timedelta(days=30)).isoformat(),
-        "acceptance_criteria": "验收",
-    },
+    data=lambda demo, role, s, item: _fields(
+        "propose",
+        decision=f"matrix {role}",
+        responsible_party=Party.PROVIDER,
+        deadline=(timezone.localdate() + timedelta(days=30)).isoformat(),
+        acceptance_criteria="验收",
+    ),
     stored=lambda s, item: Resolution.objects.filter(item=item).exists(),
 )
 decide_post = post(
-    "session-decide",
-    _url("session-decide"),
+    "session decide",
+    _url("decide"),
     state=st_voted,
     stored=lambda s, r: Resolution.objects.get(pk=r.pk).status != Resolution.Status.VOTING,
 )
 countdown_post = post(
-    "session-countdown",
-    _url("session-countdown"),
+    "session countdown",
+    _url("countdown"),
     state=st_open,
-    data=lambda demo, role, s, st: {"party": Party.PROVIDER, "seconds": "60"},
+    data=lambda demo, role, s, st: _fields("countdown", party=Party.PROVIDER, seconds="60"),
     stored=lambda s, st: s.speaker_party == Party.PROVIDER and s.speaker_until is not None,
 )
 moderate_post = post(
-    "session-moderate",
-    lambda s, q: reverse("session-moderate", args=[s.pk, q.pk]),
+    "session moderate",
+    _url("moderate"),
     state=st_question,
-    data=lambda demo, role, s, q: {"take_up": "1"},
+    data=lambda demo, role, s, q: _fields("moderate", question=q.pk, take_up="yes"),
     stored=lambda s, q: Question.objects.get(pk=q.pk).status == Question.Status.TAKEN_UP,
 )
 defer_post = post(
-    "session-defer",
-    _url("session-defer"),
-    data=_item_data(_last_item),
+    "session defer",
+    _url("defer"),
+    data=_item_data(_last_item, "defer"),
     stored=_outcome(_last_item, AgendaItem.Outcome.DEFERRED),
 )
 refer_post = post(
-    "session-refer",
-    _url("session-refer"),
+    "session refer",
+    _url("refer"),
     state=st_open,
-    data=_item_data(_second_item),
+    data=_item_data(_second_item, "refer"),
     stored=lambda s, st: (
         _outcome(_second_item, AgendaItem.Outcome.REFERRED)(s, st)
         and OwnersVote.objects.filter(title=_second_item(s).title).exists()
     ),
 )
 end_post = post(
-    "session-end",
-    _url("session-end"),
+    "session end",
+    _url("end"),
     state=st_open,
     stored=lambda s, st: (
         s.status == Session.Status.ENDED and Minutes.objects.filter(session=s).exists()
@@ -289,42 +304,39 @@ end_post = post(
 # secretary ---------------------------------------------------------------------------------
 
 add_item_post = post(
-    "session-add-item",
-    _url("session-add-item"),
-    data=lambda demo, role, s, st: {"title": "matrix: 新议题", "time_budget_minutes": "10"},
+    "session add_item",
+    _url("add_item"),
+    data=lambda demo, role, s, st: _fields(
+        "add_item", title="matrix: 新议题", time_budget_minutes="10"
+    ),
     stored=lambda s, st: s.items.filter(title="matrix: 新议题").exists(),
 )
 
 
-def _reversed_ids(session: Session) -> list[int]:
-    return list(session.items.order_by("-order", "-id").values_list("pk", flat=True))
-
-
 reorder_post = post(
-    "session-reorder",
-    _url("session-reorder"),
-    state=lambda s: _reversed_ids(s),
-    data=lambda demo, role, s, ids: {"items": ids},
-    stored=lambda s, ids: list(s.items.order_by("order").values_list("pk", flat=True)) == ids,
+    "session reorder",
+    _url("reorder"),
+    state=lambda s: _second_item(s).pk,
+    data=lambda demo, role, s, moved: _fields("reorder", item=moved, direction="up"),
+    stored=lambda s, moved: _first_item(s).pk == moved,
 )
 attendance_post = post(
-    "session-attendance",
-    _url("session-attendance"),
+    "session attendance",
+    _url("attendance"),
     state=st_open,
-    data=lambda demo, role, s, st: {"party": Party.PROVIDER, "present": "0"},
+    data=lambda demo, role, s, st: _fields("attendance", party=Party.PROVIDER, present="no"),
     stored=lambda s, st: not Attendance.objects.get(session=s, party=Party.PROVIDER).present,
 )
 edit_minutes_post = post(
-    "session-minutes (edit)",
-    _url("session-minutes"),
+    "minutes edit",
+    lambda s, m: reverse("action", args=["minutes", m.pk, "edit"]),
     state=st_ended,
-    data=lambda demo, role, s, m: {"text": f"matrix 纪要 {role}"},
+    data=lambda demo, role, s, m: _fields("edit", text=f"matrix 纪要 {role}"),
     stored=lambda s, m: Minutes.objects.get(pk=m.pk).text.startswith("matrix 纪要"),
-    success=(302,),
 )
 publish_post = post(
-    "session-publish",
-    _url("session-publish"),
+    "minutes publish",
+    lambda s, m: reverse("action", args=["minutes", m.pk, "publish"]),
     state=st_ended,
     stored=lambda s, m: Minutes.objects.get(pk=m.pk).status == Minutes.Status.PUBLISHED,
 )
@@ -346,7 +358,7 @@ def draft_minutes_page(demo: Any, role: str, client: Client, obj: Any, allowed: 
                 if allowed:
                     assert response.status_code == 200, (role, url, response.status_code)
                     if url.endswith("/minutes/"):
-                        assert 'id="minutes-text"' in response.content.decode(), role
+                        assert 'data-action="publish"' in response.content.decode(), role
                 elif role == "anonymous":
                     assert response.status_code == 302, (role, url, response.status_code)
                 else:
@@ -361,20 +373,20 @@ def draft_minutes_page(demo: Any, role: str, client: Client, obj: Any, allowed: 
 
 def position_post(party: str) -> Surface:
     return post(
-        f"session-position ({party})",
-        _url("session-position"),
+        f"invitation speak ({party})",
+        _party_url("speak", party),
         state=st_round,
-        data=lambda demo, role, s, rnd: {"party": party, "stance": "support", "statement": "同意"},
+        data=lambda demo, role, s, rnd: _fields("speak", stance="support", statement="同意"),
         stored=lambda s, rnd: Position.objects.filter(round=rnd, party=party).exists(),
     )
 
 
 def vote_post(party: str) -> Surface:
     return post(
-        f"session-vote ({party})",
-        _url("session-vote"),
+        f"invitation vote ({party})",
+        _party_url("vote", party),
         state=st_voting,
-        data=lambda demo, role, s, r: {"party": party, "choice": "agree"},
+        data=lambda demo, role, s, r: _fields("vote", choice="agree"),
         stored=lambda s, r: ResolutionVote.objects.filter(resolution=r, party=party).exists(),
     )
 
@@ -410,14 +422,15 @@ def _named(party: str) -> Callable[[Session, Any], bool]:
 
 def delegates_post(party: str) -> Surface:
     return post(
-        f"session-delegates ({party})",
-        _url("session-delegates", party),
+        f"invitation delegates ({party})",
+        _party_url("delegates", party),
         state=_unnamed(party),
-        data=lambda demo, role, s, st: {
-            "delegates": list(
+        data=lambda demo, role, s, st: _fields(
+            "delegates",
+            delegates=list(
                 User.objects.filter(username__in=NAMED[party]).values_list("pk", flat=True)
-            )
-        },
+            ),
+        ),
         stored=_named(party),
     )
 
@@ -433,10 +446,9 @@ def _pending(party: str) -> Callable[[Session], Any]:
 
 def reply_post(party: str) -> Surface:
     return post(
-        f"session-reply ({party})",
-        _url("session-reply", party),
+        f"invitation accept ({party})",
+        _party_url("accept", party),
         state=_pending(party),
-        data=lambda demo, role, s, st: {"attending": "1"},
         stored=lambda s, st: s.invitations.get(party=party).reply == Invitation.Reply.CONFIRMED,
     )
 
@@ -444,9 +456,9 @@ def reply_post(party: str) -> Surface:
 # residents ---------------------------------------------------------------------------------
 
 ask_post = post(
-    "session-ask",
-    _url("session-ask"),
-    data=lambda demo, role, s, st: {"text": f"matrix 提问 {role}"},
+    "session ask",
+    _url("ask"),
+    data=lambda demo, role, s, st: _fields("ask", text=f"matrix 提问 {role}"),
     stored=lambda s, st: s.questions.filter(text__startswith="matrix 提问").exists(),
 )
 
@@ -472,18 +484,19 @@ def convene_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) 
     try:
         with transaction.atomic():
             response = client.post(
-                reverse("session-convene"),
-                {
-                    "title": title,
-                    "starts_at": (timezone.localtime() + timedelta(days=3))
+                reverse("action", args=["compound", obj.pk, "convene"]),
+                _fields(
+                    "convene",
+                    title=title,
+                    starts_at=(timezone.localtime() + timedelta(days=3))
                     .replace(second=0, microsecond=0, tzinfo=None)
                     .isoformat(),
-                    "place": "会议室",
-                    "compound": obj.pk,
-                    "organization": _convening_org(role, obj),
-                    "agenda": "议题一",
-                    "adoption_rule": Session.AdoptionRule.NO_OBJECTION,
-                },
+                    place="会议室",
+                    compound=obj.pk,
+                    organization=_convening_org(role, obj),
+                    agenda="议题一",
+                    adoption_rule=Session.AdoptionRule.NO_OBJECTION,
+                ),
             )
             created = Session.objects.filter(title=title, compounds=obj).exists()
             if allowed:
@@ -498,18 +511,16 @@ def convene_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) 
         pass
 
 
-COMPOUND_SELECT = re.compile(r'<select name="compound"[^>]*>(.*?)</select>', re.S)
-
-
 def convene_form_offers(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    """The convene form offers the compound exactly to those who may convene for it."""
-    response = client.get(reverse("session-convene"))
+    """The convene page leads to the compound's convene step exactly for those who may
+    convene for it (one compound: straight to its form; several: a list)."""
+    response = client.get(reverse("session-convene"), follow=True)
     if response.status_code != 200:
         assert not allowed, (role, response.status_code)
         return
-    select = COMPOUND_SELECT.search(response.content.decode())
-    assert select is not None, role
-    assert (f'value="{obj.pk}"' in select.group(1)) is allowed, role
+    step = reverse("action", args=["compound", obj.pk, "convene"])
+    offered = response.wsgi_request.path == step or f'href="{step}"' in response.content.decode()
+    assert offered is allowed, role
 
 
 # pages, fragments and controls -------------------------------------------------------------
@@ -585,11 +596,11 @@ def shown_on(page_name: str, marker: Callable[[Any], str]) -> Callable[..., Surf
     return surface
 
 
-chair_controls = shown_on("session-room", lambda s: f'id="chair-{s.pk}"')("chair controls")
-secretary_controls = shown_on("session-room", lambda s: f'id="secretary-{s.pk}"')(
+chair_controls = shown_on("session-room", lambda s: f'id="session-defer-{s.pk}"')("chair controls")
+secretary_controls = shown_on("session-room", lambda s: f'id="session-add_item-{s.pk}"')(
     "secretary controls"
 )
-ask_form = shown_on("session-public", lambda s: 'id="question-text"')("question form")
+ask_form = shown_on("session-public", lambda s: f'id="session-ask-{s.pk}"')("question form")
 
 
 def speak_controls(party: str) -> Surface:
@@ -597,4 +608,17 @@ def speak_controls(party: str) -> Surface:
 
 
 def reply_controls(party: str) -> Surface:
-    return shown_on("session-room", lambda s: f'id="inv-{party}"')(f"invitation of {party}")
+    """The party's own controls (``GET /invitation/<id>/controls/``, what its pages draw
+    and fetch again) offer its delegates exactly to those who may answer for it."""
+
+    def check(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+        invitation = Invitation.objects.get(session_id=obj.pk, party=party)
+        response = client.get(reverse("action-controls", args=["invitation", invitation.pk]))
+        if response.status_code != 200:
+            assert not allowed, (role, response.status_code)
+            return
+        marker = f'id="invitation-delegates-{invitation.pk}"'
+        assert (marker in response.content.decode()) is allowed, (role, party)
+
+    check.__name__ = f"invitation of {party} controls"
+    return check

@@ -19,6 +19,7 @@ from deliberation.models import (
     Escalation,
     ExtensionRequest,
     HotlineImport,
+    Invitation,
     Issue,
     IssuePhoto,
     OwnersVote,
@@ -131,10 +132,12 @@ CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], st
             ("GET", lambda pk: reverse("session-board", args=[pk, "public"])),
             ("GET", lambda pk: reverse("session-ics", args=[pk, "provider"])),
             ("GET", lambda pk: reverse("session-minutes", args=[pk])),
-            ("POST", lambda pk: reverse("session-add-item", args=[pk])),
-            ("POST", lambda pk: reverse("session-open-item", args=[pk])),
-            ("POST", lambda pk: reverse("session-open", args=[pk])),
-            ("POST", lambda pk: reverse("session-reply", args=[pk, "provider"])),
+            ("POST", lambda pk: reverse("action", args=["session", pk, "add_item"])),
+            ("POST", lambda pk: reverse("action", args=["session", pk, "open_item"])),
+            ("POST", lambda pk: reverse("action", args=["session", pk, "open"])),
+            ("GET", lambda pk: reverse("action-controls", args=["session", pk])),
+            ("POST", lambda pk: reverse("action", args=["invitation", _invited(pk), "accept"])),
+            ("GET", lambda pk: reverse("action-controls", args=["invitation", _invited(pk)])),
         ],
         "juwei2",
     ),
@@ -149,6 +152,13 @@ CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], st
         "juwei2",  # imports hotline files too, but this one is juwei's
     ),
 }
+
+
+def _invited(session_pk: int) -> int:
+    """The provider's invitation to the session (a missing session: a missing invitation)."""
+    found = Invitation.objects.filter(session_id=session_pk, party="provider").first()
+    return found.pk if found else 999_999_999
+
 
 MODELS = {
     "issue": Issue,
@@ -214,7 +224,9 @@ def test_a_hidden_refusal_changes_nothing(demo: Demo) -> None:
         # the firm follows the session, but does not chair it
         (
             "wuye",
-            lambda d: reverse("session-open-item", args=[growth_sessions.demo_session(d).pk]),
+            lambda d: reverse(
+                "action", args=["session", growth_sessions.demo_session(d).pk, "open_item"]
+            ),
         ),
     ],
 )
