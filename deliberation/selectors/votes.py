@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from deliberation.law import owners_votes as law
-from deliberation.models import Ballot, BallotAudit, Matter, OwnersVote, Voter
+from deliberation.models import Ballot, BallotAudit, Matter, Organization, OwnersVote, Voter
 
 
 @dataclass(frozen=True)
@@ -127,4 +127,25 @@ def audit_trail(vote: OwnersVote) -> QuerySet[BallotAudit]:
         BallotAudit.objects.filter(matter__vote=vote)
         .select_related("matter", "voter", "actor")
         .order_by("-id")
+    )
+
+
+def vote_organizations(vote: OwnersVote) -> list[int]:
+    """The organizations that act on a vote (their task lists change with it): the owners'
+    committee or 物管会, the residents' committee, and the subdistrict's office and
+    supervision group (who may order or convene, BJ reg. art. 36). ``vote.compound`` and its
+    community are expected loaded."""
+    community = vote.compound.community
+    subdistrict = Organization.objects.filter(
+        subdistrict_id=community.subdistrict_id,
+        kind__in=[Organization.Kind.SUBDISTRICT_OFFICE, Organization.Kind.SUPERVISION_GROUP],
+    ).values_list("pk", flat=True)
+    own = (vote.compound.owners_committee_id, community.residents_committee_id)
+    return [o for o in own if o] + list(subdistrict)
+
+
+def voter_people(vote: OwnersVote) -> list[int]:
+    """The people with an account on the meeting's register (their "cast your ballot")."""
+    return list(
+        Voter.objects.filter(vote=vote, person_id__isnull=False).values_list("person_id", flat=True)
     )
