@@ -213,21 +213,24 @@ class PaperBallotForm(forms.Form):
         queryset=Voter.objects.none(),
         error_messages={"invalid_choice": _("Choose an owner from this meeting's register.")},
     )
-    matter = forms.ModelChoiceField(
-        label=_("Matter"),
-        queryset=Matter.objects.none(),
-        error_messages={"invalid_choice": _("Only noticed matters can be voted on.")},
-    )
+    matter = forms.ChoiceField(label=_("Matter"))
     choice = forms.ChoiceField(label=_("Choice"), choices=Ballot.Choice.choices)
 
-    def __init__(self, *args: Any, vote: OwnersVote, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, vote: OwnersVote, matters: list[Matter], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         voter: Any = self.fields["voter"]
         voter.queryset = Voter.objects.filter(vote=vote).order_by("label", "pk")
         voter.label_from_instance = lambda v: f"{v.label} · {v.units}"
-        matter: Any = self.fields["matter"]
-        matter.queryset = vote.matters.order_by("position")
-        matter.label_from_instance = lambda m: f"{m.position}. {m.title}"
+        self.matters = {str(m.pk): m for m in matters}
+        self.fields["matter"].choices = [  # type: ignore[attr-defined]
+            (key, f"{m.position}. {m.title}") for key, m in self.matters.items()
+        ]
+        self.fields["matter"].error_messages["invalid_choice"] = _(
+            "Only noticed matters can be voted on."
+        )
+
+    def clean_matter(self) -> Matter:
+        return self.matters[self.cleaned_data["matter"]]
 
 
 class ConfirmPaperForm(forms.Form):

@@ -4,7 +4,7 @@ vote, the chair, registration) and the re-election report — each step declared
 
 One ``compound`` kind carries the steps that start something in a compound (a meeting, a
 petition, an election); the ``election`` and ``committee_body`` kinds carry the rest.
-Due times (docs/law.md): the chair within 7 days of the election and registration within
+Due times (docs/law.md §4): the chair within 7 days of the election and registration within
 30 (BJ reg. art. 41); the re-election report six months before the term ends (art. 49).
 """
 

@@ -1,7 +1,7 @@
 """Owners' votes: every step of a meeting, from the petition to the published results,
 declared once.
 
-Due times come from the law (docs/law.md): the committee convenes a petitioned meeting by
+Due times come from the law (docs/law.md §3): the committee convenes a petitioned meeting by
 ``convene_by`` (BJ reg. arts. 35–36), owners vote until ``closes_at``, the results are
 posted by ``publish_by`` (art. 37). A deadline the clock found missed shows as an overdue
 task of those who must act (the subdistrict may then convene, art. 36).
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,7 +24,7 @@ from deliberation.live.topics import topic
 from deliberation.models import Ballot, Organization, OwnersVote, PetitionSignature, User, Voter
 from deliberation.policy.principal import Principal
 from deliberation.selectors.owner_register import head_key, owner_register
-from deliberation.selectors.votes import matters_with_participation, vote_organizations
+from deliberation.selectors.votes import matters_for_page, vote_organizations
 from deliberation.services import votes as services
 from deliberation.vote_forms import (
     BallotForm,
@@ -48,16 +48,16 @@ def _when(value: Any) -> str:
 
 
 def _votes() -> Any:
+    """Votes with what their steps' states need (no query in ``when``)."""
     return OwnersVote.objects.select_related(
         "compound__community", "proposed_by", "observer", "convened_by"
     ).annotate(
-        pending_paper=Count(
-            "matters__ballots",
-            filter=Q(
-                matters__ballots__confirmed=False,
-                matters__ballots__channel=Ballot.Channel.PAPER,
-            ),
-        )
+        pending_paper=Exists(
+            Ballot.objects.filter(
+                matter__vote=OuterRef("pk"), confirmed=False, channel=Ballot.Channel.PAPER
+            )
+        ),
+        undelivered=Exists(Voter.objects.filter(vote=OuterRef("pk"), delivered_at__isnull=True)),
     )
 
 
@@ -209,7 +209,11 @@ def _is_voter(user: Any, vote: OwnersVote) -> bool:
 
 
 def _ballot_kwargs(vote: OwnersVote, user: Any) -> dict[str, Any]:
-    return {"matters": matters_with_participation(vote, user_id=user.pk)}
+    return {"matters": matters_for_page(vote, user.pk)}
+
+
+def _paper_kwargs(vote: OwnersVote, user: Any) -> dict[str, Any]:
+    return {"vote": vote, "matters": matters_for_page(vote, user.pk)}
 
 
 def _cast(vote: OwnersVote, actor: User, data: dict[str, Any]) -> Outcome:
@@ -256,7 +260,9 @@ def _publish(vote: OwnersVote, actor: User, data: dict[str, Any]) -> Outcome:
 
 
 def _undelivered(vote: OwnersVote) -> bool:
-    return vote.noticed_at is not None and vote.status in (S.NOTICED, S.VOTING)
+    """Owners without an account still wait for the paper notice."""
+    noticed = vote.noticed_at is not None and vote.status in (S.NOTICED, S.VOTING)
+    return noticed and bool(getattr(vote, "undelivered", False))
 
 
 def _time_came(value: Any) -> bool:
@@ -386,7 +392,7 @@ for _action in (
         label=pgettext_lazy("vote action", "Enter a paper ballot"),
         run=_paper,
         form=PaperBallotForm,
-        form_kwargs=_vote_kwargs,
+        form_kwargs=_paper_kwargs,
         when=lambda v: v.status == S.VOTING,
     ),
     Action(

@@ -89,7 +89,18 @@ def matters_with_participation(vote: OwnersVote, *, user_id: int | None = None) 
     return list(qs.order_by("position"))
 
 
-def vote_page_context(vote: OwnersVote, *, user_id: int | None = None) -> dict[str, Any]:
+def matters_for_page(vote: OwnersVote, user_id: int | None) -> list[Matter]:
+    """``matters_with_participation`` once per page: the panel, the ballot and the paper
+    ballot forms of one request share it (kept on the loaded vote; a push never uses it)."""
+    seen: dict[int | None, list[Matter]] = vote.__dict__.setdefault("_matters_for_page", {})
+    if user_id not in seen:
+        seen[user_id] = matters_with_participation(vote, user_id=user_id)
+    return seen[user_id]
+
+
+def vote_page_context(
+    vote: OwnersVote, *, user_id: int | None = None, matters: list[Matter] | None = None
+) -> dict[str, Any]:
     """Everything the public panel shows: no names, no other owner's ballot. ``user_id``
     adds that owner's own choices to the matters (for their page, never for a push)."""
     signed = vote.signatures.count() if vote.origin == OwnersVote.Origin.PETITION else 0
@@ -97,7 +108,9 @@ def vote_page_context(vote: OwnersVote, *, user_id: int | None = None) -> dict[s
     return {
         "delivered": row["delivered"],
         "vote": vote,
-        "matters": matters_with_participation(vote, user_id=user_id),
+        "matters": matters
+        if matters is not None
+        else matters_with_participation(vote, user_id=user_id),
         "turnout": _turnout(vote, row) if vote.total_heads else None,
         "signed": signed,
         "signed_pct": _pct(signed, vote.total_heads),

@@ -56,7 +56,7 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     days, _period = svc.notice_days()
     voting = vote.status == OwnersVote.Status.VOTING
     context = {
-        **sel.vote_page_context(vote, user_id=user_id),
+        **sel.vote_page_context(vote, user_id=user_id, matters=sel.matters_for_page(vote, user_id)),
         "can_audit": policy.can(request.user, "vote.audit", vote),
         "show_paper_queue": staff and voting,
         "pending": list(sel.pending_paper_ballots(vote)) if staff and voting else [],

@@ -477,7 +477,14 @@ PAGES: dict[str, list[Budget]] = {
     ],
     # --- owners' votes and committees (more) ---
     "committee-page": [
-        Budget(u, _compound_url("committee-page"), growth_votes.grow_committee)
+        Budget(
+            u,
+            _compound_url("committee-page"),
+            growth_votes.grow_committee,
+            # the page follows its compound's live topic now (its steps refresh): one query
+            # for the last event id
+            max_queries=MAX_PAGE_QUERIES + 1,
+        )
         for u in ("jumin", "juwei", "yeweihui", "jiedao")
     ],
     # the controls a vote's, a compound's and an election's pages fetch again after a push
