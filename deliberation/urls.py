@@ -49,10 +49,8 @@ urlpatterns = [
         name="owner-register-import",
     ),
     path("compounds/<int:pk>/votes/", votes.compound_votes, name="compound-votes"),
-    path("compounds/<int:pk>/votes/new/", votes.vote_create, name="vote-create"),
     path("votes/<int:pk>/", votes.vote_detail, name="vote-detail"),
     path("votes/<int:pk>/audit/", votes.vote_audit, name="vote-audit"),
-    path("votes/<int:pk>/<slug:action>/", votes.vote_action, name="vote-action"),
     path("hotline/import/", hotline.hotline_upload, name="hotline-upload"),
     path("hotline/import/<int:pk>/", hotline.hotline_preview, name="hotline-preview"),
     path(
@@ -61,11 +59,6 @@ urlpatterns = [
         name="hotline-template",
     ),
     path("compounds/<int:pk>/committee/", committees.committee_page, name="committee-page"),
-    path(
-        "compounds/<int:pk>/committee/<slug:action>/",
-        committees.committee_action,
-        name="committee-action",
-    ),
     path("sessions/", s.session_list, name="session-list"),
     path("sessions/<int:pk>/", s.session_room, name="session-room"),
     path("sessions/<int:pk>/public/", s.session_public, name="session-public"),

@@ -541,18 +541,38 @@ PAGES: dict[str, list[Budget]] = {
     ],
     # --- owners' votes and committees (more) ---
     "committee-page": [
-        Budget(u, _compound_url("committee-page"), growth_votes.grow_committee)
+        Budget(
+            u,
+            _compound_url("committee-page"),
+            growth_votes.grow_committee,
+            # the page follows its compound's live topic now (its steps refresh): one query
+            # for the last event id
+            max_queries=MAX_PAGE_QUERIES + 1,
+        )
         for u in ("jumin", "juwei", "yeweihui", "jiedao")
+    ],
+    # the controls a vote's, a compound's and an election's pages fetch again after a push
+    "action-controls": [
+        *(
+            Budget(
+                u, lambda d: reverse("action-controls", args=["vote", _meeting(d).pk]), grow_ballots
+            )
+            for u in ("jumin", "juwei", "yeweihui")
+        ),
+        *(
+            Budget(u, growth_votes.controls_url("compound"), grow_votes)
+            for u in ("jumin", "yeweihui")
+        ),
+        *(
+            Budget(u, growth_votes.controls_url("election"), growth_votes.grow_committee)
+            for u in ("juwei", "jiedao")
+        ),
     ],
     "healthz": [Budget(None, lambda d: reverse("healthz"), grow_nothing, max_queries=0)],
 }
 
 #: URL names that are not pages of ours, with the reason.
 NOT_PAGES: dict[str, str] = {
-    "vote-create": "POST-only action (redirects to the vote's page)",
-    "vote-action": "POST-only actions (redirect to the vote's page)",
-    "committee-action": "POST-only actions (redirect to the committee page; refused input "
-    "re-renders that page, budgeted as committee-page)",
     "owner-register-import": "an upload form and its preview of one file, not a list",
     "issue-photo": "one file download (policy-checked), not a list",
     "session-minutes-text": "one text download (policy-checked), not a list",
@@ -706,19 +726,6 @@ FRAGMENTS: dict[str, FragmentBudget] = {
         growth_intake.verify,
         prepare=growth_intake.completed_order,
         max_queries=40,
-    ),
-    # --- owners' votes and committees (more) ---
-    # The clock escalates to the subdistrict office, the supervision group and the residents'
-    # committee (three inbox pushes) and re-renders the vote's public panel: 14 queries.
-    "votes/_overdue.html": FragmentBudget(
-        growth_votes.grow_convening,
-        growth_votes.run_votes_clock,
-        prepare=growth_votes.overdue_petition,
-    ),
-    "committees/_reelection_reminder.html": FragmentBudget(
-        growth_votes.grow_reminders,
-        growth_votes.remind,
-        prepare=growth_votes.term_ending,
     ),
 }
 

@@ -292,7 +292,9 @@ def _marker(text: str) -> Callable[[Any, str], bool]:
 
 
 def _action_url(action: str) -> Callable[[Any, str], bool]:
-    return lambda vote, html: f'action="{reverse("vote-action", args=[vote.pk, action])}"' in html
+    return lambda vote, html: (
+        f'action="{reverse("action", args=["vote", vote.pk, action])}"' in html
+    )
 
 
 def _vote_page(demo: Any, vote: Any) -> str:
@@ -300,7 +302,12 @@ def _vote_page(demo: Any, vote: Any) -> str:
 
 
 def _vote_action(action: str) -> Callable[[Any, Any], str]:
-    return lambda demo, vote: reverse("vote-action", args=[vote.pk, action])
+    return lambda demo, vote: reverse("action", args=["vote", vote.pk, action])
+
+
+def _prefixed(action: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Each action's form takes its fields under the action's name."""
+    return {f"{action}-{name}": value for name, value in fields.items()}
 
 
 def _status(demo: Any, vote: Any) -> str:
@@ -326,11 +333,11 @@ def _list_page(demo: Any, compound: Any) -> str:
     return reverse("compound-votes", args=[compound.pk])
 
 
-def _create(demo: Any, compound: Any) -> str:
-    return reverse("vote-create", args=[compound.pk])
+def _create(action: str) -> Callable[[Any, Any], str]:
+    return lambda demo, compound: reverse("action", args=["compound", compound.pk, action])
 
 
-def _proposal(petition: bool) -> Callable[[Any, Any], dict[str, Any]]:
+def _proposal(action: str) -> Callable[[Any, Any], dict[str, Any]]:
     def data(demo: Any, compound: Any) -> dict[str, Any]:
         fields = {
             "title": "matrix: 新的业主大会",
@@ -338,21 +345,19 @@ def _proposal(petition: bool) -> Callable[[Any, Any], dict[str, Any]]:
             "matter_kind_1": "other",
             "matter_effect_1": "none",
         }
-        return {**fields, "petition": "1"} if petition else fields
+        return _prefixed(action, fields)
 
     return data
 
 
-propose_shown = shown(
-    "proposal form",
-    _list_page,
-    lambda c, html: 'id="vote-form"' in html and 'name="petition"' not in html,
-)
-propose_post = post("vote-create", _create, _votes_of, _proposal(petition=False))
-# Whoever may petition sees the form (the owners' committee, which may also petition, sees it
-# in its proposal form); nobody else does.
-petition_shown = shown("petition form", _list_page, _marker('id="vote-form"'))
-petition_post = post("vote-create petition=1", _create, _votes_of, _proposal(petition=True))
+def _compound_form(action: str) -> Callable[[Any, str], bool]:
+    return lambda c, html: f'id="compound-{action}-{c.pk}"' in html
+
+
+propose_shown = shown("proposal form", _list_page, _compound_form("propose"))
+propose_post = post("propose", _create("propose"), _votes_of, _proposal("propose"))
+petition_shown = shown("petition form", _list_page, _compound_form("petition"))
+petition_post = post("petition", _create("petition"), _votes_of, _proposal("petition"))
 
 
 def refer_service(user: Any, compound: Any) -> Any:
@@ -371,43 +376,43 @@ def refer_service(user: Any, compound: Any) -> Any:
 # --- petition, convening, review, notice (the vote's page and its actions) ---------------------
 
 
-sign_shown = shown("sign", _vote_page, _marker('id="sign-petition"'))
-sign_post = post("vote-action sign", _vote_action("sign"), _signatures)
-record_paper_shown = shown("paper signature", _vote_page, _action_url("paper-signature"))
+sign_shown = shown("sign", _vote_page, _action_url("sign"))
+sign_post = post("vote sign", _vote_action("sign"), _signatures)
+record_paper_shown = shown("paper signature", _vote_page, _action_url("paper_signature"))
 record_paper_post = post(
-    "vote-action paper-signature",
-    _vote_action("paper-signature"),
+    "vote paper_signature",
+    _vote_action("paper_signature"),
     _signatures,
-    lambda demo, vote: {"key": unsigned_head(vote)},
+    lambda demo, vote: {"paper_signature-key": unsigned_head(vote)},
 )
-convene_shown = shown("convene", _vote_page, _marker('id="convene"'))
-convene_post = post("vote-action convene", _vote_action("convene"), _status)
+convene_shown = shown("convene", _vote_page, _action_url("convene"))
+convene_post = post("vote convene", _vote_action("convene"), _status)
 order_shown = shown("order convening", _vote_page, _action_url("order"))
 order_post = post(
-    "vote-action order",
+    "vote order",
     _vote_action("order"),
     lambda demo, vote: OwnersVote.objects.get(pk=vote.pk).convening_ordered_at,
 )
-review_shown = shown("review", _vote_page, _marker('id="review"'))
+review_shown = shown("review", _vote_page, _action_url("review"))
 review_post = post(
-    "vote-action review",
+    "vote review",
     _vote_action("review"),
     _status,
-    lambda demo, vote: {"observer": demo.user("juwei").pk},
+    lambda demo, vote: {"review-observer": demo.user("juwei").pk},
 )
-notice_shown = shown("notice", _vote_page, _marker('id="notice-form"'))
+notice_shown = shown("notice", _vote_page, _action_url("notice"))
 
 
 def _notice(demo: Any, vote: Any) -> dict[str, Any]:
     now = timezone.now()
     return {
-        "opens_at": (now + timedelta(days=16)).isoformat(),
-        "closes_at": (now + timedelta(days=30)).isoformat(),
-        "place_and_method": "matrix: 居委会会议室",
+        "notice-opens_at": (now + timedelta(days=16)).isoformat(),
+        "notice-closes_at": (now + timedelta(days=30)).isoformat(),
+        "notice-place_and_method": "matrix: 居委会会议室",
     }
 
 
-notice_post = post("vote-action notice", _vote_action("notice"), _status, _notice)
+notice_post = post("vote notice", _vote_action("notice"), _status, _notice)
 
 
 # --- ballots and results -----------------------------------------------------------------------
@@ -417,24 +422,24 @@ def _first_matter(vote: Any) -> Any:
     return vote.matters.order_by("position").first()
 
 
-cast_shown = shown("ballot form", _vote_page, _marker('id="ballot-form"'))
+cast_shown = shown("ballot form", _vote_page, _action_url("cast"))
 cast_post = post(
-    "vote-action cast",
+    "vote cast",
     _vote_action("cast"),
     _audit,
-    lambda demo, vote: {f"choice_{_first_matter(vote).pk}": "agree"},
+    lambda demo, vote: {f"cast-choice_{_first_matter(vote).pk}": "agree"},
 )
-enter_paper_shown = shown("paper ballot form", _vote_page, _marker('id="paper-form"'))
+enter_paper_shown = shown("paper ballot form", _vote_page, _action_url("paper"))
 
 
 def _paper(demo: Any, vote: Any) -> dict[str, Any]:
     matter = _first_matter(vote)
     voter = Voter.objects.filter(vote=vote).exclude(ballots__matter=matter).order_by("pk").first()
     assert voter is not None
-    return {"matter": matter.pk, "voter": voter.pk, "choice": "agree"}
+    return {"paper-matter": matter.pk, "paper-voter": voter.pk, "paper-choice": "agree"}
 
 
-enter_paper_post = post("vote-action paper", _vote_action("paper"), _audit, _paper)
+enter_paper_post = post("vote paper", _vote_action("paper"), _audit, _paper)
 
 
 def _paper_entered(demo: Any, vote: Any) -> Any:
@@ -468,10 +473,10 @@ confirm_shown = shown(
     setup=_paper_entered,
 )
 confirm_post = post(
-    "vote-action confirm",
+    "vote confirm",
     _vote_action("confirm"),
     _audit,
-    lambda demo, vote: {"ballot": _pending(vote).pk, "choice": "agree"},
+    lambda demo, vote: {"confirm-ballot": _pending(vote).pk, "confirm-choice": "agree"},
     setup=_paper_entered,
 )
 
@@ -482,10 +487,10 @@ def _closing_time(demo: Any, vote: Any) -> Any:
     return vote
 
 
-open_shown = shown("open voting", _vote_page, _marker('id="open-voting"'))
-open_post = post("vote-action open", _vote_action("open"), _status)
-close_shown = shown("close voting", _vote_page, _marker('id="close-voting"'))
-close_post = post("vote-action close", _vote_action("close"), _status, setup=_closing_time)
+open_shown = shown("open voting", _vote_page, _action_url("open"))
+open_post = post("vote open", _vote_action("open"), _status)
+close_shown = shown("close voting", _vote_page, _action_url("close"), setup=_closing_time)
+close_post = post("vote close", _vote_action("close"), _status, setup=_closing_time)
 
 
 def _undelivered(demo: Any, vote: Any) -> Any:
@@ -495,18 +500,16 @@ def _undelivered(demo: Any, vote: Any) -> Any:
     return vote
 
 
-delivery_shown = shown(
-    "notice delivery", _vote_page, _marker('id="delivery-form"'), setup=_undelivered
-)
+delivery_shown = shown("notice delivery", _vote_page, _action_url("delivered"), setup=_undelivered)
 delivery_post = post(
-    "vote-action delivered",
+    "vote delivered",
     _vote_action("delivered"),
     lambda demo, vote: Voter.objects.filter(vote=vote, delivered_at__isnull=True).count(),
-    lambda demo, vote: {"method": "paper"},
+    lambda demo, vote: {"delivered-method": "paper"},
     setup=_undelivered,
 )
-publish_shown = shown("publish", _vote_page, _marker('id="publish"'))
-publish_post = post("vote-action publish", _vote_action("publish"), _status)
+publish_shown = shown("publish", _vote_page, _action_url("publish"))
+publish_post = post("vote publish", _vote_action("publish"), _status)
 
 
 # --- the owner register import -----------------------------------------------------------------
@@ -565,13 +568,27 @@ def _committee_page(demo: Any, compound: Any) -> str:
     return reverse("committee-page", args=[compound.pk])
 
 
-def _committee_action(action: str) -> Callable[[Any, Any], str]:
-    return lambda demo, compound: reverse("committee-action", args=[compound.pk, action])
+def _committee_thing(compound: Compound, kind: str) -> tuple[str, int]:
+    """The thing of the compound a committee step is taken on: the compound itself, its
+    latest election, or its re-election record."""
+    if kind == "election":
+        election = CommitteeElection.objects.filter(compound=compound).order_by("-id").first()
+        return kind, election.pk if election else 0
+    if kind == "committee_body":
+        body = CommitteeBody.objects.filter(compound=compound).order_by("-id").first()
+        return kind, body.pk if body else 0
+    return kind, compound.pk
 
 
-def _committee_url(action: str) -> Callable[[Any, str], bool]:
+def _committee_action(kind: str, action: str) -> Callable[[Any, Any], str]:
+    return lambda demo, compound: reverse(
+        "action", args=[*_committee_thing(compound, kind), action]
+    )
+
+
+def _committee_url(kind: str, action: str) -> Callable[[Any, str], bool]:
     return lambda compound, html: (
-        f'action="{reverse("committee-action", args=[compound.pk, action])}"' in html
+        f'action="{reverse("action", args=[*_committee_thing(compound, kind), action])}"' in html
     )
 
 
@@ -641,48 +658,68 @@ def _latest_election(demo: Any, compound: Any) -> tuple[Any, ...]:
     return (e.pk, e.status, e.chair_id) if e else ()
 
 
-manage_shown = shown("election form", _committee_page, _marker('id="election-form"'))
+manage_shown = shown("election form", _committee_page, _committee_url("compound", "start_election"))
 manage_post = post(
-    "committee-action start",
-    _committee_action("start"),
+    "compound start_election",
+    _committee_action("compound", "start_election"),
     lambda demo, c: CommitteeElection.objects.filter(compound=c).count(),
-    lambda demo, c: {"seats": "3", "alternates": "0", "term_years": "5"},
+    lambda demo, c: {
+        "start_election-seats": "3",
+        "start_election-alternates": "0",
+        "start_election-term_years": "5",
+    },
 )
 nominate_post = post(
-    "committee-action nominate",
-    _committee_action("nominate"),
+    "election nominate",
+    _committee_action("election", "nominate"),
     lambda demo, c: Candidate.objects.filter(election__compound=c).count(),
-    lambda demo, c: {"person": owners_of(c, 4)[-1].pk, "nominated_by": "owners"},
+    lambda demo, c: {
+        "nominate-person": owners_of(c, 4)[-1].pk,
+        "nominate-nominated_by": "owners",
+    },
     setup=_nominating,
 )
 nominate_shown = shown(
-    "nomination form", _committee_page, _marker('id="nominate-form"'), setup=_nominating
-)
-refer_post = post(
-    "committee-action put-to-vote",
-    _committee_action("put-to-vote"),
-    _votes_of,
-    lambda demo, c: {"title": "matrix: 业委会选举"},
+    "nomination form",
+    _committee_page,
+    _committee_url("election", "nominate"),
     setup=_nominating,
 )
-chair_shown = shown("chair form", _committee_page, _committee_url("chair"), setup=_elected)
+refer_post = post(
+    "election put_to_vote",
+    _committee_action("election", "put_to_vote"),
+    _votes_of,
+    lambda demo, c: {"put_to_vote-title": "matrix: 业委会选举"},
+    setup=_nominating,
+)
+chair_shown = shown(
+    "chair form", _committee_page, _committee_url("election", "chair"), setup=_elected
+)
 chair_post = post(
-    "committee-action chair",
-    _committee_action("chair"),
+    "election chair",
+    _committee_action("election", "chair"),
     _latest_election,
-    lambda demo, c: {"person": owners_of(c, 1)[0].pk},
+    lambda demo, c: {"chair-person": owners_of(c, 1)[0].pk},
     setup=_elected,
 )
-register_shown = shown("registration", _committee_page, _committee_url("register"), setup=_chaired)
+register_shown = shown(
+    "registration", _committee_page, _committee_url("election", "register"), setup=_chaired
+)
 register_post = post(
-    "committee-action register", _committee_action("register"), _latest_election, setup=_chaired
+    "election register",
+    _committee_action("election", "register"),
+    _latest_election,
+    setup=_chaired,
 )
 report_shown = shown(
-    "re-election report", _committee_page, _committee_url("report"), setup=_reelection_due
+    "re-election report",
+    _committee_page,
+    _committee_url("committee_body", "report"),
+    setup=_reelection_due,
 )
 report_post = post(
-    "committee-action report",
-    _committee_action("report"),
+    "committee_body report",
+    _committee_action("committee_body", "report"),
     lambda demo, c: list(
         CommitteeBody.objects.filter(compound=c).values_list("reported_on", flat=True)
     ),

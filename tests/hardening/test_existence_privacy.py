@@ -119,8 +119,9 @@ CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], st
         [
             ("GET", lambda pk: reverse("vote-detail", args=[pk])),
             ("GET", lambda pk: reverse("vote-audit", args=[pk])),
-            ("POST", lambda pk: reverse("vote-action", args=[pk, "cast"])),
-            ("POST", lambda pk: reverse("vote-action", args=[pk, "notice"])),
+            ("POST", lambda pk: reverse("action", args=["vote", pk, "cast"])),
+            ("POST", lambda pk: reverse("action", args=["vote", pk, "notice"])),
+            ("GET", lambda pk: reverse("action-controls", args=["vote", pk])),
         ],
         "jumin2",
     ),

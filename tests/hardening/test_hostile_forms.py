@@ -206,12 +206,16 @@ def _surface(name: str, demo) -> Surface:  # noqa: PLR0911 - one branch per form
             fields("convene", title=Field(200), place=Field(200)),
             lambda: Session.objects.count(),
         )
-    if name == "vote-create":
+    if name == "compound propose":
         return Surface(
             login_client(user("yeweihui")),
-            reverse(name, args=[demo.tuanjie.pk]),
-            {"title": "电梯", "matter_title_1": "更换电梯", "matter_kind_1": "other"},
-            {"title": Field(200), "matter_title_1": Field(200)},
+            reverse("action", args=["compound", demo.tuanjie.pk, "propose"]),
+            {
+                "propose-title": "电梯",
+                "propose-matter_title_1": "更换电梯",
+                "propose-matter_kind_1": "other",
+            },
+            {"propose-title": Field(200), "propose-matter_title_1": Field(200)},
             lambda: OwnersVote.objects.count(),
         )
     if name in ("issue-report", "issue-enter"):
@@ -261,7 +265,7 @@ SURFACES = [
     "session-vote",
     "session-minutes",
     "session-convene",
-    "vote-create",
+    "compound propose",
     "issue-report",
     "issue-enter",
     "announcement-create",

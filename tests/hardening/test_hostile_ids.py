@@ -135,13 +135,21 @@ def test_committee_numbers_are_plain_ascii(demo) -> None:
     """``int('٥')`` is 5: an election planned from Arabic-Indic digits. Now a 400."""
     from deliberation.models import CommitteeElection
 
-    start = reverse("committee-action", args=[demo.tuanjie.pk, "start"])
+    start = reverse("action", args=["compound", demo.tuanjie.pk, "start_election"])
     juwei = login_client(demo.user("juwei"))
+
+    def plan(seats: str) -> dict[str, str]:
+        return {
+            "start_election-seats": seats,
+            "start_election-alternates": "0",
+            "start_election-term_years": "5",
+        }
+
     for seats in ["٥", "５", "05", "5_0", "99999999999999999999"]:
-        response = juwei.post(start, {"seats": seats, "alternates": "0", "term_years": "5"})
+        response = juwei.post(start, plan(seats))
         assert response.status_code == 400, (seats, response.status_code)
     assert not CommitteeElection.objects.exists()
-    ok = juwei.post(start, {"seats": "5", "alternates": "0", "term_years": "5"})
+    ok = juwei.post(start, plan("5"))
     assert ok.status_code == 302
 
 

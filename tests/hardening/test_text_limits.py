@@ -215,14 +215,18 @@ def test_a_bad_link_stored_earlier_breaks_neither_calendar_nor_page(demo, stored
 
 def test_vote_titles_refuse_nul_and_over_long_text(demo) -> None:
     client = login_client(demo.user("yeweihui"))
-    url = reverse("vote-create", args=[demo.tuanjie.pk])
-    good = {"title": "电梯", "matter_title_1": "更换电梯", "matter_kind_1": "other"}
+    url = reverse("action", args=["compound", demo.tuanjie.pk, "propose"])
+    good = {
+        "propose-title": "电梯",
+        "propose-matter_title_1": "更换电梯",
+        "propose-matter_kind_1": "other",
+    }
     before = (OwnersVote.objects.count(), _events())
     for bad in (
-        {"title": "电梯\x00"},  # PostgreSQL: a 500 before
-        {"matter_title_1": "更换\x00"},
-        {"title": "长" * 201},  # silently cut to 200 before
-        {"matter_title_1": "长" * 201},
+        {"propose-title": "电梯\x00"},  # PostgreSQL: a 500 before
+        {"propose-matter_title_1": "更换\x00"},
+        {"propose-title": "长" * 201},  # silently cut to 200 before
+        {"propose-matter_title_1": "长" * 201},
     ):
         response = client.post(url, {**good, **bad})
         assert response.status_code == 400, bad
