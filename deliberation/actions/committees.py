@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -35,6 +35,7 @@ from deliberation.vote_forms import (
     PutToVoteForm,
 )
 
+from .compounds import compound_organizations
 from .registry import Action, Audience, ObjectKind, Outcome, Weight, declare, declare_kind
 
 E = CommitteeElection.Status
@@ -62,15 +63,7 @@ def _subdistrict_orgs(compound: Compound) -> list[int]:
     )
 
 
-def _compound_orgs(compound: Compound) -> list[int]:
-    """The owners' body and the community's committees serving the compound."""
-    community = compound.community
-    own = (
-        compound.owners_committee_id,
-        community.residents_committee_id,
-        community.party_committee_id,
-    )
-    return [o for o in own if o]
+_compound_orgs = compound_organizations
 
 
 def _subdistrict_filter(p: Principal) -> Q | None:
@@ -85,31 +78,6 @@ def _subdistrict_filter(p: Principal) -> Q | None:
 
 
 # --- the compound: a meeting, a petition, an election -----------------------------------------
-
-
-def _load_compound(pk: int) -> Compound | None:
-    latest = CommitteeElection.objects.filter(compound=OuterRef("pk")).order_by("-id")
-    return (
-        Compound.objects.select_related("owners_committee", "community")
-        .annotate(election_status=Subquery(latest.values("status")[:1]))
-        .filter(pk=pk)
-        .first()
-    )
-
-
-declare_kind(
-    ObjectKind(
-        name="compound",
-        model=Compound,
-        label=pgettext_lazy("kind", "compound"),
-        load=_load_compound,
-        page_url=lambda c: reverse("compound-votes", args=[c.pk]),
-        audience=lambda c: Audience(
-            topics=(topic("compound", c.pk, "public"),), organizations=tuple(_compound_orgs(c))
-        ),
-        title=lambda c: c.name,
-    )
-)
 
 
 def _specs(data: dict[str, Any]) -> list[vote_services.MatterSpec]:

@@ -270,19 +270,6 @@ for _action in (
 # --- convening, on a compound ---------------------------------------------------------------
 
 
-def _load_compound(pk: int) -> Compound | None:
-    return (
-        Compound.objects.select_related(
-            "community__party_committee",
-            "community__residents_committee",
-            "property_provider",
-            "owners_committee",
-        )
-        .filter(pk=pk)
-        .first()
-    )
-
-
 def _convene_kwargs(compound: Compound, user: Any) -> dict[str, Any]:
     organizations = list(
         Organization.objects.filter(
@@ -328,17 +315,6 @@ def _convene(compound: Compound, actor: Any, data: dict[str, Any]) -> Outcome:
         redirect=reverse("session-room", args=[session.pk]),
     )
 
-
-declare_kind(
-    ObjectKind(
-        name="compound",
-        model=Compound,
-        label=pgettext_lazy("kind", "compound"),
-        load=_load_compound,
-        page_url=lambda c: reverse("compound-detail", args=[c.pk]),
-        title=lambda c: c.name,
-    )
-)
 
 declare(
     Action(

@@ -451,7 +451,7 @@ PAGES: dict[str, list[Budget]] = {
     ]
     + [Budget("shuji", lambda d: reverse("session-convene"), grow_compounds)],
     # --- sessions: the controls each page fetches again after a push, one kind each ---
-    "action-controls": [
+    "action-controls#2": [
         Budget(u, growth_sessions.controls_url("session", the_session), grow_session)
         for u in ("shuji", "jumin")
     ]
@@ -507,7 +507,7 @@ PAGES: dict[str, list[Budget]] = {
         for u in ("juwei", "jiedao")
     ],
     # the one action URL and the controls a page fetches again (issues and hotline imports)
-    "action": [
+    "action#2": [
         Budget(
             u,
             growth_intake.triage_url,
@@ -521,14 +521,14 @@ PAGES: dict[str, list[Budget]] = {
         # the step alone on its page, and (htmx) every triage control with the errors
         for headers in ({}, {"HTTP_HX_REQUEST": "true"})
     ],
-    "action-controls": [
+    "action-controls#3": [
         *(
             Budget(u, growth_intake.controls_url, growth_intake.grow_triage_choices)
             for u in ("juwei", "jiedao", "jumin")
         ),
         Budget("juwei", growth_intake.batch_controls_url, growth_intake.grow_batch_rows),
     ],
-    "task-list": [
+    "task-list#2": [
         Budget(u, lambda d: reverse("task-list"), growth_intake.grow_new_issues)
         for u in ("juwei", "jiedao", "jumin")
     ],
@@ -552,7 +552,7 @@ PAGES: dict[str, list[Budget]] = {
         for u in ("jumin", "juwei", "yeweihui", "jiedao")
     ],
     # the controls a vote's, a compound's and an election's pages fetch again after a push
-    "action-controls": [
+    "action-controls#4": [
         *(
             Budget(
                 u, lambda d: reverse("action-controls", args=["vote", _meeting(d).pk]), grow_ballots
@@ -572,6 +572,12 @@ PAGES: dict[str, list[Budget]] = {
 }
 
 #: URL names that are not pages of ours, with the reason.
+
+#: Areas add budgets for the shared action URLs under ``"name#n"`` keys: one list per URL.
+for _key in [k for k in PAGES if "#" in k]:
+    PAGES[_key.split("#")[0]] += PAGES.pop(_key)
+
+
 NOT_PAGES: dict[str, str] = {
     "owner-register-import": "an upload form and its preview of one file, not a list",
     "issue-photo": "one file download (policy-checked), not a list",
@@ -694,9 +700,6 @@ FRAGMENTS: dict[str, FragmentBudget] = {
     "issues/_status_public.html": FragmentBudget(grow_activities, _issue_note, max_queries=12),
     "issues/_status_staff.html": FragmentBudget(grow_activities, _issue_note, max_queries=12),
     "issues/_triage_queue.html": FragmentBudget(grow_new_issues, _report, max_queries=40),
-    # the content-free "fetch your controls / task list again" marker: a report records it
-    # on its committees' inboxes (as every action does on its kind's audience)
-    "actions/_refetch.html": FragmentBudget(grow_new_issues, _report, max_queries=40),
     "work_orders/_detail.html": FragmentBudget(grow_notes, _progress, max_queries=40),
     "work_orders/_inbox.html": FragmentBudget(grow_inbox, _dispatch, max_queries=60),
     # Dispatching tells the parties' task lists to fetch again (a content-free marker).
