@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from deliberation import actions
 from deliberation.models import Event, WorkOrder
-from tests.conftest import login_client
+from tests.support.clients import login_client
 from tests.intake.factories import dispatched, user
 
 pytestmark = pytest.mark.django_db
