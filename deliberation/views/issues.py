@@ -25,9 +25,7 @@ from django.utils.translation import gettext as _
 from deliberation import policy
 from deliberation.errors import InvalidInput
 from deliberation.ids import parse_id
-from deliberation.issue_forms import (
-    ReportForm,
-)
+from deliberation.issue_forms import ReportForm
 from deliberation.live.topics import topic
 from deliberation.models import Compound, Issue, IssuePhoto, Unit, WorkOrder
 from deliberation.policy import load_principal

@@ -54,8 +54,12 @@ def test_report_lands_in_the_committee_queue_and_pushes(demo) -> None:
     rc = tuanjie().community.residents_committee
     topics = set(Event.objects.values_list("topic", flat=True))
     assert {f"issue:{issue.pk}:public", f"issue:{issue.pk}:staff", f"org:{rc.pk}:inbox"} <= topics
-    queue = Event.objects.filter(topic=f"org:{rc.pk}:inbox").latest("id").html["zh-hans"]
+    inbox = Event.objects.filter(topic=f"org:{rc.pk}:inbox")
+    queue = inbox.filter(kind="triage.changed").latest("id").html["zh-hans"]
     assert "&lt;script&gt;" in queue and "<script>alert" not in queue
+    # then the committee's task lists are told to fetch themselves again (content-free)
+    marker = inbox.filter(kind="tasks").latest("id").html["zh-hans"]
+    assert 'data-refetch="/tasks/"' in marker and "script" not in marker
 
 
 def test_dispatch_accept_progress_complete_verify_confirm(demo) -> None:
