@@ -322,14 +322,15 @@ def _bodies() -> Any:
 
 def _body_candidates(p: Principal) -> Iterable[CommitteeBody]:
     """Re-elections falling due: the committee whose term ends reports."""
-    if not p.org_kinds:
+    owner_bodies = [o for o, kind in p.org_kinds.items() if kind in OWNER_BODIES]
+    if not owner_bodies:  # only an owners' body reports for its re-election
         return []
     return (
         _bodies()
         .filter(
             kind=CommitteeBody.Kind.REELECTION_GROUP,
             reported_on__isnull=True,
-            organization_id__in=list(p.org_kinds),
+            organization_id__in=owner_bodies,
         )
         .order_by("id")[:500]
     )

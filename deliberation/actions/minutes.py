@@ -13,7 +13,7 @@ from deliberation.models import (
     Minutes,
     Session,
 )
-from deliberation.policy.principal import Principal
+from deliberation.policy.principal import COMMUNITY_KINDS, Principal
 from deliberation.selectors.sessions import (
     sessions_for_rules,
 )
@@ -44,12 +44,13 @@ def _load_minutes(pk: int) -> Minutes | None:
 
 def _minutes_candidates(p: Principal) -> Iterable[Minutes]:
     """Drafts of sessions convened by one of the person's organizations."""
-    if not p.org_kinds:
+    conveners = list(p.orgs_of_kind(*COMMUNITY_KINDS))
+    if not conveners:  # sessions are convened by the community (``session.convene``)
         return []
     drafts = list(
         Minutes.objects.filter(
             status=Minutes.Status.DRAFT,
-            session__convening_organization_id__in=list(p.org_kinds),
+            session__convening_organization_id__in=conveners,
         ).order_by("id")[:100]
     )
     sessions = {

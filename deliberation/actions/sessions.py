@@ -37,7 +37,7 @@ from deliberation.models import (
     Round,
     Session,
 )
-from deliberation.policy.principal import Principal
+from deliberation.policy.principal import COMMUNITY_KINDS, Principal
 from deliberation.selectors.sessions import (
     agenda_rows,
     later_sessions,
@@ -83,8 +83,8 @@ def _load_session(pk: int) -> Session | None:
 
 def _session_candidates(p: Principal) -> Iterable[Session]:
     """Sessions the person chairs that wait to be opened."""
-    if not p.is_authenticated:
-        return []
+    if not p.is_superuser and not p.orgs_of_kind(*COMMUNITY_KINDS):
+        return []  # chairs are the community's conveners (``session.convene``)
     return sessions_for_rules(
         Session.objects.filter(chair_id=p.user_id, status=S.CONVENED).order_by("starts_at")[:100]
     )

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from deliberation.live.refresh import refresh_tasks
 from deliberation.live.topics import topic
 from deliberation.models import Ballot, Organization, OwnersVote, PetitionSignature, User, Voter
-from deliberation.policy.principal import Principal
+from deliberation.policy.principal import COMMUNITY_KINDS, OWNER_BODY_KINDS, Principal
 from deliberation.selectors.owner_register import head_key, owner_register
 from deliberation.selectors.votes import matters_for_page, vote_organizations
 from deliberation.services import votes as services
@@ -72,6 +72,10 @@ def _audience(vote: OwnersVote) -> Audience:
     )
 
 
+#: Organizations with steps of their own in an owners' vote.
+VOTE_STAFF_KINDS = COMMUNITY_KINDS | OWNER_BODY_KINDS
+
+
 def _candidates(p: Principal) -> Iterable[OwnersVote]:
     """Votes on which the person may hold a task: petitions to sign and ballots to cast in
     their compounds, the staff's next steps where they serve, the subdistrict's overdue
@@ -86,8 +90,14 @@ def _candidates(p: Principal) -> Iterable[OwnersVote]:
         voted = Ballot.objects.filter(matter__vote=OuterRef("pk"), voter__person_id=uid)
         mine |= Q(status=S.PETITIONING, compound_id__in=list(p.home_compounds)) & ~Q(Exists(signed))
         mine |= Q(status=S.VOTING) & Q(Exists(voter)) & ~Q(Exists(voted))
-    if p.served_compounds:
-        mine |= Q(status__in=STAFF_TASK_STATES, compound_id__in=list(p.served_compounds))
+    # the committees' and owners' bodies' steps (the property firm has none in a vote)
+    staff = [
+        c
+        for c, orgs in p.served_compounds.items()
+        if any(p.org_kinds[o] in VOTE_STAFF_KINDS for o in orgs)
+    ]
+    if staff:
+        mine |= Q(status__in=STAFF_TASK_STATES, compound_id__in=staff)
     subdistrict = p.orgs_of_kind(
         Organization.Kind.SUBDISTRICT_OFFICE, Organization.Kind.SUPERVISION_GROUP
     )
