@@ -22,10 +22,19 @@ Then, by the responsible party: ``accept_work_order``, ``send_back_work_order``,
 ``verify_work_order``, ``decide_extension``; by the reporter (or the committee):
 ``confirm_work_order``; by the clock: ``sweep_deadlines`` (periodic job and
 ``manage.py sweep_deadlines``); by the supervision group: ``handle_escalation``.
-Each raises ``Conflict`` (HTTP 409) when the order is no longer in a state that allows it.
-Pages move an order with ``workflows.work_orders.perform(order, action, actor=…, …)``
-(accept, send_back, complete, verify, confirm) so its flow stays in step; progress notes,
-extensions and escalations are called directly.
+Each raises ``Conflict`` (HTTP 409) when the order is no longer in a state that allows it
+and ``InvalidInput`` (400, translated, with the field it is about) for unusable input.
+People take these steps through the registry's actions (``deliberation/actions/
+work_orders.py``), which move an order with ``workflows.work_orders.perform(order, action,
+actor=…, …)`` (accept, send_back, complete, verify, confirm) so its flow stays in step;
+progress notes, extensions and escalations are called directly.
+
+One module per step: ``dispatch`` (the SLA clocks and the entry point), ``respond`` (the
+party), ``extensions``, ``verify`` (the community and the reporter), ``sweep`` (the clock
+and the supervision group's follow-up), ``push`` (the live fragments) and ``steps`` (what
+every step shares: the lock, the state check, the history on the order and its issue).
+Steps made without an action (dispatch, the sweep) tell the task lists to fetch again
+themselves (``deliberation.live.refresh``).
 """
 
 from __future__ import annotations
