@@ -21,7 +21,7 @@ from deliberation.models import AgendaItem, Party, Position, Question, Resolutio
 from deliberation.services.sessions import party_organizations
 from deliberation.user_text import AGENDA_DESCRIPTION_MAX, UserTextForm
 
-Choices = list[tuple[Any, str]]
+Choices = list[tuple[Any, Any]]  # (value, label); labels may be lazy
 
 PARTY_CHOICES: Choices = list(Party.choices)
 YES_NO: Choices = [("yes", _("yes")), ("no", _("no"))]
