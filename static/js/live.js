@@ -43,17 +43,47 @@
 
 /* Controls and task lists are per person, so a push never carries them: it leaves a
  * "fetch again" marker (templates/actions/_refetch.html) and the page fetches its own copy
- * with one GET, replacing the element the marker names. */
+ * with one GET, replacing the element the marker names.
+ * The person's own step pushes such a marker too, and its fresh copy may land just after
+ * the step's answer: the confirmation that answer carried ("你已在联名提议……上签名") is
+ * put back into the copy once (within a few seconds), or it would vanish unread. */
 (function () {
   "use strict";
+  var NOTICE = ".notice[role=status]";
+  var KEEP_MS = 5000;
+  var answered = {};  // element id -> {notice, at}: the last step's confirmation there
+
+  document.addEventListener("htmx:afterSwap", function (evt) {
+    var config = evt.detail.requestConfig;
+    var id = evt.detail.target && evt.detail.target.id;
+    if (!config || config.verb === "get" || !id) { return; }
+    var fresh = document.getElementById(id);
+    var notice = fresh && fresh.querySelector(NOTICE);
+    if (notice) { answered[id] = { notice: notice.cloneNode(true), at: Date.now() }; }
+  });
+
+  function keepNotice(id) {
+    var last = answered[id];
+    var fresh = document.getElementById(id);
+    delete answered[id];
+    if (!last || !fresh || Date.now() - last.at > KEEP_MS || fresh.querySelector(NOTICE)) {
+      return;
+    }
+    var heading = fresh.querySelector("h2");
+    if (heading) { heading.insertAdjacentElement("afterend", last.notice); } else { fresh.prepend(last.notice); }
+    fresh.hidden = false;
+  }
+
   document.addEventListener("htmx:wsAfterMessage", function () {
     var slots = document.querySelectorAll("[data-refetch]");
     for (var i = 0; i < slots.length; i++) {
       var url = slots[i].getAttribute("data-refetch");
-      var target = document.getElementById(slots[i].getAttribute("data-refetch-target") || "");
+      var id = slots[i].getAttribute("data-refetch-target") || "";
+      var target = document.getElementById(id);
       slots[i].removeAttribute("data-refetch");
       if (url && target && window.htmx) {
-        window.htmx.ajax("GET", url, { target: target, swap: "outerHTML" });
+        var done = window.htmx.ajax("GET", url, { target: target, swap: "outerHTML" });
+        if (done && done.then) { done.then(keepNotice.bind(null, id)); }
       }
     }
   });
