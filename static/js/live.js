@@ -44,9 +44,11 @@
 /* Controls and task lists are per person, so a push never carries them: it leaves a
  * "fetch again" marker (templates/actions/_refetch.html) and the page fetches its own copy
  * with one GET, replacing the element the marker names.
- * The person's own step pushes such a marker too, and its fresh copy may land just after
- * the step's answer: the confirmation that answer carried ("你已在联名提议……上签名") is
- * put back into the copy once (within a few seconds), or it would vanish unread. */
+ * The person's own step pushes such a marker too. While the step is still in flight there
+ * the marker is ignored (the step answers with a fresh copy, and a copy swapped in first
+ * would swallow that answer); when the marker comes after the answer, the confirmation the
+ * answer carried ("你已在联名提议……上签名") is put back into the fetched copy once (within
+ * a few seconds), or it would vanish unread. */
 (function () {
   "use strict";
   var NOTICE = ".notice[role=status]";
@@ -61,6 +63,10 @@
     var notice = fresh && fresh.querySelector(NOTICE);
     if (notice) { answered[id] = { notice: notice.cloneNode(true), at: Date.now() }; }
   });
+
+  function busy(el) {
+    return !!el && (el.classList.contains("htmx-request") || !!el.querySelector(".htmx-request"));
+  }
 
   function keepNotice(id) {
     var last = answered[id];
@@ -81,6 +87,7 @@
       var id = slots[i].getAttribute("data-refetch-target") || "";
       var target = document.getElementById(id);
       slots[i].removeAttribute("data-refetch");
+      if (busy(target)) { continue; }  // the person's own step there answers with a fresh copy
       if (url && target && window.htmx) {
         var done = window.htmx.ajax("GET", url, { target: target, swap: "outerHTML" });
         if (done && done.then) { done.then(keepNotice.bind(null, id)); }
