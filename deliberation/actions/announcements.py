@@ -43,7 +43,7 @@ declare(
         rule="compound.announce",
         label=pgettext_lazy("compound action", "Post a notice to residents"),
         run=_announce,
-        form=AnnouncementForm,
+        form=AnnouncementForm,  # type: ignore[arg-type]  # a ModelForm: the same protocol
         form_kwargs=_organizations,
         template="compounds/_announcement_fields.html",
         order=5,

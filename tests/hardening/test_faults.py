@@ -78,9 +78,11 @@ def test_redis_outage_pages_and_writes_work_and_clients_catch_up(
             assert response.status_code == 302
             during = {
                 await database_sync_to_async(
-                    lambda: Event.objects.filter(topic=topic, kind="announcement.posted")
-                    .latest("id")
-                    .pk
+                    lambda: (
+                        Event.objects.filter(topic=topic, kind="announcement.posted")
+                        .latest("id")
+                        .pk
+                    )
                 )(),
                 await post(tdemo, "during the outage"),
             }
