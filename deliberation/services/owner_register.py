@@ -128,9 +128,10 @@ def apply_register(*, actor: User, compound: Compound, rows: list[dict[str, Any]
             ).encode(),
         )
     except ValidationError as exc:
-        raise InvalidInput(" ".join(exc.messages)) from exc
+        message = " ".join(exc.messages)
+        raise InvalidInput(message, fields={"__all__": [message]}) from exc
     if not checked or any(r.errors for r in checked):
-        raise InvalidInput(stale)
+        raise InvalidInput(stale, fields={"__all__": [stale]})
     buildings = {b.name: b for b in Building.objects.filter(compound=compound)}
     for r in checked:
         unit, _created = Unit.objects.update_or_create(
