@@ -114,7 +114,9 @@ def test_issue_report_text_is_escaped_in_page_and_push(demo, description: str, w
 def _post_notice(client: Client, demo, **data: object):
     return client.post(
         _announce_url(demo.tuanjie),
-        _notice(organization=demo.tuanjie.property_provider_id, title="t", body="b", **data),
+        _notice(
+            **{"organization": demo.tuanjie.property_provider_id, "title": "t", "body": "b"} | data
+        ),
     )
 
 
