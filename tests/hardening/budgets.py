@@ -24,9 +24,14 @@ from . import growth_intake, growth_sessions, growth_votes  # noqa: F401  (area 
 
 MAX_PAGE_QUERIES = 12
 #: The person's task list on the home pages and the inbox: one joined query per kind of
-#: thing that may hold their tasks (``deliberation.actions.tasks``), never one per row.
-TASK_LIST_QUERIES = 4
+#: thing that may hold their tasks (``deliberation.actions.tasks``), never one per row. A
+#: residents' committee holds tasks in the most kinds (issues, work orders, extensions,
+#: invitations, sessions, minutes, votes, elections, hotline imports): ten queries.
+TASK_LIST_QUERIES = 10
 WITH_TASK_LIST = MAX_PAGE_QUERIES + TASK_LIST_QUERIES
+#: The task list alone (fetched again after a push): the session, the user, their
+#: memberships and homes, then the kinds.
+TASK_LIST_ALONE = 4 + TASK_LIST_QUERIES
 
 
 def grow_announcements(demo: Any, n: int) -> None:
@@ -430,10 +435,13 @@ PAGES: dict[str, list[Budget]] = {
     # The one task list (home pages, inbox): one joined query per kind of thing, then each
     # task action's state and rule asked of every candidate without a query.
     "task-list": [
-        Budget("wuye", growth_intake.task_list_url, growth_intake.grow_orders_to_accept),
-        Budget("juwei", growth_intake.task_list_url, growth_intake.grow_orders_to_verify),
-        Budget("dudao", growth_intake.task_list_url, grow_escalations),
-        Budget("jumin", growth_intake.task_list_url, growth_intake.grow_owed_ratings),
+        Budget(u, growth_intake.task_list_url, grow, max_queries=TASK_LIST_ALONE)
+        for u, grow in (
+            ("wuye", growth_intake.grow_orders_to_accept),
+            ("juwei", growth_intake.grow_orders_to_verify),
+            ("dudao", grow_escalations),
+            ("jumin", growth_intake.grow_owed_ratings),
+        )
     ],
     # A person's controls of one thing, fetched again after a push.
     "action-controls": [
@@ -555,7 +563,7 @@ PAGES: dict[str, list[Budget]] = {
         Budget("juwei", growth_intake.batch_controls_url, growth_intake.grow_batch_rows),
     ],
     "task-list#2": [
-        Budget(u, lambda d: reverse("task-list"), growth_intake.grow_new_issues)
+        Budget(u, lambda d: reverse("task-list"), grow_new_issues, max_queries=TASK_LIST_ALONE)
         for u in ("juwei", "jiedao", "jumin")
     ],
     "hotline-preview": [
@@ -572,8 +580,9 @@ PAGES: dict[str, list[Budget]] = {
             _compound_url("committee-page"),
             growth_votes.grow_committee,
             # the page follows its compound's live topic now (its steps refresh): one query
-            # for the last event id
-            max_queries=MAX_PAGE_QUERIES + 1,
+            # for the last event id; the compound's steps (notices, meetings, elections)
+            # ask for the organizations a person may act for: two more
+            max_queries=MAX_PAGE_QUERIES + 3,
         )
         for u in ("jumin", "juwei", "yeweihui", "jiedao")
     ],
