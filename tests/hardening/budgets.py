@@ -563,7 +563,12 @@ PAGES: dict[str, list[Budget]] = {
         Budget("juwei", growth_intake.batch_controls_url, growth_intake.grow_batch_rows),
     ],
     "task-list#2": [
-        Budget(u, lambda d: reverse("task-list"), grow_new_issues, max_queries=TASK_LIST_ALONE)
+        Budget(
+            u,
+            lambda d: reverse("task-list"),
+            growth_intake.grow_new_issues,
+            max_queries=TASK_LIST_ALONE,
+        )
         for u in ("juwei", "jiedao", "jumin")
     ],
     "hotline-preview": [
