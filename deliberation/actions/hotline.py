@@ -69,6 +69,7 @@ def _step(batch: HotlineImport, actor: Any, data: dict[str, Any]) -> Outcome:
         return Outcome(
             _("Done: %(n)s imported, %(s)s skipped.") % {"n": done.imported, "s": done.skipped},
             redirect=reverse("hotline-preview", args=[done.pk]),
+            reload=True,
         )
     return Outcome(
         _("%(done)s of %(total)s rows") % {"done": done.processed, "total": done.to_import}

@@ -39,6 +39,9 @@ class Outcome:
     message: str
     #: where a full-page (non-htmx) request goes next; default: the thing's own page
     redirect: str = ""
+    #: the page changed as a whole: load ``redirect`` even when the step was sent from it
+    #: (an htmx step from that very page is otherwise answered in place)
+    reload: bool = False
 
 
 #: What an action runs: (the thing, the person, the form's cleaned data) → what happened.

@@ -22,13 +22,12 @@ TEMPLATE = "actions/_refetch.html"
 def refresh_controls(*, kind: str, pk: int, topics: Iterable[str], actor: Any = None) -> None:
     """Inside the writer's transaction: pages showing the controls of (kind, pk) refetch."""
     url = reverse("action-controls", args=[kind, pk])
-    slot = f"refetch-{kind}-{pk}"
     for name in sorted(set(topics)):
         record_event(
             topic=name,
             kind="controls",
             template=TEMPLATE,
-            context={"slot": slot, "url": url, "target": f"controls-{kind}-{pk}"},
+            context={"url": url, "target": f"controls-{kind}-{pk}"},
             actor=actor,
         )
 
@@ -51,6 +50,6 @@ def refresh_tasks(
             topic=name,
             kind="tasks",
             template=TEMPLATE,
-            context={"slot": "refetch-tasks", "url": url, "target": "task-list"},
+            context={"url": url, "target": "task-list"},
             actor=actor,
         )

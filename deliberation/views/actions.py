@@ -124,7 +124,7 @@ def _answer_done(
         context = {"tasks": actions.tasks_for(request.user), "notice": outcome.message}
         return render(request, TASKS_TEMPLATE, context)
     if request.headers.get("HX-Request"):
-        if outcome.redirect and not _already_there(request, outcome.redirect):
+        if outcome.redirect and (outcome.reload or not _already_there(request, outcome.redirect)):
             messages.success(request, outcome.message)
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target

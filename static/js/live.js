@@ -64,6 +64,28 @@
     if (notice) { answered[id] = { notice: notice.cloneNode(true), at: Date.now() }; }
   });
 
+  /* Something typed or chosen there and not sent yet: a refetch would throw it away, so
+   * the page keeps its copy; sending it answers with fresh controls (or says the step is
+   * no longer possible). */
+  function dirty(el) {
+    if (!el) { return false; }
+    var fields = el.querySelectorAll("input, textarea, select");
+    for (var i = 0; i < fields.length; i++) {
+      var f = fields[i];
+      if (f.type === "hidden" || f.type === "submit") { continue; }
+      if (f.type === "checkbox" || f.type === "radio") {
+        if (f.checked !== f.defaultChecked) { return true; }
+      } else if (f.tagName === "SELECT") {
+        for (var j = 0; j < f.options.length; j++) {
+          if (f.options[j].selected !== f.options[j].defaultSelected) { return true; }
+        }
+      } else if (f.type === "file" ? f.files && f.files.length : f.value !== f.defaultValue) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   function busy(el) {
     return !!el && (el.classList.contains("htmx-request") || !!el.querySelector(".htmx-request"));
   }
@@ -86,8 +108,8 @@
       var url = slots[i].getAttribute("data-refetch");
       var id = slots[i].getAttribute("data-refetch-target") || "";
       var target = document.getElementById(id);
-      slots[i].removeAttribute("data-refetch");
-      if (busy(target)) { continue; }  // the person's own step there answers with a fresh copy
+      slots[i].remove();  // a marker is used once; pages without that element ignore it
+      if (busy(target) || dirty(target)) { continue; }  // the person's own step there answers with a fresh copy
       if (url && target && window.htmx) {
         var done = window.htmx.ajax("GET", url, { target: target, swap: "outerHTML" });
         if (done && done.then) { done.then(keepNotice.bind(null, id)); }

@@ -40,7 +40,7 @@ def test_report_errors_focus_the_summary_keep_the_text_and_count_down(
     page.fill("#id_unit_number", "999")
     page.click("#report-form button[type=submit]")
     page.wait_for_selector("[data-error-summary]")
-    assert focused_is_summary(page)
+    eventually(lambda: focused_is_summary(page))  # once the page has loaded
     summary = page.locator("[data-error-summary]")
     assert "出现问题" in summary.inner_text()
     assert page.input_value("#id_description") == pasted  # nothing typed is lost

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from deliberation.models import Compound, User
 from deliberation.services.announcements import post_announcement
@@ -19,9 +20,11 @@ def test_notice_reaches_resident_live(browser, live_server_asgi) -> None:
     assert_accessible(resident, "resident's home")
 
     staff = browser_login(browser, live_server_asgi, "wuye")
-    staff.click("text=团结公寓")
+    compound = Compound.objects.get(name="团结公寓")
+    # the compound's own link (the firm's task list names the compound too)
+    staff.locator(f"a[href='{reverse('compound-detail', args=[compound.pk])}']").first.click()
     assert_accessible(staff, "compound page")
-    form = f"#compound-announce-{Compound.objects.get(name='团结公寓').pk}"
+    form = f"#compound-announce-{compound.pk}"
     staff.click(f"details:has({form}) > summary")
     staff.fill("#id_announce-title", "电梯检修<script>alert(1)</script>")
     staff.fill("#id_announce-body", "周三上午2号楼电梯检修")
