@@ -530,6 +530,11 @@ NOT_PAGES: dict[str, str] = {
     "answers with that one issue's rating form)",
     "work-order-extension": "POST-only action (redirects to the order's page)",
     "work-order-escalation": "POST-only action (redirects to the order's page)",
+    # --- the action model: budgets read from the registry (tests/hardening/actions/) ---
+    "action": "one step on one thing: its form alone (GET) or the step (POST); every "
+    "action × role × state in test_action_matrix.py",
+    "action-controls": "budgeted for every object kind and role in test_action_budgets.py",
+    "task-list": "budgeted for every role, every kind's tasks grown, in test_action_budgets.py",
     "login": "Django's login form (no list)",
     "logout": "POST-only, Django's",
     "set_language": "POST-only redirect, Django's",
@@ -603,6 +608,21 @@ def _progress(demo: Any, i: int) -> Any:
     return add_progress(work_order=the_order(demo), actor=demo.user("wuye"), text=f"p{i}")
 
 
+def _progress_action(demo: Any, i: int) -> Any:
+    """The same note taken as an action: its service, then the "fetch your controls / task
+    list again" markers for everyone following the order."""
+    from deliberation import actions
+
+    kind, action = actions.kind_of("work_order"), actions.action_of("work_order", "progress")
+    assert kind is not None and action is not None
+    return actions.perform(
+        user=demo.user("wuye"),
+        obj=kind.load(the_order(demo).pk),
+        action=action,
+        data={"progress-text": f"p{i}"},
+    )
+
+
 def _accepted_order(demo: Any, i: int) -> Any:
     from deliberation.services.work_orders import accept_work_order
 
@@ -659,6 +679,9 @@ FRAGMENTS: dict[str, FragmentBudget] = {
     "votes/_paper_queue.html": FragmentBudget(
         grow_paper_ballots, _enter_paper, prepare=lambda d, i: _voters(d, 1)[0], max_queries=40
     ),
+    # An action marks the controls and task lists of the thing's audience to be fetched
+    # again (one marker per topic, rendered without queries).
+    "actions/_refetch.html": FragmentBudget(grow_notes, _progress_action, max_queries=40),
     # --- sessions (more) ---
     # Editing the draft minutes pushes their status line to the room and to the public.
     "sessions/_minutes_status.html": FragmentBudget(

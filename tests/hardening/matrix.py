@@ -7,6 +7,11 @@ websocket subscriptions) that must agree with it.
 an area cannot add an action or a topic kind without saying who may use it. Rows name the
 *roles* allowed; every other role must be refused. ``REVOCATION_MATRIX``
 (``surfaces_live.py``): what closes a socket that was allowed, and with which code.
+
+The steps declared in the action registry (``deliberation.actions``) are taken through the
+one action endpoint by every role, in the states where they are and are not possible, in
+``test_action_matrix.py`` (rows in ``tests/hardening/actions/``); the rows here keep the
+pages, the buttons on them, the GET surfaces and the topics.
 """
 
 from __future__ import annotations
@@ -337,7 +342,7 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             "issue in 团结公寓",
             allow("resident"),
-            [surfaces_intake.rate_form_shown, surfaces_intake.rate_post],
+            [surfaces_intake.rate_form_shown],
         )
     ],
     "work_order.view": [
@@ -356,10 +361,6 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
             allow("property_firm"),
             [
                 surfaces_intake.accept_button,
-                surfaces_intake.accept_post,
-                surfaces_intake.progress_post,
-                surfaces_intake.complete_post,
-                surfaces_intake.extension_post,
             ],
         ),
     ],
@@ -367,21 +368,21 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             "work order in 团结公寓",
             TUANJIE_COMMITTEE | SUBDISTRICT,
-            [surfaces_intake.verify_button, surfaces_intake.verify_post],
+            [surfaces_intake.verify_button],
         )
     ],
     "work_order.decide_extension": [
         ActionRow(
             "work order in 团结公寓",
             TUANJIE_COMMITTEE | SUBDISTRICT,
-            [surfaces_intake.decide_button, surfaces_intake.decide_post],
+            [surfaces_intake.decide_button],
         ),
     ],
     "work_order.confirm": [
         ActionRow(
             "work order in 团结公寓",
             allow("resident"),
-            [surfaces_intake.rate_form_shown, surfaces_intake.rate_post],
+            [surfaces_intake.rate_form_shown],
         )
     ],
     "work_order.inbox": [
@@ -391,7 +392,7 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             "an open escalation",
             allow("supervision_group"),
-            [surfaces_intake.escalation_button, surfaces_intake.escalation_post],
+            [surfaces_intake.escalation_button],
         )
     ],
     "escalation.list": [

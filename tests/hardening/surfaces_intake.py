@@ -242,73 +242,11 @@ def accept_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
     _control_shown(client, _detail_url(obj), 'id="accept-form"', allowed, role, about=obj)
 
 
-def accept_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    with rolled_back():
-        response = client.post(reverse("work-order-action", args=[obj.pk, "accept"]))
-        _expect(role, response, allowed, (302,), "accept", about=obj)
-        want = WorkOrder.Status.IN_PROGRESS if allowed else WorkOrder.Status.DISPATCHED
-        assert _status(obj) == want, (role, _status(obj))
-
-
-def progress_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    """A progress note on an accepted order: the responsible party only."""
-    from deliberation.models import WorkOrderNote
-
-    with rolled_back():
-        _accept(demo, obj)
-        text = f"matrix progress by {role}"
-        response = client.post(
-            reverse("work-order-action", args=[obj.pk, "progress"]), {"progress-text": text}
-        )
-        _expect(role, response, allowed, (302,), "progress", about=obj)
-        stored = WorkOrderNote.objects.filter(work_order_id=obj.pk, text=text).count()
-        assert stored == (1 if allowed else 0), role
-
-
-def complete_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    """Reporting the work done: the responsible party only (the order goes to the check)."""
-    with rolled_back():
-        _accept(demo, obj)
-        response = client.post(
-            reverse("work-order-action", args=[obj.pk, "complete"]),
-            {"complete-text": f"matrix done by {role}"},
-        )
-        _expect(role, response, allowed, (302,), "complete", about=obj)
-        want = WorkOrder.Status.COMPLETED if allowed else WorkOrder.Status.IN_PROGRESS
-        assert _status(obj) == want, (role, _status(obj))
-
-
-def extension_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    """Asking for more time: the responsible party only."""
-    later = timezone.localtime(timezone.now() + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
-    with rolled_back():
-        _accept(demo, obj)
-        response = client.post(
-            reverse("work-order-action", args=[obj.pk, "extension"]),
-            {"ext-reason": f"matrix {role}", "ext-new_resolve_by": later},
-        )
-        _expect(role, response, allowed, (302,), "extension", about=obj)
-        asked = ExtensionRequest.objects.filter(work_order_id=obj.pk).count()
-        assert asked == (1 if allowed else 0), role
-
-
 def verify_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     """The verification form is on a completed order's page only for the community."""
     with rolled_back():
         _completed(demo, obj)
         _control_shown(client, _detail_url(obj), 'id="verify-form"', allowed, role, about=obj)
-
-
-def verify_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    with rolled_back():
-        _completed(demo, obj)
-        response = client.post(
-            reverse("work-order-action", args=[obj.pk, "verify"]),
-            {"verify-approved": "yes", "verify-note": f"matrix {role}"},
-        )
-        _expect(role, response, allowed, (302,), "verify", about=obj)
-        want = WorkOrder.Status.VERIFIED if allowed else WorkOrder.Status.COMPLETED
-        assert _status(obj) == want, (role, _status(obj))
 
 
 def _extension(demo: Any, order: WorkOrder) -> ExtensionRequest:
@@ -330,19 +268,6 @@ def decide_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
         _control_shown(client, _detail_url(obj), 'id="decide-form"', allowed, role, about=obj)
 
 
-def decide_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    with rolled_back():
-        extension = _extension(demo, obj)
-        response = client.post(
-            reverse("work-order-extension", args=[obj.pk, extension.pk]),
-            {"decide-approve": "yes", "decide-note": f"matrix {role}"},
-        )
-        _expect(role, response, allowed, (302,), "decide extension", about=obj)
-        extension.refresh_from_db()
-        want = ExtensionRequest.Status.APPROVED if allowed else ExtensionRequest.Status.PENDING
-        assert extension.status == want, (role, extension.status)
-
-
 def rate_form_shown(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     """Once the community verified the work, the confirm-and-rate form is on the issue page
     only for the reporter."""
@@ -351,28 +276,6 @@ def rate_form_shown(demo: Any, role: str, client: Client, obj: Any, allowed: boo
         _verified(demo, order)
         url = reverse("issue-detail", args=[order.issue_id])
         _control_shown(client, url, 'class="card rate-form"', allowed, role, about=order.issue)
-
-
-def rate_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    """The rating, posted as the form does (htmx): stored on the issue and closing the
-    order, or 403 and the order still waiting for the reporter."""
-    order = _order(obj)
-    with rolled_back():
-        _verified(demo, order)
-        response = client.post(
-            reverse("work-order-action", args=[order.pk, "confirm"]),
-            {"confirm-fixed": "yes", "confirm-rating": "satisfied", "confirm-comment": role},
-            HTTP_HX_REQUEST="true",
-        )
-        _expect(role, response, allowed, (200,), "rate", about=order)
-        issue = Issue.objects.get(pk=order.issue_id)
-        if allowed:
-            assert f'id="issue-{issue.pk}-rate"' in response.content.decode()
-            assert issue.rating == Issue.Rating.SATISFIED and issue.rating_comment == role
-            assert _status(order) == WorkOrder.Status.CLOSED
-        else:
-            assert issue.rating == "" and issue.rated_at is None, role
-            assert _status(order) == WorkOrder.Status.VERIFIED
 
 
 def inbox_of_org(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
@@ -410,18 +313,6 @@ def escalation_button(demo: Any, role: str, client: Client, obj: Any, allowed: b
     else:
         refused = denied_status(role, obj.work_order)
         assert response.status_code in refused and not allowed, (role, response.status_code)
-
-
-def escalation_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    with rolled_back():
-        response = client.post(
-            reverse("work-order-escalation", args=[obj.work_order_id, obj.pk]),
-            {"esc-note": f"matrix follow-up by {role}"},
-        )
-        _expect(role, response, allowed, (302,), "escalation", about=obj.work_order)
-        obj.refresh_from_db()
-        want = Escalation.Status.HANDLED if allowed else Escalation.Status.OPEN
-        assert obj.status == want, (role, obj.status)
 
 
 def escalation_list(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:

@@ -1,0 +1,83 @@
+"""Query budgets read from the action registry: for every object kind, every role's GET of
+a thing's controls (``action-controls``, what a page fetches again after a push) and of
+their task list (``task-list``) issues the same number of queries at 10 and at 1,000 rows,
+and no more than the kind's budget. A kind without a budget in ``tests/hardening/actions/``
+fails the build."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from deliberation import actions
+from tests.conftest import login_client
+
+from .actions import BUDGETS, KindBudget
+from .surfaces import ROLES
+
+
+def test_every_kind_has_a_budget() -> None:
+    missing = set(actions.KINDS) - set(BUDGETS)
+    assert not missing, (
+        f"object kinds without a query budget: {sorted(missing)}. Add a KindBudget to the "
+        "area's table in tests/hardening/actions/ (the thing whose controls are fetched, and "
+        "how to grow the rows its controls and the task lists read)."
+    )
+    assert not set(BUDGETS) - set(actions.KINDS), "budgets for undeclared kinds"
+
+
+#: The task list of someone holding tasks of every kind: the session, the user, their
+#: memberships, then per kind its candidates and their prefetches.
+TASK_LIST_QUERIES = 3 + 3 * sum(1 for k in actions.KINDS.values() if k.task_candidates)
+
+
+def _measure(clients: dict[str, Any], url: str) -> dict[str, tuple[int, int]]:
+    """Each role's (status, queries) for one GET."""
+    counts: dict[str, tuple[int, int]] = {}
+    for role, client in clients.items():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code in (200, 403, 404), (role, url, response.status_code)
+        counts[role] = (response.status_code, len(ctx.captured_queries))
+    return counts
+
+
+def _compare(what: str, at_10: dict[str, Any], at_1000: dict[str, Any], most: int) -> None:
+    grew = {r: f"{at_10[r]} → {at_1000[r]}" for r in at_10 if at_10[r] != at_1000[r]}
+    assert not grew, f"{what}: (status, queries) at 10 and at 1,000 rows: {grew}"
+    over = {r: n for r, (_status, n) in at_1000.items() if n > most}
+    assert not over, f"{what}: more than {most} queries: {over}"
+
+
+def _clients(demo: Any, roles: tuple[str, ...]) -> dict[str, Any]:
+    return {role: login_client(demo.user(str(ROLES[role]))) for role in roles}
+
+
+@pytest.mark.parametrize("kind", list(BUDGETS))
+def test_controls_queries_do_not_grow_with_rows(demo, kind: str) -> None:
+    budget: KindBudget = BUDGETS[kind]
+    url = reverse("action-controls", args=[kind, budget.thing(demo).pk])
+    clients = _clients(demo, budget.roles)
+    budget.grow(demo, 10)
+    _measure(clients, url)  # warm: first-request caches (content types, …)
+    at_10 = _measure(clients, url)
+    budget.grow(demo, 990)
+    _compare(f"{kind} controls", at_10, _measure(clients, url), budget.max_queries)
+
+
+def test_task_lists_do_not_grow_with_rows(demo) -> None:
+    """Every kind's waiting things grown at once; every role's task list measured. Its
+    cost is one joined query per kind holding tasks (and their prefetches), whoever asks."""
+    url = reverse("task-list")
+    clients = _clients(demo, tuple(r for r in ROLES if ROLES[r]))
+    for budget in BUDGETS.values():
+        budget.tasks(demo, 10)
+    _measure(clients, url)
+    at_10 = _measure(clients, url)
+    for budget in BUDGETS.values():
+        budget.tasks(demo, 990)
+    _compare("task list", at_10, _measure(clients, url), TASK_LIST_QUERIES)

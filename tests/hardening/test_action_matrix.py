@@ -1,0 +1,171 @@
+"""Every declared action × every role × the states where it is and is not possible, against
+the registry (``actions.available``), the controls endpoint and the one action endpoint.
+
+For each row of ``tests/hardening/actions/``: in the state where the step is possible, the
+registry offers it, and the controls partial draws it, exactly to the allowed roles; a
+refused role's POST is 403 (404 where it may not know the thing exists; anonymous: the
+login page) and writes nothing; an allowed role's POST is 409 and writes nothing where the
+state moved on, and takes effect where it did not. Each role's step runs in a savepoint
+that is rolled back, so the next role finds the thing as it was; the things of every row,
+and the roles' logins, are built once per module (``world``) in a transaction rolled back
+at its end, as Django's ``setUpTestData`` does.
+
+An action in ``deliberation.actions.all_actions()`` without a row fails the build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from deliberation import actions
+from deliberation.models import Compound
+from tests.conftest import Demo, login_client
+
+from .actions import ROWS, Build, Row
+from .surfaces import ROLES, denied_status
+from .surfaces_intake import rolled_back
+
+
+def test_every_declared_action_has_a_matrix_row() -> None:
+    declared = {a.key for a in actions.all_actions()}
+    rowed = {row.action for row in ROWS}
+    missing = declared - rowed
+    assert not missing, (
+        f"actions without a row in tests/hardening/actions/: {sorted(missing)}. Say in the "
+        "area's table how to build the thing where each step is and is not possible, who may "
+        "take it and what valid input looks like."
+    )
+    assert not rowed - declared, f"rows for undeclared actions: {sorted(rowed - declared)}"
+    for row in ROWS:
+        assert row.unavailable is not None or row.always, f"{row.id}: no unavailable state"
+        assert set(row.allowed) <= set(ROLES), row.id
+    ids = [row.id for row in ROWS]
+    assert len(ids) == len(set(ids)), "two rows of one action need distinct scenarios"
+
+
+def writes() -> int:
+    """Rows this transaction inserted, updated or deleted so far (PostgreSQL counts the
+    attempts of rolled-back savepoints too): the test's own "nothing changed"."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) "
+            "FROM pg_stat_xact_user_tables"
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _post(client: Client, url: str, data: dict[str, Any]) -> tuple[Any, int]:
+    before = writes()
+    response = client.post(url, data)
+    return response, writes() - before
+
+
+def _check_role(
+    row: Row, role: str, user: Any, client: Client, ready: Any, stale: Any, demo: Any
+) -> list[str]:
+    action = actions.action_of(row.kind, row.name)
+    assert action is not None, row.action
+    allowed = role in row.allowed
+    wrong: list[str] = []
+
+    offered = action in actions.available(user, ready, row.kind)
+    if offered is not allowed:
+        wrong.append(f"available(): {'not offered' if allowed else 'OFFERED'} where possible")
+    if stale is not None and action in actions.available(user, stale, row.kind):
+        wrong.append("available(): OFFERED where no longer possible")
+
+    marker = f'id="{row.kind}-{row.name}-{ready.pk}"'
+    response = client.get(reverse("action-controls", args=[row.kind, ready.pk]))
+    refused = denied_status(role, row.about(ready) if row.about else ready)
+    if response.status_code == 200:
+        if (marker in response.content.decode()) is not allowed:
+            wrong.append(f"controls: {'not drawn' if allowed else 'DRAWN'}")
+    elif allowed or response.status_code not in refused:
+        wrong.append(f"controls: {response.status_code}")
+
+    url = reverse("action", args=[row.kind, ready.pk, row.name])
+    data = row.data(demo, ready)
+    if not allowed:
+        with rolled_back():
+            response, written = _post(client, url, data)
+        if response.status_code not in refused:
+            wrong.append(f"POST: {response.status_code}, not {refused}")
+        if written:
+            wrong.append(f"POST refused, yet {written} rows written")
+        return wrong
+
+    if stale is not None:
+        stale_url = reverse("action", args=[row.kind, stale.pk, row.name])
+        with rolled_back():
+            response, written = _post(client, stale_url, row.data(demo, stale))
+        if response.status_code != 409:
+            wrong.append(f"POST where no longer possible: {response.status_code}, not 409")
+        if written:
+            wrong.append(f"POST where no longer possible: {written} rows written")
+    with rolled_back():
+        response, written = _post(client, url, data)
+        took = row.done(ready) if row.done and response.status_code < 400 else True
+    if not 200 <= response.status_code < 400:
+        wrong.append(f"POST valid data: {response.status_code}")
+    elif not written or not took:
+        wrong.append(f"POST valid data: {response.status_code} but it took no effect")
+    return wrong
+
+
+@dataclass
+class World:
+    demo: Demo
+    #: builder → the id of the thing it built
+    things: dict[Build, int]
+    users: dict[str, Any]
+    clients: dict[str, Client]
+
+    def thing(self, row: Row, build: Build) -> Any:
+        kind = actions.kind_of(row.kind)
+        assert kind is not None, row.kind
+        return kind.load(self.things[build])
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """Every row's things and every role's logged-in client, made once for the module in a
+    transaction that is rolled back after its last test (each test runs in a savepoint)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        with django_db_blocker.unblock():
+            demo = Demo()
+            if not Compound.objects.filter(name="团结公寓").exists():
+                from deliberation.demo.tuanjiehu import seed
+
+                seed()
+            builds = {b for row in ROWS for b in (row.available, row.unavailable) if b}
+            things = {build: build(demo).pk for build in builds}
+            users = {r: demo.user(u) if u else AnonymousUser() for r, u in ROLES.items()}
+            clients = {r: login_client(users[r]) if u else Client() for r, u in ROLES.items()}
+        yield World(demo, things, users, clients)
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("row", [pytest.param(r, id=r.id) for r in ROWS])
+def test_action_matrix(world: World, db: None, row: Row) -> None:
+    ready = world.thing(row, row.available)
+    stale = world.thing(row, row.unavailable) if row.unavailable else None
+    wrong: list[str] = []
+    for role in ROLES:
+        user, client = world.users[role], world.clients[role]
+        found = _check_role(row, role, user, client, ready, stale, world.demo)
+        wrong += [f"{role}: {w}" for w in found]
+    assert not wrong, f"{row.id}:\n" + "\n".join(wrong)
