@@ -71,6 +71,10 @@ class ObjectKind:
     title: Callable[[Any], str] = str
     #: what the thing is called ("工单"), for task lists
     label: str | Promise = ""
+    #: the thing it belongs to and shares its existence rule with (an extension request:
+    #: its work order), so that someone who may not know the order exists gets the 404 a
+    #: missing id gets, not a 403 that confirms it
+    owner: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)

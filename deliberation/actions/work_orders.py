@@ -323,6 +323,7 @@ declare_kind(
         label=pgettext_lazy("kind", "extension request"),
         load=_load_extension,
         page_url=lambda e: reverse("work-order-detail", args=[e.work_order_id]),
+        owner=lambda e: e.work_order,
         audience=lambda e: Audience(
             topics=(topic("work_order", e.work_order_id, "staff"),),
             organizations=(
@@ -392,6 +393,7 @@ declare_kind(
         label=pgettext_lazy("kind", "escalation"),
         load=_load_escalation,
         page_url=lambda e: reverse("work-order-detail", args=[e.work_order_id]),
+        owner=lambda e: e.work_order,
         audience=lambda e: Audience(
             topics=(topic("work_order", e.work_order_id, "staff"),),
             organizations=(e.supervisor_id,),

@@ -47,8 +47,9 @@ def _thing(request: HttpRequest, kind_name: str, pk: int) -> tuple[ObjectKind, A
     obj = kind.load(pk)
     if obj is None:
         raise Http404
-    if type(obj).__name__ in policy.EXISTENCE_RULES:
-        policy.visible_or_404(request.user, obj)
+    subject = kind.owner(obj) if kind.owner else obj
+    if type(subject).__name__ in policy.EXISTENCE_RULES:
+        policy.visible_or_404(request.user, subject)
     return kind, obj
 
 

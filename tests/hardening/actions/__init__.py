@@ -36,8 +36,9 @@ class Row:
     #: the thing, where the step is not possible (the state moved on); ``None`` only with
     #: ``always`` saying why no such state exists
     unavailable: Build | None
-    #: valid input for the action's form, with its prefix: (demo, thing) → POST data
-    data: Callable[[Any, Any], dict[str, Any]] = lambda demo, obj: {}
+    #: valid input for the action's form, with its prefix: (demo, thing, user) → POST data
+    #: (the user: choices that depend on who sends it, e.g. the organization they act for)
+    data: Callable[[Any, Any, Any], dict[str, Any]] = lambda demo, obj, user: {}
     #: after the allowed role's step: whether it took effect, asked of the thing reloaded
     done: Callable[[Any], bool] | None = None
     #: what decides whether a refused role gets 404 instead of 403 (default: the thing)

@@ -136,7 +136,7 @@ ROWS: list[Row] = [
         FIRM,
         available=dispatched,
         unavailable=accepted,
-        data=lambda demo, o: {"back-reason": "不归我们管"},
+        data=lambda demo, o, user: {"back-reason": "不归我们管"},
         done=lambda o: _status(o) == W.SENT_BACK,
     ),
     Row(
@@ -144,7 +144,7 @@ ROWS: list[Row] = [
         FIRM,
         available=accepted,
         unavailable=dispatched,
-        data=lambda demo, o: {"progress-text": "已到现场查看"},
+        data=lambda demo, o, user: {"progress-text": "已到现场查看"},
         done=lambda o: o.notes.filter(text="已到现场查看").exists(),
     ),
     Row(
@@ -152,7 +152,7 @@ ROWS: list[Row] = [
         FIRM,
         available=accepted,
         unavailable=completed,
-        data=lambda demo, o: {"complete-text": "已更换灯泡"},
+        data=lambda demo, o, user: {"complete-text": "已更换灯泡"},
         done=lambda o: _status(o) == W.COMPLETED,
     ),
     Row(
@@ -161,7 +161,7 @@ ROWS: list[Row] = [
         available=accepted,
         # one request at a time: not while the committee has one to decide
         unavailable=waiting_for_time,
-        data=lambda demo, o: {"ext-reason": "需要订购配件", "ext-new_resolve_by": _later()},
+        data=lambda demo, o, user: {"ext-reason": "需要订购配件", "ext-new_resolve_by": _later()},
         done=lambda o: o.extension_requests.filter(status="pending").exists(),
     ),
     Row(
@@ -169,7 +169,7 @@ ROWS: list[Row] = [
         COMMITTEE,
         available=completed,
         unavailable=accepted,
-        data=lambda demo, o: {"verify-approved": "yes", "verify-note": ""},
+        data=lambda demo, o, user: {"verify-approved": "yes", "verify-note": ""},
         done=lambda o: _status(o) == W.VERIFIED,
     ),
     Row(
@@ -178,7 +178,7 @@ ROWS: list[Row] = [
         scenario="the reporter rates",
         available=verified,
         unavailable=completed,
-        data=lambda demo, o: {
+        data=lambda demo, o, user: {
             "confirm-fixed": "yes",
             "confirm-rating": "satisfied",
             "confirm-comment": "谢谢",
@@ -191,7 +191,7 @@ ROWS: list[Row] = [
         scenario="the committee's follow-up call (no reporter)",
         available=verified_without_reporter,
         unavailable=completed_without_reporter,
-        data=lambda demo, o: {"confirm-fixed": "yes", "confirm-rating": "satisfied"},
+        data=lambda demo, o, user: {"confirm-fixed": "yes", "confirm-rating": "satisfied"},
         done=lambda o: _status(o) == W.CLOSED,
     ),
     Row(
@@ -199,16 +199,18 @@ ROWS: list[Row] = [
         COMMITTEE,
         available=pending_extension,
         unavailable=decided_extension,
-        data=lambda demo, e: {"decide-approve": "yes", "decide-note": "同意"},
+        data=lambda demo, e, user: {"decide-approve": "yes", "decide-note": "同意"},
         done=lambda e: ExtensionRequest.objects.get(pk=e.pk).status == "approved",
+        about=lambda e: e.work_order,
     ),
     Row(
         "escalation.handle",
         allowed_roles("supervision_group"),
         available=open_escalation,
         unavailable=handled_escalation,
-        data=lambda demo, e: {"esc-note": "已致电物业"},
+        data=lambda demo, e, user: {"esc-note": "已致电物业"},
         done=lambda e: Escalation.objects.get(pk=e.pk).status == Escalation.Status.HANDLED,
+        about=lambda e: e.work_order,
     ),
 ]
 
