@@ -16,6 +16,7 @@ An action in ``deliberation.actions.all_actions()`` without a row fails the buil
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,26 +72,22 @@ class World:
     clients: dict[str, Client]
 
     #: (role, kind, id) → the controls partial's (status, html): the same for every row
-    #: of a thing (each test's steps are rolled back), so fetched once per module
+    #: of a shared thing (each test's steps are rolled back), so fetched once per module
     drawn: dict[tuple[str, str, int], tuple[int, str]] = field(default_factory=dict)
 
-    def controls(self, role: str, kind: str, pk: int) -> tuple[int, str]:
+    def controls(self, role: str, kind: str, pk: int, *, fresh: bool) -> tuple[int, str]:
         key = (role, kind, pk)
-        if key not in self.drawn:
+        if fresh or key not in self.drawn:
             response = self.clients[role].get(reverse("action-controls", args=[kind, pk]))
             self.drawn[key] = (response.status_code, response.content.decode())
         return self.drawn[key]
 
-    def thing(self, row: Row, build: Build) -> Any:
-        kind = actions.kind_of(row.kind)
-        assert kind is not None, row.kind
-        return kind.load(self.things[build])
-
 
 @pytest.fixture(scope="module")
 def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
-    """Every row's things and every role's logged-in client, made once for the module in a
-    transaction that is rolled back after its last test (each test runs in a savepoint)."""
+    """The shared things of every row and every role's logged-in client, made once for the
+    module in a transaction that is rolled back after its last test (each test runs in a
+    savepoint)."""
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -101,7 +98,9 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
                 from deliberation.demo.tuanjiehu import seed
 
                 seed()
-            builds = {b for row in ROWS for b in (row.available, row.unavailable) if b}
+            builds = {
+                b for row in ROWS if not row.isolated for b in (row.available, row.unavailable) if b
+            }
             things = {build: build(demo).pk for build in builds}
             users = {r: demo.user(u) if u else AnonymousUser() for r, u in ROLES.items()}
             clients = {r: login_client(users[r]) if u else Client() for r, u in ROLES.items()}
@@ -112,27 +111,35 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
             outer.__exit__(None, None, None)
 
 
+@contextmanager
+def _state(world: World, row: Row, build: Build) -> Iterator[Any]:
+    """The row's thing in one state: the module's shared one, or (``row.isolated``) one
+    built here; either way everything done to it is rolled back afterwards."""
+    kind = actions.kind_of(row.kind)
+    assert kind is not None, row.kind
+    with rolled_back():
+        pk = build(world.demo).pk if row.isolated else world.things[build]
+        yield kind.load(pk)
+
+
 def _post(client: Client, url: str, data: dict[str, Any]) -> tuple[Any, int]:
     before = writes()
     response = client.post(url, data)
     return response, writes() - before
 
 
-def _check_role(row: Row, role: str, world: World, ready: Any, stale: Any) -> list[str]:
+def _where_possible(row: Row, role: str, world: World, ready: Any) -> list[str]:
+    """Offered and drawn exactly to the allowed roles; refused POSTs change nothing; the
+    allowed roles' valid POSTs take effect."""
     user, client, demo = world.users[role], world.clients[role], world.demo
     action = actions.action_of(row.kind, row.name)
-    assert action is not None, row.action
     allowed = role in row.allowed
     wrong: list[str] = []
-
-    offered = action in actions.available(user, ready, row.kind)
-    if offered is not allowed:
+    if (action in actions.available(user, ready, row.kind)) is not allowed:
         wrong.append(f"available(): {'not offered' if allowed else 'OFFERED'} where possible")
-    if stale is not None and action in actions.available(user, stale, row.kind):
-        wrong.append("available(): OFFERED where no longer possible")
 
     marker = f'id="{row.kind}-{row.name}-{ready.pk}"'
-    status, html = world.controls(role, row.kind, ready.pk)
+    status, html = world.controls(role, row.kind, ready.pk, fresh=row.isolated)
     refused = denied_status(role, row.about(ready) if row.about else ready)
     # someone who may know the thing sees its controls without this step; someone who may
     # not gets the 404 a missing id gets (anonymous: the login page)
@@ -143,44 +150,52 @@ def _check_role(row: Row, role: str, world: World, ready: Any, stale: Any) -> li
         wrong.append(f"controls: {'not drawn' if allowed else 'DRAWN'}")
 
     url = reverse("action", args=[row.kind, ready.pk, row.name])
-    data = row.data(demo, ready, user)
+    with rolled_back():
+        response, written = _post(client, url, row.data(demo, ready, user))
+        took = not (allowed and row.done and response.status_code < 400) or row.done(ready)
     if not allowed:
-        with rolled_back():
-            response, written = _post(client, url, data)
         if response.status_code not in refused:
             wrong.append(f"POST: {response.status_code}, not {refused}")
         if written:
             wrong.append(f"POST refused, yet {written} rows written")
-        return wrong
-
-    if stale is not None:
-        stale_url = reverse("action", args=[row.kind, stale.pk, row.name])
-        with rolled_back():
-            response, written = _post(client, stale_url, row.data(demo, stale, user))
-        if response.status_code != 409:
-            wrong.append(f"POST where no longer possible: {response.status_code}, not 409")
-        if written:
-            wrong.append(f"POST where no longer possible: {written} rows written")
-    with rolled_back():
-        response, written = _post(client, url, data)
-        took = row.done(ready) if row.done and response.status_code < 400 else True
-    if not 200 <= response.status_code < 400:
+    elif not 200 <= response.status_code < 400:
         wrong.append(f"POST valid data: {response.status_code}")
     elif not written or not took:
         wrong.append(f"POST valid data: {response.status_code} but it took no effect")
     return wrong
 
 
+def _where_not(row: Row, role: str, world: World, stale: Any) -> list[str]:
+    """Offered to nobody; the allowed roles' POSTs are 409 and change nothing."""
+    user, client = world.users[role], world.clients[role]
+    action = actions.action_of(row.kind, row.name)
+    wrong: list[str] = []
+    if action in actions.available(user, stale, row.kind):
+        wrong.append("available(): OFFERED where no longer possible")
+    if role in row.allowed:
+        url = reverse("action", args=[row.kind, stale.pk, row.name])
+        with rolled_back():
+            response, written = _post(client, url, row.data(world.demo, stale, user))
+        if response.status_code != 409:
+            wrong.append(f"POST where no longer possible: {response.status_code}, not 409")
+        if written:
+            wrong.append(f"POST where no longer possible: {written} rows written")
+    return wrong
+
+
 @pytest.mark.parametrize("row", [pytest.param(r, id=r.id) for r in ROWS])
 def test_action_matrix(world: World, db: None, row: Row) -> None:
-    ready = world.thing(row, row.available)
-    stale = world.thing(row, row.unavailable) if row.unavailable else None
     action = actions.action_of(row.kind, row.name)
     assert action is not None, row.action
-    # the builders' own check (another row's builder may have moved a shared thing on)
-    assert action.when(ready), f"{row.id}: {row.available.__name__} built it where impossible"
-    assert stale is None or not action.when(stale), f"{row.id}: possible where it should not be"
     wrong: list[str] = []
-    for role in ROLES:
-        wrong += [f"{role}: {w}" for w in _check_role(row, role, world, ready, stale)]
+    with _state(world, row, row.available) as ready:
+        # the builders' own check (another row's builder may have moved a thing on)
+        assert action.when(ready), f"{row.id}: {row.available.__name__} made it impossible"
+        for role in ROLES:
+            wrong += [f"{role}: {w}" for w in _where_possible(row, role, world, ready)]
+    if row.unavailable is not None:
+        with _state(world, row, row.unavailable) as stale:
+            assert not action.when(stale), f"{row.id}: {row.unavailable.__name__} made it possible"
+            for role in ROLES:
+                wrong += [f"{role}: {w}" for w in _where_not(row, role, world, stale)]
     assert not wrong, f"{row.id}:\n" + "\n".join(wrong)

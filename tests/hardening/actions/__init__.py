@@ -46,6 +46,9 @@ class Row:
     #: a name for the scenario when an action has more than one row
     scenario: str = ""
     always: str = ""
+    #: built in its own test, each state in a savepoint, not once for the module: for things
+    #: whose two states cannot stand side by side (the one compound's running election)
+    isolated: bool = False
 
     @property
     def kind(self) -> str:
