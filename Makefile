@@ -56,6 +56,7 @@ test: system-deps install test-js lint typecheck
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install
 	DEBUG=1 $(BIN)/mypy project deliberation workflows

@@ -32,10 +32,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import openpyxl
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deliberation.errors import InvalidInput
 from deliberation.models import Compound, IssueCategory, Urgency
 
 MAX_BYTES: int = getattr(settings, "YISHI_HOTLINE_MAX_BYTES", 5 * 1024 * 1024)
@@ -91,12 +93,13 @@ DATE_FORMATS = (
 )
 
 
-class HotlineFileError(ValueError):
-    """The file as a whole cannot be used; the message is for the user. ``problems`` lists
-    (line, messages) when no row at all could be imported."""
+class HotlineFileError(InvalidInput):
+    """The file as a whole cannot be used (HTTP 400, in the one error model): the message
+    is for the user, at the file field. ``problems`` lists (line, messages) when no row at
+    all could be imported."""
 
     def __init__(self, message: str, problems: list[tuple[int, list[str]]] | None = None):
-        super().__init__(message)
+        super().__init__(message, fields={"file": [message]})
         self.problems = problems or []
 
 
@@ -158,8 +161,6 @@ def _read_xlsx(content: bytes) -> list[list[Any]]:
                     _("The file is too large (at most %(mb)s MB).")
                     % {"mb": MAX_BYTES // (1024 * 1024)}
                 )
-        import openpyxl
-
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         rows: list[list[Any]] = []

@@ -5,10 +5,11 @@ Each form only validates; views hand ``cleaned_data`` to a service or a flow.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -166,10 +167,37 @@ class DispatchForm(UserTextForm):
     )
     staff_note = forms.CharField(label=_("Staff-only note"), max_length=2000, required=False)
 
-    def __init__(self, *args: Any, issue: Issue, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("title", work_order_title(issue))
+    def __init__(
+        self,
+        *args: Any,
+        issue: Issue,
+        suggested: Organization | None = None,
+        deadlines: tuple[datetime, datetime] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("title", work_order_title(issue))
+        if suggested is not None:
+            initial.setdefault("responsible", suggested.pk)
         super().__init__(*args, **kwargs)
+        #: drawn above the fields (issues/_dispatch_action.html): who the compound's
+        #: category and management mode suggest, and the SLA a dispatch now would set
+        self.issue, self.suggested, self.deadlines = issue, suggested, deadlines
         self.fields["co_operating"].queryset = community_organizations(issue)  # type: ignore[attr-defined]
+        self._share_organizations()
+
+    def _share_organizations(self) -> None:
+        """Responsible and co-operating choices from one query (each organization marked
+        ``local`` when it may co-operate); a ModelChoiceField would query on every render,
+        and validation still uses the querysets."""
+        responsible, co_operating = self.fields["responsible"], self.fields["co_operating"]
+        local = co_operating.queryset.filter(pk=OuterRef("pk"))  # type: ignore[attr-defined]
+        orgs = list(responsible.queryset.annotate(local=Exists(local)))  # type: ignore[attr-defined]
+        responsible.choices = [  # type: ignore[attr-defined]
+            ("", responsible.empty_label or ""),  # type: ignore[attr-defined]
+            *[(o.pk, str(o)) for o in orgs],
+        ]
+        co_operating.choices = [(o.pk, str(o)) for o in orgs if o.local]  # type: ignore[attr-defined]
 
 
 def work_order_title(issue: Issue) -> str:

@@ -15,6 +15,8 @@ from collections.abc import Callable
 
 from django.db import close_old_connections
 
+from deliberation.live.outbox import publish_pending
+
 log = logging.getLogger("yishi.periodic")
 
 Job = Callable[[], object]
@@ -55,6 +57,4 @@ def start_in_process(interval: float = 30.0) -> threading.Thread:
 
 @periodic("publish_outbox")
 def _publish_outbox() -> int:
-    from deliberation.live.outbox import publish_pending
-
     return publish_pending()

@@ -8,29 +8,49 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from viewflow import this
-from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow import flow
-from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Process
-from viewflow.workflow.status import STATUS
 
 from deliberation.models import Escalation
 from deliberation.services import work_orders as services
-from deliberation.services.conflicts import Conflict
 from workflows.locking import process_row_lock
+from workflows.processes import process_of, run_waiting
 
 
 class EscalationFlow(flow.Flow):
     """督办流程 — one per escalation (the process artifact)."""
 
+    process_title = gettext_lazy("Supervision of a missed deadline")
+    process_description = gettext_lazy(
+        "The supervision group follows up a work order whose deadline passed."
+    )
     lock_impl = process_row_lock  # blocking, see workflows/locking.py
 
-    start = flow.StartHandle(this.start_process).Next(this.follow_up)
-    follow_up = flow.Handle(this.do_follow_up).Next(this.end)
-    end = flow.End()
+    start = (
+        flow.StartHandle(this.start_process)
+        .Annotation(
+            title=gettext_lazy("Deadline missed"),
+            description=gettext_lazy("The deadline sweep opened an escalation."),
+        )
+        .Next(this.follow_up)
+    )
+    follow_up = (
+        flow.Handle(this.do_follow_up)
+        .Annotation(
+            title=gettext_lazy("Follow up"),
+            description=gettext_lazy(
+                "The supervision group records what it did about the missed deadline."
+            ),
+        )
+        .Next(this.end)
+    )
+    end = flow.End().Annotation(
+        title=gettext_lazy("Followed up"),
+        description=gettext_lazy("The escalation is handled."),
+    )
 
     def start_process(self, activation: Any, escalation: Escalation) -> Process:
         activation.process.artifact = escalation
@@ -42,33 +62,15 @@ class EscalationFlow(flow.Flow):
         return services.handle_escalation(escalation=escalation, actor=actor, note=note)
 
 
-def process_of(escalation: Escalation) -> Process | None:
-    ct = ContentType.objects.get_for_model(Escalation)
-    return (
-        Process.objects.filter(
-            flow_class=EscalationFlow, artifact_content_type=ct, artifact_object_id=escalation.pk
-        )
-        .order_by("-id")
-        .first()
-    )
-
-
 def handle(escalation: Escalation, *, actor: Any, note: str) -> Escalation:
     """Record the group's follow-up through the waiting task (409 if already handled)."""
     process = process_of(escalation)
     if process is None and escalation.status == Escalation.Status.OPEN:
         process = EscalationFlow.start.run(escalation=escalation)  # opened before the flow
-    task = (
-        process.task_set.filter(flow_task=EscalationFlow.follow_up, status=STATUS.NEW).first()
-        if process is not None
-        else None
+    handled = _("This escalation was already handled.")
+    result = run_waiting(
+        process, EscalationFlow.follow_up, stale=handled, lost=handled, actor=actor, note=note
     )
-    if task is None:
-        raise Conflict(_("This escalation was already handled."))
-    try:
-        result = EscalationFlow.follow_up.run(task, actor=actor, note=note)
-    except (TransitionNotAllowed, FlowLockFailed) as exc:
-        raise Conflict(_("This escalation was already handled.")) from exc
     assert isinstance(result, Escalation)
     return result
 

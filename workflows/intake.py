@@ -12,19 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from viewflow import this
-from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow import flow
-from viewflow.workflow.exceptions import FlowLockFailed
-from viewflow.workflow.models import Process, Task
-from viewflow.workflow.status import PROCESS, STATUS
+from viewflow.workflow.models import Process
+from viewflow.workflow.status import PROCESS
 
 from deliberation.models import Issue, WorkOrder
-from deliberation.services import issues as services
+from deliberation.services import triage as services
 from deliberation.services.conflicts import Conflict
 from workflows.locking import process_row_lock
+from workflows.processes import process_of, run_task, waiting_task
 
 S = Issue.Status
 DECISIONS = ("dispatch", "session", "close", "duplicate")
@@ -47,24 +46,86 @@ def _issue(activation: Any) -> Issue:
 class IntakeFlow(flow.Flow):
     """诉求受理流程 — one per issue (the process artifact)."""
 
+    process_title = gettext_lazy("Intake of an issue")
+    process_description = gettext_lazy(
+        "An issue from any channel is triaged and routed: to a work order, to a "
+        "consultation session, or closed."
+    )
     lock_impl = process_row_lock  # blocking, see workflows/locking.py
 
-    start = flow.StartHandle(this.start_process).Next(this.triage)
-    triage = flow.Handle(this.do_triage).Next(this.route)
+    start = (
+        flow.StartHandle(this.start_process)
+        .Annotation(
+            title=gettext_lazy("Issue reported"),
+            description=gettext_lazy(
+                "A resident, the hotline, staff or the public API reported an issue."
+            ),
+        )
+        .Next(this.triage)
+    )
+    triage = (
+        flow.Handle(this.do_triage)
+        .Annotation(
+            title=gettext_lazy("Triage"),
+            description=gettext_lazy(
+                "The committee dispatches a work order, sends the issue to a session, "
+                "closes it or marks it a duplicate."
+            ),
+        )
+        .Next(this.route)
+    )
     route = (
         flow.Switch()
-        .Case(this.follow, lambda a: _status(a) in (S.DISPATCHED, S.IN_PROGRESS))
-        .Case(this.to_session, lambda a: _status(a) in (S.AWAITING_SESSION, S.ON_AGENDA))
+        .Annotation(
+            title=gettext_lazy("Where did triage send it?"),
+            description=gettext_lazy(
+                "A work order is followed; a session takes the issue over; anything else ends here."
+            ),
+        )
+        .Case(this.follow, this.is_dispatched)
+        .Case(this.to_session, this.awaits_session)
         .Default(this.end)
     )
-    follow = flow.Handle(this.do_follow).Next(this.back_to_triage)
-    back_to_triage = flow.If(lambda a: _status(a) == S.NEW).Then(this.triage).Else(this.end)
-    to_session = flow.End()
-    end = flow.End()
+    follow = (
+        flow.Handle(this.do_follow)
+        .Annotation(
+            title=gettext_lazy("Follow the work order"),
+            description=gettext_lazy("Waits until the work order is closed or sent back."),
+        )
+        .Next(this.back_to_triage)
+    )
+    back_to_triage = (
+        flow.If(this.is_back_in_triage)
+        .Annotation(
+            title=gettext_lazy("Sent back?"),
+            description=gettext_lazy(
+                "A work order the provider sent back brings the issue to triage again."
+            ),
+        )
+        .Then(this.triage)
+        .Else(this.end)
+    )
+    to_session = flow.End().Annotation(
+        title=gettext_lazy("To a session"),
+        description=gettext_lazy("The session's own process takes the issue from here."),
+    )
+    end = flow.End().Annotation(
+        title=gettext_lazy("Settled"),
+        description=gettext_lazy("The issue was closed, merged, or its work order closed."),
+    )
 
     def start_process(self, activation: Any, issue: Issue) -> Process:
         activation.process.artifact = issue
         return activation.process
+
+    def is_dispatched(self, activation: Any) -> bool:
+        return _status(activation) in (S.DISPATCHED, S.IN_PROGRESS)
+
+    def awaits_session(self, activation: Any) -> bool:
+        return _status(activation) in (S.AWAITING_SESSION, S.ON_AGENDA)
+
+    def is_back_in_triage(self, activation: Any) -> bool:
+        return _status(activation) == S.NEW
 
     def do_triage(self, activation: Any, *, decision: str, actor: Any, **kwargs: Any) -> Any:
         issue = _issue(activation)
@@ -80,25 +141,6 @@ class IntakeFlow(flow.Flow):
 
     def do_follow(self, activation: Any, *, work_order: WorkOrder) -> None:
         """The work order's flow ended (sent back or closed); nothing to write here."""
-
-
-def process_of(issue: Issue | int) -> Process | None:
-    pk = issue if isinstance(issue, int) else issue.pk
-    ct = ContentType.objects.get_for_model(Issue)
-    return (
-        Process.objects.filter(
-            flow_class=IntakeFlow, artifact_content_type=ct, artifact_object_id=pk
-        )
-        .order_by("-id")
-        .first()
-    )
-
-
-def _waiting(issue: Issue | int, node: Any) -> Task | None:
-    process = process_of(issue)
-    if process is None:
-        return None
-    return process.task_set.filter(flow_task=node, status=STATUS.NEW).order_by("-id").first()
 
 
 def _needs_new_process(issue: Issue) -> bool:
@@ -122,26 +164,29 @@ def triage(issue: Issue, decision: str, **kwargs: Any) -> Any:
     """
     if decision not in DECISIONS:
         raise ValueError(decision)
-    task = _waiting(issue, IntakeFlow.triage)
+    task = waiting_task(process_of(issue), IntakeFlow.triage)
     if task is None and _needs_new_process(issue):
         start_for(issue)
-        task = _waiting(issue, IntakeFlow.triage)
+        task = waiting_task(process_of(issue), IntakeFlow.triage)
     if task is None:
         raise Conflict(
             _("This issue is now “%(status)s”; the page was out of date.")
             % {"status": issue.get_status_display()}
         )
-    try:
-        return IntakeFlow.triage.run(task, decision=decision, **kwargs)
-    except (TransitionNotAllowed, FlowLockFailed) as exc:
-        raise Conflict(_("Someone else triaged this issue first.")) from exc
+    return run_task(
+        IntakeFlow.triage,
+        task,
+        lost=_("Someone else triaged this issue first."),
+        decision=decision,
+        **kwargs,
+    )
 
 
 def follow_up(order: WorkOrder) -> None:
     """Called when a work order's flow ends: wake the issue's intake flow if it waits."""
     if order.issue_id is None:
         return
-    task = _waiting(order.issue_id, IntakeFlow.follow)
+    task = waiting_task(process_of(Issue(pk=order.issue_id)), IntakeFlow.follow)
     if task is not None:
         IntakeFlow.follow.run(task, work_order=order)
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +27,7 @@ from viewflow.workflow.status import STATUS
 from deliberation.models import Membership, OwnersVote, User
 from deliberation.services import votes as vote_services
 from workflows.locking import process_row_lock
+from workflows.processes import process_of
 
 S = OwnersVote.Status
 
@@ -72,38 +72,96 @@ def _member(org_id: int | None, *roles: str) -> User | None:
 class OwnersVoteFlow(flow.Flow):
     """One process per ``OwnersVote`` (its ``artifact``)."""
 
+    process_title = _("Owners' vote")
+    process_description = _(
+        "An owners' meeting decides by vote: petition, convening, review, notice, ballot "
+        "box, count and publication, each within its legal period."
+    )
     lock_impl = process_row_lock  # blocking, see workflows/locking.py
 
-    start = flow.StartHandle(this.begin).Next(this.route)
-    route = flow.If(this.is_petition).Then(this.signatures).Else(this.review)
-    signatures = flow.Handle().Next(this.convene)
+    start = (
+        flow.StartHandle(this.begin)
+        .Annotation(
+            title=_("Vote proposed"),
+            description=_("The committee proposes a vote, or owners start a petition."),
+        )
+        .Next(this.route)
+    )
+    route = (
+        flow.If(this.is_petition)
+        .Annotation(
+            title=_("Petition?"),
+            description=_("A petition first needs the owners' signatures."),
+        )
+        .Then(this.signatures)
+        .Else(this.review)
+    )
+    signatures = (
+        flow.Handle()
+        .Annotation(
+            title=_("Collect signatures"),
+            description=_(
+                "Owners holding a fifth of the area and of the owners sign the petition."
+            ),
+        )
+        .Next(this.convene)
+    )
     convene = (
         flow.View(task_page)
-        .Annotation(title=_("Convene the owners' meeting"))
+        .Annotation(
+            title=_("Convene the owners' meeting"),
+            description=_("The committee convenes by its deadline; after it, the subdistrict may."),
+        )
         .Assign(this.committee_chair)
         .Next(this.review)
     )
     review = (
         flow.View(task_page)
-        .Annotation(title=_("Review the proposal"))
+        .Annotation(
+            title=_("Review the proposal"),
+            description=_("The residents' committee reviews the proposal as observer."),
+        )
         .Assign(this.residents_committee_head)
         .Next(this.notice)
     )
     notice = (
         flow.View(task_page)
-        .Annotation(title=_("Publish the notice to owners"))
+        .Annotation(
+            title=_("Publish the notice to owners"),
+            description=_("The notice reaches every owner at least 15 days before the vote."),
+        )
         .Assign(this.convener)
         .Next(this.ballot_box)
     )
-    ballot_box = flow.Handle().Next(this.count)
-    count = flow.Function(this.run_count).Next(this.publish)
+    ballot_box = (
+        flow.Handle()
+        .Annotation(
+            title=_("Ballot box"),
+            description=_("Owners cast their ballots until the box closes."),
+        )
+        .Next(this.count)
+    )
+    count = (
+        flow.Function(this.run_count)
+        .Annotation(
+            title=_("Count"),
+            description=_("The ballots are counted by area and by owners."),
+        )
+        .Next(this.publish)
+    )
     publish = (
         flow.View(task_page)
-        .Annotation(title=_("Publish the results"))
+        .Annotation(
+            title=_("Publish the results"),
+            description=_("The results are published within 3 days of the count."),
+        )
         .Assign(this.convener)
         .Next(this.end)
     )
-    end = flow.End()
+    end = flow.End().Annotation(
+        title=_("Results published"),
+        description=_("The vote is decided and its effects follow."),
+    )
 
     def begin(self, activation: Any, vote: OwnersVote) -> Process:
         activation.process.artifact = vote
@@ -143,17 +201,6 @@ class OwnersVoteFlow(flow.Flow):
 
 
 _local = threading.local()
-
-
-def process_of(vote: OwnersVote) -> Process | None:
-    ct = ContentType.objects.get_for_model(OwnersVote)
-    return (
-        Process.objects.filter(
-            flow_class=OwnersVoteFlow, artifact_content_type=ct, artifact_object_id=vote.pk
-        )
-        .order_by("id")
-        .first()
-    )
 
 
 def follow(vote: OwnersVote) -> Process:

@@ -1,40 +1,25 @@
-"""Views that move a session's process: convene, reply to an invitation, open, end, publish.
-
-They live here, not in ``deliberation.views``, because the domain never imports workflows.
-"""
+"""Where a session is convened: the compounds the person may convene for, each leading to
+its ``convene`` step (``POST /compound/<id>/actions/convene/``, declared in
+``deliberation.actions.invitations``). Every other step of a session's process (reply,
+open, end, publish) is an action too."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from deliberation import policy
-from deliberation.forms import ConveneForm
-from deliberation.ids import parse_id
-from deliberation.models import Compound, Invitation, Organization, Session, User
 from deliberation.selectors.places import compounds_visible_to
-from deliberation.selectors.sessions import issues_awaiting_session, sessions_with_people
-from deliberation.services.sessions import SessionConflict, party_organizations
-from deliberation.views.session_actions import act
-from workflows import sessions as flow
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _session(request: HttpRequest, pk: int) -> Session:
-    """The session, or 404 alike for a missing id and one the user may not know of."""
-    return policy.visible_or_404(request.user, get_object_or_404(sessions_with_people(), pk=pk))
 
 
 @login_required
+@require_GET
 def convene(request: HttpRequest) -> HttpResponse:
-    """The secretary convenes: title, time, place or link, compound and agenda topics."""
+    """One compound: straight to its convene form; several: choose where first."""
     compounds = [
         c
         for c in compounds_visible_to(request.user).order_by("name")
@@ -42,117 +27,6 @@ def convene(request: HttpRequest) -> HttpResponse:
     ]
     if not compounds:
         raise PermissionDenied("session.convene")
-    organizations = list(
-        Organization.objects.filter(
-            memberships__user=_user(request),
-            memberships__active=True,
-            kind__in=[Organization.Kind.PARTY_COMMITTEE, Organization.Kind.RESIDENTS_COMMITTEE],
-        ).distinct()
-    )
-    waiting = issues_awaiting_session(None, compounds)
-    data = request.POST if request.method == "POST" else None
-    if data is not None:
-        wanted_id = parse_id(data.get("compound"))
-        if (
-            wanted_id not in {c.pk for c in compounds}
-            and wanted_id
-            and Compound.objects.filter(pk=wanted_id).exists()
-        ):
-            # A compound the user may not convene for (e.g. another community's): refused,
-            # not a form error (issue 5: the permission matrix).
-            raise PermissionDenied("session.convene")
-    form = ConveneForm(
-        data,
-        compounds=compounds,
-        organizations=organizations,
-        waiting=waiting,
-        initial={"adoption_rule": Session.AdoptionRule.NO_OBJECTION},
-    )
-    if form.is_valid():
-        d = form.cleaned_data
-        agenda: list[dict[str, object]] = [
-            {"title": line.strip()} for line in d["agenda"].splitlines() if line.strip()
-        ]
-        agenda += [
-            # A topic is one line; a description may have several.
-            {"title": " ".join(issue.description.split())[:60], "issues": [issue]}
-            for issue in d.get("issues") or []
-        ]
-        try:
-            session = flow.start(
-                convener=_user(request),
-                organization=d["organization"],
-                compounds=[d["compound"]],
-                title=d["title"],
-                starts_at=d["starts_at"],
-                place=d["place"],
-                online_link=d["online_link"],
-                agenda=agenda,
-                adoption_rule=d["adoption_rule"],
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        else:
-            return redirect("session-room", session.pk)
-    context = {
-        "form": form,
-        "invitees": [(c, list(party_organizations(c).items())) for c in compounds],
-    }
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "sessions/convene.html", context, status=status)
-
-
-@login_required
-@require_POST
-def reply(request: HttpRequest, pk: int, party: str) -> HttpResponse:
-    session = _session(request, pk)
-    invitation = get_object_or_404(
-        Invitation.objects.select_related("session"), session=session, party=party
-    )
-    attending = request.POST.get("attending") == "1"
-    return act(
-        request,
-        session,
-        lambda: flow.reply(actor=_user(request), invitation=invitation, attending=attending),
-        _("Attendance confirmed.") if attending else _("Invitation declined."),
-    )
-
-
-@login_required
-@require_POST
-def open_session(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
-    return act(
-        request,
-        session,
-        lambda: flow.open_session(actor=_user(request), session=session),
-        _("The session is open."),
-    )
-
-
-@login_required
-@require_POST
-def end_session(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
-    return act(
-        request,
-        session,
-        lambda: flow.end_session(actor=_user(request), session=session),
-        _("The session has ended; the minutes are drafted."),
-    )
-
-
-@login_required
-@require_POST
-def publish_minutes(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
-    return act(
-        request,
-        session,
-        lambda: flow.publish_minutes(actor=_user(request), session=session),
-        _("Minutes published to the residents."),
-    )
-
-
-__all__ = ["Compound", "SessionConflict", "convene", "end_session", "open_session", "reply"]
+    if len(compounds) == 1:
+        return redirect(reverse("action", args=["compound", compounds[0].pk, "convene"]))
+    return render(request, "sessions/convene.html", {"compounds": compounds})

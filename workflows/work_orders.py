@@ -10,22 +10,21 @@ directly. A sent-back or closed order tells the issue's intake flow (``follow``)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from viewflow import this
-from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow import flow
-from viewflow.workflow.exceptions import FlowLockFailed
-from viewflow.workflow.models import Process, Task
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.models import Process
 
 from deliberation.models import WorkOrder
 from deliberation.services import work_orders as services
-from deliberation.services.conflicts import Conflict
 from deliberation.services.stored_files import files_removed_on_rollback
+from workflows.intake import follow_up
 from workflows.locking import process_row_lock
+from workflows.processes import process_of, run_waiting
 
 W = WorkOrder.Status
 
@@ -48,94 +47,142 @@ def _order(activation: Any) -> WorkOrder:
 class WorkOrderFlow(flow.Flow):
     """工单流程 — one per work order (the process artifact)."""
 
+    process_title = gettext_lazy("Work order")
+    process_description = gettext_lazy(
+        "The responsible organization accepts or sends back the order, does the work, the "
+        "dispatcher verifies it and the reporter confirms."
+    )
     lock_impl = process_row_lock  # blocking, see workflows/locking.py
 
-    start = flow.StartHandle(this.start_process).Next(this.respond)
-    respond = flow.Handle(this.do_respond).Next(this.was_accepted)
-    was_accepted = flow.If(lambda a: _status(a) != W.SENT_BACK).Then(this.work).Else(this.sent_back)
-    work = flow.Handle(this.do_complete).Next(this.verify)
-    verify = flow.Handle(this.do_verify).Next(this.was_verified)
-    was_verified = flow.If(lambda a: _status(a) == W.VERIFIED).Then(this.confirm).Else(this.work)
-    confirm = flow.Handle(this.do_confirm).Next(this.was_closed)
-    was_closed = flow.If(lambda a: _status(a) == W.CLOSED).Then(this.closed).Else(this.work)
-    closed = flow.Function(this.tell_intake).Next(this.end)
-    sent_back = flow.Function(this.tell_intake).Next(this.end_sent_back)
-    end = flow.End()
-    end_sent_back = flow.End()
+    start = (
+        flow.StartHandle(this.start_process)
+        .Annotation(
+            title=gettext_lazy("Dispatched"),
+            description=gettext_lazy(
+                "Triage, a session resolution or an owners' vote dispatched the order."
+            ),
+        )
+        .Next(this.respond)
+    )
+    respond = (
+        flow.Handle(this.run_step)
+        .Annotation(
+            title=gettext_lazy("Accept or send back"),
+            description=gettext_lazy(
+                "The responsible organization accepts the order or sends it back with a "
+                "reason, before the response deadline."
+            ),
+        )
+        .Next(this.was_accepted)
+    )
+    was_accepted = (
+        flow.If(this.is_accepted)
+        .Annotation(
+            title=gettext_lazy("Accepted?"),
+            description=gettext_lazy("A sent-back order goes back to the issue's triage."),
+        )
+        .Then(this.work)
+        .Else(this.sent_back)
+    )
+    work = (
+        flow.Handle(this.run_step)
+        .Annotation(
+            title=gettext_lazy("Do the work"),
+            description=gettext_lazy(
+                "The organization does the work and reports it done, with photos, before "
+                "the completion deadline."
+            ),
+        )
+        .Next(this.verify)
+    )
+    verify = (
+        flow.Handle(this.run_step)
+        .Annotation(
+            title=gettext_lazy("Verify"),
+            description=gettext_lazy("The dispatcher checks the work and approves or rejects it."),
+        )
+        .Next(this.was_verified)
+    )
+    was_verified = (
+        flow.If(this.is_verified)
+        .Annotation(
+            title=gettext_lazy("Approved?"),
+            description=gettext_lazy("Rejected work goes back to the organization."),
+        )
+        .Then(this.confirm)
+        .Else(this.work)
+    )
+    confirm = (
+        flow.Handle(this.run_step)
+        .Annotation(
+            title=gettext_lazy("Confirm and rate"),
+            description=gettext_lazy("The reporter says whether it is fixed and rates the work."),
+        )
+        .Next(this.was_closed)
+    )
+    was_closed = (
+        flow.If(this.is_closed)
+        .Annotation(
+            title=gettext_lazy("Fixed?"),
+            description=gettext_lazy("Not fixed in the reporter's eyes: the work starts again."),
+        )
+        .Then(this.closed)
+        .Else(this.work)
+    )
+    closed = (
+        flow.Function(this.tell_intake)
+        .Annotation(
+            title=gettext_lazy("Tell the issue: closed"),
+            description=gettext_lazy("The issue's intake process stops following the order."),
+        )
+        .Next(this.end)
+    )
+    sent_back = (
+        flow.Function(this.tell_intake)
+        .Annotation(
+            title=gettext_lazy("Tell the issue: sent back"),
+            description=gettext_lazy("The issue returns to triage."),
+        )
+        .Next(this.end_sent_back)
+    )
+    end = flow.End().Annotation(
+        title=gettext_lazy("Closed"),
+        description=gettext_lazy("The work is done and confirmed."),
+    )
+    end_sent_back = flow.End().Annotation(
+        title=gettext_lazy("Sent back"),
+        description=gettext_lazy("The organization did not take the order."),
+    )
 
     def start_process(self, activation: Any, work_order: WorkOrder) -> Process:
         activation.process.artifact = work_order
         return activation.process
 
-    def do_respond(
-        self, activation: Any, *, action: str, actor: Any, reason: str = "", note: str = ""
-    ) -> WorkOrder:
-        order = _order(activation)
-        if action == "accept":
-            return services.accept_work_order(work_order=order, actor=actor, note=note)
-        if action == "send_back":
-            return services.send_back_work_order(work_order=order, actor=actor, reason=reason)
-        raise ValueError(action)
+    def run_step(self, activation: Any, *, step: Callable[..., WorkOrder], **kwargs: Any) -> Any:
+        """Every human node runs the service ``perform`` chose for the action."""
+        return step(work_order=_order(activation), **kwargs)
 
-    def do_complete(
-        self, activation: Any, *, action: str, actor: Any, text: str, photos: Any = ()
-    ) -> WorkOrder:
-        if action != "complete":
-            raise ValueError(action)
-        return services.complete_work_order(
-            work_order=_order(activation), actor=actor, text=text, photos=photos
-        )
+    def is_accepted(self, activation: Any) -> bool:
+        return _status(activation) != W.SENT_BACK
 
-    def do_verify(
-        self, activation: Any, *, action: str, actor: Any, approved: bool, note: str = ""
-    ) -> WorkOrder:
-        if action != "verify":
-            raise ValueError(action)
-        return services.verify_work_order(
-            work_order=_order(activation), actor=actor, approved=approved, note=note
-        )
+    def is_verified(self, activation: Any) -> bool:
+        return _status(activation) == W.VERIFIED
 
-    def do_confirm(
-        self,
-        activation: Any,
-        *,
-        action: str,
-        actor: Any,
-        fixed: bool,
-        rating: str,
-        comment: str = "",
-    ) -> WorkOrder:
-        if action != "confirm":
-            raise ValueError(action)
-        return services.confirm_work_order(
-            work_order=_order(activation), actor=actor, fixed=fixed, rating=rating, comment=comment
-        )
+    def is_closed(self, activation: Any) -> bool:
+        return _status(activation) == W.CLOSED
 
     def tell_intake(self, activation: Any) -> None:
-        from .intake import follow_up
-
         follow_up(_order(activation))
 
 
-#: Which node waits for which action.
-NODE_FOR_ACTION = {
-    "accept": WorkOrderFlow.respond,
-    "send_back": WorkOrderFlow.respond,
-    "complete": WorkOrderFlow.work,
-    "verify": WorkOrderFlow.verify,
-    "confirm": WorkOrderFlow.confirm,
+#: Each action: the node that waits for it and the service it runs there.
+STEPS: dict[str, tuple[Any, Callable[..., WorkOrder]]] = {
+    "accept": (WorkOrderFlow.respond, services.accept_work_order),
+    "send_back": (WorkOrderFlow.respond, services.send_back_work_order),
+    "complete": (WorkOrderFlow.work, services.complete_work_order),
+    "verify": (WorkOrderFlow.verify, services.verify_work_order),
+    "confirm": (WorkOrderFlow.confirm, services.confirm_work_order),
 }
-
-
-def process_of(order: WorkOrder) -> Process | None:
-    ct = ContentType.objects.get_for_model(WorkOrder)
-    return (
-        Process.objects.filter(
-            flow_class=WorkOrderFlow, artifact_content_type=ct, artifact_object_id=order.pk
-        )
-        .order_by("-id")
-        .first()
-    )
 
 
 def start_for(work_order: WorkOrder) -> Process:
@@ -143,36 +190,24 @@ def start_for(work_order: WorkOrder) -> Process:
     return WorkOrderFlow.start.run(work_order=work_order)  # type: ignore[no-any-return]
 
 
-def waiting_task(order: WorkOrder, action: str) -> Task | None:
-    process = process_of(order)
-    if process is None:
-        return None
-    return (
-        process.task_set.filter(flow_task=NODE_FOR_ACTION[action], status=STATUS.NEW)
-        .order_by("-id")
-        .first()
-    )
-
-
 def perform(order: WorkOrder, action: str, **kwargs: Any) -> WorkOrder:
-    """Run the node waiting for ``action`` (accept, send_back, complete, verify, confirm).
+    """Run the node waiting for ``action`` (accept, send_back, complete, verify, confirm);
+    ``kwargs`` go to its service.
 
     Raises ``Conflict`` when the order is not waiting for that action (someone else acted
     first, or the page was stale). Permission and input errors come from the service.
     """
-    if action not in NODE_FOR_ACTION:
-        raise ValueError(action)
-    task = waiting_task(order, action)
-    if task is None:
-        raise Conflict(
-            _("This work order is now “%(status)s”; the page was out of date.")
-            % {"status": order.get_status_display()}
+    node, step = STEPS[action]
+    with files_removed_on_rollback():  # evidence photos go if the flow step fails
+        result = run_waiting(
+            process_of(order),
+            node,
+            stale=_("This work order is now “%(status)s”; the page was out of date.")
+            % {"status": order.get_status_display()},
+            lost=_("Someone else acted on this work order first."),
+            step=step,
+            **kwargs,
         )
-    try:
-        with files_removed_on_rollback():  # evidence photos go if the flow step fails
-            result = NODE_FOR_ACTION[action].run(task, action=action, **kwargs)
-    except (TransitionNotAllowed, FlowLockFailed) as exc:
-        raise Conflict(_("Someone else acted on this work order first.")) from exc
     assert isinstance(result, WorkOrder)
     return result
 

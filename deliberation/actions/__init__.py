@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from . import (  # noqa: E402,F401,I001  (each area declares its kinds and actions)
     committees,
+    compounds,
     hotline,
+    invitations,
     issues,
+    minutes,
     sessions,
     votes,
     work_orders,

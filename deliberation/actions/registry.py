@@ -71,10 +71,9 @@ class ObjectKind:
     title: Callable[[Any], str] = str
     #: what the thing is called ("工单"), for task lists
     label: str | Promise = ""
-    #: the thing it belongs to and shares its existence rule with (an extension request:
-    #: its work order), so that someone who may not know the order exists gets the 404 a
-    #: missing id gets, not a 403 that confirms it
-    owner: Callable[[Any], Any] | None = None
+    #: the thing whose existence this one shares (an extension request or an escalation is
+    #: known to whoever may know its work order): a stranger gets the 404 a missing id gets
+    belongs_to: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,6 @@ def _order_candidates(p: Principal) -> Iterable[WorkOrder]:
     return (
         work_orders_with_parties()
         .select_related("issue__reporter")
-        .prefetch_related("co_operating")
         .filter(mine)
         .distinct()
         .order_by("id")[:500]
@@ -228,6 +227,7 @@ for _action in (
         label=pgettext_lazy("work order action", "Record the follow-up call (回访)"),
         run=_confirm,
         form=ConfirmForm,
+        template="work_orders/_confirm_fields.html",
         also=_rates_issue,
         when=lambda o: o.status == W.VERIFIED,
         weight=Weight.PRIMARY,
@@ -322,8 +322,8 @@ declare_kind(
         model=ExtensionRequest,
         label=pgettext_lazy("kind", "extension request"),
         load=_load_extension,
+        belongs_to=lambda e: e.work_order,
         page_url=lambda e: reverse("work-order-detail", args=[e.work_order_id]),
-        owner=lambda e: e.work_order,
         audience=lambda e: Audience(
             topics=(topic("work_order", e.work_order_id, "staff"),),
             organizations=(
@@ -348,6 +348,7 @@ declare(
         label=pgettext_lazy("work order action", "Decide the extension"),
         run=_decide,
         form=DecideExtensionForm,
+        template="work_orders/_decide_extension.html",
         when=lambda e: e.status == ExtensionRequest.Status.PENDING,
         weight=Weight.PRIMARY,
         task=True,
@@ -392,8 +393,8 @@ declare_kind(
         model=Escalation,
         label=pgettext_lazy("kind", "escalation"),
         load=_load_escalation,
+        belongs_to=lambda e: e.work_order,
         page_url=lambda e: reverse("work-order-detail", args=[e.work_order_id]),
-        owner=lambda e: e.work_order,
         audience=lambda e: Audience(
             topics=(topic("work_order", e.work_order_id, "staff"),),
             organizations=(e.supervisor_id,),
@@ -415,6 +416,7 @@ declare(
         run=_handle,
         form=EscalationForm,
         prefix="esc",
+        template="work_orders/_handle_escalation.html",
         when=lambda e: e.status == "open",
         weight=Weight.PRIMARY,
         task=True,

@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from deliberation.models import Compound, Event, Issue, IssueCategory, Urgency, User, WorkOrder
+from deliberation.services.issues import report_issue
+from deliberation.services.work_orders import dispatch_work_order
 
 U = Urgency
 
@@ -78,8 +80,6 @@ ISSUES: list[tuple[str, str, str, str, str, str]] = [
 @transaction.atomic
 def seed_intake() -> dict[str, int]:
     """Categories, and three demo issues waiting for triage."""
-    from deliberation.services.issues import report_issue
-
     first_event = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
     categories = {}
     for i, (code, name, group, urgency, keywords, description) in enumerate(CATEGORIES):
@@ -122,8 +122,6 @@ PROACTIVE_TITLE = "9号楼屋面防水：巡查发现雨后渗漏（示例）"
 def _seed_proactive_order(category: IssueCategory) -> None:
     """A work order without an issue (未诉先办 after an inspection), waiting for the
     housing office: its inbox and the work-order flow have something to show."""
-    from deliberation.services.work_orders import dispatch_work_order
-
     if WorkOrder.objects.filter(title=PROACTIVE_TITLE).exists():
         return
     compound = Compound.objects.select_related("property_provider").get(name="团结湖北里直管公房")

@@ -29,6 +29,7 @@ from deliberation.models import (
 )
 from deliberation.services import issues as issue_services
 from deliberation.services import sessions as services
+from deliberation.services import triage as triage_services
 
 TITLE = "团结公寓第三季度议事协商会（示例）"
 AGENDA = [
@@ -65,7 +66,7 @@ def seed_sessions() -> Session:
         description=ISSUE,
         compound=compound,
     )
-    issue = issue_services.send_to_session(issue=issue, actor=User.objects.get(username="juwei"))
+    issue = triage_services.send_to_session(issue=issue, actor=User.objects.get(username="juwei"))
     agenda = [dict(AGENDA[0], issues=[issue]), *AGENDA[1:]]
     day = timezone.localdate() + timedelta(days=3)
     session = services.convene_session(

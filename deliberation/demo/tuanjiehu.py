@@ -12,8 +12,11 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from deliberation.demo.channels import seed_channels
+from deliberation.demo.indicators import seed_indicators
 from deliberation.demo.intake import seed_intake
 from deliberation.demo.sessions import seed_sessions
+from deliberation.demo.votes import seed_votes
 from deliberation.models import (
     Building,
     Community,
@@ -372,14 +375,8 @@ def seed() -> dict[str, int]:
 
     seed_intake()
     seed_sessions()
-    from deliberation.demo.votes import seed_votes
-
     seed_votes()
-    from deliberation.demo.channels import seed_channels
-
     seed_channels()
-    from deliberation.demo.indicators import seed_indicators
-
     seed_indicators()
     return {
         "communities": Community.objects.count(),

@@ -15,6 +15,7 @@ also decoded once per worker instead of once per socket.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -128,8 +129,6 @@ class LiveChannelLayer(RedisPubSubChannelLayer):  # type: ignore[misc]
         return functools.partial(self._get_layer().receive, channel)
 
     def _get_layer(self) -> LiveLoopLayer:
-        import asyncio
-
         loop = asyncio.get_running_loop()
         layer: LiveLoopLayer | None = self._layers.get(loop)
         if layer is None:

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from deliberation.user_text import is_web_link
+
 
 class Party(models.TextChoices):
     """The five parties of the platform (五方)."""
@@ -111,8 +113,6 @@ class Session(models.Model):
     def web_link(self) -> str:
         """The online link if it may be offered as a link: only http(s) (older rows were
         stored unchecked, and a ``javascript:`` link would run when clicked)."""
-        from deliberation.user_text import is_web_link
-
         return self.online_link if is_web_link(self.online_link) else ""
 
 

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from deliberation.law.owners_votes import MatterKind
+from deliberation.law.owners_votes import MatterKind, needs_supermajority
 
 
 class MeetingRules(models.Model):
@@ -192,8 +192,6 @@ class Matter(models.Model):
 
     @property
     def needs_three_quarters(self) -> bool:
-        from deliberation.law.owners_votes import needs_supermajority
-
         return needs_supermajority(self.kind)
 
 

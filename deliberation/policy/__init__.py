@@ -40,6 +40,8 @@ EXISTENCE_RULES: dict[str, tuple[str, ...]] = {
     "WorkOrder": ("work_order.view", "work_order.confirm"),
     "OwnersVote": ("vote.view",),
     "Session": ("session.follow",),
+    "Invitation": ("session.know_invitation",),
+    "Minutes": ("session.know_minutes",),
     "HotlineImport": ("hotline.view_import",),
 }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .issues import view_issue
 from .principal import COMMUNITY_KINDS, PROVIDER_KINDS, Principal
 from .registry import action
 
@@ -70,6 +71,4 @@ def view_indicators(p: Principal, _obj: Any) -> bool:
 def open311_description(p: Principal, issue: Any) -> bool:
     """The citizen's words through the public API: only for a key whose account may see
     the issue itself (it serves the compound, or is the subdistrict)."""
-    from .issues import view_issue
-
     return p.is_authenticated and view_issue(p, issue)

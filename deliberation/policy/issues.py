@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from deliberation.models import Issue, WorkOrder
+
 from .principal import COMMUNITY_KINDS, OWNER_BODY_KINDS, Principal
 from .registry import action, topic
 
@@ -213,8 +215,6 @@ def list_escalations(p: Principal, _obj: Any) -> bool:
 
 @topic("issue")
 def issue_topic(p: Principal, issue_id: int, audience: str) -> bool:
-    from deliberation.models import Issue
-
     if audience not in ("public", "staff"):
         return False
     issue = (
@@ -231,8 +231,6 @@ def issue_topic(p: Principal, issue_id: int, audience: str) -> bool:
 
 @topic("work_order")
 def work_order_topic(p: Principal, work_order_id: int, audience: str) -> bool:
-    from deliberation.models import WorkOrder
-
     if audience != "staff":
         return False
     work_order = (

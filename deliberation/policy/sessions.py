@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from deliberation.models import Invitation, Organization, Session
+from deliberation.models import Invitation, Minutes, Organization, Session
 
 from .principal import Principal
 from .registry import action, topic
@@ -142,6 +142,19 @@ def follow(p: Principal, session: Session) -> bool:
 def ask(p: Principal, session: Session) -> bool:
     """Residents of the compounds concerned put questions to the chair."""
     return any(p.lives_in(c) for c in session_access(session).compound_ids)
+
+
+@action("session.know_invitation")
+def know_invitation(p: Principal, invitation: Invitation) -> bool:
+    """A party's invitation is known to whoever may know its session."""
+    return follow(p, invitation.session)
+
+
+@action("session.know_minutes")
+def know_minutes(p: Principal, minutes: Minutes) -> bool:
+    """Minutes are known to whoever may know the session (that they exist follows from
+    its end); a draft's text is the secretary's until published (the minutes page)."""
+    return follow(p, minutes.session)
 
 
 @topic("session")

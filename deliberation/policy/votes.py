@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from deliberation.models import Compound, Organization, OwnersVote
 
 from .compounds import view_compound
@@ -85,8 +87,6 @@ def convene(p: Principal, obj: Any) -> bool:
         return False
     if p.serves(obj.compound_id, *OWNER_BODIES):
         return True
-    from django.utils import timezone
-
     overdue = obj.convene_by is not None and obj.convene_by <= timezone.now()
     return p.is_subdistrict and (overdue or obj.convening_ordered_at is not None)
 

@@ -74,6 +74,30 @@ def triage_queue(organization: Organization | None, *, limit: int = QUEUE_SIZE) 
     return with_respond_by(list(qs[:limit]))
 
 
+def triage_committees(compound: Any) -> list[int]:
+    """The organizations whose members triage issues of ``compound`` (a Compound, an id or
+    None): its community's residents' and Party committees; the subdistrict office for an
+    issue reported without a compound (1 query). Their task lists hold "triage this
+    report"."""
+    if compound is None:
+        orgs = Organization.objects.filter(kind=Organization.Kind.SUBDISTRICT_OFFICE)
+    else:
+        cid = compound if isinstance(compound, int) else compound.pk
+        orgs = Organization.objects.filter(community__compounds__pk=cid, kind__in=COMMUNITY_KINDS)
+    return list(orgs.order_by("id").values_list("pk", flat=True))
+
+
+def triage_due(issue: Issue) -> datetime:
+    """When an issue waiting for triage should have been answered: reported + the SLA
+    policy's respond-within for its category and urgency (docs/law.md §6), as the triage
+    queue shows it (``with_sla`` annotations when present)."""
+    within = (
+        getattr(issue, "sla_respond", None)
+        or (DEFAULT_SLA.get(issue.urgency, DEFAULT_SLA[Urgency.ORDINARY])[0])
+    )
+    return issue.created_at + within
+
+
 def with_sla(qs: QuerySet[Issue]) -> QuerySet[Issue]:
     """Annotate the SLA policy's limits for each issue's category and urgency, chosen as
     ``sla_deadlines`` chooses (the category's own, then the general one): in the same query."""
@@ -105,11 +129,7 @@ def with_respond_by(issues: list[Issue]) -> list[Issue]:
     ``with_sla``) and ``respond_overdue``: the clock a triager works against."""
     now = timezone.now()
     for issue in issues:
-        within = (
-            getattr(issue, "sla_respond", None)
-            or (DEFAULT_SLA.get(issue.urgency, DEFAULT_SLA[Urgency.ORDINARY])[0])
-        )
-        issue.respond_by = issue.created_at + within  # type: ignore[attr-defined]
+        issue.respond_by = triage_due(issue)  # type: ignore[attr-defined]
         issue.respond_overdue = issue.respond_by < now  # type: ignore[attr-defined]
     return issues
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from deliberation import policy
 from deliberation.models import (
     Escalation,
     ExtensionRequest,
@@ -136,8 +137,6 @@ def reporter_contact(order: WorkOrder, *, unmasked: bool) -> ReporterContact | N
 def completion_photos(issue: Any, viewer: Any) -> list[WorkOrderEvidence]:
     """The photos of the completed work on an issue's orders that ``viewer`` may open (the
     reporter sees what was done at their report; one query, two with the parties' rule)."""
-    from deliberation import policy
-
     photos = list(
         WorkOrderEvidence.objects.filter(
             work_order__issue=issue, note__kind=WorkOrderNote.Kind.COMPLETION

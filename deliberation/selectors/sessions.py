@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -17,6 +19,7 @@ from deliberation.models import (
     Event,
     Invitation,
     Issue,
+    Membership,
     Party,
     Position,
     Question,
@@ -24,6 +27,8 @@ from deliberation.models import (
     ResolutionVote,
     Round,
     Session,
+    User,
+    WorkOrder,
 )
 from deliberation.policy import load_principal
 from deliberation.selectors.portable import array_subquery
@@ -44,8 +49,6 @@ def session_for_room(pk: int, *, controls: bool = False) -> Session:
     Small one-to-many facts ride on the session row as arrays (its compounds, the parties
     present, the live cursor; with ``controls``, the chair's later sessions and the issues
     waiting for a session) so that the page stays within its query budget (issue 5)."""
-    from django.shortcuts import get_object_or_404
-
     qs = sessions_with_people().annotate(
         compound_id_list=array_subquery(
             Session.compounds.through.objects.filter(session_id=OuterRef("pk")).values(
@@ -56,9 +59,44 @@ def session_for_room(pk: int, *, controls: bool = False) -> Session:
             Attendance.objects.filter(session_id=OuterRef("pk"), present=True).values("party")
         ),
         live_cursor=Subquery(Event.objects.order_by("-id").values("id")[:1]),
+        # What the next steps depend on (``deliberation.actions.sessions``), on the same row.
+        open_round_pk=Subquery(
+            Round.objects.filter(item__session=OuterRef("pk"), status=Round.Status.OPEN).values(
+                "id"
+            )[:1]
+        ),
+        voting_resolution_pk=Subquery(
+            Resolution.objects.filter(
+                item__session=OuterRef("pk"), status=Resolution.Status.VOTING
+            ).values("id")[:1]
+        ),
+        voted_party_list=array_subquery(
+            ResolutionVote.objects.filter(
+                resolution__item__session=OuterRef("pk"),
+                resolution__status=Resolution.Status.VOTING,
+            ).values("party")
+        ),
+        current_settled=Exists(
+            Resolution.objects.filter(
+                item_id=OuterRef("current_item_id"),
+                status__in=[Resolution.Status.VOTING, Resolution.Status.ADOPTED],
+            )
+        ),
     )
     if controls:
         qs = qs.annotate(
+            agenda_json=array_subquery(
+                AgendaItem.objects.filter(session_id=OuterRef("pk"))
+                .order_by("order", "id")
+                .values(json=JSONObject(pk="id", order="order", title="title", outcome="outcome")),
+                json_items=True,
+            ),
+            queued_json=array_subquery(
+                Question.objects.filter(session_id=OuterRef("pk"), status=Question.Status.QUEUED)
+                .order_by("created_at", "id")
+                .values(json=JSONObject(pk="id", text="text"))[:50],
+                json_items=True,
+            ),
             later_json=array_subquery(
                 Session.objects.filter(
                     community_id=OuterRef("community_id"), status=Session.Status.CONVENED
@@ -90,6 +128,29 @@ def session_for_room(pk: int, *, controls: bool = False) -> Session:
     )
 
 
+def sessions_for_rules(queryset: QuerySet[Session]) -> list[Session]:
+    """Sessions with what the policy's session rules read (their compounds, invitations and
+    delegates) loaded in three queries, however many there are: for task lists."""
+    return list(
+        queryset.select_related("community", "convening_organization")
+        .annotate(
+            compound_id_list=array_subquery(
+                Session.compounds.through.objects.filter(session_id=OuterRef("pk")).values(
+                    "compound_id"
+                )
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "invitations",
+                queryset=Invitation.objects.select_related("organization")
+                .prefetch_related("delegates")
+                .order_by("id"),
+            )
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Choice:
     """A row of a chair's or secretary's select (a later session, a waiting issue)."""
@@ -115,6 +176,22 @@ def later_sessions(session: Session) -> list[Choice]:
     ]
 
 
+def agenda_rows(session: Session) -> list[Choice]:
+    """The agenda as the chair's and secretary's selects offer it (no query: annotated)."""
+    return [
+        Choice(pk=r["pk"], title=f"{r['order']}. {r['title']}", description=r["outcome"])
+        for r in getattr(session, "agenda_json", None) or []
+    ]
+
+
+def queued_questions(session: Session) -> list[Choice]:
+    """Residents' questions waiting for the chair (no query: annotated)."""
+    return [
+        Choice(pk=r["pk"], description=r["text"])
+        for r in getattr(session, "queued_json", None) or []
+    ]
+
+
 def waiting_issues(session: Session) -> list[Choice]:
     """Issues of the session's compounds triaged to wait for a session (for the agenda)."""
     return [
@@ -130,8 +207,6 @@ def sessions_visible_to(user: Any) -> QuerySet[Session]:
     if p.is_subdistrict:
         return qs
     compounds = set(p.served_compounds) | set(p.home_compounds)
-    from django.db.models import Q
-
     return qs.filter(
         Q(compounds__in=compounds)
         | Q(invitations__delegates=p.user_id)
@@ -291,10 +366,6 @@ def room_context(session: Session, *, audience: str) -> dict[str, Any]:
 
 def assignments_for(session: Session) -> list[Any]:
     """Work orders created from the session's resolutions (one query)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from deliberation.models import WorkOrder
-
     return list(
         WorkOrder.objects.filter(
             origin_type=ContentType.objects.get_for_model(Resolution),
@@ -307,8 +378,6 @@ def assignments_for(session: Session) -> list[Any]:
 
 def issues_awaiting_session(session: Session | None, compounds: Any = None) -> list[Any]:
     """Issues triaged to wait for a session, in the session's compounds (for the agenda)."""
-    from deliberation.models import Issue
-
     qs = Issue.objects.filter(status=Issue.Status.AWAITING_SESSION)
     if session is not None:
         qs = qs.filter(compound__sessions=session)
@@ -319,8 +388,6 @@ def issues_awaiting_session(session: Session | None, compounds: Any = None) -> l
 
 def delegate_choices(session: Session, invitations: list[Invitation]) -> dict[str, list[Any]]:
     """Who each party may name as delegate, for the invitations shown (two queries)."""
-    from deliberation.models import Membership, User
-
     org_ids = {i.organization_id for i in invitations if i.organization_id}
     by_org: dict[int, list[User]] = {}
     for m in (

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from deliberation.law import owners_votes as law
-from deliberation.models import Ballot, BallotAudit, Matter, OwnersVote, Voter
+from deliberation.models import Ballot, BallotAudit, Matter, Organization, OwnersVote, Voter
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,18 @@ def matters_with_participation(vote: OwnersVote, *, user_id: int | None = None) 
     return list(qs.order_by("position"))
 
 
-def vote_page_context(vote: OwnersVote, *, user_id: int | None = None) -> dict[str, Any]:
+def matters_for_page(vote: OwnersVote, user_id: int | None) -> list[Matter]:
+    """``matters_with_participation`` once per page: the panel, the ballot and the paper
+    ballot forms of one request share it (kept on the loaded vote; a push never uses it)."""
+    seen: dict[int | None, list[Matter]] = vote.__dict__.setdefault("_matters_for_page", {})
+    if user_id not in seen:
+        seen[user_id] = matters_with_participation(vote, user_id=user_id)
+    return seen[user_id]
+
+
+def vote_page_context(
+    vote: OwnersVote, *, user_id: int | None = None, matters: list[Matter] | None = None
+) -> dict[str, Any]:
     """Everything the public panel shows: no names, no other owner's ballot. ``user_id``
     adds that owner's own choices to the matters (for their page, never for a push)."""
     signed = vote.signatures.count() if vote.origin == OwnersVote.Origin.PETITION else 0
@@ -97,7 +108,9 @@ def vote_page_context(vote: OwnersVote, *, user_id: int | None = None) -> dict[s
     return {
         "delivered": row["delivered"],
         "vote": vote,
-        "matters": matters_with_participation(vote, user_id=user_id),
+        "matters": matters
+        if matters is not None
+        else matters_with_participation(vote, user_id=user_id),
         "turnout": _turnout(vote, row) if vote.total_heads else None,
         "signed": signed,
         "signed_pct": _pct(signed, vote.total_heads),
@@ -127,4 +140,25 @@ def audit_trail(vote: OwnersVote) -> QuerySet[BallotAudit]:
         BallotAudit.objects.filter(matter__vote=vote)
         .select_related("matter", "voter", "actor")
         .order_by("-id")
+    )
+
+
+def vote_organizations(vote: OwnersVote) -> list[int]:
+    """The organizations that act on a vote (their task lists change with it): the owners'
+    committee or 物管会, the residents' committee, and the subdistrict's office and
+    supervision group (who may order or convene, BJ reg. art. 36). ``vote.compound`` and its
+    community are expected loaded."""
+    community = vote.compound.community
+    subdistrict = Organization.objects.filter(
+        subdistrict_id=community.subdistrict_id,
+        kind__in=[Organization.Kind.SUBDISTRICT_OFFICE, Organization.Kind.SUPERVISION_GROUP],
+    ).values_list("pk", flat=True)
+    own = (vote.compound.owners_committee_id, community.residents_committee_id)
+    return [o for o in own if o] + list(subdistrict)
+
+
+def voter_people(vote: OwnersVote) -> list[int]:
+    """The people with an account on the meeting's register (their "cast your ballot")."""
+    return list(
+        Voter.objects.filter(vote=vote, person_id__isnull=False).values_list("person_id", flat=True)
     )

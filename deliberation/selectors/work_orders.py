@@ -14,6 +14,7 @@ from deliberation.models import (
     WorkOrderNote,
 )
 
+from .job_card import job_history
 from .portable import array_subquery
 
 INBOX_SIZE = 100
@@ -62,8 +63,6 @@ def work_order_detail(pk: int) -> WorkOrder | None:
     """One order with everything its page and pushed fragment show; ``history`` holds its
     steps oldest first (``job_card.job_history``), ``issue_photo_ids`` the ids of the
     resident's photos."""
-    from .job_card import job_history
-
     photos = IssuePhoto.objects.filter(issue=OuterRef("issue_id")).order_by("id").values("id")
     order = (
         work_orders_with_parties()

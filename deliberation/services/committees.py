@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from deliberation import policy
+from deliberation.errors import Conflict, InvalidInput
 from deliberation.law import owners_votes as law
-from deliberation.live.outbox import record_event
-from deliberation.live.topics import topic
+from deliberation.live.refresh import refresh_tasks
 from deliberation.models import (
     BodySeat,
     Candidate,
@@ -29,6 +28,7 @@ from deliberation.models import (
 )
 from deliberation.periodic import periodic
 from deliberation.selectors.owner_register import head_key, owner_register
+from deliberation.services import votes as vote_services
 
 K = Organization.Kind
 
@@ -67,7 +67,8 @@ def explain(problems: list[str]) -> list[str]:
 
 def _fail(problems: list[str]) -> None:
     if problems:
-        raise ValidationError(explain(problems))
+        messages = explain(problems)
+        raise InvalidInput(" ".join(messages), fields={"__all__": messages})
 
 
 def _today() -> date:
@@ -122,7 +123,7 @@ def nominate(
     residents' committee or owners, become candidates."""
     policy.require(actor, "committee.manage", election.compound)
     if election.status != CommitteeElection.Status.NOMINATING:
-        raise ValidationError(_("Nominations are closed."))
+        raise Conflict(_("Nominations are closed."))
     is_owner = owner_register(election.compound).head(head_key(person_id=person.pk)) is not None
     _fail(
         law.candidate_problems(
@@ -145,12 +146,10 @@ def nominate(
 def put_to_owners(*, actor: User, election: CommitteeElection, title: str) -> OwnersVote:
     """One matter of kind (3) per candidate (Civil Code art. 278 (3)); the vote then runs the
     normal procedure (review, notice, ballots, tally, publication)."""
-    from deliberation.services import votes as vote_services
-
     policy.require(actor, "committee.manage", election.compound)
     candidates = list(election.candidates.select_related("person").order_by("id"))
     if len(candidates) < election.seats:
-        raise ValidationError(_("Nominate at least as many candidates as there are seats."))
+        raise InvalidInput(_("Nominate at least as many candidates as there are seats."))
     specs = [
         vote_services.MatterSpec(
             kind=law.MatterKind.COMMITTEE,
@@ -178,55 +177,17 @@ def put_to_owners(*, actor: User, election: CommitteeElection, title: str) -> Ow
     return vote
 
 
-def conclude_election(*, vote: OwnersVote) -> CommitteeElection | None:
-    """Called when an election vote is published: members and alternates by rank, the new
-    term (≤ 5 years, BJ reg. art. 41); the chair is due within 7 days, registration within 30."""
-    election = CommitteeElection.objects.filter(vote=vote).select_related("committee").first()
-    if election is None or election.status != CommitteeElection.Status.VOTING:
-        return None
-    from deliberation.services.votes import matter_tallies
-
-    tallies = matter_tallies(vote)
-    by_person = {c.person_id: c for c in election.candidates.all()}
-    results = [(m.candidate_id, tallies[m.pk][0]) for m in vote.matters.all() if m.candidate_id]
-    ranked = law.elected_candidates(results, seats=election.seats, alternates=election.alternates)
-    members = [p for p in ranked[0] if isinstance(p, int)]
-    alternates = [p for p in ranked[1] if isinstance(p, int)]
-    for person_id in members:
-        by_person[person_id].elected = "member"
-    for person_id in alternates:
-        by_person[person_id].elected = "alternate"
-    Candidate.objects.bulk_update(by_person.values(), ["elected"])
-    today = _today()
-    election.status = CommitteeElection.Status.ELECTED
-    election.elected_on = today
-    election.save(update_fields=["status", "elected_on"])
-    committee = election.committee
-    Membership.objects.filter(organization=committee).exclude(user_id__in=members).update(
-        active=False
-    )
-    for person_id in members:
-        Membership.objects.update_or_create(
-            user_id=person_id,
-            organization=committee,
-            role=Membership.Role.MEMBER,
-            defaults={"is_owner_representative": True, "active": True},
-        )
-    committee.term_number = (committee.term_number or 0) + 1
-    committee.term_start = today
-    committee.term_end = law.add_years(today, election.term_years)
-    committee.save(update_fields=["term_number", "term_start", "term_end"])
-    return election
-
-
 @transaction.atomic
 def elect_chair(*, actor: User, election: CommitteeElection, chair: User) -> CommitteeElection:
     """BJ reg. art. 41 (docs/law.md §4): the committee elects its chair within 7 days."""
     policy.require(actor, "committee.chair", election)
     if election.status != CommitteeElection.Status.ELECTED or election.elected_on is None:
-        raise ValidationError(_("The committee has not been elected yet."))
+        raise Conflict(_("The committee has not been elected yet."))
     if not election.candidates.filter(person=chair, elected="member").exists():
-        raise ValidationError(_("The chair must be an elected member."))
+        raise InvalidInput(
+            _("The chair must be an elected member."),
+            fields={"person": [_("The chair must be an elected member.")]},
+        )
     election.chair = chair
     election.chair_elected_on = _today()
     election.save(update_fields=["chair", "chair_elected_on"])
@@ -250,7 +211,7 @@ def register_committee(
     the compound must then be dissolved within 30 days (BJ reg. art. 59)."""
     policy.require(actor, "committee.register", election.compound)
     if election.status != CommitteeElection.Status.ELECTED or election.chair_id is None:
-        raise ValidationError(_("Register after the chair is elected."))
+        raise Conflict(_("Register after the chair is elected."))
     day = registered_on or _today()
     election.registered_on = day
     election.status = CommitteeElection.Status.REGISTERED
@@ -280,7 +241,8 @@ def deadlines(election: CommitteeElection) -> dict[str, date | None]:
 
 @periodic("committee_reelection_reminders")
 def remind_reelection(today: date | None = None) -> int:
-    """Six months before a term ends, remind the committee to report (one reminder each)."""
+    """Six months before a term ends the committee must report for re-election (BJ reg.
+    art. 49): the re-election record becomes its task ("report the term end"), once."""
     today = today or _today()
     sent = 0
     for compound in Compound.objects.filter(
@@ -291,21 +253,17 @@ def remind_reelection(today: date | None = None) -> int:
         due = law.reelection_report_due(committee.term_end)
         if today < due:
             continue
-        body, created = CommitteeBody.objects.get_or_create(
-            kind=CommitteeBody.Kind.REELECTION_GROUP,
-            compound=compound,
-            organization=committee,
-            term_end=committee.term_end,
-            defaults={"report_due": due},
-        )
+        with transaction.atomic():
+            _body, created = CommitteeBody.objects.get_or_create(
+                kind=CommitteeBody.Kind.REELECTION_GROUP,
+                compound=compound,
+                organization=committee,
+                term_end=committee.term_end,
+                defaults={"report_due": due},
+            )
+            if created:  # the committee's task: "report the term end"
+                refresh_tasks(organizations=[committee.pk])
         if created:
-            with transaction.atomic():
-                record_event(
-                    topic=topic("org", committee.pk, "inbox"),
-                    kind="committee.reelection_due",
-                    template="committees/_reelection_reminder.html",
-                    context={"body": body, "committee": committee},
-                )
             sent += 1
     return sent
 
@@ -315,7 +273,7 @@ def report_term_end(*, actor: User, body: CommitteeBody) -> CommitteeBody:
     """The committee reports; the subdistrict must form the group within 60 days."""
     policy.require(actor, "committee.report", body)
     if body.reported_on is not None:
-        raise ValidationError(_("Already reported."))
+        raise Conflict(_("Already reported."))
     body.reported_on = _today()
     body.form_by = law.reelection_group_deadline(body.reported_on)
     body.save(update_fields=["reported_on", "form_by"])
@@ -364,7 +322,7 @@ def form_pm_committee(
     policy.require(actor, "committee.register", compound)
     current = compound.owners_committee
     if current is not None and current.kind == K.OWNERS_COMMITTEE:
-        raise ValidationError(_("The compound has an owners' committee."))
+        raise Conflict(_("The compound has an owners' committee."))
     chair_seat = next((s for p, s in seats if p == chair), None)
     _fail(
         law.pm_committee_problems([s for _p, s in seats], chair=chair_seat)
@@ -404,7 +362,7 @@ def form_pm_committee(
 def dissolve_pm_committee(*, actor: User, body: CommitteeBody) -> CommitteeBody:
     policy.require(actor, "committee.register", body.compound)
     if body.kind != CommitteeBody.Kind.PM_COMMITTEE or body.dissolved_on is not None:
-        raise ValidationError(_("Nothing to dissolve."))
+        raise Conflict(_("Nothing to dissolve."))
     body.dissolved_on = _today()
     body.save(update_fields=["dissolved_on"])
     Membership.objects.filter(organization=body.organization).update(active=False)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation import policy
+from deliberation.errors import InvalidInput
 from deliberation.hotline_file import Catalog, HotlineFileError, read_table, validate_rows
 from deliberation.models import (
     Compound,
@@ -225,7 +226,7 @@ def import_next_chunk(*, batch: HotlineImport, actor: User, size: int = CHUNK) -
             except IntegrityError:
                 row.status = R.SKIPPED
                 row.messages = [*row.messages, _("Imported meanwhile by someone else: skipped.")]
-            except (PermissionDenied, ValueError, KeyError):
+            except (PermissionDenied, InvalidInput, ValueError, KeyError):
                 row.status = R.SKIPPED
                 row.messages = [*row.messages, _("Could not be imported: skipped.")]
         row.data = _without_personal_data(row.data)

@@ -24,15 +24,14 @@ reporter_name="", reporter_phone="", hotline_ticket="") -> Issue``
     and the ticket number); sends ``issue_reported``, from which the workflows app starts
     the intake flow.
 
-Triage (``set_category``, and through the intake flow's ``triage`` node in
-``workflows.intake``: ``dispatch_issue`` (→ ``services.work_orders``), ``send_to_session``,
-``close_issue``, ``mark_duplicate``). Pages route an issue with
-``workflows.intake.triage(issue, decision, actor=…, …)`` so the flow stays in step.
+Triage is in ``services.triage``. Refusals a person can cause are ``InvalidInput`` (a place
+that does not fit together) with a translated message; ``move_issue``'s ``ValueError`` is a
+caller's mistake, never a person's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -46,7 +45,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from deliberation import policy
+from deliberation.errors import InvalidInput
 from deliberation.live.outbox import record_event
+from deliberation.live.refresh import refresh_tasks
 from deliberation.live.topics import topic
 from deliberation.models import (
     Building,
@@ -59,12 +60,10 @@ from deliberation.models import (
     Unit,
     Urgency,
     User,
-    WorkOrder,
 )
-from deliberation.selectors.issues import timeline_of, triage_queue
+from deliberation.selectors.issues import timeline_of, triage_committees, triage_queue
 from deliberation.stored_messages import Message, message
 
-from .conflicts import Conflict
 from .stored_files import files_removed_on_rollback, save_file
 
 S = Issue.Status
@@ -117,6 +116,10 @@ def triage_organizations(compound: Compound | None) -> list[Organization]:
 
 
 def push_triage_queue(compound: Compound | None, *, actor: Any = None) -> None:
+    """The triage queue changed: push it to the committee's inbox, and tell the task lists
+    of everyone who triages there to fetch themselves again ("triage this report" came or
+    went) — whether the change came through an action or not (a report, an import, an
+    order sent back)."""
     for org in triage_organizations(compound):
         record_event(
             topic=topic("org", org.pk, "inbox"),
@@ -125,6 +128,7 @@ def push_triage_queue(compound: Compound | None, *, actor: Any = None) -> None:
             context={"organization": org, "issues": triage_queue(org)},
             actor=actor,
         )
+    refresh_tasks(organizations=triage_committees(compound), actor=actor)
 
 
 # --- the timeline ----------------------------------------------------------------------------
@@ -276,11 +280,11 @@ def move_issue(
     push_issue(locked, actor=actor)
     if was_new or status == S.NEW:
         push_triage_queue(locked.compound, actor=actor)
-    _copy_state(locked, issue)
+    copy_issue_state(locked, issue)
     return issue
 
 
-def _copy_state(source: Issue, target: Issue) -> None:
+def copy_issue_state(source: Issue, target: Issue) -> None:
     if source is not target:
         for f in Issue._meta.concrete_fields:
             setattr(target, f.attname, getattr(source, f.attname))
@@ -291,9 +295,15 @@ def _copy_state(source: Issue, target: Issue) -> None:
 
 def _check_place(compound: Compound | None, building: Building | None, unit: Unit | None) -> None:
     if building is not None and (compound is None or building.compound_id != compound.pk):
-        raise ValueError("the building is not in that compound")
+        raise InvalidInput(
+            _("That building is not in the chosen compound."),
+            fields={"building": [_("That building is not in the chosen compound.")]},
+        )
     if unit is not None and (building is None or unit.building_id != building.pk):
-        raise ValueError("the unit is not in that building")
+        raise InvalidInput(
+            _("There is no such unit in that building."),
+            fields={"unit_number": [_("There is no such unit in that building.")]},
+        )
 
 
 @files_removed_on_rollback()
@@ -371,159 +381,3 @@ def report_issue(
         push_triage_queue(compound, actor=actor)
     issue_reported.send(sender=Issue, issue=issue)
     return issue
-
-
-def _require_triage(actor: Any, issue: Issue) -> None:
-    policy.require(actor, "issue.triage", issue)
-
-
-def _require_status(issue: Issue, allowed: Iterable[str]) -> None:
-    if issue.status not in allowed:
-        raise Conflict(
-            _("This issue is now “%(status)s”; the page was out of date.")
-            % {"status": issue.get_status_display()}
-        )
-
-
-@transaction.atomic
-def set_category(
-    *,
-    issue: Issue,
-    actor: Any,
-    category: IssueCategory,
-    urgency: str | None = None,
-    compound: Compound | None = None,
-) -> Issue:
-    """Set or correct the category (and urgency) during triage; an issue reported without
-    a compound (free text, hotline) can be placed in one here, by someone who may triage
-    for that compound too."""
-    locked = lock_issue(issue)
-    _require_triage(actor, locked)
-    _require_status(locked, Issue.OPEN_STATUSES)
-    old = locked.category
-    old_compound = locked.compound
-    locked.category = category
-    if urgency:
-        locked.urgency = urgency
-    fields = ["category", "urgency", "updated_at"]
-    if compound is not None and compound.pk != locked.compound_id:
-        if locked.status != S.NEW:
-            raise Conflict(_("The place can only change while the issue waits for triage."))
-        policy.require(actor, "issue.enter", compound)
-        locked.compound, locked.building, locked.unit = compound, None, None
-        fields += ["compound", "building", "unit"]
-    locked.save(update_fields=fields)
-    _add_activity(
-        issue=locked,
-        kind=IssueActivity.Kind.CATEGORY_CHANGED,
-        public_text=message(gettext_noop("Category: %(category)s."), category=category.name),
-        staff_note=message(gettext_noop("Was: %(old)s."), old=old.name if old else "—"),
-        actor=actor,
-    )
-    push_issue(locked, actor=actor)
-    push_triage_queue(locked.compound, actor=actor)
-    if old_compound != locked.compound:
-        push_triage_queue(old_compound, actor=actor)
-    _copy_state(locked, issue)
-    return issue
-
-
-@transaction.atomic
-def mark_duplicate(*, issue: Issue, actor: Any, duplicate_of: Issue, note: str = "") -> Issue:
-    """Close as a duplicate of another issue (its own reason, so rates stay honest)."""
-    if duplicate_of.pk == issue.pk:
-        raise ValueError("an issue cannot duplicate itself")
-    locked = lock_issue(issue)
-    _require_triage(actor, locked)
-    _require_status(locked, (S.NEW,))
-    locked.duplicate_of = duplicate_of
-    locked.save(update_fields=["duplicate_of"])
-    return move_issue(
-        issue=issue,
-        status=S.CLOSED,
-        closure_reason=Issue.ClosureReason.DUPLICATE,
-        kind=IssueActivity.Kind.DUPLICATE,
-        actor=actor,
-        public_text=message(
-            gettext_noop("Same as issue #%(other)s, which is followed there."),
-            other=duplicate_of.pk,
-        ),
-        staff_note=note,
-        link=duplicate_of,
-    )
-
-
-@transaction.atomic
-def close_issue(
-    *, issue: Issue, actor: Any, reason: str, public_text: str, staff_note: str = ""
-) -> Issue:
-    """Close with a distinct reason (triage, or later by the committee)."""
-    if reason not in Issue.ClosureReason.values:
-        raise ValueError(f"unknown closure reason {reason!r}")
-    locked = lock_issue(issue)
-    _require_triage(actor, locked)
-    _require_status(locked, Issue.OPEN_STATUSES)
-    return move_issue(
-        issue=issue,
-        status=S.CLOSED,
-        closure_reason=reason,
-        actor=actor,
-        public_text=public_text,
-        staff_note=staff_note,
-    )
-
-
-@transaction.atomic
-def send_to_session(
-    *, issue: Issue, actor: Any, public_text: str = "", staff_note: str = ""
-) -> Issue:
-    """Route to deliberation: the issue waits for a consultation session's agenda."""
-    locked = lock_issue(issue)
-    _require_triage(actor, locked)
-    _require_status(locked, (S.NEW,))
-    return move_issue(
-        issue=issue,
-        status=S.AWAITING_SESSION,
-        actor=actor,
-        public_text=public_text
-        or message(gettext_noop("To be discussed at a consultation session.")),
-        staff_note=staff_note,
-    )
-
-
-@transaction.atomic
-def dispatch_issue(
-    *,
-    issue: Issue,
-    actor: Any,
-    responsible: Organization,
-    title: str = "",
-    acceptance_criteria: str = "",
-    co_operating: Iterable[Organization] = (),
-    staff_note: str = "",
-) -> WorkOrder:
-    """Route a new issue as a work order to the responsible party (SLA from its category
-    and urgency)."""
-    from .work_orders import dispatch_work_order
-
-    locked = lock_issue(issue)
-    _require_triage(actor, locked)
-    _require_status(locked, (S.NEW,))
-    if locked.compound is None:
-        raise Conflict(_("Set the compound before dispatching."))
-    order = dispatch_work_order(
-        actor=actor,
-        responsible=responsible,
-        title=title or locked.description[:60],
-        description=locked.description,
-        compound=locked.compound,
-        issue=locked,
-        co_operating=co_operating,
-        acceptance_criteria=acceptance_criteria,
-        category=locked.category,
-        urgency=locked.urgency,
-        staff_note=staff_note,
-    )
-    _copy_state(locked, issue)
-    issue.refresh_from_db()
-    return order

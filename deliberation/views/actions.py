@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -47,7 +48,7 @@ def _thing(request: HttpRequest, kind_name: str, pk: int) -> tuple[ObjectKind, A
     obj = kind.load(pk)
     if obj is None:
         raise Http404
-    subject = kind.owner(obj) if kind.owner else obj
+    subject = kind.belongs_to(obj) if kind.belongs_to else obj
     if type(subject).__name__ in policy.EXISTENCE_RULES:
         policy.visible_or_404(request.user, subject)
     return kind, obj
@@ -106,6 +107,13 @@ def _answer_error(
     return render(request, PAGE_TEMPLATE, context, status=status)
 
 
+def _already_there(request: HttpRequest, url: str) -> bool:
+    """An htmx step sent from the page it would redirect to (a resident rating on their
+    issue page) is answered in place: the page stays, its controls say what happened."""
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    return current.path == urlsplit(url).path and current.netloc in ("", request.get_host())
+
+
 def _answer_done(
     request: HttpRequest, kind: ObjectKind, obj: Any, outcome: Outcome
 ) -> HttpResponse:
@@ -116,7 +124,7 @@ def _answer_done(
         context = {"tasks": actions.tasks_for(request.user), "notice": outcome.message}
         return render(request, TASKS_TEMPLATE, context)
     if request.headers.get("HX-Request"):
-        if outcome.redirect:
+        if outcome.redirect and not _already_there(request, outcome.redirect):
             messages.success(request, outcome.message)
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target

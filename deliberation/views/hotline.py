@@ -1,18 +1,21 @@
-"""12345 hotline import pages: upload, preview with the per-row report, confirm, progress."""
+"""12345 hotline import pages: upload, and the preview with the per-row report.
+
+Confirming, importing chunk by chunk and cancelling are actions on the import
+(``deliberation.actions.hotline``), drawn by the preview page's controls and posted to the
+one action URL.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 
-from django import forms
+import openpyxl
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from deliberation import policy
 from deliberation.hotline_file import (
@@ -23,19 +26,13 @@ from deliberation.hotline_file import (
     TEMPLATE_HEADERS_OPTIONAL,
     HotlineFileError,
 )
-from deliberation.models import HotlineImport, HotlineImportRow
+from deliberation.hotline_forms import UploadForm
+from deliberation.models import HotlineImport
+from deliberation.selectors.hotline import import_counts
 from deliberation.services import hotline as services
-from deliberation.services.conflicts import Conflict
 
 #: Rows shown in the preview table (the counts cover every row).
 PREVIEW_LIMIT = 300
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Hotline export (.xlsx or .csv)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
 
 
 def _load(request: HttpRequest, pk: int) -> HotlineImport:
@@ -93,7 +90,7 @@ def hotline_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def hotline_preview(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _load(request, pk)
-    counts = _counts(batch)
+    counts = import_counts(batch)
     rows = list(batch.rows.order_by("line")[:PREVIEW_LIMIT])
     context = {
         "batch": batch,
@@ -103,61 +100,6 @@ def hotline_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "limit": PREVIEW_LIMIT,
     }
     return render(request, "hotline/preview.html", context)
-
-
-def _counts(batch: HotlineImport) -> dict[str, int]:
-    """Rows per status (one query), every status present."""
-    counts = {s: 0 for s in HotlineImportRow.Status.values}
-    rows = batch.rows.values("status").annotate(n=Count("id")).values_list("status", "n")
-    for status, n in rows:
-        counts[status] = n
-    return counts
-
-
-def _progress(request: HttpRequest, batch: HotlineImport) -> HttpResponse:
-    """The progress bar, and the page's counters swapped out of band so that the figures
-    above agree with what the bar says ("Done: 2 imported" next to "Imported 0" misled)."""
-    context = {"batch": batch, "counts": _counts(batch), "counts_oob": True}
-    return render(request, "hotline/_progress.html", context)
-
-
-def _conflict(request: HttpRequest, batch: HotlineImport, message: str) -> HttpResponse:
-    return render(request, "hotline/_progress.html", {"batch": batch, "error": message}, status=409)
-
-
-@login_required
-@require_POST
-def hotline_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _load(request, pk)
-    try:
-        batch = services.confirm_hotline_import(batch=batch, actor=request.user)  # type: ignore[arg-type]
-    except Conflict as exc:
-        return _conflict(request, batch, str(exc))
-    if request.htmx:  # type: ignore[attr-defined]
-        return _progress(request, batch)
-    return redirect("hotline-preview", pk=batch.pk)
-
-
-@login_required
-@require_POST
-def hotline_step(request: HttpRequest, pk: int) -> HttpResponse:
-    """Import the next chunk; the progress fragment asks for the next one until done."""
-    batch = _load(request, pk)
-    batch = services.import_next_chunk(batch=batch, actor=request.user)  # type: ignore[arg-type]
-    if request.htmx:  # type: ignore[attr-defined]
-        return _progress(request, batch)
-    return redirect("hotline-preview", pk=batch.pk)
-
-
-@login_required
-@require_POST
-def hotline_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _load(request, pk)
-    try:
-        services.cancel_hotline_import(batch=batch, actor=request.user)  # type: ignore[arg-type]
-    except Conflict as exc:
-        return _conflict(request, batch, str(exc))
-    return redirect("hotline-upload")
 
 
 @login_required
@@ -177,8 +119,6 @@ def hotline_template(request: HttpRequest, fmt: str) -> HttpResponse:
             ("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv; charset=utf-8"
         )
     else:
-        import openpyxl
-
         workbook = openpyxl.Workbook()
         sheet = workbook.active
         assert sheet is not None

@@ -1,42 +1,41 @@
-"""Issue pages: report (resident, staff), list, the live status page, triage, photos."""
+"""Issue pages: report (resident, staff), list, the live status page, photos.
+
+Triage steps are actions (``deliberation.actions.issues``), posted to the one action URL.
+Reporting is a form page of its own: there is no issue yet to take an action on, so its
+view validates, calls ``services.issues.report_issue`` (which tells the committees' task
+lists to refresh) and answers in the shared error model (``InvalidInput`` → 400 at the
+field).
+"""
 
 from __future__ import annotations
 
 import secrets
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from deliberation import policy
+from deliberation.errors import InvalidInput
 from deliberation.ids import parse_id
-from deliberation.issue_forms import (
-    CategoryForm,
-    CloseForm,
-    DispatchForm,
-    DuplicateForm,
-    ReportForm,
-    SessionForm,
-)
+from deliberation.issue_forms import ReportForm
 from deliberation.live.topics import topic
 from deliberation.models import Compound, Issue, IssuePhoto, Unit, WorkOrder
 from deliberation.policy import load_principal
 from deliberation.policy.principal import COMMUNITY_KINDS
-from deliberation.selectors.issues import deadlines_if_dispatched_now, issues_visible_to
 from deliberation.selectors.issues import issue_detail as load_issue
+from deliberation.selectors.issues import issues_visible_to, triage_due, with_sla
 from deliberation.selectors.job_card import completion_photos
-from deliberation.selectors.work_orders import suggest_responsible
 from deliberation.services.conflicts import Conflict
 from deliberation.services.idempotency import create_once
-from deliberation.services.issues import report_issue, set_category
-from workflows import intake
+from deliberation.services.issues import report_issue, triage_organizations
 
 from .live import live_context
 
@@ -85,29 +84,39 @@ def _report(request: HttpRequest, *, staff: bool) -> HttpResponse:
         form = ReportForm(request.POST, request.FILES, compounds=compounds, staff=staff)
         if form.is_valid():
             d = form.cleaned_data
-            issue_id, created = create_once(
-                scope=f"issue.report:{request.user.pk}",
-                key=d["submission"],
-                create=lambda: report_issue(
-                    actor=request.user,  # type: ignore[arg-type]
-                    channel=d["channel"] if staff else Issue.Channel.WEB,
-                    description=d["description"],
-                    compound=d["compound"],
-                    building=d["building"],
-                    unit=d["unit"],
-                    location_text=d["location_text"],
-                    category=d["category"],
-                    urgency=d["urgency"],
-                    photos=d["photos"],
-                    reporter_name=d.get("reporter_name", ""),
-                    reporter_phone=d.get("reporter_phone", ""),
-                ),
-            )
-            if created:
-                messages.success(request, _("Received. You can follow it here."))
+            try:
+                issue_id, created = create_once(
+                    scope=f"issue.report:{request.user.pk}",
+                    key=d["submission"],
+                    create=lambda: report_issue(
+                        actor=request.user,  # type: ignore[arg-type]
+                        channel=d["channel"] if staff else Issue.Channel.WEB,
+                        description=d["description"],
+                        compound=d["compound"],
+                        building=d["building"],
+                        unit=d["unit"],
+                        location_text=d["location_text"],
+                        category=d["category"],
+                        urgency=d["urgency"],
+                        photos=d["photos"],
+                        reporter_name=d.get("reporter_name", ""),
+                        reporter_phone=d.get("reporter_phone", ""),
+                    ),
+                )
+            except InvalidInput as exc:  # the one error model: each message at its field
+                for field, errors in (exc.fields or {"__all__": [str(exc)]}).items():
+                    for error in errors:
+                        form.add_error(None if field not in form.fields else field, error)
             else:
-                messages.info(request, _("This report was already received; here it is."))
-            return redirect("issue-detail", issue_id)
+                if created:
+                    messages.success(request, _received(issue_id))
+                else:
+                    messages.info(
+                        request,
+                        _("This report was already received as issue #%(id)s; here it is.")
+                        % {"id": issue_id},
+                    )
+                return redirect("issue-detail", issue_id)
         status = 400
     else:
         p = load_principal(request.user)
@@ -127,6 +136,20 @@ def _report(request: HttpRequest, *, staff: bool) -> HttpResponse:
         form = ReportForm(initial=initial, compounds=compounds, staff=staff)
         status = 200
     return render(request, "issues/report.html", {"form": form, "staff": staff}, status=status)
+
+
+def _received(issue_id: int) -> str:
+    """What the reporter reads once it is in: its number, who answers and by when (the
+    SLA's respond-within for its category and urgency, docs/law.md §6)."""
+    issue = with_sla(Issue.objects.select_related("compound")).get(pk=issue_id)
+    committees = triage_organizations(issue.compound)
+    return _(
+        "Received as issue #%(id)s; %(who)s will deal with it by %(time)s. You can follow it here."
+    ) % {
+        "id": issue.pk,
+        "who": committees[0].name if committees else _("the subdistrict office"),
+        "time": date_format(timezone.localtime(triage_due(issue)), "SHORT_DATETIME_FORMAT"),
+    }
 
 
 def _home_unit(unit_ids: frozenset[int], compounds: QuerySet[Compound]) -> Unit | None:
@@ -182,65 +205,11 @@ def _rate_context(request: HttpRequest, issue: Issue, orders: list[WorkOrder]) -
     return {"rate_order": order if can_rate else None}
 
 
-def _share_organizations(dispatch_form: forms.Form) -> forms.Form:
-    """Responsible and co-operating choices from one query (each organization marked
-    ``local`` when it may co-operate); a ModelChoiceField would query on every render, and
-    validation still uses the querysets."""
-    fields = dispatch_form.fields
-    responsible, co_operating = fields["responsible"], fields["co_operating"]
-    local = co_operating.queryset.filter(pk=OuterRef("pk"))  # type: ignore[attr-defined]
-    orgs = list(responsible.queryset.annotate(local=Exists(local)))  # type: ignore[attr-defined]
-    responsible.choices = [  # type: ignore[attr-defined]
-        ("", responsible.empty_label or ""),  # type: ignore[attr-defined]
-        *[(o.pk, str(o)) for o in orgs],
-    ]
-    co_operating.choices = [(o.pk, str(o)) for o in orgs if o.local]  # type: ignore[attr-defined]
-    return dispatch_form
-
-
-def _triage_forms(issue: Issue, bound: dict[str, forms.Form]) -> dict[str, Any]:
-    suggested = suggest_responsible(issue.compound) if issue.compound is not None else None
-    return {
-        "category_form": bound.get("category")
-        or CategoryForm(
-            initial={
-                "category": issue.category_id,
-                "urgency": issue.urgency,
-                "compound": issue.compound_id,
-            },
-            prefix="cat",
-        ),
-        "dispatch_form": _share_organizations(
-            bound.get("dispatch")
-            or DispatchForm(
-                issue=issue,
-                initial={"responsible": suggested.pk if suggested else None},
-                prefix="dispatch",
-            )
-        ),
-        # What dispatching now would set: the SLA policy of the issue's category and urgency.
-        "deadlines": deadlines_if_dispatched_now(issue),
-        "close_form": bound.get("close") or CloseForm(prefix="close"),
-        "duplicate_form": bound.get("duplicate") or DuplicateForm(issue=issue, prefix="dup"),
-        "session_form": bound.get("session") or SessionForm(prefix="session"),
-        "suggested": suggested,
-    }
-
-
-def _detail(
-    request: HttpRequest,
-    issue: Issue,
-    *,
-    bound: dict[str, forms.Form] | None = None,
-    status: int = 200,
-) -> HttpResponse:
+def _detail(request: HttpRequest, issue: Issue) -> HttpResponse:
     staff = policy.can(request.user, "issue.view_staff", issue)
     topics = [topic("issue", issue.pk, "public"), topic("user", request.user.pk, "home")]  # type: ignore[arg-type]
-    if staff:
+    if staff:  # the triage controls refetch on the staff topic (deliberation.actions.issues)
         topics.append(topic("issue", issue.pk, "staff"))
-    can_triage = issue.status == Issue.Status.NEW and policy.can(
-        request.user, "issue.triage", issue
-    )
     orders = list(issue.work_orders.select_related("responsible").order_by("id"))
     for order in orders:
         order.issue = issue  # the rating rule reads the reporter
@@ -252,13 +221,10 @@ def _detail(
         "photo_ids": getattr(issue, "photo_ids", None) or [],
         "completion_photos": completion_photos(issue, request.user),
         "orders": orders if staff else [],
-        "can_triage": can_triage,
         **_rate_context(request, issue, orders),
         **live_context(topics),
     }
-    if can_triage:
-        context.update(_triage_forms(issue, bound or {}))
-    return render(request, "issues/detail.html", context, status=status)
+    return render(request, "issues/detail.html", context)
 
 
 @login_required
@@ -280,72 +246,3 @@ def issue_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-# --- triage ----------------------------------------------------------------------------------
-
-TRIAGE_FORMS: dict[str, tuple[type[forms.Form], str]] = {
-    "category": (CategoryForm, "cat"),
-    "dispatch": (DispatchForm, "dispatch"),
-    "close": (CloseForm, "close"),
-    "duplicate": (DuplicateForm, "dup"),
-    "session": (SessionForm, "session"),
-}
-
-
-@login_required
-@require_POST
-def triage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in TRIAGE_FORMS:
-        raise Http404
-    issue = load_issue(pk)
-    if issue is None:
-        raise Http404
-    policy.visible_or_404(request.user, issue)
-    policy.require(request.user, "issue.triage", issue)
-    form_class, prefix = TRIAGE_FORMS[action]
-    extra: dict[str, Any] = {"issue": issue} if form_class in (DuplicateForm, DispatchForm) else {}
-    form = form_class(request.POST, prefix=prefix, **extra)
-    if not form.is_valid():
-        return _detail(request, issue, bound={action: form}, status=400)
-    d = form.cleaned_data
-    actor = request.user
-    try:
-        if action == "category":
-            set_category(
-                issue=issue,
-                actor=actor,
-                category=d["category"],
-                urgency=d["urgency"],
-                compound=d["compound"],
-            )
-        elif action == "dispatch":
-            intake.triage(
-                issue,
-                "dispatch",
-                actor=actor,
-                responsible=d["responsible"],
-                co_operating=list(d["co_operating"]),
-                title=d["title"],
-                acceptance_criteria=d["acceptance_criteria"],
-                staff_note=d["staff_note"],
-            )
-        elif action == "close":
-            intake.triage(
-                issue,
-                "close",
-                actor=actor,
-                reason=d["reason"],
-                public_text=d["public_text"],
-                staff_note=d["staff_note"],
-            )
-        elif action == "duplicate":
-            intake.triage(
-                issue, "duplicate", actor=actor, duplicate_of=d["duplicate_of"], note=d["note"]
-            )
-        else:
-            intake.triage(issue, "session", actor=actor, public_text=d["public_text"])
-    except Conflict as exc:
-        return conflict(request, exc)
-    messages.success(request, _("Done."))
-    return redirect("issue-detail", issue.pk)

@@ -94,6 +94,14 @@
     setUp(document);
     focusErrorSummary();
   });
+  // With DEBUG on, django-htmx's debug script replaces the whole document with any 400
+  // answer (head and all): keep the refreshed controls' 400 for htmx to swap, below.
+  document.addEventListener("htmx:beforeOnLoad", function (event) {
+    var xhr = event.detail.xhr;
+    var target = event.detail.target;
+    var controls = target && (/^controls-/.test(target.id) || target.id === "task-list");
+    if (xhr && controls && xhr.status === 400) { event.stopPropagation(); }
+  }, true);
   // htmx drops a 400 answer by default: a form sent back with its errors (and everything
   // typed) must replace the form, or the person sees nothing happen.
   document.addEventListener("htmx:beforeSwap", function (event) {

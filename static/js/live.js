@@ -53,8 +53,38 @@
       var target = document.getElementById(slots[i].getAttribute("data-refetch-target") || "");
       slots[i].removeAttribute("data-refetch");
       if (url && target && window.htmx) {
-        window.htmx.ajax("GET", url, { target: target, swap: "outerHTML" });
+        window.htmx.ajax("GET", url, {
+          target: target, swap: "outerHTML", headers: { "X-Yishi-Refetch": "1" }
+        });
       }
     }
+  });
+
+  /* The person's own step answers with their controls and a notice of what happened; the
+   * push of that same step then refetches the controls. Keep the notice across it. */
+  var kept = null;
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var headers = evt.detail.requestConfig && evt.detail.requestConfig.headers;
+    var target = evt.detail.target;
+    kept = null;
+    if (headers && headers["X-Yishi-Refetch"] && target) {
+      var notice = target.querySelector(":scope > .notice");
+      var age = notice ? Date.now() - (parseInt(notice.dataset.shownAt || "0", 10) || 0) : 0;
+      kept = notice && age < 15000 ? { id: target.id, node: notice.cloneNode(true) } : null;
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (evt) {
+    var mine = evt.detail.target && evt.detail.target.id ?
+      document.getElementById(evt.detail.target.id) : null;
+    var shown = mine && mine.querySelector(":scope > .notice");
+    if (shown && !shown.dataset.shownAt) { shown.dataset.shownAt = String(Date.now()); }
+    if (!kept) { return; }
+    var fresh = document.getElementById(kept.id);
+    var heading = fresh && fresh.querySelector(":scope > h2");
+    if (fresh && heading && !fresh.querySelector(":scope > .notice")) {
+      heading.insertAdjacentElement("afterend", kept.node);
+      fresh.hidden = false;
+    }
+    kept = null;
   });
 })();

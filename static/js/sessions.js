@@ -1,15 +1,7 @@
-/* Sessions: show refusals (400/403/409) in the notice area instead of dropping them, and
- * run the optional speaker countdown. No inline script (CSP). */
+/* Sessions: run the optional speaker countdown (refusals of a step show in its controls,
+ * static/js/forms.js). No inline script (CSP). */
 (function () {
   "use strict";
-  document.addEventListener("htmx:beforeSwap", function (evt) {
-    var status = evt.detail.xhr.status;
-    if ((status === 400 || status === 403 || status === 409) && evt.detail.target &&
-        evt.detail.target.id === "session-notice") {
-      evt.detail.shouldSwap = true;
-      evt.detail.isError = false;
-    }
-  });
   function tick() {
     var nodes = document.querySelectorAll("[data-countdown-until]");
     for (var i = 0; i < nodes.length; i++) {

@@ -48,8 +48,11 @@ def test_report_triage_accept_complete_verify_rate_live(browser, live_server_asg
     committee.click(f"#triage-row-{issue.pk} a")
     assert_accessible(committee, "triage page")
     assert "京朝物业" in committee.locator("#suggested-responsible").inner_text()
-    committee.click("#dispatch-form button[type=submit]")
-    committee.wait_for_selector(".messages")
+    # the controls: dispatch first, open; the answer is the refreshed controls (htmx)
+    committee.click(f"#issue-dispatch-{issue.pk} button[type=submit]")
+    committee.wait_for_selector(f"#controls-issue-{issue.pk} .notice")
+    assert "已派给" in committee.inner_text(f"#controls-issue-{issue.pk} .notice")
+    assert committee.locator(f"#controls-issue-{issue.pk} form").count() == 0
     assert_accessible(committee, "dispatched, with its message")
     public.locator("[data-status=dispatched]").wait_for()
     assert_accessible(resident, "resident's issue, dispatched live")
@@ -66,8 +69,9 @@ def test_report_triage_accept_complete_verify_rate_live(browser, live_server_asg
     assert firm.locator('#job-contact a[href^="tel:"]').count() == 1
     assert firm.locator("#job-criteria").count() == 1
     assert_accessible(firm, "work order")
-    firm.click("#accept-form button[type=submit]")
-    firm.wait_for_selector("#complete-form")
+    controls = f"#controls-work_order-{order.pk}"
+    firm.click(f"{controls} form[data-action=accept] button[type=submit]")
+    firm.wait_for_selector(f"{controls} form[data-action=complete]")
     assert_accessible(firm, "accepted work order")
     public.locator("[data-status=in_progress]").wait_for()
     public.locator("[data-kind=accepted]").wait_for()
@@ -76,9 +80,10 @@ def test_report_triage_accept_complete_verify_rate_live(browser, live_server_asg
     firm.set_input_files(
         "#id_complete-photos", files=[{"name": "done.png", "mimeType": "image/png", "buffer": PNG}]
     )
-    firm.click("#complete-form button[type=submit]")
-    firm.wait_for_selector(".messages")
-    assert firm.locator("#work-order-actions").count() == 0  # nothing left: no empty card
+    firm.click(f"{controls} form[data-action=complete] button[type=submit]")
+    # answered in place (the notice, then the refetch after the push): nothing left to do
+    firm.locator(f"{controls} form").first.wait_for(state="detached")
+    firm.locator(f"#work-order-{order.pk}-history [data-kind=completion]").wait_for()  # live
     steps = firm.locator(f"#work-order-{order.pk}-history [data-kind]")
     kinds = steps.evaluate_all("els => els.map(e => e.dataset.kind)")
     assert kinds == ["dispatched", "accepted", "completion"]
@@ -88,9 +93,9 @@ def test_report_triage_accept_complete_verify_rate_live(browser, live_server_asg
 
     committee.goto(f"{server.url}/work-orders/{order.pk}/")
     assert_accessible(committee, "work order to verify")
-    committee.check("#verify-form input[value=yes]")
-    committee.click("#verify-form button[type=submit]")
-    committee.wait_for_selector(".messages")
+    committee.check(f"{controls} form[data-action=verify] input[value=yes]")
+    committee.click(f"{controls} form[data-action=verify] button[type=submit]")
+    committee.locator(f"{controls} form[data-action=verify]").wait_for(state="detached")
     public.locator("[data-status=resolved]").wait_for()
 
     # The rating form arrives live on the resident's page; nobody reloaded it.

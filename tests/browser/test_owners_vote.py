@@ -34,6 +34,13 @@ def test_tuanjie_petition_to_work_order(browser, live_server_asgi) -> None:
     vote = OwnersVote.objects.get(title=PETITION_TITLE)
     url = f"{server.url}/votes/{vote.pk}/"
     assert vote.signatures.count() == vote.petition_needed - 1
+    pk = vote.pk
+
+    def step(name: str) -> str:
+        """The submit button of an action's form in the vote's controls."""
+        return f"#vote-{name}-{pk} button[type=submit]"
+
+    done = f"#controls-vote-{pk} .notice"  # the controls say what happened
 
     # The owner signs on her phone; the committee chair's open page follows live.
     chair = browser_login(browser, server, "yeweihui")
@@ -44,36 +51,36 @@ def test_tuanjie_petition_to_work_order(browser, live_server_asgi) -> None:
     wait_live(owner)
     assert_accessible(owner, "petition, owner")
     assert_accessible(chair, "petition, chair")
-    owner.click("#sign-petition")
-    owner.wait_for_selector(".messages")
+    owner.click(step("sign"))
+    owner.wait_for_selector(done)
     assert_accessible(owner, "signed")
     chair.wait_for_selector("[data-status=convening]")
     assert chair.inner_text("[data-signed]") == str(vote.petition_needed)
 
     # The committee convenes; the residents' committee reviews and names its observer.
-    chair.reload()
-    chair.click("#convene")
+    chair.wait_for_selector(step("convene"))  # its controls followed live
+    chair.click(step("convene"))
     chair.wait_for_selector("[data-status=review]")
     staff = browser_login(browser, server, "juwei")
     staff.goto(url)
     assert_accessible(staff, "review")
-    staff.select_option("#observer", label="周主任（中路居委会）")
-    staff.click("#review")
+    staff.select_option("#id_review-observer", label="周主任（中路居委会）")
+    staff.click(step("review"))
     staff.wait_for_selector("[data-status=preparing]")
 
     # Notice: voting may not open within 15 days — the server refuses, then accepts.
-    chair.reload()
+    chair.wait_for_selector(step("notice"))
     now = timezone.now()
-    chair.fill("#opens_at", local(now + timedelta(days=3)))
-    chair.fill("#closes_at", local(now + timedelta(days=20)))
-    chair.click("#notice-form button[type=submit]")
-    chair.wait_for_selector("[role=alert]")
+    chair.fill("#id_notice-opens_at", local(now + timedelta(days=3)))
+    chair.fill("#id_notice-closes_at", local(now + timedelta(days=20)))
+    chair.click(step("notice"))
+    chair.wait_for_selector(f"#controls-vote-{pk} [role=alert]")
     assert_accessible(chair, "notice refused")
-    assert "15" in chair.inner_text("[role=alert]")
-    chair.fill("#opens_at", local(now + timedelta(days=16)))
-    chair.fill("#closes_at", local(now + timedelta(days=30)))
-    chair.fill("#place_and_method", "线上投票与书面表决票")
-    chair.click("#notice-form button[type=submit]")
+    assert "15" in chair.inner_text(f"#controls-vote-{pk}")
+    chair.fill("#id_notice-opens_at", local(now + timedelta(days=16)))
+    chair.fill("#id_notice-closes_at", local(now + timedelta(days=30)))
+    chair.fill("#id_notice-place_and_method", "线上投票与书面表决票")
+    chair.click(step("notice"))
     chair.wait_for_selector("[data-status=noticed]")
     assert_accessible(chair, "noticed")
     vote.refresh_from_db()
@@ -84,17 +91,17 @@ def test_tuanjie_petition_to_work_order(browser, live_server_asgi) -> None:
     # Time travel: the 15 days have run.
     OwnersVote.objects.filter(pk=vote.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
     staff.reload()
-    staff.click("#open-voting")
+    staff.click(step("open"))
     staff.wait_for_selector("[data-status=voting]")
 
     # The owner votes online and watches turnout.
     owner.reload()
     wait_live(owner)
     assert_accessible(owner, "ballot")
-    for fieldset in owner.locator("#ballot-form fieldset").all():
+    for fieldset in owner.locator(f"#vote-cast-{pk} fieldset").all():
         fieldset.locator("input[value=agree]").check()
-    owner.click("#ballot-form button[type=submit]")
-    owner.wait_for_selector(".messages")
+    owner.click(step("cast"))
+    owner.wait_for_selector(done)
     assert owner.inner_text("[data-turnout-heads]") == "1"
     assert_accessible(owner, "voted")
 
@@ -103,11 +110,12 @@ def test_tuanjie_petition_to_work_order(browser, live_server_asgi) -> None:
     wait_live(staff)
     assert_accessible(staff, "paper ballots")
     paper_owner = vote.voters.filter(person__username__startswith="owner-").order_by("label")[0]
-    staff.select_option("#paper-voter", value=str(paper_owner.pk))
-    staff.select_option("#paper-matter", index=0)
-    staff.select_option("#paper-choice", value="agree")
-    staff.click("#paper-form button[type=submit]")
-    staff.wait_for_selector(".messages")
+    staff.click(f"#controls-vote-{pk} details:has(#vote-paper-{pk}) summary")
+    staff.select_option("#id_paper-voter", value=str(paper_owner.pk))
+    staff.select_option("#id_paper-matter", index=0)
+    staff.select_option("#id_paper-choice", value="agree")
+    staff.click(step("paper"))
+    staff.wait_for_selector(done)
     chair.reload()
     chair.wait_for_selector(".paper-confirm")
     assert_accessible(chair, "paper ballot to confirm")
@@ -138,10 +146,10 @@ def test_tuanjie_petition_to_work_order(browser, live_server_asgi) -> None:
     # Voting closes at the announced time; the count runs; the chair publishes.
     OwnersVote.objects.filter(pk=vote.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
     staff.reload()
-    staff.click("#close-voting")
+    staff.click(step("close"))
     staff.wait_for_selector("[data-status=tallied]")
     chair.reload()
-    chair.click("#publish")
+    chair.click(step("publish"))
     chair.wait_for_selector("[data-status=published]")
     assert_accessible(chair, "published")
 

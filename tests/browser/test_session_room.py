@@ -53,24 +53,27 @@ def test_six_contexts_follow_an_item_to_an_adopted_resolution(browser, live_serv
     resident.goto(f"{server.url}/sessions/{session.pk}/")  # not a delegate: sent to the public view
     assert resident.url.endswith(f"/sessions/{session.pk}/public/")
     wait_live(resident)
-    assert resident.locator("form.position-form").count() == 0
+    assert resident.locator("form[data-action=speak]").count() == 0
     pages = {**{p: pg for p, pg in delegates.items()}, "resident": resident}
     chair = delegates["party_org"]
     assert_accessible(chair, "session room, chair")
     assert_accessible(delegates["provider"], "session room, delegate")
     assert_accessible(resident, "public session page")
 
-    chair.select_option("#item-select", str(item.pk))
-    chair.click("button[data-action=open-item]")
+    steps = f"#controls-session-{session.pk}"
+    chair.select_option(f"{steps} select[name=open_item-item]", str(item.pk))
+    chair.click(f"{steps} form[data-action=open_item] button[type=submit]")
     all_see(pages, f'#agenda-item-{item.pk}[aria-current="true"]')
 
     for number in (1, 2):
-        chair.click("button[data-action=open-round]")
+        chair.click(f"{steps} form[data-action=open_round] button[type=submit]")
         all_see(pages, f'.round[data-round-number="{number}"][data-round-status="open"]')
         for (party, page), stance in zip(delegates.items(), STANCES, strict=True):
-            form = page.locator(f'form.position-form[data-party="{party}"]')
-            form.locator(f'input[name=stance][value="{stance}"]').check()
-            form.locator("textarea[name=statement]").fill(f"第{number}轮 {party} <b>意见</b>")
+            # the position form arrives live with the round (the controls are fetched again)
+            form = page.locator(f'#speak-{party} form[data-action="speak"]')
+            form.wait_for(timeout=10_000)
+            form.locator(f'input[name=speak-stance][value="{stance}"]').check()
+            form.locator("textarea[name=speak-statement]").fill(f"第{number}轮 {party} <b>意见</b>")
             form.locator("button[type=submit]").click()
             spoken = f'li[data-party="{party}"][data-stance="{stance}"]'
             all_see(pages, f'.round[data-round-number="{number}"] {spoken}')
@@ -81,22 +84,24 @@ def test_six_contexts_follow_an_item_to_an_adopted_resolution(browser, live_serv
     assert "<b>意见</b>" in resident.locator(".round").first.inner_text()
 
     deadline = (timezone.localdate() + timedelta(days=45)).isoformat()
-    chair.fill("#decision", "更换2号楼电梯，物业牵头实施")
-    chair.select_option("#responsible", "provider")
-    chair.check('input[name=cooperating_parties][value="owners_body"]')
-    chair.fill("#deadline", deadline)
-    chair.fill("#criteria", "电梯通过特种设备检验")
-    chair.click("button[data-action=propose]")
+    propose = chair.locator(f"{steps} form[data-action=propose]")
+    propose.locator("textarea[name=propose-decision]").fill("更换2号楼电梯，物业牵头实施")
+    propose.locator("select[name=propose-responsible_party]").select_option("provider")
+    propose.locator('input[name=propose-cooperating_parties][value="owners_body"]').check()
+    propose.locator("input[name=propose-deadline]").fill(deadline)
+    propose.locator("textarea[name=propose-acceptance_criteria]").fill("电梯通过特种设备检验")
+    propose.locator("button[type=submit]").click()
     all_see(pages, '.resolution[data-resolution-status="voting"]')
     assert_accessible(delegates["owners_body"], "resolution to vote on")
 
     for party, page in delegates.items():
-        form = page.locator(f'form.vote-form[data-party="{party}"]')
-        form.locator('input[name=choice][value="agree"]').check()
+        form = page.locator(f'#speak-{party} form[data-action="vote"]')
+        form.wait_for(timeout=10_000)
+        form.locator('input[name=vote-choice][value="agree"]').check()
         form.locator("button[type=submit]").click()
         all_see(pages, f'.votes li[data-party="{party}"][data-vote="agree"]')
 
-    chair.click("button[data-action=decide]")
+    chair.click(f"{steps} form[data-action=decide] button[type=submit]")
     all_see(pages, '.resolution[data-resolution-status="adopted"]')
     resolution = Resolution.objects.get(item=item)
     order = WorkOrder.objects.get(

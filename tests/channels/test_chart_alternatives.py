@@ -11,7 +11,9 @@ from django.urls import reverse
 
 from deliberation.demo.indicators import seed_indicators
 from deliberation.models import Issue
-from tests.conftest import ROOT, Demo, login_client
+from tests.support.clients import login_client
+from tests.support.demo import Demo
+from tests.support.paths import ROOT
 
 pytestmark = pytest.mark.django_db
 

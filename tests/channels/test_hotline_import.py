@@ -16,7 +16,8 @@ from deliberation.services.hotline import (
     import_next_chunk,
     stage_hotline_file,
 )
-from tests.conftest import Demo, login_client
+from tests.support.clients import login_client
+from tests.support.demo import Demo
 
 from .hotline_files import HEADER, csv_bytes, good_row, xlsx
 
@@ -91,15 +92,28 @@ def test_preview_reports_each_row_and_imports_nothing(demo: Demo, kind: str) -> 
     assert "外星人" in html and 'id="count-valid">2<' in html
 
 
+def act(batch: HotlineImport, name: str) -> str:
+    """The one action URL of a step on an import (confirm, step, cancel)."""
+    return reverse("action", args=["hotline_import", batch.pk, name])
+
+
 def test_confirm_imports_valid_rows_as_hotline_issues(demo: Demo) -> None:
     juwei = demo.user("juwei")
     batch = stage_hotline_file(actor=juwei, name="a.xlsx", content=xlsx(mixed_rows()))
     client = login_client(juwei)
-    response = client.post(reverse("hotline-confirm", args=[batch.pk]), HTTP_HX_REQUEST="true")
+    preview = client.get(reverse("hotline-preview", args=[batch.pk])).content.decode()
+    assert f'action="{act(batch, "confirm")}"' in preview  # the primary next step
+    assert f'action="{act(batch, "cancel")}"' in preview
+    response = client.post(act(batch, "confirm"), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert f'hx-post="/hotline/import/{batch.pk}/step/"' in response.content.decode()
-    response = client.post(reverse("hotline-step", args=[batch.pk]), HTTP_HX_REQUEST="true")
-    assert response.status_code == 200
+    html = response.content.decode()
+    assert "正在导入 a.xlsx 中的 2 条有效记录" in html  # says what happened
+    assert f'hx-post="{act(batch, "step")}"' in html  # the bar asks for the next chunk
+    assert act(batch, "cancel") not in html  # only what is possible now
+    response = client.post(act(batch, "step"), HTTP_HX_REQUEST="true")
+    # the last chunk: the page again, with every row's result
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("hotline-preview", args=[batch.pk])
     batch.refresh_from_db()
     assert batch.status == HotlineImport.Status.DONE and batch.imported == 2
     issue = Issue.objects.get(hotline_ticket="T-2026-000001")
@@ -108,15 +122,47 @@ def test_confirm_imports_valid_rows_as_hotline_issues(demo: Demo) -> None:
     assert issue.location_text == "2号楼" and issue.reporter_phone == "13800001234"
     expected = timezone.make_aware(datetime(2026, 10, 3, 9, 15))
     assert issue.created_at == expected  # the call, not the import
-    assert "hx-post" not in response.content.decode()
-    # the page's counters are swapped with the bar: "Done: 2 imported" next to "Imported 2"
-    html = response.content.decode()
-    assert 'id="import-counts" hx-swap-oob="true"' in html
-    assert 'id="count-imported">2<' in html
+    page = client.get(reverse("hotline-preview", args=[batch.pk])).content.decode()
+    assert "完成：导入 2 条" in page and 'id="count-imported">2<' in page
+    assert act(batch, "step") not in page and act(batch, "confirm") not in page
     # a second confirmation is a conflict, nothing more is imported
-    again = client.post(reverse("hotline-confirm", args=[batch.pk]), HTTP_HX_REQUEST="true")
+    again = client.post(act(batch, "confirm"), HTTP_HX_REQUEST="true")
     assert again.status_code == 409
     assert Issue.objects.filter(hotline_ticket__startswith="T-2026-").count() == 2
+
+
+def test_each_chunk_moves_the_bar_and_the_counters_together(demo: Demo) -> None:
+    juwei = demo.user("juwei")
+    rows = [good_row(n) for n in range(1, 13)]  # 12 rows: two chunks of 10
+    batch = stage_hotline_file(actor=juwei, name="c.csv", content=csv_bytes(rows))
+    client = login_client(juwei)
+    client.post(act(batch, "confirm"))
+    response = client.post(act(batch, "step"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="import-bar" max="100" value="83"' in html
+    # the page's counters are swapped with the bar: "10 of 12" next to "Imported 10"
+    assert 'id="import-counts" hx-swap-oob="true"' in html
+    assert 'id="count-imported">10<' in html
+    assert f'hx-post="{act(batch, "step")}"' in html  # and it asks for the next one
+    done = client.post(act(batch, "step"))  # without script: a plain POST and a redirect
+    assert done.status_code == 302
+    assert Issue.objects.filter(hotline_ticket__startswith="T-2026-").count() == 12
+
+
+def test_the_importer_is_asked_to_confirm_in_their_task_list(demo: Demo) -> None:
+    juwei = demo.user("juwei")
+    batch = stage_hotline_file(actor=juwei, name="t.csv", content=csv_bytes([good_row(1)]))
+    client = login_client(juwei)
+    tasks = client.get(reverse("task-list")).content.decode()
+    assert "确认热线导入" in tasks and "12345导入 · t.csv" in tasks
+    # to the preview, to see the row-by-row check first: not confirmed blind from the list
+    assert f'href="{reverse("hotline-preview", args=[batch.pk])}"' in tasks
+    assert act(batch, "confirm") not in tasks
+    others = login_client(demo.user("jiedao")).get(reverse("task-list")).content.decode()
+    assert "t.csv" not in others  # the subdistrict may see the import, but it is not theirs
+    assert client.post(act(batch, "confirm")).status_code == 302
+    assert "t.csv" not in client.get(reverse("task-list")).content.decode()
 
 
 def test_already_imported_tickets_are_skipped_and_reported(demo: Demo) -> None:
@@ -226,7 +272,7 @@ def test_who_may_import(
     assert (
         client.get(reverse("hotline-preview", args=[batch.pk])).status_code == someone_elses_preview
     )
-    confirm = client.post(reverse("hotline-confirm", args=[batch.pk]))
+    confirm = client.post(act(batch, "confirm"))
     assert confirm.status_code == (302 if someone_elses_preview == 200 else 404)
 
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 from deliberation.demo.indicators import seed_indicators
 from deliberation.models import Compound, Issue, Organization
 from deliberation.selectors.indicators import Figures, indicators_for, month_list, rising
-from tests.conftest import Demo, login_client
+from tests.support.clients import login_client
+from tests.support.demo import Demo
 
 pytestmark = pytest.mark.django_db
 C = Issue.ClosureReason

@@ -16,7 +16,8 @@ from deliberation.demo.channels import DEMO_OPEN311_KEY
 from deliberation.models import ApiKey, Issue, IssueActivity, IssueCategory, Organization
 from deliberation.services.issues import report_issue
 from deliberation.services.open311_keys import create_api_key
-from tests.conftest import Demo
+from tests.support.demo import Demo
+from tests.support.open311 import error_of
 
 pytestmark = pytest.mark.django_db
 BASE = "/open311/v2/"
@@ -36,15 +37,6 @@ def post(api: Client, **fields: Any) -> Any:
         **fields,
     }
     return api.post(BASE + "requests.json", {k: v for k, v in data.items() if v is not None})
-
-
-def error_of(response: Any, status: int) -> str:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert isinstance(body, list) and len(body) == 1 and body[0]["code"] == status
-    assert body[0]["description"]
-    return body[0]["description"]
 
 
 def test_services_list_our_categories(demo: Demo, api: Client) -> None:
@@ -222,7 +214,7 @@ def test_get_requests_filters(demo: Demo, api: Client) -> None:
         compound=demo.tuanjie,
         category=IssueCategory.objects.get(code="elevator"),
     )
-    from deliberation.services.issues import close_issue
+    from deliberation.services.triage import close_issue
 
     close_issue(
         issue=b, actor=demo.user("juwei"), reason=Issue.ClosureReason.ANSWERED, public_text="已答复"

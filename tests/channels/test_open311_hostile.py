@@ -14,7 +14,8 @@ from deliberation.demo.channels import DEMO_OPEN311_KEY
 from deliberation.models import IdempotencyKey, Issue, Open311Submission
 from deliberation.services.open311_keys import create_api_key
 from tests.concurrency import run_together
-from tests.conftest import Demo
+from tests.support.demo import Demo
+from tests.support.open311 import error_of
 
 BASE = "/open311/v2/"
 REQUEST = {
@@ -23,13 +24,6 @@ REQUEST = {
     "description": "2号楼电梯不动了",
     "address_string": "团结公寓2号楼",
 }
-
-
-def error_of(response: Any, status: int) -> str:
-    assert response.status_code == status, response.content
-    [error] = response.json()
-    assert error["code"] == status and error["description"]
-    return str(error["description"])
 
 
 def stored() -> tuple[int, int, int]:

@@ -9,8 +9,8 @@ import pytest
 from deliberation import policy
 from deliberation.models import Issue
 from deliberation.services.hotline import stage_hotline_file
-from tests.conftest import Demo
 from tests.intake.factories import report, tuanjie, user
+from tests.support.demo import Demo
 
 from .hotline_files import csv_bytes, good_row
 

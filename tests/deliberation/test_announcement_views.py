@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from deliberation.models import Announcement, Event
-from tests.conftest import login_client
+from tests.support.clients import login_client
 
 
 @pytest.fixture(autouse=True)

@@ -17,9 +17,9 @@ from deliberation.models import Event, Issue, IssueActivity, Party
 from deliberation.services.work_orders import confirm_work_order
 from deliberation.stored_messages import message, render_message
 from scripts.messages import catalogs
-from tests.conftest import login_client
 from tests.intake.factories import dispatched, report, user, verified
 from tests.sessions.helpers import confirm, convene, opened
+from tests.support.clients import login_client
 from workflows import sessions as session_flow
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -207,8 +207,8 @@ def test_the_work_order_record_reads_in_the_readers_language(demo) -> None:
     assert "<h3>办理记录</h3>" in zh and "社区已现场核验。" in zh
 
 
-def test_the_triage_panel_reads_as_actions_with_chinese_brackets(demo) -> None:
+def test_the_triage_controls_read_as_actions_with_chinese_brackets(demo) -> None:
     issue = report("楼道灯坏了")
     zh = page("juwei", reverse("issue-detail", args=[issue.pk]))
-    assert ">转入议事协商</button>" in zh and ">待议事协商</button>" not in zh  # an action
+    assert ">列入议事协商会议程</button>" in zh and ">待议事协商</button>" not in zh  # an action
     assert re.search(r'<span class="muted">（商品房 · [^<]*）</span>', zh)

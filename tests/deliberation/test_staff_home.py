@@ -1,25 +1,50 @@
-"""'My tasks' on the staff home page: each assigned flow task, titled and linked to its subject."""
+"""'My tasks' on the staff home page: the person's task list (the steps the registry says are
+theirs to take now), titled, linked and escaped; the same list as in the inbox."""
 
 from __future__ import annotations
 
+import re
+
 from django.urls import reverse
 
-from deliberation.services import votes as vote_services
-from tests.conftest import login_client
+from deliberation.services.work_orders import dispatch_work_order
+from tests.support.clients import login_client
 
 
-def test_assigned_review_task_is_listed_with_title_and_link(demo) -> None:
-    vote = vote_services.propose_vote(
-        actor=demo.user("yeweihui"),
+def _dispatch(demo, title: str):
+    return dispatch_work_order(
+        actor=demo.user("juwei"),
+        responsible=demo.tuanjie.property_provider,
+        title=title,
+        description="d",
         compound=demo.tuanjie,
-        title="更换电梯<script>",
-        matters=[vote_services.MatterSpec(kind="rebuild", title="更换2号楼电梯")],
     )
-    page = login_client(demo.user("juwei")).get("/").content.decode()
-    assert "审核提议" in page  # "Review the proposal", translated
-    assert f'href="{reverse("vote-detail", args=[vote.pk])}"' in page
-    assert "更换电梯&lt;script&gt;" in page and "更换电梯<script>" not in page
+
+
+def _task_list(page: str) -> str:
+    found = re.search(r'<section class="card tasks" id="task-list".*?</section>', page, re.S)
+    assert found, "no task list on the page"
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", found.group(0))
+
+
+def test_the_firms_task_to_accept_is_listed_with_title_link_and_one_tap(demo) -> None:
+    order = _dispatch(demo, "更换电梯<script>")
+    page = login_client(demo.user("wuye")).get("/").content.decode()
+    tasks = _task_list(page)
+    assert f'href="{reverse("work-order-detail", args=[order.pk])}"' in tasks
+    assert "更换电梯&lt;script&gt;" in tasks and "更换电梯<script>" not in page
+    one_tap = reverse("action", args=["work_order", order.pk, "accept"])
+    assert f'hx-post="{one_tap}"' in tasks  # accepting needs no input
     assert "打开我的待办" in page
 
-    other = login_client(demo.user("wuye")).get("/").content.decode()
-    assert "审核提议" not in other
+    committee = _task_list(login_client(demo.user("juwei")).get("/").content.decode())
+    # the committee follows; the firm acts
+    assert reverse("work-order-detail", args=[order.pk]) + '"' not in committee
+
+
+def test_the_inbox_shows_the_same_task_list(demo) -> None:
+    order = _dispatch(demo, "楼道灯")
+    firm = login_client(demo.user("wuye"))
+    home = _task_list(firm.get("/").content.decode())
+    inbox = _task_list(firm.get(reverse("inbox")).content.decode())
+    assert home == inbox and reverse("work-order-detail", args=[order.pk]) in inbox

@@ -23,6 +23,10 @@ from deliberation.models import Announcement, Building, Compound, Unit
 from . import growth_intake, growth_sessions, growth_votes  # noqa: F401  (area budgets)
 
 MAX_PAGE_QUERIES = 12
+#: The person's task list on the home pages and the inbox: one joined query per kind of
+#: thing that may hold their tasks (``deliberation.actions.tasks``), never one per row.
+TASK_LIST_QUERIES = 4
+WITH_TASK_LIST = MAX_PAGE_QUERIES + TASK_LIST_QUERIES
 
 
 def grow_announcements(demo: Any, n: int) -> None:
@@ -340,9 +344,9 @@ def _ask(demo: Any, i: int) -> Any:
 #: URL name → the budgets that exercise it.
 PAGES: dict[str, list[Budget]] = {
     "home": [
-        Budget("jumin", lambda d: reverse("home"), grow_announcements),
-        Budget("wuye", lambda d: reverse("home"), grow_compounds),
-        Budget("jiedao", lambda d: reverse("home"), grow_compounds),
+        Budget("jumin", lambda d: reverse("home"), grow_announcements, max_queries=WITH_TASK_LIST),
+        Budget("wuye", lambda d: reverse("home"), grow_compounds, max_queries=WITH_TASK_LIST),
+        Budget("jiedao", lambda d: reverse("home"), grow_compounds, max_queries=WITH_TASK_LIST),
     ],
     "compound-detail": [
         Budget("jumin", _compound_url("compound-detail"), grow_announcements),
@@ -393,9 +397,17 @@ PAGES: dict[str, list[Budget]] = {
         Budget(u, lambda d: reverse("issue-list"), grow_new_issues) for u in ("jumin", "juwei")
     ],
     "inbox": [
-        Budget("wuye", lambda d: reverse("inbox"), grow_inbox),
-        Budget("juwei", lambda d: reverse("inbox"), grow_new_issues),
-        Budget("dudao", lambda d: reverse("inbox"), grow_escalations),
+        Budget("wuye", lambda d: reverse("inbox"), grow_inbox, max_queries=WITH_TASK_LIST),
+        Budget("juwei", lambda d: reverse("inbox"), grow_new_issues, max_queries=WITH_TASK_LIST),
+        Budget("dudao", lambda d: reverse("inbox"), grow_escalations, max_queries=WITH_TASK_LIST),
+    ],
+    # One action alone on its own page (where a task needing input leads).
+    "action": [
+        Budget(
+            "wuye",
+            lambda d: reverse("action", args=["work_order", the_order(d).pk, "complete"]),
+            grow_notes,
+        )
     ],
     "escalation-history": [
         Budget("dudao", lambda d: reverse("escalation-history"), grow_escalations),
@@ -455,7 +467,8 @@ PAGES: dict[str, list[Budget]] = {
         Budget(u, lambda d: reverse("issue-enter"), growth_intake.grow_report_choices)
         for u in ("juwei", "jiedao")
     ],
-    "issue-triage": [
+    # the one action URL: a refused triage step (its page, and htmx: the controls)
+    "action#2": [
         Budget(
             u,
             growth_intake.triage_url,
@@ -463,10 +476,11 @@ PAGES: dict[str, list[Budget]] = {
             method="post",
             data=growth_intake.invalid_category,
             statuses=(400,),
-            # the re-rendered issue page, which now also reads the completion photos
-            max_queries=MAX_PAGE_QUERIES + 1,
+            headers=headers,
         )
         for u in ("juwei", "jiedao")
+        # the step alone on its page, and (htmx) every triage control with the errors
+        for headers in ({}, {"HTTP_HX_REQUEST": "true"})
     ],
     "hotline-preview": [
         Budget(u, growth_intake.preview_url, growth_intake.grow_batch_rows)
@@ -477,64 +491,37 @@ PAGES: dict[str, list[Budget]] = {
     ],
     # --- owners' votes and committees (more) ---
     "committee-page": [
-        Budget(u, _compound_url("committee-page"), growth_votes.grow_committee)
+        Budget(
+            u,
+            _compound_url("committee-page"),
+            growth_votes.grow_committee,
+            # the page follows its compound's live topic now (its steps refresh): one query
+            # for the last event id
+            max_queries=MAX_PAGE_QUERIES + 1,
+        )
         for u in ("jumin", "juwei", "yeweihui", "jiedao")
     ],
     "healthz": [Budget(None, lambda d: reverse("healthz"), grow_nothing, max_queries=0)],
 }
 
 #: URL names that are not pages of ours, with the reason.
+
+#: Areas add budgets for the shared action URLs under ``"name#n"`` keys: one list per URL.
+for _key in [k for k in PAGES if "#" in k]:
+    PAGES[_key.split("#")[0]] += PAGES.pop(_key)
+
+
 NOT_PAGES: dict[str, str] = {
-    "vote-create": "POST-only action (redirects to the vote's page)",
-    "vote-action": "POST-only actions (redirect to the vote's page)",
-    "committee-action": "POST-only actions (redirect to the committee page; refused input "
-    "re-renders that page, budgeted as committee-page)",
     "owner-register-import": "an upload form and its preview of one file, not a list",
     "issue-photo": "one file download (policy-checked), not a list",
     "session-minutes-text": "one text download (policy-checked), not a list",
-    # --- sessions: the room's actions answer with a one-line notice (htmx) or a redirect;
-    # the board they change reaches the page by push (budgeted in FRAGMENTS) ---
-    **{
-        f"session-{name}": "POST-only action: a one-line notice (htmx) or a redirect"
-        for name in (
-            "add-item",
-            "ask",
-            "attendance",
-            "close-round",
-            "countdown",
-            "decide",
-            "defer",
-            "delegates",
-            "end",
-            "moderate",
-            "open",
-            "open-item",
-            "open-round",
-            "position",
-            "propose",
-            "publish",
-            "refer",
-            "reorder",
-            "reply",
-            "vote",
-        )
-    },
     "work-order-evidence": "one file download (policy-checked), not a list",
     # --- intake, work orders and channels ---
-    "hotline-confirm": "POST-only action: starts one import, answers with its progress bar",
-    "hotline-step": "POST-only action: imports the next chunk (a fixed CHUNK of rows) and "
-    "answers with the batch's progress bar; its cost follows the chunk, not the batch",
-    "hotline-cancel": "POST-only action (redirects to the upload page)",
     "hotline-template": "one file download (the import template), not a list",
-    "work-order-action": "POST-only actions (redirect to the order's page; an htmx rating "
-    "answers with that one issue's rating form)",
-    "work-order-extension": "POST-only action (redirects to the order's page)",
-    "work-order-escalation": "POST-only action (redirects to the order's page)",
-    # --- the action model: budgets read from the registry (tests/hardening/actions/) ---
-    "action": "one step on one thing: its form alone (GET) or the step (POST); every "
-    "action × role × state in test_action_matrix.py",
-    "action-controls": "budgeted for every object kind and role in test_action_budgets.py",
-    "task-list": "budgeted for every role, every kind's tasks grown, in test_action_budgets.py",
+    # --- the action model: generated from the registry (tests/hardening/actions/) ---
+    "action-controls": "every object kind × every role, at 10 and 1,000 rows: "
+    "test_action_budgets.py",
+    "task-list": "every role, with every kind's waiting things grown: test_action_budgets.py",
     "login": "Django's login form (no list)",
     "logout": "POST-only, Django's",
     "set_language": "POST-only redirect, Django's",
@@ -608,21 +595,6 @@ def _progress(demo: Any, i: int) -> Any:
     return add_progress(work_order=the_order(demo), actor=demo.user("wuye"), text=f"p{i}")
 
 
-def _progress_action(demo: Any, i: int) -> Any:
-    """The same note taken as an action: its service, then the "fetch your controls / task
-    list again" markers for everyone following the order."""
-    from deliberation import actions
-
-    kind, action = actions.kind_of("work_order"), actions.action_of("work_order", "progress")
-    assert kind is not None and action is not None
-    return actions.perform(
-        user=demo.user("wuye"),
-        obj=kind.load(the_order(demo).pk),
-        action=action,
-        data={"progress-text": f"p{i}"},
-    )
-
-
 def _accepted_order(demo: Any, i: int) -> Any:
     from deliberation.services.work_orders import accept_work_order
 
@@ -667,6 +639,8 @@ FRAGMENTS: dict[str, FragmentBudget] = {
     "issues/_triage_queue.html": FragmentBudget(grow_new_issues, _report, max_queries=40),
     "work_orders/_detail.html": FragmentBudget(grow_notes, _progress, max_queries=40),
     "work_orders/_inbox.html": FragmentBudget(grow_inbox, _dispatch, max_queries=60),
+    # Dispatching tells the parties' task lists to fetch again (a content-free marker).
+    "actions/_refetch.html": FragmentBudget(grow_inbox, _dispatch, max_queries=60),
     "work_orders/_committee.html": FragmentBudget(
         grow_to_verify, _complete, prepare=_accepted_order, max_queries=60
     ),
@@ -679,9 +653,6 @@ FRAGMENTS: dict[str, FragmentBudget] = {
     "votes/_paper_queue.html": FragmentBudget(
         grow_paper_ballots, _enter_paper, prepare=lambda d, i: _voters(d, 1)[0], max_queries=40
     ),
-    # An action marks the controls and task lists of the thing's audience to be fetched
-    # again (one marker per topic, rendered without queries).
-    "actions/_refetch.html": FragmentBudget(grow_notes, _progress_action, max_queries=40),
     # --- sessions (more) ---
     # Editing the draft minutes pushes their status line to the room and to the public.
     "sessions/_minutes_status.html": FragmentBudget(
@@ -696,19 +667,6 @@ FRAGMENTS: dict[str, FragmentBudget] = {
         prepare=growth_intake.completed_order,
         max_queries=40,
     ),
-    # --- owners' votes and committees (more) ---
-    # The clock escalates to the subdistrict office, the supervision group and the residents'
-    # committee (three inbox pushes) and re-renders the vote's public panel: 14 queries.
-    "votes/_overdue.html": FragmentBudget(
-        growth_votes.grow_convening,
-        growth_votes.run_votes_clock,
-        prepare=growth_votes.overdue_petition,
-    ),
-    "committees/_reelection_reminder.html": FragmentBudget(
-        growth_votes.grow_reminders,
-        growth_votes.remind,
-        prepare=growth_votes.term_ending,
-    ),
 }
 
 #: Landed before their budgets were written (see PENDING_PAGES).
@@ -721,5 +679,5 @@ PENDING_FRAGMENTS: set[str] = set(
 #: Templates with ``{% if oob %}`` that are not pushed through the outbox, with the reason.
 NOT_PUSHED: dict[str, str] = {
     "compounds/_announcement_form.html": "swapped out-of-band in the POST response only",
-    "hotline/_counts.html": "swapped out-of-band in the import's progress responses only",
+    "hotline/_counts.html": "swapped out-of-band in the import step's controls (htmx) only",
 }

@@ -153,11 +153,32 @@ def the_new_issue(demo: Any) -> Issue:
 
 
 def triage_url(demo: Any) -> str:
-    return reverse("issue-triage", args=[the_new_issue(demo).pk, "category"])
+    return reverse("action", args=["issue", the_new_issue(demo).pk, "categorise"])
+
+
+def controls_url(demo: Any) -> str:
+    """The triage controls a page fetches again after a push (every form, every choice)."""
+    return reverse("action-controls", args=["issue", the_new_issue(demo).pk])
+
+
+def grow_new_issues(demo: Any, n: int) -> None:
+    """Reports waiting for triage in 团结公寓: each one is a task of its committee."""
+    from deliberation.models import IssueCategory
+
+    repair = IssueCategory.objects.get(code="repair")
+    Issue.objects.bulk_create(
+        Issue(
+            channel=Issue.Channel.PHONE,
+            description=f"budget task {i}",
+            compound=demo.tuanjie,
+            category=repair,
+        )
+        for i in range(n)
+    )
 
 
 def invalid_category(demo: Any, i: int) -> dict[str, Any]:
-    """No category chosen: the page comes back (400) with the whole triage panel."""
+    """No category chosen: the step comes back (400) with its form and errors."""
     return {"cat-category": "", "cat-urgency": "ordinary", "cat-compound": ""}
 
 
@@ -205,6 +226,10 @@ def the_batch(demo: Any) -> HotlineImport:
 
 def preview_url(demo: Any) -> str:
     return reverse("hotline-preview", args=[the_batch(demo).pk])
+
+
+def batch_controls_url(demo: Any) -> str:
+    return reverse("action-controls", args=["hotline_import", the_batch(demo).pk])
 
 
 def grow_batch_rows(demo: Any, n: int) -> None:
@@ -258,3 +283,58 @@ def verify(demo: Any, order: Any) -> Any:
 def grow_reporters_issues(demo: Any, n: int) -> None:
     """jumin's other issues (the fragment is about one issue: it must not see them)."""
     _issues(demo, n, demo.tuanjie)
+
+
+# --- work orders: the task lists and the order's controls ------------------------------------
+
+
+def _orders_of(demo: Any, n: int, status: str, issues: list[Issue] | None = None) -> list[Any]:
+    from deliberation.models import WorkOrder
+
+    now = timezone.now()
+    return WorkOrder.objects.bulk_create(
+        WorkOrder(
+            responsible_id=demo.tuanjie.property_provider_id,
+            title=f"task {i}",
+            description="d",
+            compound=demo.tuanjie,
+            issue=issues[i] if issues else None,
+            status=status,
+            respond_by=now + timedelta(hours=i % 48 - 24),  # some overdue, some due soon
+            resolve_by=now + timedelta(days=3),
+        )
+        for i in range(n)
+    )
+
+
+def grow_owed_ratings(demo: Any, n: int) -> None:
+    """jumin's issues whose orders the community verified: each owes a rating."""
+    issues = _issues(demo, n, demo.tuanjie, status=Issue.Status.RESOLVED)
+    _orders_of(demo, n, "verified", issues)
+
+
+def grow_orders_to_accept(demo: Any, n: int) -> None:
+    """Orders dispatched to 团结公寓's firm, some past their respond-by."""
+    _orders_of(demo, n, "dispatched")
+
+
+def grow_orders_to_verify(demo: Any, n: int) -> None:
+    """Orders the firm completed, each with its pending extension decided long ago and a
+    new pending one (the committee decides)."""
+    from deliberation.models import ExtensionRequest
+
+    orders = _orders_of(demo, n, "completed") + _orders_of(demo, n, "in_progress")
+    ExtensionRequest.objects.bulk_create(
+        ExtensionRequest(
+            work_order=o,
+            requested_by=demo.user("wuye"),
+            reason="r",
+            new_resolve_by=o.resolve_by + timedelta(days=1),
+        )
+        for o in orders
+        if o.status == "in_progress"
+    )
+
+
+def task_list_url(demo: Any) -> str:
+    return reverse("task-list")

@@ -39,8 +39,8 @@ def minuted_session(demo: Any = None) -> Session:
     """A session of 团结公寓 that has ended with its minutes published. Only the Party
     organization (shuji, chair and secretary) and the residents' committee (juwei) named
     delegates, so residents and the firm follow it without taking part in its room."""
-    from deliberation.services import minutes as minutes_services
     from deliberation.services import sessions as services
+    from deliberation.services.sessions import minutes as minutes_services
 
     existing = Session.objects.filter(title=MINUTED_TITLE).first()
     if existing is not None:
@@ -183,7 +183,32 @@ def grow_agenda(demo: Any, n: int) -> None:
     )
 
 
+def grow_firm_staff(demo: Any, n: int) -> None:
+    """Staff of 京朝物业 (the provider's invitation offers each as a delegate)."""
+    from deliberation.models import Membership
+
+    firm = demo.tuanjie.property_provider
+    start = User.objects.count()
+    users = User.objects.bulk_create(User(username=f"budget-staff-{start + i}") for i in range(n))
+    Membership.objects.bulk_create(
+        Membership(user=u, organization=firm, role=Membership.Role.STAFF) for u in users
+    )
+
+
 # --- URLs ------------------------------------------------------------------------------------
+
+
+def controls_url(kind: str, pick: Any) -> Any:
+    """The controls a page fetches again after a push, for the thing ``pick(demo)``."""
+    return lambda demo: reverse("action-controls", args=[kind, pick(demo).pk])
+
+
+def provider_invitation(demo: Any) -> Invitation:
+    return demo_session(demo).invitations.get(party=Party.PROVIDER)
+
+
+def draft_minutes(demo: Any) -> Minutes:
+    return Minutes.objects.get(session=ended_session(demo))
 
 
 def minutes_url(demo: Any) -> str:
@@ -204,7 +229,7 @@ def ics_url(demo: Any) -> str:
 def edit_minutes(demo: Any, i: int) -> Minutes:
     """The secretary edits the draft minutes: pushes ``sessions/_minutes_status.html`` to the
     room and to the public."""
-    from deliberation.services.minutes import edit_minutes as service
+    from deliberation.services.sessions.minutes import edit_minutes as service
 
     return service(
         actor=User.objects.get(username="shuji"),

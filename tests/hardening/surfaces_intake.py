@@ -149,42 +149,16 @@ def enter_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) ->
 
 
 def triage_panel_shown(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    """The triage panel is on a new issue's page exactly for those who may triage it."""
+    """The triage controls (dispatch first) are on a new issue's page exactly for those who
+    may triage it."""
     _control_shown(
         client,
         reverse("issue-detail", args=[obj.pk]),
-        'id="triage-panel"',
+        f'id="issue-dispatch-{obj.pk}"',
         allowed,
         role,
         about=obj,
     )
-
-
-def triage_category_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    noise = IssueCategory.objects.get(code="noise")
-    with rolled_back():
-        response = client.post(
-            reverse("issue-triage", args=[obj.pk, "category"]),
-            {"cat-category": noise.pk, "cat-urgency": "emergency", "cat-compound": ""},
-        )
-        _expect(role, response, allowed, (302,), "triage category", about=obj)
-        issue = Issue.objects.get(pk=obj.pk)
-        assert (issue.category_id == noise.pk) is allowed, (role, issue.category_id)
-        assert (issue.urgency == "emergency") is allowed, (role, issue.urgency)
-
-
-def triage_dispatch_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    firm = obj.compound.property_provider_id
-    with rolled_back():
-        response = client.post(
-            reverse("issue-triage", args=[obj.pk, "dispatch"]),
-            {"dispatch-responsible": firm, "dispatch-title": f"matrix {role}"},
-        )
-        _expect(role, response, allowed, (302,), "triage dispatch", about=obj)
-        issue = Issue.objects.get(pk=obj.pk)
-        assert (issue.status == Issue.Status.DISPATCHED) is allowed, (role, issue.status)
-        orders = WorkOrder.objects.filter(issue=obj, title=f"matrix {role}")
-        assert orders.count() == (1 if allowed else 0), role
 
 
 def triage_queue_on_inbox(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
@@ -239,14 +213,15 @@ def _detail_url(order: WorkOrder) -> str:
 
 def accept_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     """The accept form is on a dispatched order's page only for the responsible party."""
-    _control_shown(client, _detail_url(obj), 'id="accept-form"', allowed, role, about=obj)
+    _control_shown(client, _detail_url(obj), 'data-action="accept"', allowed, role, about=obj)
 
 
 def verify_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     """The verification form is on a completed order's page only for the community."""
     with rolled_back():
         _completed(demo, obj)
-        _control_shown(client, _detail_url(obj), 'id="verify-form"', allowed, role, about=obj)
+        shown = 'data-action="verify"'
+        _control_shown(client, _detail_url(obj), shown, allowed, role, about=obj)
 
 
 def _extension(demo: Any, order: WorkOrder) -> ExtensionRequest:
@@ -265,7 +240,8 @@ def decide_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
     """The decision on a pending extension is on the page only for the committee."""
     with rolled_back():
         _extension(demo, obj)
-        _control_shown(client, _detail_url(obj), 'id="decide-form"', allowed, role, about=obj)
+        shown = 'data-action="decide"'
+        _control_shown(client, _detail_url(obj), shown, allowed, role, about=obj)
 
 
 def rate_form_shown(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
@@ -275,7 +251,8 @@ def rate_form_shown(demo: Any, role: str, client: Client, obj: Any, allowed: boo
     with rolled_back():
         _verified(demo, order)
         url = reverse("issue-detail", args=[order.issue_id])
-        _control_shown(client, url, 'class="card rate-form"', allowed, role, about=order.issue)
+        shown = 'data-action="confirm"'
+        _control_shown(client, url, shown, allowed, role, about=order.issue)
 
 
 def inbox_of_org(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
@@ -308,7 +285,7 @@ def escalation_button(demo: Any, role: str, client: Client, obj: Any, allowed: b
     url = _detail_url(obj.work_order)
     response = client.get(url)
     if response.status_code == 200:
-        shown = f'id="escalation-form-{obj.pk}"' in response.content.decode()
+        shown = f'id="escalation-handle-{obj.pk}"' in response.content.decode()
         assert shown is allowed, (role, shown)
     else:
         refused = denied_status(role, obj.work_order)
@@ -430,38 +407,6 @@ def hotline_preview_page(demo: Any, role: str, client: Client, obj: Any, allowed
     _expect(role, response, allowed, (200,), "preview", about=obj)
     html = response.content.decode()
     assert ("T-MATRIX-000001" in html) is allowed, role  # the staged ticket
-
-
-def _batch_status(batch: HotlineImport) -> str:
-    return str(HotlineImport.objects.values_list("status", flat=True).get(pk=batch.pk))
-
-
-def hotline_confirm_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    with rolled_back():
-        response = client.post(reverse("hotline-confirm", args=[obj.pk]), HTTP_HX_REQUEST="true")
-        _expect(role, response, allowed, (200,), "confirm", about=obj)
-        want = HotlineImport.Status.IMPORTING if allowed else HotlineImport.Status.PREVIEW
-        assert _batch_status(obj) == want, (role, _batch_status(obj))
-
-
-def hotline_step_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    """The next chunk of a confirmed import: issues made, or 403 and none."""
-    from deliberation.services.hotline import confirm_hotline_import
-
-    with rolled_back():
-        confirm_hotline_import(batch=obj, actor=demo.user("juwei"))
-        response = client.post(reverse("hotline-step", args=[obj.pk]), HTTP_HX_REQUEST="true")
-        _expect(role, response, allowed, (200,), "step", about=obj)
-        made = Issue.objects.filter(hotline_ticket="T-MATRIX-000001").count()
-        assert made == (1 if allowed else 0), role
-
-
-def hotline_cancel_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    with rolled_back():
-        response = client.post(reverse("hotline-cancel", args=[obj.pk]))
-        _expect(role, response, allowed, (302,), "cancel", about=obj)
-        want = HotlineImport.Status.CANCELLED if allowed else HotlineImport.Status.PREVIEW
-        assert _batch_status(obj) == want, (role, _batch_status(obj))
 
 
 # --- Open311 ---------------------------------------------------------------------------------

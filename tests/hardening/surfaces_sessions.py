@@ -1,17 +1,14 @@
-"""Permission-matrix surfaces of the sessions area: the real pages, fragments and writes that must
-agree with its policy rules (used by the rows in ``matrix.py``).
+"""Permission-matrix surfaces of the sessions area: the real pages, boards and controls that
+must agree with its policy rules (used by the rows in ``matrix.py``), and the set-ups that
+bring a session into each phase (plain ORM: set-up, not the rule under test).
 
-Objects are sessions (``growth_sessions.demo_session`` / ``minuted_session``). A write
-surface runs inside a savepoint that is rolled back: it first brings a fresh copy of the
-session into the state the action needs (plain ORM: set-up, not the rule under test), then
-POSTs as the role to the real endpoint (as htmx does), then checks: allowed → success and
-the change stored; denied → 403 (anonymous: 302 to the login page), nothing changed and no
-live event recorded. The next role finds the session as it was.
+The steps themselves (open, a round, a position, the minutes…) are declared in the action
+registry and taken by every role, in the phases where they are and are not possible, by
+``test_action_matrix.py`` (rows in ``tests/hardening/actions/sessions.py``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -23,15 +20,9 @@ from django.utils import timezone
 
 from deliberation.models import (
     AgendaItem,
-    Attendance,
-    Event,
     Invitation,
-    Membership,
     Minutes,
-    Organization,
-    OwnersVote,
     Party,
-    Position,
     Question,
     Resolution,
     ResolutionVote,
@@ -41,7 +32,7 @@ from deliberation.models import (
 )
 
 from .growth_sessions import present_all
-from .surfaces import ROLES, Surface, denied_status
+from .surfaces import Surface, denied_status
 
 
 class _Rollback(Exception):
@@ -112,7 +103,7 @@ def st_question(session: Session) -> Question:
 
 
 def st_ended(session: Session) -> Minutes:
-    from deliberation.services.minutes import generate_minutes
+    from deliberation.services.sessions.minutes import generate_minutes
 
     Session.objects.filter(pk=session.pk).update(
         status=Session.Status.ENDED, ended_at=timezone.now()
@@ -136,198 +127,10 @@ def _refused(role: str, response: Any, about: Any = None) -> str | None:
     return f"got {response.status_code}, not {refused[0]}"
 
 
-def post(
-    name: str,
-    url: Callable[[Session, Any], str],
-    *,
-    state: Callable[[Session], Any] = st_convened,
-    data: Callable[[Any, str, Session, Any], dict[str, Any]] | None = None,
-    stored: Callable[[Session, Any], bool],
-    success: tuple[int, ...] = (200,),
-) -> Surface:
-    """POST ``url(session, state)`` as the role with ``data(demo, role, session, state)``;
-    ``stored(session, state)`` says whether the action's change is in the database."""
-
-    def check(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-        try:
-            with transaction.atomic():
-                session = Session.objects.get(pk=obj.pk)
-                prepared = state(session)
-                session = Session.objects.get(pk=obj.pk)
-                assert not stored(session, prepared), f"{name}: set-up already has the change"
-                events = Event.objects.count()
-                response = client.post(
-                    url(session, prepared),
-                    data(demo, role, session, prepared) if data else {},
-                    HTTP_HX_REQUEST="true",
-                )
-                session = Session.objects.get(pk=obj.pk)
-                changed = stored(session, prepared)
-                if allowed:
-                    assert response.status_code in success, (
-                        f"{name}: {role} got {response.status_code}: "
-                        f"{response.content.decode()[:300]}"
-                    )
-                    assert changed, f"{name}: {role} was answered but nothing was stored"
-                else:
-                    problem = _refused(role, response, session)
-                    assert problem is None, f"{name}: {role} {problem}"
-                    assert not changed, f"{name}: {role} was refused but the change is STORED"
-                    assert Event.objects.count() == events, f"{name}: {role}: an event leaked"
-                raise _Rollback
-        except _Rollback:
-            pass
-
-    check.__name__ = f"POST {name}"
-    return check
-
-
-def _url(name: str, *extra: str) -> Callable[[Session, Any], str]:
-    return lambda session, state: reverse(name, args=[session.pk, *extra])
-
-
-def _item_data(pick: Callable[[Session], AgendaItem]) -> Callable[..., dict[str, Any]]:
-    return lambda demo, role, session, state: {"item": pick(session).pk}
-
-
-def _outcome(pick: Callable[[Session], AgendaItem], outcome: str) -> Callable[..., bool]:
-    return lambda session, state: AgendaItem.objects.get(pk=pick(session).pk).outcome == outcome
-
-
-def _last_item(session: Session) -> AgendaItem:
-    return session.items.order_by("-order", "-id").first()  # type: ignore[return-value]
-
-
-def _second_item(session: Session) -> AgendaItem:
-    return list(session.items.order_by("order", "id"))[1]
-
-
 # chair -------------------------------------------------------------------------------------
 
-open_session_post = post(
-    "session-open",
-    _url("session-open"),
-    state=st_confirmed,
-    stored=lambda s, st: s.status == Session.Status.OPEN,
-)
-open_item_post = post(
-    "session-open-item",
-    _url("session-open-item"),
-    state=st_open,
-    data=_item_data(_first_item),
-    stored=lambda s, st: s.current_item_id == _first_item(s).pk,
-)
-open_round_post = post(
-    "session-open-round",
-    _url("session-open-round"),
-    state=st_item,
-    stored=lambda s, item: Round.objects.filter(item=item).exists(),
-)
-close_round_post = post(
-    "session-close-round",
-    _url("session-close-round"),
-    state=st_round,
-    stored=lambda s, rnd: Round.objects.get(pk=rnd.pk).status == Round.Status.CLOSED,
-)
-propose_post = post(
-    "session-propose",
-    _url("session-propose"),
-    state=st_item,
-    data=lambda demo, role, s, item: {
-        "decision": f"matrix {role}",
-        "responsible_party": Party.PROVIDER,
-        "deadline": (timezone.localdate() + timedelta(days=30)).isoformat(),
-        "acceptance_criteria": "验收",
-    },
-    stored=lambda s, item: Resolution.objects.filter(item=item).exists(),
-)
-decide_post = post(
-    "session-decide",
-    _url("session-decide"),
-    state=st_voted,
-    stored=lambda s, r: Resolution.objects.get(pk=r.pk).status != Resolution.Status.VOTING,
-)
-countdown_post = post(
-    "session-countdown",
-    _url("session-countdown"),
-    state=st_open,
-    data=lambda demo, role, s, st: {"party": Party.PROVIDER, "seconds": "60"},
-    stored=lambda s, st: s.speaker_party == Party.PROVIDER and s.speaker_until is not None,
-)
-moderate_post = post(
-    "session-moderate",
-    lambda s, q: reverse("session-moderate", args=[s.pk, q.pk]),
-    state=st_question,
-    data=lambda demo, role, s, q: {"take_up": "1"},
-    stored=lambda s, q: Question.objects.get(pk=q.pk).status == Question.Status.TAKEN_UP,
-)
-defer_post = post(
-    "session-defer",
-    _url("session-defer"),
-    data=_item_data(_last_item),
-    stored=_outcome(_last_item, AgendaItem.Outcome.DEFERRED),
-)
-refer_post = post(
-    "session-refer",
-    _url("session-refer"),
-    state=st_open,
-    data=_item_data(_second_item),
-    stored=lambda s, st: (
-        _outcome(_second_item, AgendaItem.Outcome.REFERRED)(s, st)
-        and OwnersVote.objects.filter(title=_second_item(s).title).exists()
-    ),
-)
-end_post = post(
-    "session-end",
-    _url("session-end"),
-    state=st_open,
-    stored=lambda s, st: (
-        s.status == Session.Status.ENDED and Minutes.objects.filter(session=s).exists()
-    ),
-)
 
 # secretary ---------------------------------------------------------------------------------
-
-add_item_post = post(
-    "session-add-item",
-    _url("session-add-item"),
-    data=lambda demo, role, s, st: {"title": "matrix: 新议题", "time_budget_minutes": "10"},
-    stored=lambda s, st: s.items.filter(title="matrix: 新议题").exists(),
-)
-
-
-def _reversed_ids(session: Session) -> list[int]:
-    return list(session.items.order_by("-order", "-id").values_list("pk", flat=True))
-
-
-reorder_post = post(
-    "session-reorder",
-    _url("session-reorder"),
-    state=lambda s: _reversed_ids(s),
-    data=lambda demo, role, s, ids: {"items": ids},
-    stored=lambda s, ids: list(s.items.order_by("order").values_list("pk", flat=True)) == ids,
-)
-attendance_post = post(
-    "session-attendance",
-    _url("session-attendance"),
-    state=st_open,
-    data=lambda demo, role, s, st: {"party": Party.PROVIDER, "present": "0"},
-    stored=lambda s, st: not Attendance.objects.get(session=s, party=Party.PROVIDER).present,
-)
-edit_minutes_post = post(
-    "session-minutes (edit)",
-    _url("session-minutes"),
-    state=st_ended,
-    data=lambda demo, role, s, m: {"text": f"matrix 纪要 {role}"},
-    stored=lambda s, m: Minutes.objects.get(pk=m.pk).text.startswith("matrix 纪要"),
-    success=(302,),
-)
-publish_post = post(
-    "session-publish",
-    _url("session-publish"),
-    state=st_ended,
-    stored=lambda s, m: Minutes.objects.get(pk=m.pk).status == Minutes.Status.PUBLISHED,
-)
 
 
 def draft_minutes_page(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
@@ -346,7 +149,7 @@ def draft_minutes_page(demo: Any, role: str, client: Client, obj: Any, allowed: 
                 if allowed:
                     assert response.status_code == 200, (role, url, response.status_code)
                     if url.endswith("/minutes/"):
-                        assert 'id="minutes-text"' in response.content.decode(), role
+                        assert 'data-action="publish"' in response.content.decode(), role
                 elif role == "anonymous":
                     assert response.status_code == 302, (role, url, response.status_code)
                 else:
@@ -359,157 +162,28 @@ def draft_minutes_page(demo: Any, role: str, client: Client, obj: Any, allowed: 
 # delegates ---------------------------------------------------------------------------------
 
 
-def position_post(party: str) -> Surface:
-    return post(
-        f"session-position ({party})",
-        _url("session-position"),
-        state=st_round,
-        data=lambda demo, role, s, rnd: {"party": party, "stance": "support", "statement": "同意"},
-        stored=lambda s, rnd: Position.objects.filter(round=rnd, party=party).exists(),
-    )
-
-
-def vote_post(party: str) -> Surface:
-    return post(
-        f"session-vote ({party})",
-        _url("session-vote"),
-        state=st_voting,
-        data=lambda demo, role, s, r: {"party": party, "choice": "agree"},
-        stored=lambda s, r: ResolutionVote.objects.filter(resolution=r, party=party).exists(),
-    )
-
-
 # invitations -------------------------------------------------------------------------------
 
 #: party → the delegates a reply names (residents' representatives: two residents, so that
 #: the change shows while jumin, named already, keeps the right to answer).
-NAMED = {
-    Party.PARTY_ORG: ["shuji"],
-    Party.RESIDENTS_COMMITTEE: ["juwei"],
-    Party.PROVIDER: ["wuye"],
-    Party.OWNERS_BODY: ["yeweihui"],
-    Party.RESIDENTS_REPS: ["jumin", "yeweihui"],
-}
-
-
-def _unnamed(party: str) -> Callable[[Session], Any]:
-    def prepare(session: Session) -> Any:
-        if party != Party.RESIDENTS_REPS:  # the organization answers; clear its list
-            session.invitations.get(party=party).delegates.clear()
-
-    return prepare
-
-
-def _named(party: str) -> Callable[[Session, Any], bool]:
-    def stored(session: Session, state: Any) -> bool:
-        names = session.invitations.get(party=party).delegates.values_list("username", flat=True)
-        return sorted(names) == sorted(NAMED[party])
-
-    return stored
-
-
-def delegates_post(party: str) -> Surface:
-    return post(
-        f"session-delegates ({party})",
-        _url("session-delegates", party),
-        state=_unnamed(party),
-        data=lambda demo, role, s, st: {
-            "delegates": list(
-                User.objects.filter(username__in=NAMED[party]).values_list("pk", flat=True)
-            )
-        },
-        stored=_named(party),
-    )
-
-
-def _pending(party: str) -> Callable[[Session], Any]:
-    def prepare(session: Session) -> Any:
-        session.invitations.filter(party=party).update(
-            reply=Invitation.Reply.PENDING, replied_by=None, replied_at=None
-        )
-
-    return prepare
-
-
-def reply_post(party: str) -> Surface:
-    return post(
-        f"session-reply ({party})",
-        _url("session-reply", party),
-        state=_pending(party),
-        data=lambda demo, role, s, st: {"attending": "1"},
-        stored=lambda s, st: s.invitations.get(party=party).reply == Invitation.Reply.CONFIRMED,
-    )
 
 
 # residents ---------------------------------------------------------------------------------
-
-ask_post = post(
-    "session-ask",
-    _url("session-ask"),
-    data=lambda demo, role, s, st: {"text": f"matrix 提问 {role}"},
-    stored=lambda s, st: s.questions.filter(text__startswith="matrix 提问").exists(),
-)
 
 
 # convene -----------------------------------------------------------------------------------
 
 
-def _convening_org(role: str, compound: Any) -> int:
-    """The role's own Party or residents' committee (others: the compound's community's)."""
-    username = ROLES[role]
-    kinds = [Organization.Kind.PARTY_COMMITTEE, Organization.Kind.RESIDENTS_COMMITTEE]
-    own = Membership.objects.filter(
-        user__username=username, active=True, organization__kind__in=kinds
-    ).values_list("organization_id", flat=True)
-    if username and own:
-        return own[0]
-    return Organization.objects.get(kind=kinds[0], community_id=compound.community_id).pk
-
-
-def convene_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    """POST the convene form for the compound (``obj``), as the role's own committee."""
-    title = f"matrix 议事会 {role}"
-    try:
-        with transaction.atomic():
-            response = client.post(
-                reverse("session-convene"),
-                {
-                    "title": title,
-                    "starts_at": (timezone.localtime() + timedelta(days=3))
-                    .replace(second=0, microsecond=0, tzinfo=None)
-                    .isoformat(),
-                    "place": "会议室",
-                    "compound": obj.pk,
-                    "organization": _convening_org(role, obj),
-                    "agenda": "议题一",
-                    "adoption_rule": Session.AdoptionRule.NO_OBJECTION,
-                },
-            )
-            created = Session.objects.filter(title=title, compounds=obj).exists()
-            if allowed:
-                assert response.status_code == 302, (role, response.status_code)
-                assert created, f"{role}: convened but no session stored"
-            else:
-                problem = _refused(role, response)
-                assert problem is None, f"convene: {role} {problem}"
-                assert not created, f"convene: {role} was refused but the session is STORED"
-            raise _Rollback
-    except _Rollback:
-        pass
-
-
-COMPOUND_SELECT = re.compile(r'<select name="compound"[^>]*>(.*?)</select>', re.S)
-
-
 def convene_form_offers(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    """The convene form offers the compound exactly to those who may convene for it."""
-    response = client.get(reverse("session-convene"))
+    """The convene page leads to the compound's convene step exactly for those who may
+    convene for it (one compound: straight to its form; several: a list)."""
+    response = client.get(reverse("session-convene"), follow=True)
     if response.status_code != 200:
         assert not allowed, (role, response.status_code)
         return
-    select = COMPOUND_SELECT.search(response.content.decode())
-    assert select is not None, role
-    assert (f'value="{obj.pk}"' in select.group(1)) is allowed, role
+    step = reverse("action", args=["compound", obj.pk, "convene"])
+    offered = response.wsgi_request.path == step or f'href="{step}"' in response.content.decode()
+    assert offered is allowed, role
 
 
 # pages, fragments and controls -------------------------------------------------------------
@@ -585,11 +259,11 @@ def shown_on(page_name: str, marker: Callable[[Any], str]) -> Callable[..., Surf
     return surface
 
 
-chair_controls = shown_on("session-room", lambda s: f'id="chair-{s.pk}"')("chair controls")
-secretary_controls = shown_on("session-room", lambda s: f'id="secretary-{s.pk}"')(
+chair_controls = shown_on("session-room", lambda s: f'id="session-defer-{s.pk}"')("chair controls")
+secretary_controls = shown_on("session-room", lambda s: f'id="session-add_item-{s.pk}"')(
     "secretary controls"
 )
-ask_form = shown_on("session-public", lambda s: 'id="question-text"')("question form")
+ask_form = shown_on("session-public", lambda s: f'id="session-ask-{s.pk}"')("question form")
 
 
 def speak_controls(party: str) -> Surface:
@@ -597,4 +271,17 @@ def speak_controls(party: str) -> Surface:
 
 
 def reply_controls(party: str) -> Surface:
-    return shown_on("session-room", lambda s: f'id="inv-{party}"')(f"invitation of {party}")
+    """The party's own controls (``GET /invitation/<id>/controls/``, what its pages draw
+    and fetch again) offer its delegates exactly to those who may answer for it."""
+
+    def check(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+        invitation = Invitation.objects.get(session_id=obj.pk, party=party)
+        response = client.get(reverse("action-controls", args=["invitation", invitation.pk]))
+        if response.status_code != 200:
+            assert not allowed, (role, response.status_code)
+            return
+        marker = f'id="invitation-delegates-{invitation.pk}"'
+        assert (marker in response.content.decode()) is allowed, (role, party)
+
+    check.__name__ = f"invitation of {party} controls"
+    return check

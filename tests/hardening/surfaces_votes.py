@@ -1,13 +1,12 @@
-"""Permission-matrix surfaces of the votes area: the real pages, fragments and writes that must
-agree with its policy rules (used by the rows in ``matrix.py``).
+"""Permission-matrix surfaces of the votes area: the real pages and the controls on them that
+must agree with its policy rules (used by the rows in ``matrix.py``), and the meetings in
+every state that the tests build through the services.
 
-Every action is tried through its real endpoint on an object in the state where the action is
-legal (a petition for signatures, a convening meeting for "convene", a tallied one for
-"publish"…), so that an allowed role really succeeds and its change is stored; a refused role
-gets 403, or 404 where it may not know the vote exists (anonymous: the login redirect), and
-nothing changes. Each try runs in a savepoint
-that is rolled back, so all 14 roles meet the same state. The controls (buttons and forms)
-are checked on the page where they appear: shown exactly to the allowed roles.
+The steps themselves (sign, convene, cast, publish…) are declared in the action registry
+and taken by every role, in the states where they are and are not possible, by
+``test_action_matrix.py`` (rows in ``tests/hardening/actions/votes.py`` and
+``committees.py``). The controls are checked here on the page where they appear: shown
+exactly to the allowed roles.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deliberation.models import (
-    BallotAudit,
     Building,
     Candidate,
     CommitteeBody,
@@ -221,40 +219,6 @@ def _same(demo: Any, obj: Any) -> Any:
     return obj
 
 
-def post(
-    name: str,
-    url: Callable[[Any, Any], str],
-    stored: Callable[[Any, Any], Any],
-    data: Callable[[Any, Any], dict[str, Any]] = lambda demo, state: {},
-    *,
-    setup: Setup = _same,
-    success: tuple[int, ...] = (302,),
-) -> Surface:
-    """POST to the real endpoint: allowed → ``success`` and ``stored(demo, state)`` changed;
-    refused → 403, or 404 where the role may not know the vote exists (anonymous: 302 to
-    the login page), and ``stored`` unchanged."""
-
-    def check(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-        def attempt() -> None:
-            state = setup(demo, obj)
-            before = stored(demo, state)
-            response = client.post(url(demo, state), data(demo, state))
-            after = stored(demo, state)
-            expected = success if allowed else denied_status(role, state)
-            assert response.status_code in expected, (role, response.status_code, _why(response))
-            if not allowed and role == "anonymous":
-                assert "/login" in response["Location"], response["Location"]
-            if allowed:
-                assert after != before, f"{role}: allowed, but nothing was stored ({before})"
-            else:
-                assert after == before, f"{role}: refused, but STORED {before} -> {after}"
-
-        rolled_back(attempt)
-
-    check.__name__ = f"POST {name}"
-    return check
-
-
 def _why(response: Any) -> str:
     """The error shown on a re-rendered page (to explain an unexpected 400/409)."""
     text = response.content.decode(errors="replace") if response.content else ""
@@ -292,31 +256,13 @@ def _marker(text: str) -> Callable[[Any, str], bool]:
 
 
 def _action_url(action: str) -> Callable[[Any, str], bool]:
-    return lambda vote, html: f'action="{reverse("vote-action", args=[vote.pk, action])}"' in html
+    return lambda vote, html: (
+        f'action="{reverse("action", args=["vote", vote.pk, action])}"' in html
+    )
 
 
 def _vote_page(demo: Any, vote: Any) -> str:
     return reverse("vote-detail", args=[vote.pk])
-
-
-def _vote_action(action: str) -> Callable[[Any, Any], str]:
-    return lambda demo, vote: reverse("vote-action", args=[vote.pk, action])
-
-
-def _status(demo: Any, vote: Any) -> str:
-    return str(OwnersVote.objects.get(pk=vote.pk).status)
-
-
-def _signatures(demo: Any, vote: Any) -> int:
-    return vote.signatures.count()
-
-
-def _audit(demo: Any, vote: Any) -> int:
-    return BallotAudit.objects.filter(matter__vote=vote).count()
-
-
-def _votes_of(demo: Any, compound: Compound) -> int:
-    return OwnersVote.objects.filter(compound=compound).count()
 
 
 # --- proposing and petitioning (the compound's vote list) --------------------------------------
@@ -326,33 +272,12 @@ def _list_page(demo: Any, compound: Any) -> str:
     return reverse("compound-votes", args=[compound.pk])
 
 
-def _create(demo: Any, compound: Any) -> str:
-    return reverse("vote-create", args=[compound.pk])
+def _compound_form(action: str) -> Callable[[Any, str], bool]:
+    return lambda c, html: f'id="compound-{action}-{c.pk}"' in html
 
 
-def _proposal(petition: bool) -> Callable[[Any, Any], dict[str, Any]]:
-    def data(demo: Any, compound: Any) -> dict[str, Any]:
-        fields = {
-            "title": "matrix: 新的业主大会",
-            "matter_title_1": "公共收益公示",
-            "matter_kind_1": "other",
-            "matter_effect_1": "none",
-        }
-        return {**fields, "petition": "1"} if petition else fields
-
-    return data
-
-
-propose_shown = shown(
-    "proposal form",
-    _list_page,
-    lambda c, html: 'id="vote-form"' in html and 'name="petition"' not in html,
-)
-propose_post = post("vote-create", _create, _votes_of, _proposal(petition=False))
-# Whoever may petition sees the form (the owners' committee, which may also petition, sees it
-# in its proposal form); nobody else does.
-petition_shown = shown("petition form", _list_page, _marker('id="vote-form"'))
-petition_post = post("vote-create petition=1", _create, _votes_of, _proposal(petition=True))
+propose_shown = shown("proposal form", _list_page, _compound_form("propose"))
+petition_shown = shown("petition form", _list_page, _compound_form("petition"))
 
 
 def refer_service(user: Any, compound: Any) -> Any:
@@ -371,43 +296,12 @@ def refer_service(user: Any, compound: Any) -> Any:
 # --- petition, convening, review, notice (the vote's page and its actions) ---------------------
 
 
-sign_shown = shown("sign", _vote_page, _marker('id="sign-petition"'))
-sign_post = post("vote-action sign", _vote_action("sign"), _signatures)
-record_paper_shown = shown("paper signature", _vote_page, _action_url("paper-signature"))
-record_paper_post = post(
-    "vote-action paper-signature",
-    _vote_action("paper-signature"),
-    _signatures,
-    lambda demo, vote: {"key": unsigned_head(vote)},
-)
-convene_shown = shown("convene", _vote_page, _marker('id="convene"'))
-convene_post = post("vote-action convene", _vote_action("convene"), _status)
+sign_shown = shown("sign", _vote_page, _action_url("sign"))
+record_paper_shown = shown("paper signature", _vote_page, _action_url("paper_signature"))
+convene_shown = shown("convene", _vote_page, _action_url("convene"))
 order_shown = shown("order convening", _vote_page, _action_url("order"))
-order_post = post(
-    "vote-action order",
-    _vote_action("order"),
-    lambda demo, vote: OwnersVote.objects.get(pk=vote.pk).convening_ordered_at,
-)
-review_shown = shown("review", _vote_page, _marker('id="review"'))
-review_post = post(
-    "vote-action review",
-    _vote_action("review"),
-    _status,
-    lambda demo, vote: {"observer": demo.user("juwei").pk},
-)
-notice_shown = shown("notice", _vote_page, _marker('id="notice-form"'))
-
-
-def _notice(demo: Any, vote: Any) -> dict[str, Any]:
-    now = timezone.now()
-    return {
-        "opens_at": (now + timedelta(days=16)).isoformat(),
-        "closes_at": (now + timedelta(days=30)).isoformat(),
-        "place_and_method": "matrix: 居委会会议室",
-    }
-
-
-notice_post = post("vote-action notice", _vote_action("notice"), _status, _notice)
+review_shown = shown("review", _vote_page, _action_url("review"))
+notice_shown = shown("notice", _vote_page, _action_url("notice"))
 
 
 # --- ballots and results -----------------------------------------------------------------------
@@ -417,24 +311,15 @@ def _first_matter(vote: Any) -> Any:
     return vote.matters.order_by("position").first()
 
 
-cast_shown = shown("ballot form", _vote_page, _marker('id="ballot-form"'))
-cast_post = post(
-    "vote-action cast",
-    _vote_action("cast"),
-    _audit,
-    lambda demo, vote: {f"choice_{_first_matter(vote).pk}": "agree"},
-)
-enter_paper_shown = shown("paper ballot form", _vote_page, _marker('id="paper-form"'))
+cast_shown = shown("ballot form", _vote_page, _action_url("cast"))
+enter_paper_shown = shown("paper ballot form", _vote_page, _action_url("paper"))
 
 
 def _paper(demo: Any, vote: Any) -> dict[str, Any]:
     matter = _first_matter(vote)
     voter = Voter.objects.filter(vote=vote).exclude(ballots__matter=matter).order_by("pk").first()
     assert voter is not None
-    return {"matter": matter.pk, "voter": voter.pk, "choice": "agree"}
-
-
-enter_paper_post = post("vote-action paper", _vote_action("paper"), _audit, _paper)
+    return {"paper-matter": matter.pk, "paper-voter": voter.pk, "paper-choice": "agree"}
 
 
 def _paper_entered(demo: Any, vote: Any) -> Any:
@@ -455,23 +340,10 @@ def _paper_entered(demo: Any, vote: Any) -> Any:
     return vote
 
 
-def _pending(vote: Any) -> Any:
-    from deliberation.selectors.votes import pending_paper_ballots
-
-    return pending_paper_ballots(vote).get()
-
-
 confirm_shown = shown(
     "paper ballot confirmation",
     _vote_page,
     _action_url("confirm"),
-    setup=_paper_entered,
-)
-confirm_post = post(
-    "vote-action confirm",
-    _vote_action("confirm"),
-    _audit,
-    lambda demo, vote: {"ballot": _pending(vote).pk, "choice": "agree"},
     setup=_paper_entered,
 )
 
@@ -482,10 +354,8 @@ def _closing_time(demo: Any, vote: Any) -> Any:
     return vote
 
 
-open_shown = shown("open voting", _vote_page, _marker('id="open-voting"'))
-open_post = post("vote-action open", _vote_action("open"), _status)
-close_shown = shown("close voting", _vote_page, _marker('id="close-voting"'))
-close_post = post("vote-action close", _vote_action("close"), _status, setup=_closing_time)
+open_shown = shown("open voting", _vote_page, _action_url("open"))
+close_shown = shown("close voting", _vote_page, _action_url("close"), setup=_closing_time)
 
 
 def _undelivered(demo: Any, vote: Any) -> Any:
@@ -495,18 +365,8 @@ def _undelivered(demo: Any, vote: Any) -> Any:
     return vote
 
 
-delivery_shown = shown(
-    "notice delivery", _vote_page, _marker('id="delivery-form"'), setup=_undelivered
-)
-delivery_post = post(
-    "vote-action delivered",
-    _vote_action("delivered"),
-    lambda demo, vote: Voter.objects.filter(vote=vote, delivered_at__isnull=True).count(),
-    lambda demo, vote: {"method": "paper"},
-    setup=_undelivered,
-)
-publish_shown = shown("publish", _vote_page, _marker('id="publish"'))
-publish_post = post("vote-action publish", _vote_action("publish"), _status)
+delivery_shown = shown("notice delivery", _vote_page, _action_url("delivered"), setup=_undelivered)
+publish_shown = shown("publish", _vote_page, _action_url("publish"))
 
 
 # --- the owner register import -----------------------------------------------------------------
@@ -565,13 +425,21 @@ def _committee_page(demo: Any, compound: Any) -> str:
     return reverse("committee-page", args=[compound.pk])
 
 
-def _committee_action(action: str) -> Callable[[Any, Any], str]:
-    return lambda demo, compound: reverse("committee-action", args=[compound.pk, action])
+def _committee_thing(compound: Compound, kind: str) -> tuple[str, int]:
+    """The thing of the compound a committee step is taken on: the compound itself, its
+    latest election, or its re-election record."""
+    if kind == "election":
+        election = CommitteeElection.objects.filter(compound=compound).order_by("-id").first()
+        return kind, election.pk if election else 0
+    if kind == "committee_body":
+        body = CommitteeBody.objects.filter(compound=compound).order_by("-id").first()
+        return kind, body.pk if body else 0
+    return kind, compound.pk
 
 
-def _committee_url(action: str) -> Callable[[Any, str], bool]:
+def _committee_url(kind: str, action: str) -> Callable[[Any, str], bool]:
     return lambda compound, html: (
-        f'action="{reverse("committee-action", args=[compound.pk, action])}"' in html
+        f'action="{reverse("action", args=[*_committee_thing(compound, kind), action])}"' in html
     )
 
 
@@ -636,55 +504,22 @@ def _reelection_due(demo: Any, compound: Any) -> Any:
     return Compound.objects.select_related("owners_committee").get(pk=compound.pk)
 
 
-def _latest_election(demo: Any, compound: Any) -> tuple[Any, ...]:
-    e = CommitteeElection.objects.filter(compound=compound).first()
-    return (e.pk, e.status, e.chair_id) if e else ()
-
-
-manage_shown = shown("election form", _committee_page, _marker('id="election-form"'))
-manage_post = post(
-    "committee-action start",
-    _committee_action("start"),
-    lambda demo, c: CommitteeElection.objects.filter(compound=c).count(),
-    lambda demo, c: {"seats": "3", "alternates": "0", "term_years": "5"},
-)
-nominate_post = post(
-    "committee-action nominate",
-    _committee_action("nominate"),
-    lambda demo, c: Candidate.objects.filter(election__compound=c).count(),
-    lambda demo, c: {"person": owners_of(c, 4)[-1].pk, "nominated_by": "owners"},
-    setup=_nominating,
-)
+manage_shown = shown("election form", _committee_page, _committee_url("compound", "start_election"))
 nominate_shown = shown(
-    "nomination form", _committee_page, _marker('id="nominate-form"'), setup=_nominating
-)
-refer_post = post(
-    "committee-action put-to-vote",
-    _committee_action("put-to-vote"),
-    _votes_of,
-    lambda demo, c: {"title": "matrix: 业委会选举"},
+    "nomination form",
+    _committee_page,
+    _committee_url("election", "nominate"),
     setup=_nominating,
 )
-chair_shown = shown("chair form", _committee_page, _committee_url("chair"), setup=_elected)
-chair_post = post(
-    "committee-action chair",
-    _committee_action("chair"),
-    _latest_election,
-    lambda demo, c: {"person": owners_of(c, 1)[0].pk},
-    setup=_elected,
+chair_shown = shown(
+    "chair form", _committee_page, _committee_url("election", "chair"), setup=_elected
 )
-register_shown = shown("registration", _committee_page, _committee_url("register"), setup=_chaired)
-register_post = post(
-    "committee-action register", _committee_action("register"), _latest_election, setup=_chaired
+register_shown = shown(
+    "registration", _committee_page, _committee_url("election", "register"), setup=_chaired
 )
 report_shown = shown(
-    "re-election report", _committee_page, _committee_url("report"), setup=_reelection_due
-)
-report_post = post(
-    "committee-action report",
-    _committee_action("report"),
-    lambda demo, c: list(
-        CommitteeBody.objects.filter(compound=c).values_list("reported_on", flat=True)
-    ),
+    "re-election report",
+    _committee_page,
+    _committee_url("committee_body", "report"),
     setup=_reelection_due,
 )

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from deliberation import actions
-from tests.conftest import login_client
+from tests.support.clients import login_client
 
 from .actions import BUDGETS, KindBudget
 from .surfaces import ROLES

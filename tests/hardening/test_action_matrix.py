@@ -28,7 +28,8 @@ from django.urls import reverse
 
 from deliberation import actions
 from deliberation.models import Compound
-from tests.conftest import Demo, login_client
+from tests.support.clients import login_client
+from tests.support.demo import Demo
 
 from .actions import ROWS, Build, Row
 from .surfaces import ROLES, denied_status

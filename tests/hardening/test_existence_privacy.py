@@ -16,7 +16,10 @@ from django.test import Client
 from django.urls import reverse
 
 from deliberation.models import (
+    Escalation,
+    ExtensionRequest,
     HotlineImport,
+    Invitation,
     Issue,
     IssuePhoto,
     OwnersVote,
@@ -56,13 +59,31 @@ def _order(demo: Demo) -> WorkOrder:
     return dispatched("existence: 电梯停运")[1]
 
 
+def _extension(demo: Demo) -> ExtensionRequest:
+    from datetime import timedelta
+
+    from deliberation.services.work_orders import accept_work_order, request_extension
+
+    order = accept_work_order(work_order=_order(demo), actor=demo.user("wuye"))
+    return request_extension(
+        work_order=order,
+        actor=demo.user("wuye"),
+        reason="等配件",
+        new_resolve_by=order.resolve_by + timedelta(days=2),
+    )
+
+
+def _escalation(demo: Demo) -> Escalation:
+    return surfaces_intake.escalation(demo)
+
+
 # kind → (the object, (method, url of pk) to try, the account that may not know of it)
 CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], str]]], str]] = {
     "issue": (
         _issue,
         [
             ("GET", lambda pk: reverse("issue-detail", args=[pk])),
-            ("POST", lambda pk: reverse("issue-triage", args=[pk, "category"])),
+            ("POST", lambda pk: reverse("action", args=["issue", pk, "categorise"])),
             ("GET", lambda pk: reverse("issue-photo", args=[pk, 1])),
         ],
         "jumin2",  # a resident of 轻工宿舍; the issue is in 团结公寓
@@ -71,20 +92,36 @@ CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], st
         _order,
         [
             ("GET", lambda pk: reverse("work-order-detail", args=[pk])),
-            ("POST", lambda pk: reverse("work-order-action", args=[pk, "accept"])),
-            ("POST", lambda pk: reverse("work-order-extension", args=[pk, 1])),
-            ("POST", lambda pk: reverse("work-order-escalation", args=[pk, 1])),
+            ("POST", lambda pk: reverse("action", args=["work_order", pk, "accept"])),
             ("GET", lambda pk: reverse("work-order-evidence", args=[pk, 1])),
         ],
         "juwei2",  # the other community's residents' committee
+    ),
+    # An extension request and an escalation are known to whoever may know their order.
+    "extension request": (
+        _extension,
+        [
+            ("POST", lambda pk: reverse("action", args=["extension", pk, "decide"])),
+            ("GET", lambda pk: reverse("action-controls", args=["extension", pk])),
+        ],
+        "juwei2",
+    ),
+    "escalation": (
+        _escalation,
+        [
+            ("POST", lambda pk: reverse("action", args=["escalation", pk, "handle"])),
+            ("GET", lambda pk: reverse("action", args=["escalation", pk, "handle"])),
+        ],
+        "juwei2",
     ),
     "owners' vote": (
         surfaces_votes.meeting,
         [
             ("GET", lambda pk: reverse("vote-detail", args=[pk])),
             ("GET", lambda pk: reverse("vote-audit", args=[pk])),
-            ("POST", lambda pk: reverse("vote-action", args=[pk, "cast"])),
-            ("POST", lambda pk: reverse("vote-action", args=[pk, "notice"])),
+            ("POST", lambda pk: reverse("action", args=["vote", pk, "cast"])),
+            ("POST", lambda pk: reverse("action", args=["vote", pk, "notice"])),
+            ("GET", lambda pk: reverse("action-controls", args=["vote", pk])),
         ],
         "jumin2",
     ),
@@ -96,10 +133,12 @@ CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], st
             ("GET", lambda pk: reverse("session-board", args=[pk, "public"])),
             ("GET", lambda pk: reverse("session-ics", args=[pk, "provider"])),
             ("GET", lambda pk: reverse("session-minutes", args=[pk])),
-            ("POST", lambda pk: reverse("session-add-item", args=[pk])),
-            ("POST", lambda pk: reverse("session-open-item", args=[pk])),
-            ("POST", lambda pk: reverse("session-open", args=[pk])),
-            ("POST", lambda pk: reverse("session-reply", args=[pk, "provider"])),
+            ("POST", lambda pk: reverse("action", args=["session", pk, "add_item"])),
+            ("POST", lambda pk: reverse("action", args=["session", pk, "open_item"])),
+            ("POST", lambda pk: reverse("action", args=["session", pk, "open"])),
+            ("GET", lambda pk: reverse("action-controls", args=["session", pk])),
+            ("POST", lambda pk: reverse("action", args=["invitation", _invited(pk), "accept"])),
+            ("GET", lambda pk: reverse("action-controls", args=["invitation", _invited(pk)])),
         ],
         "juwei2",
     ),
@@ -107,17 +146,26 @@ CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], st
         surfaces_intake.hotline_batch,
         [
             ("GET", lambda pk: reverse("hotline-preview", args=[pk])),
-            ("POST", lambda pk: reverse("hotline-confirm", args=[pk])),
-            ("POST", lambda pk: reverse("hotline-step", args=[pk])),
-            ("POST", lambda pk: reverse("hotline-cancel", args=[pk])),
+            ("POST", lambda pk: reverse("action", args=["hotline_import", pk, "confirm"])),
+            ("POST", lambda pk: reverse("action", args=["hotline_import", pk, "step"])),
+            ("POST", lambda pk: reverse("action", args=["hotline_import", pk, "cancel"])),
         ],
         "juwei2",  # imports hotline files too, but this one is juwei's
     ),
 }
 
+
+def _invited(session_pk: int) -> int:
+    """The provider's invitation to the session (a missing session: a missing invitation)."""
+    found = Invitation.objects.filter(session_id=session_pk, party="provider").first()
+    return found.pk if found else 999_999_999
+
+
 MODELS = {
     "issue": Issue,
     "work order": WorkOrder,
+    "extension request": ExtensionRequest,
+    "escalation": Escalation,
     "owners' vote": OwnersVote,
     "session": Session,
     "hotline import": HotlineImport,
@@ -158,7 +206,7 @@ def test_a_hidden_refusal_changes_nothing(demo: Demo) -> None:
     """The 404 for a hidden order is a refusal like the 403 was: nothing is stored."""
     order = _order(demo)
     response = login_client(demo.user("juwei2")).post(
-        reverse("work-order-action", args=[order.pk, "accept"])
+        reverse("action", args=["work_order", order.pk, "accept"])
     )
     assert response.status_code == 404
     order.refresh_from_db()
@@ -169,15 +217,17 @@ def test_a_hidden_refusal_changes_nothing(demo: Demo) -> None:
     ("username", "url"),
     [
         # jumin sees the issue in his compound, but may not triage it
-        ("jumin", lambda d: reverse("issue-triage", args=[_issue(d).pk, "category"])),
+        ("jumin", lambda d: reverse("action", args=["issue", _issue(d).pk, "categorise"])),
         # the firm sees its order, but the verification is the community's
-        ("wuye", lambda d: reverse("work-order-action", args=[_order(d).pk, "verify"])),
+        ("wuye", lambda d: reverse("action", args=["work_order", _order(d).pk, "verify"])),
         # jumin sees his compound's meeting, but not individual ballots
         ("jumin", lambda d: reverse("vote-audit", args=[surfaces_votes.meeting(d).pk])),
         # the firm follows the session, but does not chair it
         (
             "wuye",
-            lambda d: reverse("session-open-item", args=[growth_sessions.demo_session(d).pk]),
+            lambda d: reverse(
+                "action", args=["session", growth_sessions.demo_session(d).pk, "open_item"]
+            ),
         ),
     ],
 )
@@ -200,7 +250,7 @@ def test_marking_a_duplicate_does_not_tell_whether_another_compounds_issue_exist
     mine = report("existence: 楼道有异味")
     theirs = report("existence: 北里的诉求", username="jumin2", compound=demo.qinggong)
     client = login_client(demo.user("juwei"))
-    url = reverse("issue-triage", args=[mine.pk, "duplicate"])
+    url = reverse("action", args=["issue", mine.pk, "duplicate"])
 
     def errors(duplicate_of: int) -> tuple[int, list[str]]:
         response = client.post(url, {"dup-duplicate_of": duplicate_of})

@@ -11,6 +11,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from django.db import connection, transaction
+from django.urls import reverse
 
 from deliberation.models import Announcement, Event, IssueActivity, WorkOrder, WorkOrderNote
 from deliberation.services.announcements import post_announcement
@@ -154,7 +155,7 @@ def test_two_committee_members_verify_the_same_order_at_once(tdemo) -> None:
     perform(order, "accept", actor=firm)
     perform(order, "complete", actor=firm, text="已更换", photos=[])
     issue = order.issue
-    url = f"/work-orders/{order.pk}/verify/"
+    url = reverse("action", args=["work_order", order.pk, "verify"])
     clients = [login_client(tdemo.user("juwei")), login_client(tdemo.user("shuji"))]
     barrier = threading.Barrier(2)
     results: list[tuple[int, str]] = []

@@ -36,7 +36,15 @@ from deliberation.services import sessions as services
 from deliberation.services.work_orders import accept_work_order
 from tests.conftest import login_client
 from tests.intake.factories import dispatched
-from tests.sessions.helpers import convene, opened, speak_all, user
+from tests.sessions.helpers import (
+    action_url,
+    convene,
+    fields,
+    invitation,
+    opened,
+    speak_all,
+    user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +67,8 @@ class Surface:
     snapshot: Callable[[], Any]
     headers: dict[str, str] = field(default_factory=dict)
     ok: tuple[int, ...] = (200, 302)
+    #: how hostile input is refused
+    refused: tuple[int, ...] = (400,)
 
 
 #: (class, legitimate?) → the text for a field; ``None`` legitimacy depends on the field.
@@ -96,9 +106,9 @@ def _surface(name: str, demo) -> Surface:  # noqa: PLR0911 - one branch per form
         session = convene(demo)
         return Surface(
             login_client(user("shuji")),
-            reverse(name, args=[session.pk]),
-            {"title": "议题", "description": ""},
-            {"title": Field(200), "description": Field(4000, multiline=True)},
+            action_url("session", session.pk, "add_item"),
+            fields("add_item", title="议题", description=""),
+            fields("add_item", title=Field(200), description=Field(4000, multiline=True)),
             lambda: AgendaItem.objects.count(),
             hx,
         )
@@ -106,9 +116,9 @@ def _surface(name: str, demo) -> Surface:  # noqa: PLR0911 - one branch per form
         session = convene(demo)
         return Surface(
             login_client(user("jumin")),
-            reverse(name, args=[session.pk]),
-            {"text": "问题"},
-            {"text": Field(500, multiline=True)},
+            action_url("session", session.pk, "ask"),
+            fields("ask", text="问题"),
+            fields("ask", text=Field(500, multiline=True)),
             lambda: Question.objects.count(),
             hx,
         )
@@ -117,9 +127,9 @@ def _surface(name: str, demo) -> Surface:  # noqa: PLR0911 - one branch per form
         services.open_round(actor=user("shuji"), session=session)
         return Surface(
             login_client(user("wuye")),
-            reverse(name, args=[session.pk]),
-            {"party": Party.PROVIDER, "stance": "support", "statement": ""},
-            {"statement": Field(2000, multiline=True)},
+            action_url("invitation", invitation(session, Party.PROVIDER).pk, "speak"),
+            fields("speak", stance="support", statement=""),
+            fields("speak", statement=Field(2000, multiline=True)),
             lambda: list(Position.objects.values_list("statement", flat=True)),
             hx,
         )
@@ -129,20 +139,25 @@ def _surface(name: str, demo) -> Surface:  # noqa: PLR0911 - one branch per form
         speak_all(session)
         return Surface(
             login_client(user("shuji")),
-            reverse(name, args=[session.pk]),
-            {
-                "decision": "更换电梯",
-                "acceptance_criteria": "验收合格",
-                "responsible_party": Party.PROVIDER,
-                "deadline": _deadline(),
-            },
-            {
-                "decision": Field(2000, multiline=True),
-                "acceptance_criteria": Field(2000, multiline=True),
-            },
+            action_url("session", session.pk, "propose"),
+            fields(
+                "propose",
+                decision="更换电梯",
+                acceptance_criteria="验收合格",
+                responsible_party=Party.PROVIDER,
+                deadline=_deadline(),
+            ),
+            fields(
+                "propose",
+                decision=Field(2000, multiline=True),
+                acceptance_criteria=Field(2000, multiline=True),
+            ),
             lambda: Resolution.objects.count(),
             hx,
             ok=(200, 409),  # one resolution per item: a second legitimate one is a 409
+            # ... and once one is before the parties, the step is no longer offered: 409
+            # before any input is read (the action model asks the state before the form)
+            refused=(400, 409),
         )
     if name == "session-vote":
         session = _room_item(demo)
@@ -158,9 +173,9 @@ def _surface(name: str, demo) -> Surface:  # noqa: PLR0911 - one branch per form
         )
         return Surface(
             login_client(user("wuye")),
-            reverse(name, args=[session.pk]),
-            {"party": Party.PROVIDER, "choice": "object", "reason": "理由"},
-            {"reason": Field(1000, multiline=True)},
+            action_url("invitation", invitation(session, Party.PROVIDER).pk, "vote"),
+            fields("vote", choice="object", reason="理由"),
+            fields("vote", reason=Field(1000, multiline=True)),
             lambda: list(ResolutionVote.objects.values_list("reason", flat=True)),
             hx,
         )
@@ -169,33 +184,38 @@ def _surface(name: str, demo) -> Surface:  # noqa: PLR0911 - one branch per form
         services.end_session(actor=user("shuji"), session=session)
         return Surface(
             login_client(user("shuji")),
-            reverse(name, args=[session.pk]),
-            {"text": "纪要"},
-            {"text": Field(50000, multiline=True)},
+            action_url("minutes", Minutes.objects.get(session=session).pk, "edit"),
+            fields("edit", text="纪要"),
+            fields("edit", text=Field(50000, multiline=True)),
             lambda: list(Minutes.objects.values_list("text", flat=True)),
         )
     if name == "session-convene":
         start = (timezone.localtime() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
         return Surface(
             login_client(user("shuji")),
-            reverse(name),
-            {
-                "title": "会议",
-                "organization": user("shuji").memberships.first().organization_id,
-                "compound": demo.tuanjie.pk,
-                "starts_at": start,
-                "place": "会议室",
-                "adoption_rule": "no_objection",
-            },
-            {"title": Field(200), "place": Field(200)},
+            action_url("compound", demo.tuanjie.pk, "convene"),
+            fields(
+                "convene",
+                title="会议",
+                organization=user("shuji").memberships.first().organization_id,
+                compound=demo.tuanjie.pk,
+                starts_at=start,
+                place="会议室",
+                adoption_rule="no_objection",
+            ),
+            fields("convene", title=Field(200), place=Field(200)),
             lambda: Session.objects.count(),
         )
-    if name == "vote-create":
+    if name == "compound propose":
         return Surface(
             login_client(user("yeweihui")),
-            reverse(name, args=[demo.tuanjie.pk]),
-            {"title": "电梯", "matter_title_1": "更换电梯", "matter_kind_1": "other"},
-            {"title": Field(200), "matter_title_1": Field(200)},
+            reverse("action", args=["compound", demo.tuanjie.pk, "propose"]),
+            {
+                "propose-title": "电梯",
+                "propose-matter_title_1": "更换电梯",
+                "propose-matter_kind_1": "other",
+            },
+            {"propose-title": Field(200), "propose-matter_title_1": Field(200)},
             lambda: OwnersVote.objects.count(),
         )
     if name in ("issue-report", "issue-enter"):
@@ -224,12 +244,12 @@ def _surface(name: str, demo) -> Surface:  # noqa: PLR0911 - one branch per form
             {"title": Field(120), "body": Field(4000, multiline=True)},
             lambda: Announcement.objects.count(),
         )
-    if name == "work-order-action":
+    if name == "work_order.progress":
         _issue, order = dispatched()
         accept_work_order(work_order=order, actor=user("wuye"))
         return Surface(
             login_client(user("wuye")),
-            reverse(name, args=[order.pk, "progress"]),
+            reverse("action", args=["work_order", order.pk, "progress"]),
             {"progress-text": "已联系"},
             {"progress-text": Field(4000, multiline=True)},
             lambda: WorkOrderNote.objects.count(),
@@ -245,11 +265,11 @@ SURFACES = [
     "session-vote",
     "session-minutes",
     "session-convene",
-    "vote-create",
+    "compound propose",
     "issue-report",
     "issue-enter",
     "announcement-create",
-    "work-order-action",
+    "work_order.progress",
 ]
 
 
@@ -278,7 +298,7 @@ def test_hostile_text_gets_a_400_and_legitimate_text_is_stored(demo, name) -> No
         if _legitimate(kind, spec):
             assert response.status_code in surface.ok, (target, kind, response.status_code)
         else:
-            assert response.status_code == 400, (target, kind, response.status_code)
+            assert response.status_code in surface.refused, (target, kind, response.status_code)
             assert (surface.snapshot(), Event.objects.count()) == before, (target, kind)
 
     first = sorted(surface.fields)[0]

@@ -18,7 +18,7 @@ from deliberation.ids import parse_count, parse_id, parse_ids
 from deliberation.live.consumer import CLOSE_BAD_REQUEST
 from deliberation.models import AgendaItem, Event, Issue, Session
 from tests.conftest import communicator, login_client
-from tests.sessions.helpers import opened, user
+from tests.sessions.helpers import action_url, fields, opened, user
 
 #: What ``isdigit`` / ``int`` accept that is no id of ours.
 NOT_IDS = ["²", "٣", "１２", "063", "0", "+7", " 7", "7 ", "1_0", "99999999999999999999", "1e3"]
@@ -73,26 +73,28 @@ def test_session_actions_with_bad_ids_as_the_chair(demo, bad: str) -> None:
     chair = login_client(user("shuji"))
     before = _rows()
     order = list(session.items.order_by("order").values_list("pk", flat=True))
+    # Each step's form offers the items, sessions and issues there are: any other id is a
+    # field error (400), whatever its spelling.
     posts: list[tuple[str, dict[str, Any], tuple[int, ...]]] = [
-        ("session-open-item", {"item": bad}, (404,)),
-        ("session-defer", {"item": bad}, (404,)),
-        ("session-refer", {"item": bad}, (404,)),
-        ("session-reorder", {"items": bad}, (400,)),
-        ("session-reorder", {"item": bad, "direction": "up"}, (400,)),
-        ("session-countdown", {"party": "provider", "seconds": bad}, (400,)),
-        ("session-add-item", {"title": "", "issues": bad, "time_budget_minutes": bad}, (400,)),
+        ("open_item", {"item": bad}, (400,)),
+        ("defer", {"item": bad}, (400,)),
+        ("refer", {"item": bad}, (400,)),
+        ("reorder", {"item": bad, "direction": "up"}, (400,)),
+        ("countdown", {"party": "provider", "seconds": bad}, (400,)),
+        ("add_item", {"title": "", "issues": bad, "time_budget_minutes": bad}, (400,)),
     ]
     for name, data, statuses in posts:
-        response = chair.post(reverse(name, args=[session.pk]), data, HTTP_HX_REQUEST="true")
+        url = action_url("session", session.pk, name)
+        response = chair.post(url, fields(name, **data), HTTP_HX_REQUEST="true")
         assert response.status_code in statuses, (name, data, response.status_code)
     first = session.items.order_by("order").first()
     assert first is not None
     defer = chair.post(
-        reverse("session-defer", args=[session.pk]),
-        {"item": first.pk, "to_session": bad},
+        action_url("session", session.pk, "defer"),
+        fields("defer", item=first.pk, to_session=bad),
         HTTP_HX_REQUEST="true",
     )
-    assert defer.status_code == 404
+    assert defer.status_code == 400
     assert _rows() == before
     assert list(session.items.order_by("order").values_list("pk", flat=True)) == order
     Session.objects.get(pk=session.pk)  # still there, unchanged
@@ -102,7 +104,8 @@ def test_session_actions_with_bad_ids_as_the_chair(demo, bad: str) -> None:
 def test_convening_with_a_non_ascii_compound_id(demo) -> None:
     before = (Session.objects.count(), _rows())
     response = login_client(user("shuji")).post(
-        reverse("session-convene"), {"compound": "²", "issues": ["²", "٣"], "title": "会"}
+        action_url("compound", demo.tuanjie.pk, "convene"),
+        fields("convene", compound="²", issues=["²", "٣"], title="会"),
     )
     assert response.status_code == 400
     assert (Session.objects.count(), _rows()) == before
@@ -132,13 +135,21 @@ def test_committee_numbers_are_plain_ascii(demo) -> None:
     """``int('٥')`` is 5: an election planned from Arabic-Indic digits. Now a 400."""
     from deliberation.models import CommitteeElection
 
-    start = reverse("committee-action", args=[demo.tuanjie.pk, "start"])
+    start = reverse("action", args=["compound", demo.tuanjie.pk, "start_election"])
     juwei = login_client(demo.user("juwei"))
+
+    def plan(seats: str) -> dict[str, str]:
+        return {
+            "start_election-seats": seats,
+            "start_election-alternates": "0",
+            "start_election-term_years": "5",
+        }
+
     for seats in ["٥", "５", "05", "5_0", "99999999999999999999"]:
-        response = juwei.post(start, {"seats": seats, "alternates": "0", "term_years": "5"})
+        response = juwei.post(start, plan(seats))
         assert response.status_code == 400, (seats, response.status_code)
     assert not CommitteeElection.objects.exists()
-    ok = juwei.post(start, {"seats": "5", "alternates": "0", "term_years": "5"})
+    ok = juwei.post(start, plan("5"))
     assert ok.status_code == 302
 
 

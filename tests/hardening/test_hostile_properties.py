@@ -20,7 +20,7 @@ from deliberation.ids import parse_id
 from deliberation.models import AgendaItem, Event, IdempotencyKey, Issue, Session
 from deliberation.policy.registry import TOPIC_RULES
 from tests.conftest import login_client
-from tests.sessions.helpers import opened, user
+from tests.sessions.helpers import action_url, fields, opened, user
 
 pytestmark = pytest.mark.django_db
 
@@ -148,18 +148,21 @@ def test_ids_in_pages_and_forms_never_fail(demo, value: str) -> None:
     answers = [
         juwei.get(reverse("inbox"), {"org": value}),
         jumin.post(reverse("issue-report"), {"compound": value, "description": ""}),
-        chair.post(reverse("session-convene"), {"compound": value, "issues": value}),
+        chair.post(
+            action_url("compound", session.compounds.first().pk, "convene"),
+            fields("convene", compound=value, issues=value),
+        ),
     ]
     for name, data in [
-        ("session-open-item", {"item": value}),
-        ("session-defer", {"item": value, "to_session": value}),
-        ("session-refer", {"item": value}),
-        ("session-reorder", {"items": value}),
-        ("session-reorder", {"item": value, "direction": "down"}),
-        ("session-countdown", {"party": "provider", "seconds": value}),
-        ("session-add-item", {"title": "", "issues": value, "time_budget_minutes": value}),
+        ("open_item", {"item": value}),
+        ("defer", {"item": value, "to_session": value}),
+        ("refer", {"item": value}),
+        ("reorder", {"item": value, "direction": "down"}),
+        ("countdown", {"party": "provider", "seconds": value}),
+        ("add_item", {"title": "", "issues": value, "time_budget_minutes": value}),
     ]:
-        answers.append(chair.post(reverse(name, args=[session.pk]), data, HTTP_HX_REQUEST="true"))
+        url = action_url("session", session.pk, name)
+        answers.append(chair.post(url, fields(name, **data), HTTP_HX_REQUEST="true"))
     assert [r.status_code for r in answers if r.status_code >= 500] == []
     assert stored() == before
     assert list(session.items.order_by("order").values_list("pk", flat=True)) == order

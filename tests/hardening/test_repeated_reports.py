@@ -48,7 +48,8 @@ def test_the_second_post_of_a_form_goes_to_the_first_issue(demo, username, url_n
     second = client.post(url, _report(demo, submission=key, **extra), follow=True)
     assert first.status_code == 302
     assert second.redirect_chain[0][0] == first["Location"]
-    assert "这条报告已经收到" in second.content.decode()
+    number = first["Location"].rstrip("/").rsplit("/", 1)[-1]
+    assert f"这条反映已经收到（编号 #{number}）" in second.content.decode()
     assert Issue.objects.count() == before + 1
     # A new form (a new key) is a new report.
     third = client.post(url, _report(demo, submission=_key(client, url), **extra))

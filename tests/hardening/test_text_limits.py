@@ -26,7 +26,16 @@ from deliberation.models import (
 )
 from deliberation.services import sessions as services
 from tests.conftest import login_client
-from tests.sessions.helpers import DELEGATES, convene, opened, speak_all, user
+from tests.sessions.helpers import (
+    DELEGATES,
+    action_url,
+    convene,
+    fields,
+    invitation,
+    opened,
+    speak_all,
+    user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +61,7 @@ def test_agenda_item_text_is_refused_with_400_and_nothing_stored(demo, data, mes
     session = convene(demo)
     before = (AgendaItem.objects.count(), _events())
     response = login_client(user("shuji")).post(
-        reverse("session-add-item", args=[session.pk]), data, **HX
+        action_url("session", session.pk, "add_item"), fields("add_item", **data), **HX
     )
     assert response.status_code == 400, response.content.decode()[:300]
     assert message in response.content.decode()
@@ -62,8 +71,8 @@ def test_agenda_item_text_is_refused_with_400_and_nothing_stored(demo, data, mes
 def test_agenda_item_with_lines_and_non_ascii_digits_is_stored(demo) -> None:
     session = convene(demo)
     response = login_client(user("shuji")).post(
-        reverse("session-add-item", args=[session.pk]),
-        {"title": "第²号议题", "description": "第一行\r\n第二行\t（²³）"},
+        action_url("session", session.pk, "add_item"),
+        fields("add_item", title="第²号议题", description="第一行\r\n第二行\t（²³）"),
         **HX,
     )
     assert response.status_code == 200
@@ -76,7 +85,7 @@ def test_question_with_nul_or_controls_is_a_400(demo, text) -> None:
     session = convene(demo)
     before = (Question.objects.count(), _events())
     response = login_client(user("jumin")).post(
-        reverse("session-ask", args=[session.pk]), {"text": text}, **HX
+        action_url("session", session.pk, "ask"), fields("ask", text=text), **HX
     )
     assert response.status_code == 400
     assert (Question.objects.count(), _events()) == before
@@ -88,33 +97,34 @@ def test_statement_decision_criteria_and_reason_have_enforced_limits(demo) -> No
     services.open_item(actor=user("shuji"), item=session.items.first())
     services.open_round(actor=user("shuji"), session=session)
     wuye = login_client(user("wuye"))
-    position = reverse("session-position", args=[session.pk])
+    position = action_url("invitation", invitation(session, Party.PROVIDER).pk, "speak")
     for statement in ("同意\x00", "同意\x07"):
-        data = {"party": Party.PROVIDER, "stance": "support", "statement": statement}
+        data = fields("speak", stance="support", statement=statement)
         assert wuye.post(position, data, **HX).status_code == 400
     assert not Position.objects.exists()
     speak_all(session)
-    propose = reverse("session-propose", args=[session.pk])
-    good = {
-        "decision": "更换电梯",
-        "responsible_party": Party.PROVIDER,
-        "deadline": (timezone.localdate() + timedelta(days=30)).isoformat(),
-        "acceptance_criteria": "验收合格",
-    }
+    propose = action_url("session", session.pk, "propose")
+    good = fields(
+        "propose",
+        decision="更换电梯",
+        responsible_party=Party.PROVIDER,
+        deadline=(timezone.localdate() + timedelta(days=30)).isoformat(),
+        acceptance_criteria="验收合格",
+    )
     for bad in (
-        {"decision": "长" * 2001},
-        {"acceptance_criteria": "长" * 2001},
-        {"decision": "更换\x00电梯"},
-        {"acceptance_criteria": "x" * 1_000_000},
+        fields("propose", decision="长" * 2001),
+        fields("propose", acceptance_criteria="长" * 2001),
+        fields("propose", decision="更换\x00电梯"),
+        fields("propose", acceptance_criteria="x" * 1_000_000),
     ):
         response = shuji.post(propose, {**good, **bad}, **HX)
         assert response.status_code == 400, bad
     assert not Resolution.objects.exists()
     assert shuji.post(propose, good, **HX).status_code == 200
-    vote = reverse("session-vote", args=[session.pk])
     party, username = next(iter(DELEGATES.items()))
+    vote = action_url("invitation", invitation(session, party).pk, "vote")
     for reason in ("理由\x00", "长" * 1001, "理由\x1f"):
-        data = {"party": party, "choice": "object", "reason": reason}
+        data = fields("vote", choice="object", reason=reason)
         assert login_client(user(username)).post(vote, data, **HX).status_code == 400
     assert not ResolutionVote.objects.exists()
 
@@ -124,7 +134,7 @@ def test_minutes_refuse_control_characters(demo) -> None:
     services.end_session(actor=user("shuji"), session=session)
     record = Minutes.objects.get(session=session)
     response = login_client(user("shuji")).post(
-        reverse("session-minutes", args=[session.pk]), {"text": "纪要\x00"}
+        action_url("minutes", record.pk, "edit"), fields("edit", text="纪要\x00")
     )
     assert response.status_code == 400 and "不允许的字符" in response.content.decode()
     assert Minutes.objects.get(pk=record.pk).text == record.text
@@ -132,7 +142,7 @@ def test_minutes_refuse_control_characters(demo) -> None:
 
 def _convene_data(demo, **data: str) -> dict[str, object]:
     start = (timezone.localtime() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
-    return {
+    values = {
         "title": "新会议",
         "organization": user("shuji").memberships.first().organization_id,
         "compound": demo.tuanjie.pk,
@@ -142,6 +152,7 @@ def _convene_data(demo, **data: str) -> dict[str, object]:
         "adoption_rule": "no_objection",
         **data,
     }
+    return fields("convene", **values)
 
 
 @pytest.mark.parametrize(
@@ -161,7 +172,7 @@ def _convene_data(demo, **data: str) -> dict[str, object]:
 def test_convening_refuses_bad_links_and_text_with_400(demo, data, message) -> None:
     before = (Session.objects.count(), _events())
     response = login_client(user("shuji")).post(
-        reverse("session-convene"), _convene_data(demo, **data)
+        action_url("compound", demo.tuanjie.pk, "convene"), _convene_data(demo, **data)
     )
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -171,7 +182,9 @@ def test_convening_refuses_bad_links_and_text_with_400(demo, data, message) -> N
 def test_an_https_online_link_is_accepted_and_offered(demo) -> None:
     client = login_client(user("shuji"))
     link = "https://meet.example.org/room?id=42"
-    response = client.post(reverse("session-convene"), _convene_data(demo, online_link=link))
+    response = client.post(
+        action_url("compound", demo.tuanjie.pk, "convene"), _convene_data(demo, online_link=link)
+    )
     assert response.status_code == 302
     session = Session.objects.get(title="新会议")
     assert session.online_link == link
@@ -202,14 +215,18 @@ def test_a_bad_link_stored_earlier_breaks_neither_calendar_nor_page(demo, stored
 
 def test_vote_titles_refuse_nul_and_over_long_text(demo) -> None:
     client = login_client(demo.user("yeweihui"))
-    url = reverse("vote-create", args=[demo.tuanjie.pk])
-    good = {"title": "电梯", "matter_title_1": "更换电梯", "matter_kind_1": "other"}
+    url = reverse("action", args=["compound", demo.tuanjie.pk, "propose"])
+    good = {
+        "propose-title": "电梯",
+        "propose-matter_title_1": "更换电梯",
+        "propose-matter_kind_1": "other",
+    }
     before = (OwnersVote.objects.count(), _events())
     for bad in (
-        {"title": "电梯\x00"},  # PostgreSQL: a 500 before
-        {"matter_title_1": "更换\x00"},
-        {"title": "长" * 201},  # silently cut to 200 before
-        {"matter_title_1": "长" * 201},
+        {"propose-title": "电梯\x00"},  # PostgreSQL: a 500 before
+        {"propose-matter_title_1": "更换\x00"},
+        {"propose-title": "长" * 201},  # silently cut to 200 before
+        {"propose-matter_title_1": "长" * 201},
     ):
         response = client.post(url, {**good, **bad})
         assert response.status_code == 400, bad
@@ -241,6 +258,7 @@ def test_forms_refuse_control_characters_other_than_line_breaks(demo) -> None:
 def test_convening_on_an_issue_with_several_lines_makes_a_one_line_topic(demo) -> None:
     """Topics refuse line breaks; an issue's description may have them."""
     from deliberation.services import issues as issue_services
+    from deliberation.services import triage as triage_services
 
     issue = issue_services.report_issue(
         actor=user("jumin"),
@@ -248,9 +266,9 @@ def test_convening_on_an_issue_with_several_lines_makes_a_one_line_topic(demo) -
         description="2号楼电梯\r\n经常停运",
         compound=demo.tuanjie,
     )
-    issue_services.send_to_session(issue=issue, actor=user("juwei"))
+    triage_services.send_to_session(issue=issue, actor=user("juwei"))
     response = login_client(user("shuji")).post(
-        reverse("session-convene"),
+        action_url("compound", demo.tuanjie.pk, "convene"),
         _convene_data(demo, place="会议室", agenda="", issues=str(issue.pk)),
     )
     assert response.status_code == 302, response.content.decode()[-2000:]

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from deliberation.models import Compound, Issue, IssueCategory, User, WorkOrder
-from deliberation.services.issues import dispatch_issue, report_issue
+from deliberation.models import Compound, Issue, IssueCategory, WorkOrder
+from deliberation.services.issues import report_issue
+from deliberation.services.triage import dispatch_issue
 from deliberation.services.work_orders import (
     accept_work_order,
     complete_work_order,
     verify_work_order,
 )
-
-
-def user(username: str) -> User:
-    return User.objects.get(username=username)
+from tests.support.demo import user
 
 
 def tuanjie() -> Compound:

@@ -112,7 +112,7 @@ def test_every_form_template_uses_the_shared_error_summary() -> None:
 def test_triage_form_errors_keep_what_was_typed(demo) -> None:
     issue = report("电梯异响")
     response = login_client(user("juwei")).post(
-        reverse("issue-triage", args=[issue.pk, "dispatch"]),
+        reverse("action", args=["issue", issue.pk, "dispatch"]),
         {"dispatch-title": "我写的标题", "dispatch-acceptance_criteria": "三天内修好"},
     )
     assert response.status_code == 400
@@ -124,7 +124,7 @@ def test_triage_form_errors_keep_what_was_typed(demo) -> None:
 def test_htmx_rating_error_keeps_the_choice_and_the_comment(demo) -> None:
     issue, order = verified()
     response = login_client(user("jumin")).post(
-        reverse("work-order-action", args=[order.pk, "confirm"]),
+        reverse("action", args=["work_order", order.pk, "confirm"]),
         {"confirm-fixed": "no", "confirm-comment": "还是不亮"},
         HTTP_HX_REQUEST="true",
     )
@@ -215,7 +215,7 @@ def test_triage_queue_shows_urgency_age_and_the_sla_clock(demo) -> None:
 
 def _convene_data(**data: object) -> dict[str, object]:
     start = (timezone.localtime() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
-    return {
+    values = {
         "title": "",
         "organization": user("shuji").memberships.first().organization_id,
         "compound": tuanjie().pk,
@@ -225,19 +225,21 @@ def _convene_data(**data: object) -> dict[str, object]:
         "adoption_rule": Session.AdoptionRule.MAJORITY,
         **data,
     }
+    return {f"convene-{key}": value for key, value in values.items()}
 
 
 def test_convene_form_keeps_every_choice_and_shows_who_will_be_invited(demo) -> None:
     waiting = report("楼道堆物")
     Issue.objects.filter(pk=waiting.pk).update(status=Issue.Status.AWAITING_SESSION)
     client = login_client(user("shuji"))
-    page = client.get(reverse("session-convene")).content.decode()
+    step = reverse("action", args=["compound", tuanjie().pk, "convene"])
+    page = client.get(step).content.decode()
     assert "将邀请哪些单位" in page and tuanjie().property_provider.name in page
-    assert f'name="issues" value="{waiting.pk}"' in page  # waiting issues can be picked
-    response = client.post(reverse("session-convene"), _convene_data(issues=[waiting.pk]))
+    assert f'name="convene-issues" value="{waiting.pk}"' in page  # waiting issues offered
+    response = client.post(step, _convene_data(issues=[waiting.pk]))
     assert response.status_code == 400
     page = response.content.decode()
-    assert 'href="#id_title"' in summary_of(page)
+    assert 'href="#id_convene-title"' in summary_of(page)
     assert "议题一\n议题二</textarea>" in page
     assert 'value="居委会会议室"' in page
     assert re.search(rf'value="{waiting.pk}"[^>]*checked', page)

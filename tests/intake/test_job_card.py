@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from deliberation.models import Issue, IssueCategory, Unit, User
-from deliberation.services.issues import dispatch_issue, report_issue
+from deliberation.services.issues import report_issue
+from deliberation.services.triage import dispatch_issue
 from tests.conftest import login_client
 from tests.intake.factories import tuanjie, user
 from tests.intake.test_views import photo
@@ -86,14 +87,17 @@ def test_history_has_acceptance_and_no_empty_action_card_when_done(
     issue, order = _dispatched(settings, tmp_path)
     firm = login_client(user("wuye"))
     url = reverse("work-order-detail", args=[order.pk])
-    assert firm.post(reverse("work-order-action", args=[order.pk, "accept"])).status_code == 302
+    accept = reverse("action", args=["work_order", order.pk, "accept"])
+    assert firm.post(accept).status_code == 302
     page = firm.get(url).content.decode()
     kinds = re.findall(r'class="timeline-step" data-kind="([^"]+)"', page)
     assert kinds[:2] == ["dispatched", "accepted"]
-    assert 'id="work-order-actions"' in page
+    controls = f'id="controls-work_order-{order.pk}"'
+    assert controls in page and 'data-action="complete"' in page
     perform(order, "complete", actor=user("wuye"), text="已修好防水", photos=[])
     page = firm.get(url).content.decode()
-    assert 'id="work-order-actions"' not in page  # nothing left for the firm to do
+    # nothing left for the firm to do: the controls are there (to refresh live) but hidden
+    assert re.search(controls + r"[^>]* hidden", page) and "data-action=" not in page
     kinds = re.findall(r'class="timeline-step" data-kind="([^"]+)"', page)
     assert kinds == ["dispatched", "accepted", "completion"]
 
@@ -101,7 +105,7 @@ def test_history_has_acceptance_and_no_empty_action_card_when_done(
 def test_the_reporter_sees_the_completion_photos(demo, settings, tmp_path) -> None:
     issue, order = _dispatched(settings, tmp_path)
     firm = login_client(user("wuye"))
-    action = lambda a: reverse("work-order-action", args=[order.pk, a])  # noqa: E731
+    action = lambda a: reverse("action", args=["work_order", order.pk, a])  # noqa: E731
     firm.post(action("accept"))
     firm.post(action("progress"), {"progress-text": "拆开吊顶", "progress-photos": [photo()]})
     firm.post(action("complete"), {"complete-text": "已修好", "complete-photos": [photo()]})

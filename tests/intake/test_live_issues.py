@@ -77,6 +77,10 @@ def test_triage_queue_arrives_in_the_committee_inbox(tdemo) -> None:
         texts = [await comm.receive_from(timeout=5)]
         assert f'id="triage-queue-{rc.pk}"' in texts[0]
         assert f"triage-row-{issue.pk}" in texts[0] and "&lt;b&gt;粗体" in texts[0]
+        # and the committee's task list ("triage this report") is told to fetch itself
+        marker = await comm.receive_from(timeout=5)
+        assert 'data-refetch="/tasks/"' in marker and 'data-refetch-target="task-list"' in marker
+        assert "粗体" not in marker  # content-free: per person, never pushed itself
         await comm.disconnect()
 
     async_to_sync(scenario)()

@@ -113,7 +113,7 @@ def test_evidence_photo_downloads_without_metadata(demo, settings, tmp_path, fmt
         issue, "dispatch", actor=user("juwei"), responsible=tuanjie().property_provider
     )
     firm = login_client(user("wuye"))
-    action = lambda a: reverse("work-order-action", args=[order.pk, a])  # noqa: E731
+    action = lambda a: reverse("action", args=["work_order", order.pk, a])  # noqa: E731
     assert firm.post(action("accept")).status_code == 302
     response = firm.post(
         action("complete"),
@@ -263,7 +263,7 @@ def test_a_completion_rolled_back_after_its_evidence_was_written_leaves_no_file(
     demo, settings, tmp_path, monkeypatch
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    from deliberation.services import work_orders as order_services
+    from deliberation.services.work_orders import respond as order_services
 
     issue = Issue.objects.create(
         reporter=user("jumin"), channel="web", description="门禁坏了", compound=tuanjie()
@@ -278,11 +278,11 @@ def test_a_completion_rolled_back_after_its_evidence_was_written_leaves_no_file(
     def fail(*args: object, **kwargs: object) -> None:
         raise RuntimeError("injected: the issue timeline step failed")
 
-    monkeypatch.setattr(order_services, "_issue_step", fail)  # runs after the evidence
+    monkeypatch.setattr(order_services, "mirror_on_issue", fail)  # runs after the evidence
     firm = login_client(user("wuye"))
     with pytest.raises(RuntimeError, match="injected"):
         firm.post(
-            reverse("work-order-action", args=[order.pk, "complete"]),
+            reverse("action", args=["work_order", order.pk, "complete"]),
             {"complete-text": "已修好", "complete-photos": [upload(phone_photo())]},
         )
     assert not WorkOrderEvidence.objects.exists() and not stored_files(tmp_path)

@@ -71,4 +71,6 @@ def test_same_queries_at_10_and_1000(demo, username, url_name) -> None:
     large = count(client, url)
     print(f"QUERIES {username} {url_name}: {small} at 10, {large} at 1000")
     assert small == large, (small, large)
-    assert large <= MAX_QUERIES, large
+    # the inbox also shows the person's task list: its own budget (the same at 10 and 1,000)
+    tasks = count(client, reverse("task-list")) - 2 if url_name == "inbox" else 0
+    assert large <= MAX_QUERIES + tasks, (large, tasks)

@@ -43,7 +43,7 @@ def _pass(order: WorkOrder, field: str) -> None:
 def _follow_up(order: WorkOrder, note: str) -> None:
     esc = Escalation.objects.get(work_order=order, status=Escalation.Status.OPEN)
     response = login_client(user("dudao")).post(
-        reverse("work-order-escalation", args=[order.pk, esc.pk]), {"esc-note": note}
+        reverse("action", args=["escalation", esc.pk, "handle"]), {"esc-note": note}
     )
     assert response.status_code == 302
 

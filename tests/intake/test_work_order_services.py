@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from deliberation.errors import InvalidInput
 from deliberation.models import (
     Escalation,
     Event,
@@ -21,13 +22,8 @@ from deliberation.models import (
     WorkOrder,
 )
 from deliberation.services.conflicts import Conflict
-from deliberation.services.issues import (
-    close_issue,
-    mark_duplicate,
-    move_issue,
-    record_issue_activity,
-    send_to_session,
-)
+from deliberation.services.issues import move_issue, record_issue_activity
+from deliberation.services.triage import close_issue, mark_duplicate, send_to_session
 from deliberation.services.work_orders import (
     accept_work_order,
     add_progress,
@@ -58,8 +54,12 @@ def test_report_lands_in_the_committee_queue_and_pushes(demo) -> None:
     rc = tuanjie().community.residents_committee
     topics = set(Event.objects.values_list("topic", flat=True))
     assert {f"issue:{issue.pk}:public", f"issue:{issue.pk}:staff", f"org:{rc.pk}:inbox"} <= topics
-    queue = Event.objects.filter(topic=f"org:{rc.pk}:inbox").latest("id").html["zh-hans"]
+    inbox = Event.objects.filter(topic=f"org:{rc.pk}:inbox")
+    queue = inbox.filter(kind="triage.changed").latest("id").html["zh-hans"]
     assert "&lt;script&gt;" in queue and "<script>alert" not in queue
+    # then the committee's task lists are told to fetch themselves again (content-free)
+    marker = inbox.filter(kind="tasks").latest("id").html["zh-hans"]
+    assert 'data-refetch="/tasks/"' in marker and "script" not in marker
 
 
 def test_dispatch_accept_progress_complete_verify_confirm(demo) -> None:
@@ -104,7 +104,7 @@ def test_send_back_returns_the_issue_to_triage(demo) -> None:
     order.refresh_from_db()
     assert order.status == W.SENT_BACK and order.sent_back_reason == "不属于物业范围"
     assert issue.status == S.NEW and issue.responsible is None
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidInput):
         send_back_work_order(work_order=order, actor=user("wuye"), reason=" ")
 
 
@@ -131,7 +131,7 @@ def test_dissatisfied_or_not_fixed_reopens(demo, fixed, rating) -> None:
 
 def test_verification_can_send_the_work_back(demo) -> None:
     issue, order = completed()
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidInput):
         verify_work_order(work_order=order, actor=user("juwei"), approved=False, note="")
     verify_work_order(work_order=order, actor=user("juwei"), approved=False, note="灯仍不亮")
     order.refresh_from_db()
@@ -142,7 +142,7 @@ def test_extension_needs_reason_and_committee_approval(demo) -> None:
     issue, order = dispatched()
     accept_work_order(work_order=order, actor=user("wuye"))
     later = order.resolve_by + timedelta(days=5)
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidInput):
         request_extension(work_order=order, actor=user("wuye"), reason="", new_resolve_by=later)
     ext = request_extension(
         work_order=order, actor=user("wuye"), reason="等待配件", new_resolve_by=later
@@ -226,8 +226,9 @@ def test_duplicate_points_to_the_original(demo) -> None:
     mark_duplicate(issue=copy, actor=user("juwei"), duplicate_of=original)
     copy.refresh_from_db()
     assert copy.closure_reason == "duplicate" and copy.duplicate_of == original
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidInput) as refused:  # a person's mistake: said in their language
         mark_duplicate(issue=original, actor=user("juwei"), duplicate_of=original)
+    assert str(refused.value) == "诉求不能与自己重复。"
 
 
 def test_awaiting_session_then_a_resolution_work_order(demo) -> None:

@@ -13,7 +13,7 @@ from deliberation.live.layer import RESET
 from deliberation.live.topics import group_name
 from deliberation.models import Announcement, Event
 from deliberation.services.announcements import post_announcement
-from tests.conftest import communicator, login_client
+from tests.support.clients import communicator, login_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

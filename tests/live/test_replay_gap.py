@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from deliberation.live.outbox import events_after, messages_for
 from deliberation.models import Event
 from tests.concurrency import run_together
-from tests.conftest import communicator, login_client
+from tests.support.clients import communicator, login_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -32,7 +32,7 @@ from deliberation.live.consumer import (
 from deliberation.live.outbox import last_event_id, messages_for
 from deliberation.models import Event, Membership, Residency, User
 from deliberation.services.announcements import post_announcement
-from tests.conftest import communicator, login_client
+from tests.support.clients import communicator, login_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

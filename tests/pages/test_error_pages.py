@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import login_client
+from tests.support.clients import login_client
 
 HREF = re.compile(r'href="(/[^"]*)"')
 

@@ -7,7 +7,7 @@ import re
 
 from django.urls import reverse
 
-from tests.conftest import login_client
+from tests.support.clients import login_client
 
 
 def test_dates_on_the_issue_list_are_chinese_in_chinese_and_english_in_english(demo) -> None:

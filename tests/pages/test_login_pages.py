@@ -5,19 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from deliberation.demo.tuanjiehu import DEMO_PASSWORD
-
-
-@pytest.fixture
-def axes_on(settings):
-    settings.AXES_ENABLED = True
-    return settings
 
 
 def test_the_login_page_says_what_yishi_is_and_how_to_get_an_account(demo) -> None:

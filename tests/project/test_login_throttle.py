@@ -5,7 +5,6 @@ entry our own proxy appended — or a lockout locks the account for everyone.
 
 from __future__ import annotations
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -24,12 +23,6 @@ SPRAYED = [
     "wuguanhui",
     "dudao",
 ]
-
-
-@pytest.fixture
-def axes_on(settings):
-    settings.AXES_ENABLED = True
-    return settings
 
 
 def behind_proxy(forwarded_for: str) -> Client:

@@ -21,7 +21,8 @@ import pytest
 
 from deliberation.demo.tuanjiehu import DEMO_PASSWORD
 from deliberation.models import OwnersVote, Session
-from tests.conftest import ROOT, LiveServer, _test_database_url
+from tests.support.paths import ROOT
+from tests.support.server import LiveServer, suite_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,7 +37,7 @@ def production_env(static_root: Path, var_dir: Path) -> dict[str, str]:
         "SECRET_KEY": "k9#Qv2!xLr7@pZ4mWb8^tYc1&Nf6*Hd3(Gs5)Je0-Ua_Io+Ek=Ol[Ri]Tp{",
         "ALLOWED_HOSTS": SITE,
         "CSRF_TRUSTED_ORIGINS": f"https://{SITE}",
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": suite_database_url(),
         "REDIS_URL": os.environ["REDIS_URL"],
         "STATIC_ROOT": str(static_root),
         "YISHI_VAR_DIR": str(var_dir),

@@ -9,7 +9,7 @@ from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from tests.conftest import login_client
+from tests.support.clients import login_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 from deliberation.models import Invitation, Organization, Party, Session, User
@@ -61,3 +62,13 @@ def speak_all(session: Session, stance: str = "support") -> None:
         services.state_position(
             actor=user(username), session=session, party=party, stance=stance, statement="同意"
         )
+
+
+def action_url(kind: str, pk: int, name: str) -> str:
+    """The one endpoint of a step (``deliberation.actions``)."""
+    return reverse("action", args=[kind, pk, name])
+
+
+def fields(name: str, **values: object) -> dict[str, object]:
+    """A step's form data: its fields carry the step's name as prefix."""
+    return {f"{name}-{key}": value for key, value in values.items()}

@@ -22,9 +22,9 @@ from deliberation.models import (
     Round,
     Session,
 )
-from deliberation.services import minutes as minutes_services
 from deliberation.services import sessions as services
 from deliberation.services.sessions import SessionConflict
+from deliberation.services.sessions import minutes as minutes_services
 from workflows import sessions as flow
 from workflows.sessions import SessionFlow
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from deliberation.models import Event, Issue, IssueActivity, Party, Resolution, WorkOrder
 from deliberation.services import issues as issue_services
 from deliberation.services import sessions as services
+from deliberation.services import triage as triage_services
 from workflows import sessions as flow
 
 from .helpers import DELEGATES, confirm, convene, speak_all, user
@@ -23,7 +24,7 @@ def awaiting_issue(demo) -> Issue:
     issue = issue_services.report_issue(
         actor=user("jumin"), channel="web", description="2号楼电梯经常停运", compound=demo.tuanjie
     )
-    return issue_services.send_to_session(issue=issue, actor=user("juwei"))
+    return triage_services.send_to_session(issue=issue, actor=user("juwei"))
 
 
 def adopt(session, **kwargs) -> Resolution:

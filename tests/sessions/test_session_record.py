@@ -13,17 +13,17 @@ from django.utils.formats import date_format
 
 from deliberation.models import AgendaItem, Announcement, Issue, Minutes, Session
 from deliberation.services import sessions as services
-from deliberation.services.minutes import publish_minutes
+from deliberation.services.sessions.minutes import publish_minutes
 from tests.conftest import login_client
 from tests.hardening import surfaces_votes
-from tests.sessions.helpers import opened, user
+from tests.sessions.helpers import action_url, opened, user
 from tests.sessions.test_issues import awaiting_issue
 
 pytestmark = pytest.mark.django_db
 
 
 def _end(session: Session) -> Session:
-    response = login_client(user("shuji")).post(reverse("session-end", args=[session.pk]))
+    response = login_client(user("shuji")).post(action_url("session", session.pk, "end"))
     assert response.status_code in (200, 302), response.status_code
     session.refresh_from_db()
     assert session.status == Session.Status.ENDED
@@ -55,7 +55,10 @@ def test_ending_defers_undecided_items_with_the_reason(demo) -> None:
     first = session.items.order_by("order").first()
     services.open_item(actor=user("shuji"), item=first)
     room = login_client(user("shuji")).get(reverse("session-room", args=[session.pk]))
-    assert 'id="end-session-hint"' in room.content.decode()  # the chair is told first
+    page = room.content.decode()
+    assert (
+        'data-action="end"' in page and "结束会议时，尚未形成决议的议题将顺延" in page
+    )  # told first
     _end(session)
     outcomes = set(session.items.values_list("outcome", flat=True))
     assert outcomes == {AgendaItem.Outcome.DEFERRED}

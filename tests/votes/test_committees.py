@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from deliberation.errors import Conflict, InvalidInput
 from deliberation.law.owners_votes import Seat
 from deliberation.models import (
     CommitteeBody,
@@ -31,12 +32,12 @@ def owner_people(compound: Compound) -> list[User]:
 
 def test_seat_rules_and_term_are_checked(demo) -> None:
     juwei = demo.user("juwei")
-    with pytest.raises(ValidationError) as e:
+    with pytest.raises(InvalidInput) as e:
         svc.start_election(actor=juwei, compound=demo.tuanjie, seats=4)
-    assert "单数" in " ".join(e.value.messages) or "odd" in " ".join(e.value.messages)
-    with pytest.raises(ValidationError):
+    assert "单数" in str(e.value) or "odd" in str(e.value)
+    with pytest.raises(InvalidInput):
         svc.start_election(actor=juwei, compound=demo.tuanjie, seats=5, alternates=6)
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         svc.start_election(actor=juwei, compound=demo.tuanjie, seats=5, term_years=6)
     # 团结公寓 has 48 households (≤ 100): 3 members are allowed.
     assert svc.start_election(actor=juwei, compound=demo.tuanjie, seats=3).seats == 3
@@ -47,12 +48,12 @@ def test_seat_rules_and_term_are_checked(demo) -> None:
 def test_candidates_must_be_eligible(demo) -> None:
     juwei = demo.user("juwei")
     election = svc.start_election(actor=juwei, compound=demo.tuanjie, seats=3)
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         svc.nominate(
             actor=juwei, election=election, person=demo.user("wuye"), nominated_by="owners"
         )
     owner = owner_people(demo.tuanjie)[0]
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         svc.nominate(
             actor=juwei,
             election=election,
@@ -60,7 +61,7 @@ def test_candidates_must_be_eligible(demo) -> None:
             nominated_by="owners",
             interest_in_property_firm=True,
         )
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         svc.nominate(actor=juwei, election=election, person=owner, nominated_by="developer")
     assert svc.nominate(actor=juwei, election=election, person=owner, nominated_by="party")
 
@@ -118,9 +119,9 @@ def test_election_runs_as_an_owners_vote_and_seats_the_winners(demo) -> None:
     assert deadlines["chair_by"] == election.elected_on + timedelta(days=7)
     assert deadlines["register_by"] == election.elected_on + timedelta(days=30)
     # Chair: an elected member only; then the subdistrict registers.
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         svc.elect_chair(actor=juwei, election=election, chair=candidates[3])
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):  # before the chair is elected
         svc.register_committee(actor=demo.user("jiedao"), election=election)
     svc.elect_chair(actor=juwei, election=election, chair=candidates[0])
     with pytest.raises(PermissionDenied):
@@ -147,14 +148,14 @@ def test_reelection_reminder_six_months_before_term_end(demo) -> None:
         (demo.user("yeweihui"), Seat.OWNER),
         (demo.user("juwei"), Seat.RESIDENTS_COMMITTEE),
     ]
-    with pytest.raises(ValidationError) as e:
+    with pytest.raises(InvalidInput) as e:
         svc.form_reelection_group(actor=demo.user("jiedao"), body=body, seats=seats)
-    assert len(e.value.messages) == 2  # no Party organization, no subdistrict
+    assert len(e.value.fields["__all__"]) == 2  # no Party organization, no subdistrict
     seats += [
         (demo.user("shuji"), Seat.PARTY),
         (demo.user("jiedao"), Seat.SUBDISTRICT),
     ]
-    with pytest.raises(ValidationError):  # 2 owners of 5 < 1/2
+    with pytest.raises(InvalidInput):  # 2 owners of 5 < 1/2
         svc.form_reelection_group(actor=demo.user("jiedao"), body=body, seats=seats)
     owners = owner_people(demo.tuanjie)[:2]
     seats += [(owners[0], Seat.OWNER), (owners[1], Seat.OWNER)]
@@ -172,7 +173,7 @@ def test_pm_committee_formation_and_dissolution(demo) -> None:
         (jiedao, Seat.SUBDISTRICT),
     ]
     start = date(2026, 1, 1)
-    with pytest.raises(ValidationError):  # chaired by an owner
+    with pytest.raises(InvalidInput):  # chaired by an owner
         svc.form_pm_committee(
             actor=jiedao,
             compound=c,
@@ -182,7 +183,7 @@ def test_pm_committee_formation_and_dissolution(demo) -> None:
             term_start=start,
             term_end=date(2028, 12, 31),
         )
-    with pytest.raises(ValidationError):  # term over 3 years
+    with pytest.raises(InvalidInput):  # term over 3 years
         svc.form_pm_committee(
             actor=jiedao,
             compound=c,
@@ -192,7 +193,7 @@ def test_pm_committee_formation_and_dissolution(demo) -> None:
             term_start=start,
             term_end=date(2029, 1, 2),
         )
-    with pytest.raises(ValidationError):  # 6 members
+    with pytest.raises(InvalidInput):  # 6 members
         svc.form_pm_committee(
             actor=jiedao,
             compound=c,
@@ -215,7 +216,7 @@ def test_pm_committee_formation_and_dissolution(demo) -> None:
     assert c.owners_committee == body.organization
     assert body.organization.kind == Organization.Kind.PROPERTY_MANAGEMENT_COMMITTEE
     assert Membership.objects.get(organization=body.organization, role="chair").user == juwei
-    with pytest.raises(ValidationError):  # 团结公寓 already has an owners' committee
+    with pytest.raises(Conflict):  # 团结公寓 already has an owners' committee
         svc.form_pm_committee(
             actor=jiedao,
             compound=demo.tuanjie,

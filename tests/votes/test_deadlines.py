@@ -29,13 +29,13 @@ def test_delivery_is_recorded_for_owners_without_an_account(demo) -> None:
     pending = vote.voters.filter(delivered_at__isnull=True).count()
     assert pending > 0
     r = login_client(demo.user("juwei")).post(
-        reverse("vote-action", args=[vote.pk, "delivered"]), {"method": "posted"}
+        reverse("action", args=["vote", vote.pk, "delivered"]), {"delivered-method": "posted"}
     )
     assert r.status_code == 302
     assert not vote.voters.filter(delivered_at__isnull=True).exists()
     assert vote.voters.filter(delivery_method="posted").count() == pending
     denied = login_client(demo.user("jumin")).post(
-        reverse("vote-action", args=[vote.pk, "delivered"])
+        reverse("action", args=["vote", vote.pk, "delivered"])
     )
     assert denied.status_code == 403
 
@@ -47,12 +47,13 @@ def test_clock_opens_closes_and_alerts_the_subdistrict(demo) -> None:
     vote.refresh_from_db()
     assert vote.status == OwnersVote.Status.TALLIED  # closed, and the flow counted
     assert vote.publish_by == later + timedelta(days=3)
-    before = Event.objects.filter(kind="vote.overdue").count()
+    before = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
     assert svc.run_clock(now=later + timedelta(days=3)) == 1
     assert svc.run_clock(now=later + timedelta(days=4)) == 0  # once
-    topics = set(Event.objects.filter(kind="vote.overdue").values_list("topic", flat=True))
-    assert Event.objects.filter(kind="vote.overdue").count() > before
+    # the task lists of those who publish refresh: "publish the results" is now overdue
+    topics = set(Event.objects.filter(kind="tasks", id__gt=before).values_list("topic", flat=True))
     assert f"org:{demo.tuanjie.community.residents_committee_id}:inbox" in topics
+    assert f"org:{demo.tuanjie.owners_committee_id}:inbox" in topics
     vote.refresh_from_db()
     assert vote.publish_escalated_at is not None
 
@@ -172,8 +173,12 @@ def test_noticed_matters_only(demo) -> None:
     foreign = other.matters.get()
     client = login_client(demo.user("juwei"))
     r = client.post(
-        reverse("vote-action", args=[vote.pk, "paper"]),
-        {"matter": foreign.pk, "voter": vote.voters.first().pk, "choice": "agree"},
+        reverse("action", args=["vote", vote.pk, "paper"]),
+        {
+            "paper-matter": foreign.pk,
+            "paper-voter": vote.voters.first().pk,
+            "paper-choice": "agree",
+        },
     )
     assert r.status_code == 400 and "只能对已公告的事项进行表决" in r.content.decode()
     assert timezone.now() < vote.closes_at

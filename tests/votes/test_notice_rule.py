@@ -46,18 +46,18 @@ def test_the_residents_committee_may_not_notice_a_meeting_the_owners_committee_c
     with pytest.raises(PermissionDenied):
         _notice(juwei, vote)
     response = login_client(juwei).post(
-        reverse("vote-action", args=[vote.pk, "notice"]),
+        reverse("action", args=["vote", vote.pk, "notice"]),
         {
-            "opens_at": (timezone.now() + timedelta(days=16)).isoformat(),
-            "closes_at": (timezone.now() + timedelta(days=30)).isoformat(),
-            "place_and_method": "x",
+            "notice-opens_at": (timezone.now() + timedelta(days=16)).isoformat(),
+            "notice-closes_at": (timezone.now() + timedelta(days=30)).isoformat(),
+            "notice-place_and_method": "x",
         },
     )
     assert response.status_code == 403  # it sees the meeting; it may not notice it
     vote.refresh_from_db()
     assert vote.status == S.PREPARING and vote.noticed_at is None
     page = login_client(juwei).get(reverse("vote-detail", args=[vote.pk])).content.decode()
-    assert 'id="notice-form"' not in page
+    assert 'id="vote-notice-' not in page
     assert _notice(demo.user("yeweihui"), vote).status == S.NOTICED  # the convener does
 
 
@@ -74,5 +74,5 @@ def test_the_residents_committee_notices_where_the_compound_has_no_committee(
     assert policy.can(demo.user("juwei2"), "vote.notice", vote)
     assert not policy.can(demo.user("juwei"), "vote.notice", vote)  # not its community
     page = login_client(demo.user("juwei2")).get(reverse("vote-detail", args=[vote.pk]))
-    assert 'id="notice-form"' in page.content.decode()
+    assert 'id="vote-notice-' in page.content.decode()
     assert _notice(demo.user("juwei2"), vote).status == S.NOTICED

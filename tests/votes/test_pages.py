@@ -12,6 +12,10 @@ from deliberation.services import votes as svc
 from tests.conftest import login_client
 
 
+def _act(kind: str, pk: int, name: str) -> str:
+    return reverse("action", args=[kind, pk, name])
+
+
 def test_committee_page_and_election_planning(demo) -> None:
     url = reverse("committee-page", args=[demo.tuanjie.pk])
     assert login_client(demo.user("jumin")).get(url).status_code == 200
@@ -19,28 +23,47 @@ def test_committee_page_and_election_planning(demo) -> None:
     juwei = login_client(demo.user("juwei"))
     page = juwei.get(url).content.decode()
     assert "团结公寓业主委员会" in page and "2027年11月30日" in page  # re-election report due
-    start = reverse("committee-action", args=[demo.tuanjie.pk, "start"])
-    r = juwei.post(start, {"seats": "4", "alternates": "0", "term_years": "5"})
+    start = _act("compound", demo.tuanjie.pk, "start_election")
+    assert f'action="{start}"' in page
+    r = juwei.post(
+        start,
+        {
+            "start_election-seats": "4",
+            "start_election-alternates": "0",
+            "start_election-term_years": "5",
+        },
+    )
     assert r.status_code == 400 and "单数" in r.content.decode()
     assert not CommitteeElection.objects.exists()
-    r = juwei.post(start, {"seats": "x"})
+    r = juwei.post(start, {"start_election-seats": "x"})
     assert r.status_code == 400
-    assert (
-        juwei.post(start, {"seats": "5", "alternates": "2", "term_years": "5"}).status_code == 302
+    r = juwei.post(
+        start,
+        {
+            "start_election-seats": "5",
+            "start_election-alternates": "2",
+            "start_election-term_years": "5",
+        },
     )
-    nominate = reverse("committee-action", args=[demo.tuanjie.pk, "nominate"])
-    r = juwei.post(nominate, {"person": demo.user("wuye").pk, "nominated_by": "owners"})
-    assert r.status_code == 400 and "业主" in r.content.decode()
-    r = juwei.post(nominate, {"person": demo.user("jumin").pk, "nominated_by": "party"})
     assert r.status_code == 302
-    assert CommitteeElection.objects.get().candidates.get().person == demo.user("jumin")
+    election = CommitteeElection.objects.get()
+    nominate = _act("election", election.pk, "nominate")
+    r = juwei.post(
+        nominate, {"nominate-person": demo.user("wuye").pk, "nominate-nominated_by": "owners"}
+    )
+    assert r.status_code == 400 and 'role="alert"' in r.content.decode()
+    r = juwei.post(
+        nominate, {"nominate-person": demo.user("jumin").pk, "nominate-nominated_by": "party"}
+    )
+    assert r.status_code == 302
+    assert election.candidates.get().person == demo.user("jumin")
     denied = login_client(demo.user("jumin")).post(
-        start, {"seats": "5", "alternates": "0", "term_years": "5"}
+        start, {"start_election-seats": "5", "start_election-term_years": "5"}
     )
     assert denied.status_code == 403
     with CaptureQueriesContext(connection) as q:
         assert juwei.get(url).status_code == 200
-    assert len(q) <= 25
+    assert len(q) <= 30
 
 
 def test_session_referral_hook(demo) -> None:
@@ -59,21 +82,36 @@ def test_session_referral_hook(demo) -> None:
 
 def test_proposal_form_bad_input_and_escaping(demo) -> None:
     client = login_client(demo.user("yeweihui"))
-    url = reverse("vote-create", args=[demo.tuanjie.pk])
-    r = client.post(url, {"title": "无事项"})
+    url = _act("compound", demo.tuanjie.pk, "propose")
+    page = client.get(reverse("compound-votes", args=[demo.tuanjie.pk])).content.decode()
+    assert f'action="{url}"' in page
+    r = client.post(url, {"propose-title": "无事项"})
     assert r.status_code == 400 and "至少列入一项" in r.content.decode()
-    r = client.post(url, {"title": "t", "matter_title_1": "x", "matter_kind_1": "tenth"})
+    r = client.post(
+        url, {"propose-title": "t", "propose-matter_title_1": "x", "propose-matter_kind_1": "tenth"}
+    )
     assert r.status_code == 400
     r = client.post(
         url,
-        {"title": "<script>alert(1)</script>", "matter_title_1": "m", "matter_kind_1": "other"},
+        {
+            "propose-title": "<script>alert(1)</script>",
+            "propose-matter_title_1": "m",
+            "propose-matter_kind_1": "other",
+        },
     )
     assert r.status_code == 302
     page = client.get(r["Location"]).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
     # An owner without committee rights starts a petition instead.
-    r = login_client(demo.user("jumin")).post(
-        url, {"petition": "1", "title": "联名", "matter_title_1": "m", "matter_kind_1": "other"}
+    jumin = login_client(demo.user("jumin"))
+    assert jumin.post(url, {"propose-title": "x"}).status_code == 403
+    r = jumin.post(
+        _act("compound", demo.tuanjie.pk, "petition"),
+        {
+            "petition-title": "联名",
+            "petition-matter_title_1": "m",
+            "petition-matter_kind_1": "other",
+        },
     )
     assert r.status_code == 302
     assert OwnersVote.objects.get(title="联名").status == OwnersVote.Status.PETITIONING
@@ -99,13 +137,13 @@ def test_refused_actions_are_403_whatever_is_posted(demo) -> None:
         matters=[MatterSpec("other", "x")],
     )
     jumin = login_client(demo.user("jumin"))
-    actions = ("review", "paper", "confirm", "notice", "paper-signature", "publish")
-    for action in (*actions, "open", "close"):  # the ballot box is the staff's
-        r = jumin.post(reverse("vote-action", args=[vote.pk, action]), {})
+    actions = ("review", "paper", "confirm", "notice", "paper_signature", "publish", "order")
+    for action in (*actions, "open", "close", "delivered"):  # the ballot box is the staff's
+        r = jumin.post(_act("vote", vote.pk, action), {})
         assert r.status_code == 403, action
-    assert jumin.post(reverse("vote-action", args=[vote.pk, "nonsense"])).status_code == 404
-    for action in ("start", "nominate", "put-to-vote", "chair", "register", "report"):
-        r = jumin.post(reverse("committee-action", args=[demo.tuanjie.pk, action]), {})
+    assert jumin.post(_act("vote", vote.pk, "nonsense")).status_code == 404
+    for action in ("start_election", "propose"):
+        r = jumin.post(_act("compound", demo.tuanjie.pk, action), {})
         assert r.status_code == 403, action
     vote.refresh_from_db()
     assert vote.status == vote.Status.REVIEW

@@ -18,7 +18,7 @@ from deliberation.selectors.minutes import minutes_record
 from deliberation.services.announcements import post_announcement
 from deliberation.user_text import clean_field
 
-from .sessions import SessionConflict
+from .common import SessionConflict
 
 MINUTES_TEMPLATE = "sessions/minutes.txt"
 MINUTES_STATUS_TEMPLATE = "sessions/_minutes_status.html"

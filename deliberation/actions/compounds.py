@@ -1,0 +1,56 @@
+"""The compound as the thing on which new matters start: convening a consultation session
+(sessions area), proposing an owners' meeting or a petition and starting a committee
+election (votes and committees areas). One kind; each area declares its own actions on it."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils.translation import pgettext_lazy
+
+from deliberation.live.topics import topic
+from deliberation.models import CommitteeElection, Compound
+
+from .registry import Audience, ObjectKind, declare_kind
+
+
+def compound_organizations(compound: Compound) -> list[int]:
+    """The owners' body and the community's committees serving the compound."""
+    community = compound.community
+    own = (
+        compound.owners_committee_id,
+        community.residents_committee_id,
+        community.party_committee_id,
+    )
+    return [o for o in own if o]
+
+
+def _load_compound(pk: int) -> Compound | None:
+    latest = CommitteeElection.objects.filter(compound=OuterRef("pk")).order_by("-id")
+    return (
+        Compound.objects.select_related(
+            "community__party_committee",
+            "community__residents_committee",
+            "property_provider",
+            "owners_committee",
+        )
+        .annotate(election_status=Subquery(latest.values("status")[:1]))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+declare_kind(
+    ObjectKind(
+        name="compound",
+        model=Compound,
+        label=pgettext_lazy("kind", "compound"),
+        load=_load_compound,
+        page_url=lambda c: reverse("compound-detail", args=[c.pk]),
+        audience=lambda c: Audience(
+            topics=(topic("compound", c.pk, "public"),),
+            organizations=tuple(compound_organizations(c)),
+        ),
+        title=lambda c: c.name,
+    )
+)

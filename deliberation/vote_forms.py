@@ -1,0 +1,300 @@
+"""Forms for the steps of owners' votes and owners' committees (``deliberation.actions``).
+
+Each form only validates and turns posted ids into the rows the services take; the services
+check the law and the state again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from deliberation.ids import parse_id
+from deliberation.law.owners_votes import MatterKind
+from deliberation.models import Ballot, Candidate, Matter, OwnersVote, User, Voter
+from deliberation.selectors.owner_register import Head
+from deliberation.user_text import UserTextForm
+
+#: Matter rows on a proposal form (the services take any number; one page shows three).
+MATTER_ROWS = 3
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "iso-8601"]
+
+
+def _kind_choices() -> list[tuple[str, str]]:
+    field = Matter._meta.get_field("kind")
+    return [(str(k), str(v)) for k, v in field.choices or []]  # type: ignore[misc]
+
+
+def _matter_title() -> forms.CharField:
+    return forms.CharField(label=_("matter"), max_length=200, required=False)
+
+
+def _matter_kind() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("kind (Civil Code art. 278)"), choices=_kind_choices, required=False
+    )
+
+
+def _matter_effect() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("when passed"),
+        choices=Matter.Effect.choices,
+        initial=Matter.Effect.NONE,
+        required=False,
+    )
+
+
+class ProposalForm(UserTextForm):
+    """A meeting's title and its matters (three rows), each typed by Civil Code art. 278."""
+
+    title = forms.CharField(label=_("title"), max_length=200)
+    matter_title_1, matter_kind_1, matter_effect_1 = (
+        _matter_title(),
+        _matter_kind(),
+        _matter_effect(),
+    )
+    matter_title_2, matter_kind_2, matter_effect_2 = (
+        _matter_title(),
+        _matter_kind(),
+        _matter_effect(),
+    )
+    matter_title_3, matter_kind_3, matter_effect_3 = (
+        _matter_title(),
+        _matter_kind(),
+        _matter_effect(),
+    )
+
+    def rows(self) -> list[tuple[int, Any, Any, Any]]:
+        """(number, title, kind, effect) bound fields, for the fieldsets of the template."""
+        return [
+            (i, self[f"matter_title_{i}"], self[f"matter_kind_{i}"], self[f"matter_effect_{i}"])
+            for i in range(1, MATTER_ROWS + 1)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        specs: list[dict[str, str]] = []
+        for i in range(1, MATTER_ROWS + 1):
+            title = (data.get(f"matter_title_{i}") or "").strip()
+            if not title:
+                continue
+            kind = data.get(f"matter_kind_{i}") or ""
+            if kind not in MatterKind.__members__.values():
+                self.add_error(
+                    f"matter_kind_{i}", _("Choose the kind of every matter (Civil Code art. 278).")
+                )
+                continue
+            effect = data.get(f"matter_effect_{i}") or Matter.Effect.NONE
+            specs.append({"kind": kind, "title": title, "effect": effect})
+        if not specs and not self.errors:
+            self.add_error("matter_title_1", _("Put at least one matter on the agenda."))
+        data["matters"] = specs
+        return data
+
+
+class PlainNumberField(forms.IntegerField):
+    """A whole number spelt in ASCII digits only: ``int()`` (and so Django's field) takes
+    "٥", "５" and "5_0"."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        number = 0 if text == "0" else parse_id(text)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class ElectionForm(forms.Form):
+    seats = PlainNumberField(label=_("members"), min_value=1, max_value=99, initial=5)
+    alternates = PlainNumberField(
+        label=_("alternates"), min_value=0, max_value=99, initial=0, required=False
+    )
+    term_years = PlainNumberField(label=_("term (years)"), min_value=1, max_value=5, initial=5)
+
+
+def _head_label(head: Head) -> str:
+    return f"{head.label}（{'、'.join(head.units)}）" if head.units else head.label
+
+
+class PaperSignatureForm(forms.Form):
+    key = forms.ChoiceField(label=_("Owner who signed on paper"))
+
+    def __init__(self, *args: Any, heads: list[Head], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [(h.key, _head_label(h)) for h in heads]  # type: ignore[attr-defined]
+
+
+class ReviewForm(forms.Form):
+    observer = forms.ModelChoiceField(
+        label=_("Observer of the residents' committee"),
+        queryset=User.objects.none(),
+        error_messages={
+            "invalid_choice": _("The observer must be a member of the residents' committee.")
+        },
+    )
+
+    def __init__(self, *args: Any, vote: OwnersVote, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rc = vote.compound.community.residents_committee_id or 0
+        field: Any = self.fields["observer"]
+        field.queryset = User.objects.filter(
+            memberships__organization_id=rc, memberships__active=True
+        ).distinct()
+
+
+class NoticeForm(UserTextForm):
+    opens_at = forms.DateTimeField(
+        label=_("voting opens"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+    closes_at = forms.DateTimeField(
+        label=_("voting closes"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+    place_and_method = forms.CharField(label=_("place and method"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, earliest: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if earliest is not None:
+            self.fields["opens_at"].help_text = _(
+                "Voting may open from %(when)s at the earliest."
+            ) % {"when": timezone.localtime(earliest).strftime("%Y-%m-%d %H:%M")}
+
+
+class DeliveryForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("Record delivery of the paper notice to every owner not yet reached"),
+        choices=[("paper", _("handed over on paper")), ("posted", _("posted to the door"))],
+    )
+
+
+class BallotForm(forms.Form):
+    """One radio group per noticed matter; a matter already voted on paper is fixed."""
+
+    def __init__(self, *args: Any, matters: list[Matter], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.matters = matters
+        for m in matters:
+            mine = getattr(m, "mine", None)
+            self.fields[f"choice_{m.pk}"] = forms.ChoiceField(
+                label=f"{m.position}. {m.title}",
+                choices=Ballot.Choice.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=mine,
+                disabled=getattr(m, "mine_channel", "") == Ballot.Channel.PAPER,
+            )
+
+    def rows(self) -> list[tuple[Matter, Any]]:
+        return [(m, self[f"choice_{m.pk}"]) for m in self.matters]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        chosen = {
+            m: data[f"choice_{m.pk}"]
+            for m in self.matters
+            if data.get(f"choice_{m.pk}") and not self.fields[f"choice_{m.pk}"].disabled
+        }
+        if not chosen:
+            raise forms.ValidationError(_("Choose agree, disagree or abstain."))
+        data["choices"] = chosen
+        return data
+
+
+class PaperBallotForm(forms.Form):
+    voter = forms.ModelChoiceField(
+        label=_("Owner"),
+        queryset=Voter.objects.none(),
+        error_messages={"invalid_choice": _("Choose an owner from this meeting's register.")},
+    )
+    matter = forms.ChoiceField(label=_("Matter"))
+    choice = forms.ChoiceField(label=_("Choice"), choices=Ballot.Choice.choices)
+
+    def __init__(self, *args: Any, vote: OwnersVote, matters: list[Matter], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        voter: Any = self.fields["voter"]
+        voter.queryset = Voter.objects.filter(vote=vote).order_by("label", "pk")
+        voter.label_from_instance = lambda v: f"{v.label} · {v.units}"
+        self.matters = {str(m.pk): m for m in matters}
+        self.fields["matter"].choices = [  # type: ignore[attr-defined]
+            (key, f"{m.position}. {m.title}") for key, m in self.matters.items()
+        ]
+        self.fields["matter"].error_messages["invalid_choice"] = _(
+            "Only noticed matters can be voted on."
+        )
+
+    def clean_matter(self) -> Matter:
+        return self.matters[self.cleaned_data["matter"]]
+
+
+class ConfirmPaperForm(forms.Form):
+    ballot = forms.ModelChoiceField(
+        label=_("Paper ballot awaiting a second person"),
+        queryset=Ballot.objects.none(),
+        error_messages={"invalid_choice": _("This paper entry no longer exists.")},
+    )
+    choice = forms.ChoiceField(label=_("Choice on the paper ballot"), choices=Ballot.Choice.choices)
+
+    def __init__(self, *args: Any, vote: OwnersVote, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["ballot"]
+        field.queryset = (
+            Ballot.objects.filter(matter__vote=vote, confirmed=False, channel=Ballot.Channel.PAPER)
+            .select_related("voter", "matter")
+            .order_by("id")
+        )
+        field.label_from_instance = lambda b: (
+            f"{b.voter.label} · {b.matter.position}. {b.matter.title}"
+        )
+
+
+# --- owners' committee elections --------------------------------------------------------------
+
+
+class NominateForm(forms.Form):
+    person = forms.ChoiceField(label=_("candidate"))
+    nominated_by = forms.ChoiceField(label=_("nominated by"), choices=Candidate.Source.choices)
+    interest = forms.BooleanField(label=_("interest in the property firm"), required=False)
+    defaulter = forms.BooleanField(label=_("listed as a judgment defaulter"), required=False)
+
+    def __init__(self, *args: Any, heads: list[Head], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [  # type: ignore[attr-defined]
+            (str(h.person_id), h.label) for h in heads if h.person_id
+        ]
+
+    def clean_person(self) -> User:
+        person = User.objects.filter(pk=self.cleaned_data["person"]).first()
+        if person is None:
+            raise forms.ValidationError(_("Choose a person."))
+        return person
+
+
+class PutToVoteForm(UserTextForm):
+    title = forms.CharField(
+        label=_("title"),
+        max_length=200,
+        required=False,
+        help_text=pgettext_lazy("committee", "Default: Owners' committee election"),
+    )
+
+
+class ChairForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("chair"),
+        queryset=User.objects.none(),
+        error_messages={"invalid_choice": _("The chair must be an elected member.")},
+    )
+
+    def __init__(self, *args: Any, election: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["person"]
+        field.queryset = User.objects.filter(
+            pk__in=election.candidates.filter(elected="member").values("person_id")
+        ).order_by("pk")

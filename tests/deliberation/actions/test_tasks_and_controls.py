@@ -1,0 +1,94 @@
+"""What a person may do next: the controls of a thing and the task list across things."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from deliberation import actions
+from deliberation.models import WorkOrder
+from deliberation.services.work_orders import accept_work_order
+from tests.support.clients import login_client
+from tests.intake.factories import completed, dispatched, user, verified
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(username: str, order: WorkOrder) -> list[str]:
+    fresh = actions.kind_of("work_order").load(order.pk)  # type: ignore[union-attr]
+    return [a.name for a in actions.available(user(username), fresh, "work_order")]
+
+
+def _tasks(username: str) -> list[tuple[str, str, int]]:
+    return [(t.kind.name, t.action.name, t.obj.pk) for t in actions.tasks_for(user(username))]
+
+
+def test_controls_offer_only_what_is_possible_now_primary_first_danger_last(demo) -> None:
+    _issue, order = dispatched()
+    assert _names("wuye", order) == ["accept", "extension", "send_back"]
+    assert _names("juwei", order) == []  # the committee follows, the firm acts
+    accept_work_order(work_order=order, actor=user("wuye"))
+    assert _names("wuye", order) == ["complete", "progress", "extension"]
+
+
+def test_a_finished_order_offers_nothing_to_anyone(demo) -> None:
+    issue, order = verified()
+    for username in ("wuye", "juwei", "jiedao", "dudao"):
+        assert _names(username, order) == [], username
+    assert _names("jumin", order) == ["confirm"]  # only the reporter's rating is left
+
+
+def test_the_controls_endpoint_draws_the_persons_own_controls(demo) -> None:
+    _issue, order = dispatched()
+    url = reverse("action-controls", args=["work_order", order.pk])
+    firm = login_client(user("wuye")).get(url).content.decode()
+    assert firm.index('data-action="accept"') < firm.index('data-action="send_back"')
+    committee = login_client(user("juwei")).get(url).content.decode()
+    assert "data-action" not in committee and " hidden" in committee
+    assert login_client(user("jumin2")).get(url).status_code == 404
+
+
+def test_each_party_finds_its_next_step_in_its_task_list(demo) -> None:
+    issue, order = dispatched()
+    assert ("work_order", "accept", order.pk) in _tasks("wuye")
+    assert all((k, pk) != ("work_order", order.pk) for k, _n, pk in _tasks("juwei"))
+    accept_work_order(work_order=order, actor=user("wuye"))
+    assert ("work_order", "complete", order.pk) in _tasks("wuye")
+
+    _issue2, done = completed("电梯异响")
+    assert ("work_order", "verify", done.pk) in _tasks("juwei")
+    assert all((k, pk) != ("work_order", done.pk) for k, _n, pk in _tasks("wuye"))
+
+    rated_issue, rated = verified("水管漏水")
+    mine = [t for t in actions.tasks_for(user("jumin")) if t.obj.pk == rated.pk]
+    assert [t.action.name for t in mine] == ["confirm"]
+    assert mine[0].url == reverse("issue-detail", args=[rated_issue.pk])  # rated on the issue
+
+
+def test_tasks_come_soonest_due_first_and_say_when_they_are_late(demo) -> None:
+    _i1, later = dispatched("一")
+    _i2, sooner = dispatched("二")
+    now = timezone.now()
+    WorkOrder.objects.filter(pk=later.pk).update(respond_by=now + timedelta(hours=30))
+    WorkOrder.objects.filter(pk=sooner.pk).update(respond_by=now - timedelta(hours=1))
+    tasks = [t for t in actions.tasks_for(user("wuye")) if t.obj.pk in (later.pk, sooner.pk)]
+    assert [t.obj.pk for t in tasks] == [sooner.pk, later.pk]
+    assert tasks[0].overdue and not tasks[1].overdue and not tasks[1].due_soon
+
+    page = login_client(user("wuye")).get(reverse("task-list")).content.decode()
+    assert 'id="task-list"' in page and "task-overdue" in page
+
+
+def test_a_one_tap_task_is_taken_from_the_list_itself(demo) -> None:
+    _issue, order = dispatched()
+    firm = login_client(user("wuye"))
+    url = reverse("action", args=["work_order", order.pk, "accept"])
+    response = firm.post(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="task-list")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'id="task-list"' in text and 'role="status"' in text
+    order.refresh_from_db()
+    assert order.status == WorkOrder.Status.IN_PROGRESS
