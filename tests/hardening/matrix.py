@@ -465,6 +465,24 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ),
     ],
     "session.ask": [ActionRow(SESSION, TUANJIE_OWNERS, [ss.ask_form])],
+    # who may learn that a party's invitation, or a session's minutes, exist: whoever may
+    # know the session (everyone else gets the 404 a missing id gets)
+    "session.know_invitation": [
+        ActionRow(
+            SESSION,
+            SESSION_PUBLIC,
+            [ss.known_controls("invitation", ss.provider_invitation)],
+            target=lambda demo, user, session: ss.provider_invitation(session),
+        )
+    ],
+    "session.know_minutes": [
+        ActionRow(
+            MINUTED,
+            SESSION_PUBLIC,
+            [ss.known_controls("minutes", ss.minutes_of)],
+            target=lambda demo, user, session: ss.minutes_of(session),
+        )
+    ],
     "session.speak": [
         ActionRow(
             SESSION,

@@ -285,3 +285,28 @@ def reply_controls(party: str) -> Surface:
 
     check.__name__ = f"invitation of {party} controls"
     return check
+
+
+def known_controls(kind: str, pick: Callable[[Session], Any]) -> Surface:
+    """The controls of a session's invitation or minutes: whoever may know the session gets
+    them (200, perhaps without a step), anyone else the 404 a missing id gets."""
+
+    def check(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+        thing = pick(Session.objects.get(pk=obj.pk))
+        response = client.get(reverse("action-controls", args=[kind, thing.pk]))
+        if role == "anonymous":
+            assert response.status_code == 302, (role, response.status_code)
+            return
+        expected = 200 if allowed else 404
+        assert response.status_code == expected, (kind, role, response.status_code)
+
+    check.__name__ = f"controls of the {kind}"
+    return check
+
+
+def provider_invitation(session: Session) -> Any:
+    return session.invitations.get(party=Party.PROVIDER)
+
+
+def minutes_of(session: Session) -> Any:
+    return Minutes.objects.get(session=session)
