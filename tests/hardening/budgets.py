@@ -18,14 +18,16 @@ from typing import Any
 
 from django.urls import reverse
 
+from deliberation.actions import KINDS
 from deliberation.models import Announcement, Building, Compound, Unit
 
 from . import growth_intake, growth_sessions, growth_votes  # noqa: F401  (area budgets)
 
 MAX_PAGE_QUERIES = 12
-#: The person's task list on the home pages and the inbox: one joined query per kind of
-#: thing that may hold their tasks (``deliberation.actions.tasks``), never one per row.
-TASK_LIST_QUERIES = 4
+#: The person's task list on the home pages and the inbox: at most one joined query per
+#: kind of thing that may hold tasks (``deliberation.actions.tasks``), read from the
+#: registry, and the prefetches of their joins; never one per row.
+TASK_LIST_QUERIES = sum(1 for kind in KINDS.values() if kind.task_candidates) + 2
 WITH_TASK_LIST = MAX_PAGE_QUERIES + TASK_LIST_QUERIES
 
 
