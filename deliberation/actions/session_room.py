@@ -1,7 +1,7 @@
 """What the session area's steps share: refusals in the one error model, and telling the
 room's pages which controls to fetch again (a step on one kind changes what another offers:
 a party confirming lets the chair open; a round opening gives every delegate the position
-form)."""
+form), and what a session's state allows now (no query: read from its loaded row)."""
 
 from __future__ import annotations
 
@@ -21,9 +21,7 @@ from deliberation.models import (
     Invitation,
     Session,
 )
-from deliberation.selectors.sessions import (
-    PARTY_LABELS,
-)
+from deliberation.selectors.sessions import PARTY_LABELS, agenda_rows
 
 S = Session.Status
 UNDECIDED = (AgendaItem.Outcome.PENDING, AgendaItem.Outcome.IN_DISCUSSION)
@@ -69,3 +67,51 @@ def invited_organizations(session: Session) -> list[int]:
         )
         if o
     ]
+
+
+# --- what a session's state allows (read from ``session_for_room``'s annotations) ---------
+
+
+def agenda_of(session: Session) -> list[Any]:
+    return agenda_rows(session)
+
+
+def undecided(session: Session) -> list[Any]:
+    return [r for r in agenda_of(session) if r.description in UNDECIDED]
+
+
+def current_open(session: Session) -> bool:
+    """An item is being discussed (current and not yet decided)."""
+    return any(
+        r.pk == session.current_item_id and r.description == AgendaItem.Outcome.IN_DISCUSSION
+        for r in agenda_of(session)
+    )
+
+
+def busy(session: Session) -> bool:
+    """A round is open or the parties are voting: the item cannot be left now."""
+    return bool(
+        getattr(session, "open_round_pk", None) or getattr(session, "voting_resolution_pk", None)
+    )
+
+
+def running(session: Session) -> bool:
+    return session.status in (S.CONVENED, S.OPEN)
+
+
+def quorum(session: Session) -> bool:
+    confirmed = {
+        i.party for i in session.invitations.all() if i.reply == Invitation.Reply.CONFIRMED
+    }
+    return set(session.required_parties) <= confirmed
+
+
+def all_voted(session: Session) -> bool:
+    present = set(getattr(session, "present_party_list", None) or [])
+    voted = set(getattr(session, "voted_party_list", None) or [])
+    return present <= voted
+
+
+def item_choices(session: Session, *, pending_only: bool = False) -> list[tuple[int, str]]:
+    wanted = (AgendaItem.Outcome.PENDING,) if pending_only else UNDECIDED
+    return [(r.pk, r.title) for r in agenda_of(session) if r.description in wanted]

@@ -30,7 +30,6 @@ from deliberation.errors import InvalidInput
 from deliberation.live.refresh import refresh_tasks
 from deliberation.models import (
     AgendaItem,
-    Invitation,
     Issue,
     Question,
     Resolution,
@@ -39,7 +38,6 @@ from deliberation.models import (
 )
 from deliberation.policy.principal import COMMUNITY_KINDS, Principal
 from deliberation.selectors.sessions import (
-    agenda_rows,
     later_sessions,
     queued_questions,
     session_for_room,
@@ -62,13 +60,20 @@ from workflows import sessions as flow
 
 from .registry import Action, Audience, ObjectKind, Outcome, Weight, declare, declare_kind
 from .session_room import (
-    UNDECIDED,
     S,
+    agenda_of,
+    all_voted,
+    busy,
+    current_open,
     invited_organizations,
+    item_choices,
     party_label,
+    quorum,
     refresh_room,
     refusals,
     room_topics,
+    running,
+    undecided,
 )
 
 # --- the session --------------------------------------------------------------------------
@@ -102,51 +107,6 @@ declare_kind(
         title=lambda s: s.title,
     )
 )
-
-
-def _rows(session: Session) -> list[Any]:
-    return agenda_rows(session)
-
-
-def _undecided(session: Session) -> list[Any]:
-    return [r for r in _rows(session) if r.description in UNDECIDED]
-
-
-def _current_open(session: Session) -> bool:
-    """An item is being discussed (current and not yet decided)."""
-    return any(
-        r.pk == session.current_item_id and r.description == AgendaItem.Outcome.IN_DISCUSSION
-        for r in _rows(session)
-    )
-
-
-def _busy(session: Session) -> bool:
-    """A round is open or the parties are voting: the item cannot be left now."""
-    return bool(
-        getattr(session, "open_round_pk", None) or getattr(session, "voting_resolution_pk", None)
-    )
-
-
-def _running(session: Session) -> bool:
-    return session.status in (S.CONVENED, S.OPEN)
-
-
-def _quorum(session: Session) -> bool:
-    confirmed = {
-        i.party for i in session.invitations.all() if i.reply == Invitation.Reply.CONFIRMED
-    }
-    return set(session.required_parties) <= confirmed
-
-
-def _all_voted(session: Session) -> bool:
-    present = set(getattr(session, "present_party_list", None) or [])
-    voted = set(getattr(session, "voted_party_list", None) or [])
-    return present <= voted
-
-
-def _item_choices(session: Session, *, pending_only: bool = False) -> list[tuple[int, str]]:
-    wanted = (AgendaItem.Outcome.PENDING,) if pending_only else UNDECIDED
-    return [(r.pk, r.title) for r in _rows(session) if r.description in wanted]
 
 
 def _item(session: Session, pk: int) -> AgendaItem:
@@ -281,7 +241,7 @@ def _add_item(session: Session, actor: Any, data: dict[str, Any]) -> Outcome:
 
 
 def _reorder(session: Session, actor: Any, data: dict[str, Any]) -> Outcome:
-    ids = [r.pk for r in _rows(session)]
+    ids = [r.pk for r in agenda_of(session)]
     moved = data["item"]
     i = ids.index(moved)
     j = i - 1 if data["direction"] == "up" else i + 1
@@ -320,13 +280,13 @@ def _end(session: Session, actor: Any, data: dict[str, Any]) -> Outcome:
 
 def _items_kwargs(pending_only: bool = False) -> Callable[[Session, Any], dict[str, Any]]:
     def kwargs(session: Session, user: Any) -> dict[str, Any]:
-        return {"choices": {"item": _item_choices(session, pending_only=pending_only)}}
+        return {"choices": {"item": item_choices(session, pending_only=pending_only)}}
 
     return kwargs
 
 
 def _open_item_kwargs(session: Session, user: Any) -> dict[str, Any]:
-    rows = [(pk, t) for pk, t in _item_choices(session) if pk != session.current_item_id]
+    rows = [(pk, t) for pk, t in item_choices(session) if pk != session.current_item_id]
     return {"choices": {"item": rows}}
 
 
@@ -335,7 +295,7 @@ def _defer_kwargs(session: Session, user: Any) -> dict[str, Any]:
         (s.pk, f"{s.title} · {date_format(timezone.localtime(s.starts_at), 'SHORT_DATE_FORMAT')}")
         for s in later_sessions(session)
     ]
-    return {"choices": {"item": _item_choices(session), "to_session": later}}
+    return {"choices": {"item": item_choices(session), "to_session": later}}
 
 
 def _moderate_kwargs(session: Session, user: Any) -> dict[str, Any]:
@@ -364,7 +324,7 @@ for _action in (
         pgettext_lazy("session action", "Open the session"),
         _open_session,
         rule=CHAIR,
-        when=lambda s: s.status == S.CONVENED and _quorum(s),
+        when=lambda s: s.status == S.CONVENED and quorum(s),
         help=gettext_lazy("The parties required to open have confirmed."),
         weight=Weight.PRIMARY,
         task=True,
@@ -385,7 +345,7 @@ for _action in (
         pgettext_lazy("session action", "Close the vote"),
         _decide,
         rule=CHAIR,
-        when=lambda s: bool(getattr(s, "voting_resolution_pk", None)) and _all_voted(s),
+        when=lambda s: bool(getattr(s, "voting_resolution_pk", None)) and all_voted(s),
         help=gettext_lazy("Every present party has voted: the adoption rule decides."),
         weight=Weight.PRIMARY,
         order=2,
@@ -397,8 +357,8 @@ for _action in (
         rule=CHAIR,
         when=lambda s: (
             s.status == S.OPEN
-            and _current_open(s)
-            and not _busy(s)
+            and current_open(s)
+            and not busy(s)
             and not getattr(s, "current_settled", False)
         ),
         weight=Weight.PRIMARY,
@@ -412,8 +372,8 @@ for _action in (
         form=ResolutionForm,
         when=lambda s: (
             s.status == S.OPEN
-            and _current_open(s)
-            and not _busy(s)
+            and current_open(s)
+            and not busy(s)
             and not getattr(s, "current_settled", False)
         ),
         weight=Weight.PRIMARY,
@@ -428,8 +388,8 @@ for _action in (
         form_kwargs=_open_item_kwargs,
         when=lambda s: (
             s.status == S.OPEN
-            and not _busy(s)
-            and any(r.pk != s.current_item_id for r in _undecided(s))
+            and not busy(s)
+            and any(r.pk != s.current_item_id for r in undecided(s))
         ),
         weight=Weight.PRIMARY,
         order=5,
@@ -449,7 +409,7 @@ for _action in (
         rule=CHAIR,
         form=ModerateForm,
         form_kwargs=_moderate_kwargs,
-        when=lambda s: _running(s) and bool(queued_questions(s)),
+        when=lambda s: running(s) and bool(queued_questions(s)),
         order=1,
     ),
     _session_action(
@@ -459,7 +419,7 @@ for _action in (
         rule=CHAIR,
         form=DeferForm,
         form_kwargs=_defer_kwargs,
-        when=lambda s: _running(s) and not _busy(s) and bool(_undecided(s)),
+        when=lambda s: running(s) and not busy(s) and bool(undecided(s)),
         order=2,
     ),
     _session_action(
@@ -469,7 +429,7 @@ for _action in (
         rule=CHAIR,
         form=ItemForm,
         form_kwargs=_items_kwargs(),
-        when=lambda s: s.status == S.OPEN and not _busy(s) and bool(_undecided(s)),
+        when=lambda s: s.status == S.OPEN and not busy(s) and bool(undecided(s)),
         help=gettext_lazy("A matter reserved to the owners is not the session's to decide."),
         order=3,
     ),
@@ -480,7 +440,7 @@ for _action in (
         rule=MANAGE,
         form=AddItemForm,
         form_kwargs=_add_item_kwargs,
-        when=_running,
+        when=running,
         order=4,
     ),
     _session_action(
@@ -491,8 +451,8 @@ for _action in (
         form=ReorderForm,
         form_kwargs=_items_kwargs(pending_only=True),
         when=lambda s: (
-            _running(s)
-            and sum(1 for r in _rows(s) if r.description == AgendaItem.Outcome.PENDING) > 1
+            running(s)
+            and sum(1 for r in agenda_of(s) if r.description == AgendaItem.Outcome.PENDING) > 1
         ),
         order=5,
     ),
@@ -511,7 +471,7 @@ for _action in (
         _ask,
         rule="session.ask",
         form=QuestionForm,
-        when=_running,
+        when=running,
         weight=Weight.PRIMARY,
         order=20,
     ),
@@ -520,7 +480,7 @@ for _action in (
         pgettext_lazy("session action", "End the session"),
         _end,
         rule=CHAIR,
-        when=lambda s: s.status == S.OPEN and not _busy(s),
+        when=lambda s: s.status == S.OPEN and not busy(s),
         help=gettext_lazy(
             "Ending the session defers every item not yet decided to a later session, with "
             "the reason in the minutes. To choose otherwise, defer an item to a chosen "

@@ -157,4 +157,10 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         raise Http404
     record.session = session  # the loaded session carries its policy access
-    return render(request, "sessions/minutes.html", {"session": session, "minutes": record})
+    context = {
+        "session": session,
+        "minutes": record,
+        # the secretary's steps on the draft change live when another one publishes it
+        **live_context([topic("session", session.pk, "public")], last=_cursor(session)),
+    }
+    return render(request, "sessions/minutes.html", context)

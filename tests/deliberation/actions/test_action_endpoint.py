@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from deliberation import actions
 from deliberation.models import Event, WorkOrder
-from tests.support.clients import login_client
 from tests.intake.factories import dispatched, user
+from tests.support.clients import login_client
 
 pytestmark = pytest.mark.django_db
 

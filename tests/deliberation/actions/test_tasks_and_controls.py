@@ -11,8 +11,8 @@ from django.utils import timezone
 from deliberation import actions
 from deliberation.models import WorkOrder
 from deliberation.services.work_orders import accept_work_order
-from tests.support.clients import login_client
 from tests.intake.factories import completed, dispatched, user, verified
+from tests.support.clients import login_client
 
 pytestmark = pytest.mark.django_db
 
