@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -118,3 +119,46 @@ def waiting_label(issue: Issue) -> str:
     words = " ".join(issue.description.split())
     short = words if len(words) <= 40 else words[:39] + "…"
     return f"#{issue.pk} {issue.compound.name if issue.compound else ''} · {short}"
+
+
+#: How long a previewed owner register stays importable without uploading it again.
+REGISTER_PREVIEW_MAX_AGE = 60 * 60
+
+
+def _register_salt(compound_pk: int, user_pk: int | None) -> str:
+    return f"yishi.owner-register-import:{compound_pk}:{user_pk}"
+
+
+def sign_register_rows(compound: Compound, user: Any, rows: list[dict[str, Any]]) -> str:
+    """The previewed rows, signed for this compound and this person: the confirm step
+    carries them back instead of keeping them in the session."""
+    return signing.dumps(rows, salt=_register_salt(compound.pk, user.pk), compress=True)
+
+
+class RegisterRowsForm(forms.Form):
+    """Confirming an owner register import: the rows the person previewed, signed. An
+    altered, foreign or stale preview is refused (the service checks the rows again)."""
+
+    rows = forms.CharField(widget=forms.HiddenInput)
+
+    error_messages = {
+        "stale": _("The preview is out of date or was altered: upload the file again."),
+    }
+
+    def __init__(self, *args: Any, compound: Compound, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.salt = _register_salt(compound.pk, user.pk)
+        self.fields["rows"].error_messages["required"] = _(
+            "Nothing was previewed: upload the file first."
+        )
+
+    def clean_rows(self) -> list[dict[str, Any]]:
+        try:
+            rows = signing.loads(
+                self.cleaned_data["rows"], salt=self.salt, max_age=REGISTER_PREVIEW_MAX_AGE
+            )
+        except signing.BadSignature as exc:  # SignatureExpired is one
+            raise forms.ValidationError(self.error_messages["stale"], code="stale") from exc
+        if not isinstance(rows, list) or not rows:
+            raise forms.ValidationError(self.error_messages["stale"], code="stale")
+        return rows

@@ -20,11 +20,6 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("healthz/", health.healthz, name="healthz"),
     path("compounds/<int:pk>/", compounds.compound_detail, name="compound-detail"),
-    path(
-        "compounds/<int:pk>/announcements/",
-        compounds.announcement_create,
-        name="announcement-create",
-    ),
     path("issues/", issues.issue_list, name="issue-list"),
     path("issues/new/", issues.report, name="issue-report"),
     path("issues/enter/", issues.enter, name="issue-enter"),

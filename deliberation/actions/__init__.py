@@ -5,12 +5,14 @@ actions when imported, at the bottom of this module."""
 from __future__ import annotations
 
 from . import (  # noqa: E402,F401,I001  (each area declares its kinds and actions)
+    announcements,
     committees,
     compounds,
     hotline,
     invitations,
     issues,
     minutes,
+    register,
     sessions,
     votes,
     work_orders,

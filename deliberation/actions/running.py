@@ -45,7 +45,9 @@ def controls_for(
     user: Any, obj: Any, kind: str, bound: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """Each available action with its form (the one sent back with errors, if any): what
-    ``actions/_controls.html`` draws, on the page and when fetched again after a push."""
+    ``actions/_controls.html`` draws, on the page and when fetched again after a push.
+    An action declared with ``extra={"controls": False}`` is drawn only where its input
+    comes from (the owner register's confirm step, under its preview)."""
     bound = bound or {}
     return [
         {
@@ -54,6 +56,7 @@ def controls_for(
             "open": action.name in bound,
         }
         for action in available(user, obj, kind)
+        if action.extra.get("controls", True)
     ]
 
 

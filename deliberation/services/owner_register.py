@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from deliberation import policy
+from deliberation.errors import InvalidInput
 from deliberation.models import Building, Compound, Organization, Ownership, Unit, User
 
 SOURCES = {s.value: s.value for s in Unit.AreaSource} | {
@@ -113,18 +114,24 @@ def _is_number(text: str) -> bool:
 
 @transaction.atomic
 def apply_register(*, actor: User, compound: Compound, rows: list[dict[str, Any]]) -> int:
-    """Store previewed rows (re-validated): area and source per unit, the owner if given."""
+    """Store previewed rows (re-validated: the register may have changed since the
+    preview): area and source per unit, the owner if given. Raises ``InvalidInput``."""
     policy.require(actor, "register.import", compound)
-    checked = parse_register(
-        compound,
-        "rows.csv",
-        "\n".join(
-            ",".join(_csv_cell(r[k]) for k in ("building", "number", "area", "source", "owner"))
-            for r in rows
-        ).encode(),
-    )
+    stale = _("The rows are not valid any more; upload the file again.")
+    try:
+        checked = parse_register(
+            compound,
+            "rows.csv",
+            "\n".join(
+                ",".join(_csv_cell(r[k]) for k in ("building", "number", "area", "source", "owner"))
+                for r in rows
+            ).encode(),
+        )
+    except ValidationError as exc:
+        message = " ".join(exc.messages)
+        raise InvalidInput(message, fields={"__all__": [message]}) from exc
     if not checked or any(r.errors for r in checked):
-        raise ValidationError(_("The rows are not valid any more; upload the file again."))
+        raise InvalidInput(stale, fields={"__all__": [stale]})
     buildings = {b.name: b for b in Building.objects.filter(compound=compound)}
     for r in checked:
         unit, _created = Unit.objects.update_or_create(

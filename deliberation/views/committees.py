@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from deliberation import actions, policy
 from deliberation.law import owners_votes as law
@@ -31,6 +32,7 @@ def _compound(pk: int) -> Compound:
 
 
 @login_required
+@require_safe
 def committee_page(request: HttpRequest, pk: int) -> HttpResponse:
     compound = _compound(pk)
     policy.require(request.user, "committee.view", compound)

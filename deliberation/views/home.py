@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from deliberation import policy
 from deliberation.live.topics import topic
@@ -15,6 +16,7 @@ from .live import live_context
 
 
 @login_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """'My tasks' for party staff, 'my compound' for residents; both with the person's task
     list (``{% task_list %}``), refetched live on ``user:<id>:home`` and their

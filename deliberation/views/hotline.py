@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from deliberation import policy
 from deliberation.hotline_file import (
@@ -88,6 +88,7 @@ def hotline_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def hotline_preview(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _load(request, pk)
     counts = import_counts(batch)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from deliberation import policy
 from deliberation.selectors.indicators import MONTHS, RISES, indicators_for
@@ -13,6 +14,7 @@ from deliberation.svg_charts import bar_chart, line_chart
 
 
 @login_required
+@require_safe
 def indicators_page(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "indicators.view")
     data = indicators_for(request.user)

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from deliberation import policy
 from deliberation.errors import InvalidInput
@@ -180,6 +181,7 @@ def enter(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def issue_list(request: HttpRequest) -> HttpResponse:
     issues = list(issues_visible_to(request.user)[:LIST_SIZE])
     for issue in issues:
@@ -228,6 +230,7 @@ def _detail(request: HttpRequest, issue: Issue) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The issue's status timeline, live. Parties also see the staff record."""
     issue = load_issue(pk)
@@ -238,6 +241,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def issue_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     photo = IssuePhoto.objects.select_related("issue").filter(pk=photo_pk, issue_id=pk).first()
     if photo is None:

@@ -1,21 +1,22 @@
-"""The owner register page: heads and area per compound, explained; import with preview."""
+"""The owner register page: heads and area per compound, explained; the import's upload and
+preview (a read); confirming it is the ``compound.import_register`` action."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
 
 from deliberation import policy
+from deliberation.forms import RegisterRowsForm, sign_register_rows
 from deliberation.models import Compound, Unit
 from deliberation.selectors.owner_register import owner_register
-from deliberation.services.owner_register import apply_register, parse_register
+from deliberation.services.owner_register import parse_register
 
-SESSION_KEY = "yishi_register_preview"
 MAX_UPLOAD = 5 * 1024 * 1024
 
 #: The selector counts by codes; people read these (the page once showed "person: 46").
@@ -33,6 +34,7 @@ PROBLEMS = {
 
 
 @login_required
+@require_safe
 def register_page(request: HttpRequest, pk: int) -> HttpResponse:
     compound = get_object_or_404(Compound, pk=pk)
     policy.require(request.user, "register.view", compound)
@@ -44,6 +46,7 @@ def _render(
     compound: Compound,
     *,
     preview: object = None,
+    confirm: RegisterRowsForm | None = None,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -66,7 +69,7 @@ def _render(
             "problems": [(label, PROBLEMS.get(code, code)) for label, code in register.problems],
             "can_import": policy.can(request.user, "register.import", compound),
             "preview": preview,
-            "preview_ok": bool(preview) and not any(r.errors for r in preview),  # type: ignore[attr-defined]
+            "confirm": confirm,
             "error": error,
         },
         status=status,
@@ -74,21 +77,14 @@ def _render(
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def register_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload and preview: a read (the file is parsed and shown, nothing is stored). The
+    preview carries its rows, signed, to the confirm step: ``compound.import_register``
+    on the one action URL (``deliberation.actions.register``)."""
     compound = get_object_or_404(Compound, pk=pk)
     policy.require(request.user, "register.import", compound)
     if request.method != "POST":
-        return redirect("owner-register", pk)
-    if request.POST.get("confirm") == "1":
-        rows = request.session.get(SESSION_KEY, {}).get(str(pk))
-        if not rows:
-            return _render(request, compound, error=_("Upload the file again."), status=400)
-        try:
-            n = apply_register(actor=request.user, compound=compound, rows=rows)  # type: ignore[arg-type]
-        except ValidationError as e:
-            return _render(request, compound, error=" ".join(e.messages), status=400)
-        request.session.pop(SESSION_KEY, None)
-        messages.success(request, _("%(n)s units imported.") % {"n": n})
         return redirect("owner-register", pk)
     upload = request.FILES.get("file")
     if upload is None or upload.size is None or upload.size > MAX_UPLOAD:
@@ -101,8 +97,10 @@ def register_import(request: HttpRequest, pk: int) -> HttpResponse:
         return _render(request, compound, error=" ".join(e.messages), status=400)
     if not rows:
         return _render(request, compound, error=_("The file has no rows."), status=400)
-    if not any(r.errors for r in rows):
-        request.session[SESSION_KEY] = {str(pk): [r.as_dict() for r in rows]}
-    return _render(
-        request, compound, preview=rows, status=200 if not any(r.errors for r in rows) else 400
+    if any(r.errors for r in rows):
+        return _render(request, compound, preview=rows, status=400)
+    signed = sign_register_rows(compound, request.user, [r.as_dict() for r in rows])
+    confirm = RegisterRowsForm(
+        initial={"rows": signed}, prefix="import_register", compound=compound, user=request.user
     )
+    return _render(request, compound, preview=rows, confirm=confirm)

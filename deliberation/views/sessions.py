@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from deliberation import policy
 from deliberation.ics import invitation_ics as build_ics
@@ -33,6 +33,7 @@ def _session(request: HttpRequest, pk: int, *, controls: bool = False) -> Sessio
 
 
 @login_required
+@require_safe
 def session_list(request: HttpRequest) -> HttpResponse:
     sessions = list(sessions_visible_to(request.user)[:100])
     can_convene = any(
@@ -48,6 +49,7 @@ def _minutes(session: Session) -> Minutes | None:
 
 
 @login_required
+@require_safe
 def session_room(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk, controls=True)
     if not policy.can(request.user, "session.participate", session):
@@ -87,6 +89,7 @@ def _cursor(session: Session) -> int:
 
 
 @login_required
+@require_safe
 def session_public(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     policy.require(request.user, "session.follow", session)
@@ -102,6 +105,7 @@ def session_public(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def session_board(request: HttpRequest, pk: int, audience: str) -> HttpResponse:
     """The board fragment alone (what a live push carries), for a refresh."""
     session = _session(request, pk)
@@ -115,6 +119,7 @@ def session_board(request: HttpRequest, pk: int, audience: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def invitation_ics(request: HttpRequest, pk: int, party: str) -> HttpResponse:
     session = _session(request, pk)
     policy.require(request.user, "session.follow", session)
@@ -125,6 +130,7 @@ def invitation_ics(request: HttpRequest, pk: int, party: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def minutes_text(request: HttpRequest, pk: int) -> HttpResponse:
     """The minutes as the plain text they are stored as (rendered from
     ``sessions/minutes.txt`` with autoescaping off): served as ``text/plain`` with

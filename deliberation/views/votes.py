@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from deliberation import actions, policy
 from deliberation.live.topics import topic
@@ -28,6 +29,7 @@ def _loaded(kind_name: str, pk: int) -> object | None:
 
 
 @login_required
+@require_safe
 def compound_votes(request: HttpRequest, pk: int) -> HttpResponse:
     compound = _loaded("compound", pk)
     if not isinstance(compound, Compound):
@@ -43,6 +45,7 @@ def compound_votes(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     vote = _loaded("vote", pk)
     if not isinstance(vote, OwnersVote):
@@ -67,6 +70,7 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def vote_audit(request: HttpRequest, pk: int) -> HttpResponse:
     vote = get_object_or_404(
         OwnersVote.objects.select_related("compound__community", "observer"), pk=pk

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from deliberation import policy
 from deliberation.ids import parse_id
@@ -36,6 +37,7 @@ K = Organization.Kind
 
 
 @login_required
+@require_safe
 def inbox_page(request: HttpRequest) -> HttpResponse:
     """Everything the user's organizations must act on, live: work orders; for a residents'
     committee its triage queue and what it must verify or decide; for the supervision group
@@ -98,6 +100,7 @@ def _job_card(request: HttpRequest, order: WorkOrder) -> dict[str, Any]:
 
 
 @login_required
+@require_safe
 def work_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The order, its history and each person's next steps (``{% controls %}`` of the
     order, its pending extension request and its open escalations, refetched live on
@@ -118,6 +121,7 @@ def work_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def work_order_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     """An evidence photo: for whoever may see the order, and the completion photos for the
     reporter too (``work_order.view_evidence``)."""

@@ -43,48 +43,55 @@
 
 /* Controls and task lists are per person, so a push never carries them: it leaves a
  * "fetch again" marker (templates/actions/_refetch.html) and the page fetches its own copy
- * with one GET, replacing the element the marker names. */
+ * with one GET, replacing the element the marker names.
+ * The person's own step pushes such a marker too. While the step is still in flight there
+ * the marker is ignored (the step answers with a fresh copy, and a copy swapped in first
+ * would swallow that answer); when the marker comes after the answer, the confirmation the
+ * answer carried ("你已在联名提议……上签名") is put back into the fetched copy once (within
+ * a few seconds), or it would vanish unread. */
 (function () {
   "use strict";
+  var NOTICE = ".notice[role=status]";
+  var KEEP_MS = 5000;
+  var answered = {};  // element id -> {notice, at}: the last step's confirmation there
+
+  document.addEventListener("htmx:afterSwap", function (evt) {
+    var config = evt.detail.requestConfig;
+    var id = evt.detail.target && evt.detail.target.id;
+    if (!config || config.verb === "get" || !id) { return; }
+    var fresh = document.getElementById(id);
+    var notice = fresh && fresh.querySelector(NOTICE);
+    if (notice) { answered[id] = { notice: notice.cloneNode(true), at: Date.now() }; }
+  });
+
+  function busy(el) {
+    return !!el && (el.classList.contains("htmx-request") || !!el.querySelector(".htmx-request"));
+  }
+
+  function keepNotice(id) {
+    var last = answered[id];
+    var fresh = document.getElementById(id);
+    delete answered[id];
+    if (!last || !fresh || Date.now() - last.at > KEEP_MS || fresh.querySelector(NOTICE)) {
+      return;
+    }
+    var heading = fresh.querySelector("h2");
+    if (heading) { heading.insertAdjacentElement("afterend", last.notice); } else { fresh.prepend(last.notice); }
+    fresh.hidden = false;
+  }
+
   document.addEventListener("htmx:wsAfterMessage", function () {
     var slots = document.querySelectorAll("[data-refetch]");
     for (var i = 0; i < slots.length; i++) {
       var url = slots[i].getAttribute("data-refetch");
-      var target = document.getElementById(slots[i].getAttribute("data-refetch-target") || "");
+      var id = slots[i].getAttribute("data-refetch-target") || "";
+      var target = document.getElementById(id);
       slots[i].removeAttribute("data-refetch");
+      if (busy(target)) { continue; }  // the person's own step there answers with a fresh copy
       if (url && target && window.htmx) {
-        window.htmx.ajax("GET", url, {
-          target: target, swap: "outerHTML", headers: { "X-Yishi-Refetch": "1" }
-        });
+        var done = window.htmx.ajax("GET", url, { target: target, swap: "outerHTML" });
+        if (done && done.then) { done.then(keepNotice.bind(null, id)); }
       }
     }
-  });
-
-  /* The person's own step answers with their controls and a notice of what happened; the
-   * push of that same step then refetches the controls. Keep the notice across it. */
-  var kept = null;
-  document.addEventListener("htmx:beforeSwap", function (evt) {
-    var headers = evt.detail.requestConfig && evt.detail.requestConfig.headers;
-    var target = evt.detail.target;
-    kept = null;
-    if (headers && headers["X-Yishi-Refetch"] && target) {
-      var notice = target.querySelector(":scope > .notice");
-      var age = notice ? Date.now() - (parseInt(notice.dataset.shownAt || "0", 10) || 0) : 0;
-      kept = notice && age < 15000 ? { id: target.id, node: notice.cloneNode(true) } : null;
-    }
-  });
-  document.addEventListener("htmx:afterSwap", function (evt) {
-    var mine = evt.detail.target && evt.detail.target.id ?
-      document.getElementById(evt.detail.target.id) : null;
-    var shown = mine && mine.querySelector(":scope > .notice");
-    if (shown && !shown.dataset.shownAt) { shown.dataset.shownAt = String(Date.now()); }
-    if (!kept) { return; }
-    var fresh = document.getElementById(kept.id);
-    var heading = fresh && fresh.querySelector(":scope > h2");
-    if (fresh && heading && !fresh.querySelector(":scope > .notice")) {
-      heading.insertAdjacentElement("afterend", kept.node);
-      fresh.hidden = false;
-    }
-    kept = null;
   });
 })();

@@ -69,14 +69,16 @@ def test_htmx_form_error_focuses_its_summary(browser, live_server_asgi) -> None:
     compound = Compound.objects.get(name="团结公寓")
     page.goto(f"{server.url}{reverse('compound-detail', args=[compound.pk])}")
     body = "明日停水" + "。" * 4000  # over the limit: only the server can say so
-    page.fill("#announcement-form #id_title", "停水通知")
-    page.fill("#announcement-form #id_body", body)
-    page.click("#announcement-form button[type=submit]")
+    form = f"#compound-announce-{compound.pk}"
+    page.click(f"details:has({form}) > summary")
+    page.fill(f"{form} #id_announce-title", "停水通知")
+    page.fill(f"{form} #id_announce-body", body)
+    page.click(f"{form} button[type=submit]")
     # htmx swaps in the 400 answer (it drops 4xx by default) and its summary takes the focus.
-    page.wait_for_selector("#announcement-form [data-error-summary]")
+    page.wait_for_selector(f"{form} [data-error-summary]")
     eventually(lambda: focused_is_summary(page))
-    assert page.input_value("#announcement-form #id_body") == body
-    assert page.input_value("#announcement-form #id_title") == "停水通知"
+    assert page.input_value(f"{form} #id_announce-body") == body
+    assert page.input_value(f"{form} #id_announce-title") == "停水通知"
 
 
 def test_building_list_follows_the_chosen_compound(browser, live_server_asgi) -> None:

@@ -21,10 +21,12 @@ def test_notice_reaches_resident_live(browser, live_server_asgi) -> None:
     staff = browser_login(browser, live_server_asgi, "wuye")
     staff.click("text=团结公寓")
     assert_accessible(staff, "compound page")
-    staff.fill("#id_title", "电梯检修<script>alert(1)</script>")
-    staff.fill("#id_body", "周三上午2号楼电梯检修")
-    staff.click("#announcement-form button[type=submit]")
-    staff.wait_for_selector("#announcement-form .notice")
+    form = f"#compound-announce-{Compound.objects.get(name='团结公寓').pk}"
+    staff.click(f"details:has({form}) > summary")
+    staff.fill("#id_announce-title", "电梯检修<script>alert(1)</script>")
+    staff.fill("#id_announce-body", "周三上午2号楼电梯检修")
+    staff.click(f"{form} button[type=submit]")
+    staff.wait_for_selector("section.controls .notice")
     assert_accessible(staff, "notice posted")
 
     board = resident.locator("section.board")

@@ -4,17 +4,12 @@ gains its "verify" step the moment the firm reports the work done."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection
 
 from deliberation.models import Compound, Organization, User, WorkOrder
 from deliberation.services.work_orders import dispatch_work_order
-from tests.conftest import browser_login, wait_live
 from tests.support.axe import assert_accessible
+from tests.support.browser import browser_login, in_own_thread, wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,24 +25,6 @@ def _dispatch() -> WorkOrder:
     )
 
 
-def _in_own_thread(work: Callable[[], Any]) -> Any:
-    """Run a service as another process would: Playwright's sync API keeps an event loop on
-    this thread, where the outbox cannot publish after commit."""
-    done: list[Any] = []
-
-    def run() -> None:
-        try:
-            done.append(work())
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(30)
-    assert done, "the service did not finish"
-    return done[0]
-
-
 def test_dispatched_order_reaches_the_firms_task_list_and_the_committees_page_live(
     browser, live_server_asgi
 ) -> None:
@@ -58,7 +35,7 @@ def test_dispatched_order_reaches_the_firms_task_list_and_the_committees_page_li
     assert tasks.count() == 1
 
     # The committee dispatches (the service its triage, session and vote steps call).
-    order = _in_own_thread(_dispatch)
+    order = in_own_thread(_dispatch)
     task = tasks.locator("li.task", has_text="3号楼单元门闭门器损坏<b>")
     task.wait_for()  # arrived without reload
     assert task.locator("button").count() == 1  # accepting needs no input: one tap

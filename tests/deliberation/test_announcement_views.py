@@ -1,4 +1,5 @@
-"""Posting to a compound's notice board through the web, with bad input and permissions."""
+"""Posting to a compound's notice board through the web (the ``compound.announce`` action on
+the one action URL), with bad input and permissions."""
 
 from __future__ import annotations
 
@@ -19,7 +20,12 @@ def empty_boards(demo) -> None:
 
 
 def post_url(compound) -> str:
-    return reverse("announcement-create", args=[compound.pk])
+    return reverse("action", args=["compound", compound.pk, "announce"])
+
+
+def fields(**data: object) -> dict[str, object]:
+    """The action's form fields carry its name as prefix."""
+    return {f"announce-{k}": v for k, v in data.items()}
 
 
 def test_provider_posts_and_the_board_is_pushed(demo, django_capture_on_commit_callbacks) -> None:
@@ -27,20 +33,29 @@ def test_provider_posts_and_the_board_is_pushed(demo, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             post_url(demo.tuanjie),
-            {
-                "organization": demo.tuanjie.property_provider_id,
-                "title": "停水<b>通知</b>",
-                "body": "明日停水",
-            },
+            fields(
+                organization=demo.tuanjie.property_provider_id,
+                title="停水<b>通知</b>",
+                body="明日停水",
+            ),
             HTTP_HX_REQUEST="true",
         )
     assert response.status_code == 200
     body = response.content.decode()
-    assert "停水&lt;b&gt;通知&lt;/b&gt;" in body and "<b>通知" not in body
+    assert f'id="controls-compound-{demo.tuanjie.pk}"' in body  # the poster's controls
+    assert "停水&lt;b&gt;通知&lt;/b&gt;" in body and "<b>通知" not in body  # the notice says what
     assert Announcement.objects.count() == 1
-    event = Event.objects.get()
+    event = Event.objects.get(kind="announcement.posted")
     assert event.topic == f"compound:{demo.tuanjie.pk}:public"
     assert "停水&lt;b&gt;通知&lt;/b&gt;" in event.html["zh-hans"]
+
+
+def test_the_compound_page_draws_the_step_from_the_registry(demo) -> None:
+    page = login_client(demo.user("wuye")).get(reverse("compound-detail", args=[demo.tuanjie.pk]))
+    body = page.content.decode()
+    assert f'id="compound-announce-{demo.tuanjie.pk}"' in body
+    assert f'action="{post_url(demo.tuanjie)}"' in body
+    assert 'name="announce-title"' in body
 
 
 @pytest.mark.parametrize(
@@ -53,18 +68,26 @@ def test_provider_posts_and_the_board_is_pushed(demo, django_capture_on_commit_c
 def test_bad_input_is_refused_in_chinese_and_stores_nothing(demo, data, message) -> None:
     client = login_client(demo.user("wuye"))
     response = client.post(
-        post_url(demo.tuanjie), {"organization": demo.tuanjie.property_provider_id, **data}
+        post_url(demo.tuanjie), fields(organization=demo.tuanjie.property_provider_id, **data)
     )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Announcement.objects.exists() and not Event.objects.exists()
 
 
+def test_a_page_without_script_is_sent_back_with_what_happened(demo) -> None:
+    client = login_client(demo.user("wuye"))
+    data = fields(organization=demo.tuanjie.property_provider_id, title="停电", body="b")
+    response = client.post(post_url(demo.tuanjie), data, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("compound-detail", args=[demo.tuanjie.pk])
+    assert "停电" in response.content.decode() and Announcement.objects.count() == 1
+
+
 def test_cannot_post_as_an_organization_that_does_not_serve_the_compound(demo) -> None:
     client = login_client(demo.user("juwei"))  # 中路 residents' committee
     other_org = demo.qinggong.property_provider_id
     response = client.post(
-        post_url(demo.tuanjie), {"organization": other_org, "title": "t", "body": "b"}
+        post_url(demo.tuanjie), fields(organization=other_org, title="t", body="b")
     )
     assert response.status_code == 400
     assert not Announcement.objects.exists()
@@ -75,7 +98,7 @@ def test_who_may_not_post_gets_403_and_nothing_changes(demo, username) -> None:
     client = login_client(demo.user(username))
     response = client.post(
         post_url(demo.tuanjie),
-        {"organization": demo.tuanjie.property_provider_id, "title": "t", "body": "b"},
+        fields(organization=demo.tuanjie.property_provider_id, title="t", body="b"),
     )
     assert response.status_code == 403
     assert not Announcement.objects.exists()

@@ -300,7 +300,21 @@ def _compound_url(name: str) -> Callable[[Any], str]:
 
 
 def _announcement(demo: Any, i: int) -> dict[str, Any]:
-    return {"organization": demo.tuanjie.property_provider_id, "title": f"t{i}", "body": "b"}
+    data = {"organization": demo.tuanjie.property_provider_id, "title": f"t{i}", "body": "b"}
+    return {f"announce-{k}": v for k, v in data.items()}
+
+
+def _compound_action(name: str) -> Callable[[Any], str]:
+    return lambda demo: reverse("action", args=["compound", demo.tuanjie.pk, name])
+
+
+def _previewed_register(demo: Any, i: int) -> dict[str, Any]:
+    """The confirm step of an owner register import: one previewed row, signed for jiedao."""
+    from deliberation.forms import sign_register_rows
+
+    row = {"line": 2, "building": "预算楼", "number": "B0", "area": f"{60 + i}"}
+    rows = [{**row, "source": "survey", "owner": ""}]
+    return {"import_register-rows": sign_register_rows(demo.tuanjie, demo.user("jiedao"), rows)}
 
 
 # --- sessions: the demo session of 团结公寓, with growing agenda and questions -------------
@@ -355,15 +369,27 @@ PAGES: dict[str, list[Budget]] = {
         Budget("wuye", _compound_url("compound-detail"), grow_announcements),
         Budget("jiedao", _compound_url("compound-detail"), grow_units),
     ],
-    "announcement-create": [
+    # posting a notice and confirming an owner register import: steps on the compound
+    "action#5": [
         Budget(
             "wuye",
-            _compound_url("announcement-create"),
+            _compound_action("announce"),
             grow_announcements,
             method="post",
             data=_announcement,
             headers={"HTTP_HX_REQUEST": "true"},
-            max_queries=20,  # a write: its transaction, then the re-rendered board and form
+            # a write: its transaction, the pushed board, the refetch markers of the compound's
+            # controls and of its three bodies' task lists, then the poster's controls again
+            max_queries=25,
+        ),
+        Budget(
+            "jiedao",
+            _compound_action("import_register"),
+            grow_units,
+            method="post",
+            data=_previewed_register,
+            statuses=(302,),
+            max_queries=25,  # a write of one row, checked again first, and the refetch markers
         ),
     ],
     "issue-detail": [
@@ -680,6 +706,5 @@ PENDING_FRAGMENTS: set[str] = set(
 
 #: Templates with ``{% if oob %}`` that are not pushed through the outbox, with the reason.
 NOT_PUSHED: dict[str, str] = {
-    "compounds/_announcement_form.html": "swapped out-of-band in the POST response only",
     "hotline/_counts.html": "swapped out-of-band in the import step's controls (htmx) only",
 }

@@ -77,7 +77,8 @@ def announce_form_shown(demo: Any, role: str, client: Client, obj: Any, allowed:
     response = client.get(reverse("compound-detail", args=[obj.pk]))
     if response.status_code != 200:
         return  # may not even see the page (covered by compound.view)
-    assert ('id="announcement-form"' in response.content.decode()) is allowed, role
+    marker = f'id="compound-announce-{obj.pk}"'
+    assert (marker in response.content.decode()) is allowed, role
 
 
 def announce_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
@@ -89,8 +90,12 @@ def announce_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
     org = orgs[0] if orgs else Organization.objects.get(pk=obj.property_provider_id)
     before = Announcement.objects.count()
     response = client.post(
-        reverse("announcement-create", args=[obj.pk]),
-        {"organization": org.pk, "title": f"matrix {role}", "body": "b"},
+        reverse("action", args=["compound", obj.pk, "announce"]),
+        {
+            "announce-organization": org.pk,
+            "announce-title": f"matrix {role}",
+            "announce-body": "b",
+        },
         HTTP_HX_REQUEST="true",
     )
     expected = (200,) if allowed else denied_status(role)

@@ -11,16 +11,19 @@ exactly to the allowed roles.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from deliberation.forms import sign_register_rows
 from deliberation.models import (
     Building,
     Candidate,
@@ -33,7 +36,7 @@ from deliberation.models import (
     Voter,
 )
 
-from .surfaces import Surface, denied_status
+from .surfaces import ROLES, Surface, denied_status
 
 # --- votes in every state, made once per test through the services ---------------------------
 
@@ -393,7 +396,9 @@ def import_form(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -
 
 
 def import_upload(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    """Upload a file (preview, nothing stored), then confirm (stored); refused: 403 twice."""
+    """Upload a file (preview, nothing stored), then confirm with the preview's signed rows
+    (the ``compound.import_register`` action: stored); refused: 403 twice, even with rows
+    signed for the person."""
 
     def attempt() -> None:
         building = Building.objects.filter(compound=obj).order_by("pk").first()
@@ -409,7 +414,18 @@ def import_upload(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
         expected = (200,) if allowed else denied_status(role)
         assert response.status_code in expected, (role, response.status_code, _why(response))
         assert Unit.objects.get(pk=unit.pk).exclusive_area == before, "a preview stored rows"
-        response = client.post(_import(demo, obj), {"confirm": "1"})
+        if allowed:
+            page = response.content.decode()
+            found = re.search(r'name="import_register-rows" value="([^"]+)"', page)
+            assert found, "the preview offers no confirm step"
+            signed = found.group(1)
+        else:
+            rows = [{"line": 2, "building": building.name, "number": unit.number}]
+            rows[0] |= {"area": area, "source": "survey", "owner": ""}
+            person = demo.user(ROLES[role]) if ROLES[role] else AnonymousUser()
+            signed = sign_register_rows(obj, person, rows)
+        confirm = reverse("action", args=["compound", obj.pk, "import_register"])
+        response = client.post(confirm, {"import_register-rows": signed})
         expected = (302,) if allowed else denied_status(role)
         assert response.status_code in expected, (role, response.status_code, _why(response))
         after = Unit.objects.get(pk=unit.pk).exclusive_area

@@ -55,10 +55,12 @@ def test_htmx_and_live_updates_work_under_the_csp(browser, live_server_asgi, tde
     staff = _page(browser, live_server_asgi, "wuye", problems)
     staff.goto(f"{live_server_asgi.url}/compounds/{tdemo.tuanjie.pk}/")
     wait_live(staff)
-    staff.fill("#id_title", "CSP 检查")
-    staff.fill("#id_body", "htmx 表单与推送")
-    staff.click("#announcement-form button[type=submit]")
-    staff.wait_for_selector("#announcement-form .notice")  # the htmx swap happened
+    form = f"#compound-announce-{tdemo.tuanjie.pk}"
+    staff.click(f"details:has({form}) > summary")
+    staff.fill("#id_announce-title", "CSP 检查")
+    staff.fill("#id_announce-body", "htmx 表单与推送")
+    staff.click(f"{form} button[type=submit]")
+    staff.wait_for_selector(f"#controls-compound-{tdemo.tuanjie.pk} .notice")  # htmx swapped
     assert_accessible(staff, "notice posted")
 
     resident.locator("section.board").locator("text=CSP 检查").wait_for()

@@ -53,21 +53,31 @@ def _assert_escaped(html: str, value: str, where: str) -> None:
     assert value == escape(value) or value not in html, f"{where}: {value!r} appears raw"
 
 
+def _announce_url(compound) -> str:
+    return reverse("action", args=["compound", compound.pk, "announce"])
+
+
+def _notice(**data: object) -> dict[str, object]:
+    return {f"announce-{k}": v for k, v in data.items()}
+
+
 @hypothesis_settings
 @given(title=HOSTILE, body=HOSTILE)
 def test_announcement_text_is_escaped_in_page_and_push(demo, title: str, body: str) -> None:
     title = title[:120]
     client = login_client(demo.user("wuye"))
     response = client.post(
-        reverse("announcement-create", args=[demo.tuanjie.pk]),
-        {"organization": demo.tuanjie.property_provider_id, "title": title, "body": body},
+        _announce_url(demo.tuanjie),
+        _notice(organization=demo.tuanjie.property_provider_id, title=title, body=body),
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    pushed = Event.objects.filter(topic=f"compound:{demo.tuanjie.pk}:public").latest("id")
+    pushed = Event.objects.filter(
+        topic=f"compound:{demo.tuanjie.pk}:public", kind="announcement.posted"
+    ).latest("id")
     page = login_client(demo.user("jumin")).get(reverse("compound-detail", args=[demo.tuanjie.pk]))
+    _assert_escaped(response.content.decode(), title, "response")  # the notice names it
     for where, html in [
-        ("response", response.content.decode()),
         ("page", page.content.decode()),
         *((f"push {lang}", text) for lang, text in pushed.html.items()),
     ]:
@@ -103,8 +113,10 @@ def test_issue_report_text_is_escaped_in_page_and_push(demo, description: str, w
 
 def _post_notice(client: Client, demo, **data: object):
     return client.post(
-        reverse("announcement-create", args=[demo.tuanjie.pk]),
-        {"organization": demo.tuanjie.property_provider_id, "title": "t", "body": "b", **data},
+        _announce_url(demo.tuanjie),
+        _notice(
+            **{"organization": demo.tuanjie.property_provider_id, "title": "t", "body": "b"} | data
+        ),
     )
 
 
@@ -141,8 +153,8 @@ def test_forged_ids_of_another_compound_are_refused(demo) -> None:
     before = Announcement.objects.count()
     other = demo.qinggong
     r1 = client.post(
-        reverse("announcement-create", args=[other.pk]),
-        {"organization": demo.tuanjie.property_provider_id, "title": "t", "body": "b"},
+        _announce_url(other),
+        _notice(organization=demo.tuanjie.property_provider_id, title="t", body="b"),
     )
     r2 = _post_notice(client, demo, organization=other.property_provider_id)
     assert (r1.status_code, r2.status_code) == (403, 400)

@@ -236,12 +236,16 @@ def _surface(name: str, demo) -> Surface:  # noqa: PLR0911 - one branch per form
             },
             lambda: Issue.objects.count(),
         )
-    if name == "announcement-create":
+    if name == "compound announce":
         return Surface(
             login_client(user("wuye")),
-            reverse(name, args=[demo.tuanjie.pk]),
-            {"organization": demo.tuanjie.property_provider_id, "title": "停水", "body": "通知"},
-            {"title": Field(120), "body": Field(4000, multiline=True)},
+            reverse("action", args=["compound", demo.tuanjie.pk, "announce"]),
+            {
+                "announce-organization": demo.tuanjie.property_provider_id,
+                "announce-title": "停水",
+                "announce-body": "通知",
+            },
+            {"announce-title": Field(120), "announce-body": Field(4000, multiline=True)},
             lambda: Announcement.objects.count(),
         )
     if name == "work_order.progress":
@@ -268,7 +272,7 @@ SURFACES = [
     "compound propose",
     "issue-report",
     "issue-enter",
-    "announcement-create",
+    "compound announce",
     "work_order.progress",
 ]
 

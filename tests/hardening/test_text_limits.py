@@ -248,8 +248,12 @@ def test_forms_refuse_control_characters_other_than_line_breaks(demo) -> None:
     wuye = login_client(user("wuye"))
     notices = Announcement.objects.count()
     response = wuye.post(
-        reverse("announcement-create", args=[demo.tuanjie.pk]),
-        {"organization": demo.tuanjie.property_provider_id, "title": "停水\x07", "body": "b"},
+        reverse("action", args=["compound", demo.tuanjie.pk, "announce"]),
+        {
+            "announce-organization": demo.tuanjie.property_provider_id,
+            "announce-title": "停水\x07",
+            "announce-body": "b",
+        },
     )
     assert response.status_code == 400
     assert Announcement.objects.count() == notices

@@ -137,12 +137,16 @@ def test_htmx_rating_error_keeps_the_choice_and_the_comment(demo) -> None:
 
 def test_htmx_announcement_error_is_summarised_and_keeps_the_body(demo) -> None:
     response = login_client(user("wuye")).post(
-        reverse("announcement-create", args=[tuanjie().pk]),
-        {"organization": tuanjie().property_provider_id, "title": "", "body": "明日停水"},
+        reverse("action", args=["compound", tuanjie().pk, "announce"]),
+        {
+            "announce-organization": tuanjie().property_provider_id,
+            "announce-title": "",
+            "announce-body": "明日停水",
+        },
         HTTP_HX_REQUEST="true",
     )
     fragment = response.content.decode()
-    assert 'href="#id_title"' in summary_of(fragment)
+    assert 'href="#id_announce-title"' in summary_of(fragment)
     assert "明日停水</textarea>" in fragment
 
 

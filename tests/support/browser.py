@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
+
+from django.db import connection
 
 from deliberation.demo.tuanjiehu import DEMO_PASSWORD
 
@@ -55,3 +59,21 @@ def eventually(check: Any, timeout: float = 5.0) -> Any:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def in_own_thread(work: Callable[[], Any]) -> Any:
+    """Run a service as another process would: Playwright's sync API keeps an event loop on
+    this thread, where the outbox cannot publish after commit."""
+    done: list[Any] = []
+
+    def run() -> None:
+        try:
+            done.append(work())
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    assert done, "the service did not finish"
+    return done[0]

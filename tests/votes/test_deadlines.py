@@ -124,7 +124,8 @@ def test_excel_import(demo) -> None:
     url = reverse("owner-register-import", args=[demo.tuanjie.pk])
     r = client.post(url, {"file": SimpleUploadedFile("r.xlsx", buf.getvalue())})
     assert r.status_code == 400 and "面积必须是正数" in r.content.decode()
-    assert client.post(url, {"confirm": "1"}).status_code == 400  # nothing previewed
+    confirm = reverse("action", args=["compound", demo.tuanjie.pk, "import_register"])
+    assert client.post(confirm, {}).status_code == 400  # nothing previewed
     r = client.post(url, {"file": SimpleUploadedFile("r.xlsx", b"not a workbook")})
     assert r.status_code == 400
     unit = Unit.objects.get(building=building, number="101")

@@ -317,12 +317,16 @@ def test_register_import_preview_then_store(demo) -> None:
     assert r.status_code == 200
     unit = Unit.objects.get(building=building, number="101")
     assert unit.exclusive_area != Decimal("88.80")  # preview stores nothing
-    r = client.post(url, {"confirm": "1"})
-    assert r.status_code == 302
+    signed = re.search(r'name="import_register-rows" value="([^"]+)"', r.content.decode())
+    assert signed, "the preview offers no confirm step"
+    confirm = reverse("action", args=["compound", c.pk, "import_register"])
+    r = client.post(confirm, {"import_register-rows": signed.group(1)})
+    assert r.status_code == 302 and r["Location"] == reverse("owner-register", args=[c.pk])
     unit.refresh_from_db()
     assert unit.exclusive_area == Decimal("88.80") and unit.area_source == "survey"
     assert unit.ownerships.get().person == demo.user("jumin2")
-    assert login_client(demo.user("jumin")).post(url, {"confirm": "1"}).status_code == 403
+    resident = login_client(demo.user("jumin"))
+    assert resident.post(confirm, {"import_register-rows": signed.group(1)}).status_code == 403
 
 
 @pytest.mark.parametrize("name", ["vote-detail", "vote-audit"])

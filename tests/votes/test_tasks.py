@@ -36,7 +36,7 @@ def test_a_resident_is_asked_to_cast_their_ballot_and_sign_the_petition(demo) ->
     assert {("vote", meeting.pk, "cast"), ("vote", petition.pk, "sign")} <= _tasks(jumin)
     client = login_client(jumin)
     listed = client.get(reverse("task-list")).content.decode()
-    assert "投出你的选票" in listed and "在联名提议上签名" in listed
+    assert "参加投票" in listed and "在联名提议上签名" in listed
     assert meeting.title in listed and petition.title in listed
     # A resident of another compound has neither.
     assert not {t for t in _tasks(demo.user("jumin2")) if t[0] == "vote"}
