@@ -34,7 +34,6 @@ from .surfaces import (
     Surface,
     allow,
     announce_form_shown,
-    announce_post,
     page,
     service,
 )
@@ -278,12 +277,12 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             "团结公寓",
             TUANJIE_SERVERS | {"subdistrict_office"},
-            [announce_form_shown, announce_post],
+            [announce_form_shown],
         ),
         ActionRow(
             "轻工宿舍",
             QINGGONG_SERVERS | {"subdistrict_office"},
-            [announce_form_shown, announce_post],
+            [announce_form_shown],
         ),
     ],
     "subdistrict.overview": [
