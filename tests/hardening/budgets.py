@@ -523,9 +523,11 @@ PAGES: dict[str, list[Budget]] = {
             u,
             _compound_url("committee-page"),
             growth_votes.grow_committee,
-            # the page follows its compound's live topic now (its steps refresh): one query
-            # for the last event id
-            max_queries=MAX_PAGE_QUERIES + 1,
+            # the page follows its compound's live topic (one query for the last event id)
+            # and draws the compound's and its election's steps with their forms' choices
+            # (the organizations a notice or a session is sent as, the issues waiting for a
+            # session, the owners one may nominate): one query each, whatever the rows
+            max_queries=MAX_PAGE_QUERIES + 6,
         )
         for u in ("jumin", "juwei", "yeweihui", "jiedao")
     ],
