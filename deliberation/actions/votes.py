@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, IntegerField, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -84,12 +84,19 @@ def _candidates(p: Principal) -> Iterable[OwnersVote]:
         return []
     uid = p.user_id
     mine = Q(pk__in=[])
+    votes = _votes()
     if p.home_compounds:
         signed = PetitionSignature.objects.filter(vote=OuterRef("pk"), key=head_key(person_id=uid))
         voter = Voter.objects.filter(vote=OuterRef("pk"), person_id=uid)
         voted = Ballot.objects.filter(matter__vote=OuterRef("pk"), voter__person_id=uid)
         mine |= Q(status=S.PETITIONING, compound_id__in=list(p.home_compounds)) & ~Q(Exists(signed))
         mine |= Q(status=S.VOTING) & Q(Exists(voter)) & ~Q(Exists(voted))
+        # what "sign" and "cast" ask of each candidate, answered in the same query
+        votes = votes.annotate(
+            loaded_for=Value(uid, output_field=IntegerField()),
+            has_signed=Exists(signed),
+            is_voter=Exists(voter),
+        )
     # the committees' and owners' bodies' steps (the property firm has none in a vote)
     staff = [
         c
@@ -109,7 +116,7 @@ def _candidates(p: Principal) -> Iterable[OwnersVote]:
                 pk__in=list(subdistrict)
             ).values("subdistrict_id"),
         )
-    return _votes().filter(mine).order_by("id")[:500]
+    return votes.filter(mine).order_by("id")[:500]
 
 
 declare_kind(
@@ -129,7 +136,14 @@ declare_kind(
 # --- petition and convening (BJ reg. arts. 35–36) ----------------------------------------------
 
 
+def _loaded_for(user: Any, vote: OwnersVote) -> bool:
+    """The task list loaded the vote for this person, with their answers (no query each)."""
+    return getattr(vote, "loaded_for", None) == user.pk
+
+
 def _has_signed(user: Any, vote: OwnersVote) -> bool:
+    if _loaded_for(user, vote):
+        return bool(vote.has_signed)  # type: ignore[attr-defined]
     return vote.signatures.filter(key=head_key(person_id=user.pk)).exists()
 
 
@@ -215,6 +229,8 @@ def _close(vote: OwnersVote, actor: User, data: dict[str, Any]) -> Outcome:
 
 
 def _is_voter(user: Any, vote: OwnersVote) -> bool:
+    if _loaded_for(user, vote):
+        return bool(vote.is_voter)  # type: ignore[attr-defined]
     return Voter.objects.filter(vote=vote, person_id=user.pk).exists()
 
 

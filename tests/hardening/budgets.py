@@ -18,20 +18,17 @@ from typing import Any
 
 from django.urls import reverse
 
+from deliberation.actions import KINDS
 from deliberation.models import Announcement, Building, Compound, Unit
 
 from . import growth_intake, growth_sessions, growth_votes  # noqa: F401  (area budgets)
 
 MAX_PAGE_QUERIES = 12
-#: The person's task list on the home pages and the inbox: one joined query per kind of
-#: thing that may hold their tasks (``deliberation.actions.tasks``), never one per row. A
-#: residents' committee holds tasks in the most kinds (issues, work orders, extensions,
-#: invitations, sessions, minutes, votes, elections, hotline imports): ten queries.
-TASK_LIST_QUERIES = 10
+#: The person's task list on the home pages and the inbox: at most one joined query per
+#: kind of thing that may hold tasks (``deliberation.actions.tasks``), read from the
+#: registry, and the prefetches of their joins; never one per row.
+TASK_LIST_QUERIES = sum(1 for kind in KINDS.values() if kind.task_candidates) + 2
 WITH_TASK_LIST = MAX_PAGE_QUERIES + TASK_LIST_QUERIES
-#: The task list alone (fetched again after a push): the session, the user, their
-#: memberships and homes, then the kinds.
-TASK_LIST_ALONE = 4 + TASK_LIST_QUERIES
 
 
 def grow_announcements(demo: Any, n: int) -> None:
@@ -432,26 +429,6 @@ PAGES: dict[str, list[Budget]] = {
         Budget("juwei", lambda d: reverse("inbox"), grow_new_issues, max_queries=WITH_TASK_LIST),
         Budget("dudao", lambda d: reverse("inbox"), grow_escalations, max_queries=WITH_TASK_LIST),
     ],
-    # The one task list (home pages, inbox): one joined query per kind of thing, then each
-    # task action's state and rule asked of every candidate without a query.
-    "task-list": [
-        Budget(u, growth_intake.task_list_url, grow, max_queries=TASK_LIST_ALONE)
-        for u, grow in (
-            ("wuye", growth_intake.grow_orders_to_accept),
-            ("juwei", growth_intake.grow_orders_to_verify),
-            ("dudao", grow_escalations),
-            ("jumin", growth_intake.grow_owed_ratings),
-        )
-    ],
-    # A person's controls of one thing, fetched again after a push.
-    "action-controls": [
-        Budget(
-            u,
-            lambda d: reverse("action-controls", args=["work_order", the_order(d).pk]),
-            grow_notes,
-        )
-        for u in ("wuye", "juwei")
-    ],
     # One action alone on its own page (where a task needing input leads).
     "action": [
         Budget(
@@ -484,28 +461,6 @@ PAGES: dict[str, list[Budget]] = {
         for u in ("shuji", "juwei")
     ]
     + [Budget("shuji", lambda d: reverse("session-convene"), grow_compounds)],
-    # --- sessions: the controls each page fetches again after a push, one kind each ---
-    "action-controls#2": [
-        Budget(u, growth_sessions.controls_url("session", the_session), grow_session)
-        for u in ("shuji", "jumin")
-    ]
-    + [
-        Budget(
-            "wuye",
-            growth_sessions.controls_url("invitation", growth_sessions.provider_invitation),
-            growth_sessions.grow_firm_staff,
-        ),
-        Budget(
-            "shuji",
-            growth_sessions.controls_url("minutes", growth_sessions.draft_minutes),
-            growth_sessions.grow_draft_minutes,
-        ),
-        Budget(
-            "shuji",
-            growth_sessions.controls_url("compound", lambda d: d.tuanjie),
-            growth_sessions.grow_waiting_issues,
-        ),
-    ],
     # --- intake, work orders and channels (more) ---
     "indicators": [
         Budget(u, lambda d: reverse("indicators"), g)
@@ -540,7 +495,7 @@ PAGES: dict[str, list[Budget]] = {
         Budget(u, lambda d: reverse("issue-enter"), growth_intake.grow_report_choices)
         for u in ("juwei", "jiedao")
     ],
-    # the one action URL and the controls a page fetches again (issues and hotline imports)
+    # the one action URL: a refused triage step (its page, and htmx: the controls)
     "action#2": [
         Budget(
             u,
@@ -555,22 +510,6 @@ PAGES: dict[str, list[Budget]] = {
         # the step alone on its page, and (htmx) every triage control with the errors
         for headers in ({}, {"HTTP_HX_REQUEST": "true"})
     ],
-    "action-controls#3": [
-        *(
-            Budget(u, growth_intake.controls_url, growth_intake.grow_triage_choices)
-            for u in ("juwei", "jiedao", "jumin")
-        ),
-        Budget("juwei", growth_intake.batch_controls_url, growth_intake.grow_batch_rows),
-    ],
-    "task-list#2": [
-        Budget(
-            u,
-            lambda d: reverse("task-list"),
-            growth_intake.grow_new_issues,
-            max_queries=TASK_LIST_ALONE,
-        )
-        for u in ("juwei", "jiedao", "jumin")
-    ],
     "hotline-preview": [
         Budget(u, growth_intake.preview_url, growth_intake.grow_batch_rows)
         for u in ("juwei", "jiedao")
@@ -584,29 +523,13 @@ PAGES: dict[str, list[Budget]] = {
             u,
             _compound_url("committee-page"),
             growth_votes.grow_committee,
-            # the page follows its compound's live topic now (its steps refresh): one query
-            # for the last event id; the compound's steps (notices, meetings, elections)
-            # ask for the organizations a person may act for: two more
-            max_queries=MAX_PAGE_QUERIES + 3,
+            # the page follows its compound's live topic (one query for the last event id)
+            # and draws the compound's and its election's steps with their forms' choices
+            # (the organizations a notice or a session is sent as, the issues waiting for a
+            # session, the owners one may nominate): one query each, whatever the rows
+            max_queries=MAX_PAGE_QUERIES + 6,
         )
         for u in ("jumin", "juwei", "yeweihui", "jiedao")
-    ],
-    # the controls a vote's, a compound's and an election's pages fetch again after a push
-    "action-controls#4": [
-        *(
-            Budget(
-                u, lambda d: reverse("action-controls", args=["vote", _meeting(d).pk]), grow_ballots
-            )
-            for u in ("jumin", "juwei", "yeweihui")
-        ),
-        *(
-            Budget(u, growth_votes.controls_url("compound"), grow_votes)
-            for u in ("jumin", "yeweihui")
-        ),
-        *(
-            Budget(u, growth_votes.controls_url("election"), growth_votes.grow_committee)
-            for u in ("juwei", "jiedao")
-        ),
     ],
     "healthz": [Budget(None, lambda d: reverse("healthz"), grow_nothing, max_queries=0)],
 }
@@ -625,6 +548,10 @@ NOT_PAGES: dict[str, str] = {
     "work-order-evidence": "one file download (policy-checked), not a list",
     # --- intake, work orders and channels ---
     "hotline-template": "one file download (the import template), not a list",
+    # --- the action model: generated from the registry (tests/hardening/actions/) ---
+    "action-controls": "every object kind × every role, at 10 and 1,000 rows: "
+    "test_action_budgets.py",
+    "task-list": "every role, with every kind's waiting things grown: test_action_budgets.py",
     "login": "Django's login form (no list)",
     "logout": "POST-only, Django's",
     "set_language": "POST-only redirect, Django's",

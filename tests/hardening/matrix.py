@@ -7,6 +7,11 @@ websocket subscriptions) that must agree with it.
 an area cannot add an action or a topic kind without saying who may use it. Rows name the
 *roles* allowed; every other role must be refused. ``REVOCATION_MATRIX``
 (``surfaces_live.py``): what closes a socket that was allowed, and with which code.
+
+The steps declared in the action registry (``deliberation.actions``) are taken through the
+one action endpoint by every role, in the states where they are and are not possible, in
+``test_action_matrix.py`` (rows in ``tests/hardening/actions/``); the rows here keep the
+pages, the buttons on them, the GET surfaces and the topics.
 """
 
 from __future__ import annotations
@@ -29,7 +34,6 @@ from .surfaces import (
     Surface,
     allow,
     announce_form_shown,
-    announce_post,
     page,
     service,
 )
@@ -273,12 +277,12 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             "团结公寓",
             TUANJIE_SERVERS | {"subdistrict_office"},
-            [announce_form_shown, announce_post],
+            [announce_form_shown],
         ),
         ActionRow(
             "轻工宿舍",
             QINGGONG_SERVERS | {"subdistrict_office"},
-            [announce_form_shown, announce_post],
+            [announce_form_shown],
         ),
     ],
     "subdistrict.overview": [
@@ -320,8 +324,6 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
             TUANJIE_COMMITTEE | SUBDISTRICT,
             [
                 surfaces_intake.triage_panel_shown,
-                surfaces_intake.triage_category_post,
-                surfaces_intake.triage_dispatch_post,
                 service(set_category),
             ],
         ),
@@ -337,7 +339,7 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             "issue in 团结公寓",
             allow("resident"),
-            [surfaces_intake.rate_form_shown, surfaces_intake.rate_post],
+            [surfaces_intake.rate_form_shown],
         )
     ],
     "work_order.view": [
@@ -356,10 +358,6 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
             allow("property_firm"),
             [
                 surfaces_intake.accept_button,
-                surfaces_intake.accept_post,
-                surfaces_intake.progress_post,
-                surfaces_intake.complete_post,
-                surfaces_intake.extension_post,
             ],
         ),
     ],
@@ -367,21 +365,21 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             "work order in 团结公寓",
             TUANJIE_COMMITTEE | SUBDISTRICT,
-            [surfaces_intake.verify_button, surfaces_intake.verify_post],
+            [surfaces_intake.verify_button],
         )
     ],
     "work_order.decide_extension": [
         ActionRow(
             "work order in 团结公寓",
             TUANJIE_COMMITTEE | SUBDISTRICT,
-            [surfaces_intake.decide_button, surfaces_intake.decide_post],
+            [surfaces_intake.decide_button],
         ),
     ],
     "work_order.confirm": [
         ActionRow(
             "work order in 团结公寓",
             allow("resident"),
-            [surfaces_intake.rate_form_shown, surfaces_intake.rate_post],
+            [surfaces_intake.rate_form_shown],
         )
     ],
     "work_order.inbox": [
@@ -391,7 +389,7 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             "an open escalation",
             allow("supervision_group"),
-            [surfaces_intake.escalation_button, surfaces_intake.escalation_post],
+            [surfaces_intake.escalation_button],
         )
     ],
     "escalation.list": [
@@ -420,12 +418,12 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             "团结公寓",
             TUANJIE_COMMITTEE,
-            [ss.convene_post, ss.convene_form_offers],
+            [ss.convene_form_offers],
         ),
         ActionRow(
             "轻工宿舍",
             allow("party_committee_other", "residents_committee_other"),
-            [ss.convene_post, ss.convene_form_offers],
+            [ss.convene_form_offers],
         ),
     ],
     "session.manage": [
@@ -434,11 +432,6 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
             SESSION_CHAIR,
             [
                 ss.secretary_controls,
-                ss.add_item_post,
-                ss.reorder_post,
-                ss.attendance_post,
-                ss.edit_minutes_post,
-                ss.publish_post,
                 ss.draft_minutes_page,
             ],
         ),
@@ -449,17 +442,6 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
             SESSION_CHAIR,
             [
                 ss.chair_controls,
-                ss.open_session_post,
-                ss.open_item_post,
-                ss.open_round_post,
-                ss.close_round_post,
-                ss.propose_post,
-                ss.decide_post,
-                ss.countdown_post,
-                ss.moderate_post,
-                ss.defer_post,
-                ss.refer_post,
-                ss.end_post,
             ],
         ),
     ],
@@ -481,12 +463,30 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
             [ss.public_page, ss.public_board, ss.minutes_page, ss.minutes_text, ss.listed],
         ),
     ],
-    "session.ask": [ActionRow(SESSION, TUANJIE_OWNERS, [ss.ask_form, ss.ask_post])],
+    "session.ask": [ActionRow(SESSION, TUANJIE_OWNERS, [ss.ask_form])],
+    # who may learn that a party's invitation, or a session's minutes, exist: whoever may
+    # know the session (everyone else gets the 404 a missing id gets)
+    "session.know_invitation": [
+        ActionRow(
+            SESSION,
+            SESSION_PUBLIC,
+            [ss.known_controls("invitation", ss.provider_invitation)],
+            target=lambda demo, user, session: ss.provider_invitation(session),
+        )
+    ],
+    "session.know_minutes": [
+        ActionRow(
+            MINUTED,
+            SESSION_PUBLIC,
+            [ss.known_controls("minutes", ss.minutes_of)],
+            target=lambda demo, user, session: ss.minutes_of(session),
+        )
+    ],
     "session.speak": [
         ActionRow(
             SESSION,
             allow(role),
-            [ss.speak_controls(party), ss.position_post(party), ss.vote_post(party)],
+            [ss.speak_controls(party)],
             target=_for_party(party),
         )
         for party, role in SPEAKERS.items()
@@ -495,7 +495,7 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             SESSION,
             SESSION_CHAIR | allow(*roles),
-            [ss.reply_controls(party), ss.reply_post(party), ss.delegates_post(party)],
+            [ss.reply_controls(party)],
             target=_invitation(party),
         )
         for party, roles in ANSWERING.items()
@@ -517,33 +517,33 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             "团结公寓",
             allow("owners_committee"),
-            [sv.propose_shown, sv.propose_post],
+            [sv.propose_shown],
         )
     ],
     "vote.refer": [
         ActionRow(
             "团结公寓",
             TUANJIE_COMMITTEE | allow("owners_committee") | SUBDISTRICT,
-            [service(sv.refer_service), sv.refer_post],
+            [service(sv.refer_service)],
         )
     ],
     "vote.petition": [
-        ActionRow("团结公寓", TUANJIE_OWNERS, [sv.petition_shown, sv.petition_post]),
+        ActionRow("团结公寓", TUANJIE_OWNERS, [sv.petition_shown]),
     ],
     "vote.sign": [
-        ActionRow("petition in 团结公寓", TUANJIE_OWNERS, [sv.sign_shown, sv.sign_post]),
+        ActionRow("petition in 团结公寓", TUANJIE_OWNERS, [sv.sign_shown]),
     ],
-    "vote.cast": [ActionRow("vote in 团结公寓", TUANJIE_OWNERS, [sv.cast_shown, sv.cast_post])],
+    "vote.cast": [ActionRow("vote in 团结公寓", TUANJIE_OWNERS, [sv.cast_shown])],
     "vote.record_paper": [
         ActionRow(
             "petition in 团结公寓",
             TUANJIE_VOTE_STAFF,
-            [sv.record_paper_shown, sv.record_paper_post],
+            [sv.record_paper_shown],
         ),
         ActionRow(
             "vote in 团结公寓",
             TUANJIE_VOTE_STAFF,
-            [sv.delivery_shown, sv.delivery_post],
+            [sv.delivery_shown],
         ),
     ],
     "vote.enter_paper": [
@@ -552,24 +552,21 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
             TUANJIE_VOTE_STAFF,
             [
                 sv.enter_paper_shown,
-                sv.enter_paper_post,
                 sv.confirm_shown,
-                sv.confirm_post,
                 sv.close_shown,
-                sv.close_post,
             ],
         ),
         ActionRow(
             "noticed meeting in 团结公寓, opening time come",
             TUANJIE_VOTE_STAFF,
-            [sv.open_shown, sv.open_post],
+            [sv.open_shown],
         ),
     ],
     "vote.publish": [
         ActionRow(
             "tallied meeting in 团结公寓",
             TUANJIE_VOTE_STAFF,
-            [sv.publish_shown, sv.publish_post],
+            [sv.publish_shown],
         )
     ],
     # Whoever convenes gives notice (BJ reg. art. 35): the owners' committee, with the
@@ -578,19 +575,19 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             "reviewed meeting in 团结公寓",
             allow("owners_committee"),
-            [sv.notice_shown, sv.notice_post],
+            [sv.notice_shown],
         ),
         # ... the residents' committee where the subdistrict convened (art. 36) [P] ...
         ActionRow(
             "reviewed meeting in 团结公寓, convened by the subdistrict",
             allow("residents_committee"),
-            [sv.notice_shown, sv.notice_post],
+            [sv.notice_shown],
         ),
         # ... or where the compound has no owners' committee or 物管会 at all [P].
         ActionRow(
             "reviewed meeting in 轻工宿舍 (no owners' committee)",
             allow("residents_committee_other"),
-            [sv.notice_shown, sv.notice_post],
+            [sv.notice_shown],
         ),
     ],
     # Not the subdistrict: the deadline has not passed and it has not ordered (BJ reg. art. 36).
@@ -598,23 +595,21 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             "convening meeting in 团结公寓",
             allow("owners_committee"),
-            [sv.convene_shown, sv.convene_post],
+            [sv.convene_shown],
         ),
         # Once the subdistrict ordered convening, it may convene itself (BJ reg. art. 36).
         ActionRow(
             "convening meeting in 团结公寓, ordered",
             allow("owners_committee") | SUBDISTRICT,
-            [sv.convene_shown, sv.convene_post],
+            [sv.convene_shown],
         ),
     ],
-    "vote.order": [
-        ActionRow("convening meeting in 团结公寓", SUBDISTRICT, [sv.order_shown, sv.order_post])
-    ],
+    "vote.order": [ActionRow("convening meeting in 团结公寓", SUBDISTRICT, [sv.order_shown])],
     "vote.review": [
         ActionRow(
             "proposal under review in 团结公寓",
             allow("residents_committee"),
-            [sv.review_shown, sv.review_post],
+            [sv.review_shown],
         )
     ],
     "vote.audit": [
@@ -646,24 +641,24 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             "团结公寓",
             TUANJIE_COMMITTEE | allow("owners_committee") | SUBDISTRICT,
-            [sv.manage_shown, sv.manage_post, sv.nominate_shown, sv.nominate_post],
+            [sv.manage_shown, sv.nominate_shown],
         )
     ],
     "committee.chair": [
         ActionRow(
             "团结公寓",
             TUANJIE_COMMITTEE | allow("owners_committee") | SUBDISTRICT,
-            [sv.chair_shown, sv.chair_post],
+            [sv.chair_shown],
         )
     ],
     "committee.register": [
-        ActionRow("团结公寓", SUBDISTRICT, [sv.register_shown, sv.register_post]),
+        ActionRow("团结公寓", SUBDISTRICT, [sv.register_shown]),
     ],
     "committee.report": [
         ActionRow(
             "团结公寓",
             allow("owners_committee") | SUBDISTRICT,
-            [sv.report_shown, sv.report_post],
+            [sv.report_shown],
         )
     ],
     # --- channels: 12345 hotline, Open311, indicators ----------------------------------------
@@ -684,9 +679,6 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
             allow("residents_committee") | SUBDISTRICT,
             [
                 surfaces_intake.hotline_preview_page,
-                surfaces_intake.hotline_confirm_post,
-                surfaces_intake.hotline_step_post,
-                surfaces_intake.hotline_cancel_post,
             ],
         )
     ],

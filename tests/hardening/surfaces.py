@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from deliberation import policy
-from deliberation.models import Announcement, Organization, User
+from deliberation.models import User
 
 #: role → demo account (None: anonymous). The five parties, the subdistrict, residents.
 ROLES: dict[str, str | None] = {
@@ -79,28 +79,6 @@ def announce_form_shown(demo: Any, role: str, client: Client, obj: Any, allowed:
         return  # may not even see the page (covered by compound.view)
     marker = f'id="compound-announce-{obj.pk}"'
     assert (marker in response.content.decode()) is allowed, role
-
-
-def announce_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    """POST a notice as one of the user's organizations (or the firm, for those with none)."""
-    from deliberation.selectors.places import organizations_posting_for
-
-    user = demo.user(ROLES[role]) if ROLES[role] else None
-    orgs = list(organizations_posting_for(user, obj)) if user else []
-    org = orgs[0] if orgs else Organization.objects.get(pk=obj.property_provider_id)
-    before = Announcement.objects.count()
-    response = client.post(
-        reverse("action", args=["compound", obj.pk, "announce"]),
-        {
-            "announce-organization": org.pk,
-            "announce-title": f"matrix {role}",
-            "announce-body": "b",
-        },
-        HTTP_HX_REQUEST="true",
-    )
-    expected = (200,) if allowed else denied_status(role)
-    assert response.status_code in expected, (role, response.status_code)
-    assert Announcement.objects.count() == before + (1 if allowed else 0), role
 
 
 class _Rollback(Exception):

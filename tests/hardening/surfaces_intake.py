@@ -161,33 +161,6 @@ def triage_panel_shown(demo: Any, role: str, client: Client, obj: Any, allowed: 
     )
 
 
-def triage_category_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    noise = IssueCategory.objects.get(code="noise")
-    with rolled_back():
-        response = client.post(
-            reverse("action", args=["issue", obj.pk, "categorise"]),
-            {"cat-category": noise.pk, "cat-urgency": "emergency", "cat-compound": ""},
-        )
-        _expect(role, response, allowed, (302,), "triage category", about=obj)
-        issue = Issue.objects.get(pk=obj.pk)
-        assert (issue.category_id == noise.pk) is allowed, (role, issue.category_id)
-        assert (issue.urgency == "emergency") is allowed, (role, issue.urgency)
-
-
-def triage_dispatch_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    firm = obj.compound.property_provider_id
-    with rolled_back():
-        response = client.post(
-            reverse("action", args=["issue", obj.pk, "dispatch"]),
-            {"dispatch-responsible": firm, "dispatch-title": f"matrix {role}"},
-        )
-        _expect(role, response, allowed, (302,), "triage dispatch", about=obj)
-        issue = Issue.objects.get(pk=obj.pk)
-        assert (issue.status == Issue.Status.DISPATCHED) is allowed, (role, issue.status)
-        orders = WorkOrder.objects.filter(issue=obj, title=f"matrix {role}")
-        assert orders.count() == (1 if allowed else 0), role
-
-
 def triage_queue_on_inbox(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     """The committee's triage queue, on its inbox (``?org=``): its members and the
     subdistrict see it; everyone else is refused the page."""
@@ -243,74 +216,12 @@ def accept_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
     _control_shown(client, _detail_url(obj), 'data-action="accept"', allowed, role, about=obj)
 
 
-def accept_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    with rolled_back():
-        response = client.post(reverse("action", args=["work_order", obj.pk, "accept"]))
-        _expect(role, response, allowed, (302,), "accept", about=obj)
-        want = WorkOrder.Status.IN_PROGRESS if allowed else WorkOrder.Status.DISPATCHED
-        assert _status(obj) == want, (role, _status(obj))
-
-
-def progress_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    """A progress note on an accepted order: the responsible party only."""
-    from deliberation.models import WorkOrderNote
-
-    with rolled_back():
-        _accept(demo, obj)
-        text = f"matrix progress by {role}"
-        response = client.post(
-            reverse("action", args=["work_order", obj.pk, "progress"]), {"progress-text": text}
-        )
-        _expect(role, response, allowed, (302,), "progress", about=obj)
-        stored = WorkOrderNote.objects.filter(work_order_id=obj.pk, text=text).count()
-        assert stored == (1 if allowed else 0), role
-
-
-def complete_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    """Reporting the work done: the responsible party only (the order goes to the check)."""
-    with rolled_back():
-        _accept(demo, obj)
-        response = client.post(
-            reverse("action", args=["work_order", obj.pk, "complete"]),
-            {"complete-text": f"matrix done by {role}"},
-        )
-        _expect(role, response, allowed, (302,), "complete", about=obj)
-        want = WorkOrder.Status.COMPLETED if allowed else WorkOrder.Status.IN_PROGRESS
-        assert _status(obj) == want, (role, _status(obj))
-
-
-def extension_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    """Asking for more time: the responsible party only."""
-    later = timezone.localtime(timezone.now() + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
-    with rolled_back():
-        _accept(demo, obj)
-        response = client.post(
-            reverse("action", args=["work_order", obj.pk, "extension"]),
-            {"ext-reason": f"matrix {role}", "ext-new_resolve_by": later},
-        )
-        _expect(role, response, allowed, (302,), "extension", about=obj)
-        asked = ExtensionRequest.objects.filter(work_order_id=obj.pk).count()
-        assert asked == (1 if allowed else 0), role
-
-
 def verify_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     """The verification form is on a completed order's page only for the community."""
     with rolled_back():
         _completed(demo, obj)
         shown = 'data-action="verify"'
         _control_shown(client, _detail_url(obj), shown, allowed, role, about=obj)
-
-
-def verify_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    with rolled_back():
-        _completed(demo, obj)
-        response = client.post(
-            reverse("action", args=["work_order", obj.pk, "verify"]),
-            {"verify-approved": "yes", "verify-note": f"matrix {role}"},
-        )
-        _expect(role, response, allowed, (302,), "verify", about=obj)
-        want = WorkOrder.Status.VERIFIED if allowed else WorkOrder.Status.COMPLETED
-        assert _status(obj) == want, (role, _status(obj))
 
 
 def _extension(demo: Any, order: WorkOrder) -> ExtensionRequest:
@@ -333,19 +244,6 @@ def decide_button(demo: Any, role: str, client: Client, obj: Any, allowed: bool)
         _control_shown(client, _detail_url(obj), shown, allowed, role, about=obj)
 
 
-def decide_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    with rolled_back():
-        extension = _extension(demo, obj)
-        response = client.post(
-            reverse("action", args=["extension", extension.pk, "decide"]),
-            {"decide-approve": "yes", "decide-note": f"matrix {role}"},
-        )
-        _expect(role, response, allowed, (302,), "decide extension", about=obj)
-        extension.refresh_from_db()
-        want = ExtensionRequest.Status.APPROVED if allowed else ExtensionRequest.Status.PENDING
-        assert extension.status == want, (role, extension.status)
-
-
 def rate_form_shown(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
     """Once the community verified the work, the confirm-and-rate form is on the issue page
     only for the reporter."""
@@ -355,30 +253,6 @@ def rate_form_shown(demo: Any, role: str, client: Client, obj: Any, allowed: boo
         url = reverse("issue-detail", args=[order.issue_id])
         shown = 'data-action="confirm"'
         _control_shown(client, url, shown, allowed, role, about=order.issue)
-
-
-def rate_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    """The rating, posted as the form does (htmx): stored on the issue and closing the
-    order, or 403 and the order still waiting for the reporter."""
-    order = _order(obj)
-    with rolled_back():
-        _verified(demo, order)
-        response = client.post(
-            reverse("action", args=["work_order", order.pk, "confirm"]),
-            {"confirm-fixed": "yes", "confirm-rating": "satisfied", "confirm-comment": role},
-            HTTP_HX_REQUEST="true",
-            HTTP_HX_CURRENT_URL="http://testserver"
-            + reverse("issue-detail", args=[order.issue_id]),
-        )
-        _expect(role, response, allowed, (200,), "rate", about=order)
-        issue = Issue.objects.get(pk=order.issue_id)
-        if allowed:
-            assert f'id="controls-work_order-{order.pk}"' in response.content.decode()
-            assert issue.rating == Issue.Rating.SATISFIED and issue.rating_comment == role
-            assert _status(order) == WorkOrder.Status.CLOSED
-        else:
-            assert issue.rating == "" and issue.rated_at is None, role
-            assert _status(order) == WorkOrder.Status.VERIFIED
 
 
 def inbox_of_org(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
@@ -416,18 +290,6 @@ def escalation_button(demo: Any, role: str, client: Client, obj: Any, allowed: b
     else:
         refused = denied_status(role, obj.work_order)
         assert response.status_code in refused and not allowed, (role, response.status_code)
-
-
-def escalation_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    with rolled_back():
-        response = client.post(
-            reverse("action", args=["escalation", obj.pk, "handle"]),
-            {"esc-note": f"matrix follow-up by {role}"},
-        )
-        _expect(role, response, allowed, (302,), "escalation", about=obj.work_order)
-        obj.refresh_from_db()
-        want = Escalation.Status.HANDLED if allowed else Escalation.Status.OPEN
-        assert obj.status == want, (role, obj.status)
 
 
 def escalation_list(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
@@ -545,43 +407,6 @@ def hotline_preview_page(demo: Any, role: str, client: Client, obj: Any, allowed
     _expect(role, response, allowed, (200,), "preview", about=obj)
     html = response.content.decode()
     assert ("T-MATRIX-000001" in html) is allowed, role  # the staged ticket
-
-
-def _batch_status(batch: HotlineImport) -> str:
-    return str(HotlineImport.objects.values_list("status", flat=True).get(pk=batch.pk))
-
-
-def hotline_confirm_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    with rolled_back():
-        response = client.post(
-            reverse("action", args=["hotline_import", obj.pk, "confirm"]), HTTP_HX_REQUEST="true"
-        )
-        _expect(role, response, allowed, (200,), "confirm", about=obj)
-        want = HotlineImport.Status.IMPORTING if allowed else HotlineImport.Status.PREVIEW
-        assert _batch_status(obj) == want, (role, _batch_status(obj))
-
-
-def hotline_step_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    """The next chunk of a confirmed import: issues made, or 403 and none."""
-    from deliberation.services.hotline import confirm_hotline_import
-
-    with rolled_back():
-        confirm_hotline_import(batch=obj, actor=demo.user("juwei"))
-        response = client.post(
-            reverse("action", args=["hotline_import", obj.pk, "step"]), HTTP_HX_REQUEST="true"
-        )
-        # its one row was the last: htmx is sent to the page again (every row's result)
-        _expect(role, response, allowed, (204,), "step", about=obj)
-        made = Issue.objects.filter(hotline_ticket="T-MATRIX-000001").count()
-        assert made == (1 if allowed else 0), role
-
-
-def hotline_cancel_post(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-    with rolled_back():
-        response = client.post(reverse("action", args=["hotline_import", obj.pk, "cancel"]))
-        _expect(role, response, allowed, (302,), "cancel", about=obj)
-        want = HotlineImport.Status.CANCELLED if allowed else HotlineImport.Status.PREVIEW
-        assert _batch_status(obj) == want, (role, _batch_status(obj))
 
 
 # --- Open311 ---------------------------------------------------------------------------------

@@ -1,13 +1,12 @@
-"""Permission-matrix surfaces of the votes area: the real pages, fragments and writes that must
-agree with its policy rules (used by the rows in ``matrix.py``).
+"""Permission-matrix surfaces of the votes area: the real pages and the controls on them that
+must agree with its policy rules (used by the rows in ``matrix.py``), and the meetings in
+every state that the tests build through the services.
 
-Every action is tried through its real endpoint on an object in the state where the action is
-legal (a petition for signatures, a convening meeting for "convene", a tallied one for
-"publish"…), so that an allowed role really succeeds and its change is stored; a refused role
-gets 403, or 404 where it may not know the vote exists (anonymous: the login redirect), and
-nothing changes. Each try runs in a savepoint
-that is rolled back, so all 14 roles meet the same state. The controls (buttons and forms)
-are checked on the page where they appear: shown exactly to the allowed roles.
+The steps themselves (sign, convene, cast, publish…) are declared in the action registry
+and taken by every role, in the states where they are and are not possible, by
+``test_action_matrix.py`` (rows in ``tests/hardening/actions/votes.py`` and
+``committees.py``). The controls are checked here on the page where they appear: shown
+exactly to the allowed roles.
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ from django.utils import timezone
 
 from deliberation.forms import sign_register_rows
 from deliberation.models import (
-    BallotAudit,
     Building,
     Candidate,
     CommitteeBody,
@@ -224,40 +222,6 @@ def _same(demo: Any, obj: Any) -> Any:
     return obj
 
 
-def post(
-    name: str,
-    url: Callable[[Any, Any], str],
-    stored: Callable[[Any, Any], Any],
-    data: Callable[[Any, Any], dict[str, Any]] = lambda demo, state: {},
-    *,
-    setup: Setup = _same,
-    success: tuple[int, ...] = (302,),
-) -> Surface:
-    """POST to the real endpoint: allowed → ``success`` and ``stored(demo, state)`` changed;
-    refused → 403, or 404 where the role may not know the vote exists (anonymous: 302 to
-    the login page), and ``stored`` unchanged."""
-
-    def check(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
-        def attempt() -> None:
-            state = setup(demo, obj)
-            before = stored(demo, state)
-            response = client.post(url(demo, state), data(demo, state))
-            after = stored(demo, state)
-            expected = success if allowed else denied_status(role, state)
-            assert response.status_code in expected, (role, response.status_code, _why(response))
-            if not allowed and role == "anonymous":
-                assert "/login" in response["Location"], response["Location"]
-            if allowed:
-                assert after != before, f"{role}: allowed, but nothing was stored ({before})"
-            else:
-                assert after == before, f"{role}: refused, but STORED {before} -> {after}"
-
-        rolled_back(attempt)
-
-    check.__name__ = f"POST {name}"
-    return check
-
-
 def _why(response: Any) -> str:
     """The error shown on a re-rendered page (to explain an unexpected 400/409)."""
     text = response.content.decode(errors="replace") if response.content else ""
@@ -304,31 +268,6 @@ def _vote_page(demo: Any, vote: Any) -> str:
     return reverse("vote-detail", args=[vote.pk])
 
 
-def _vote_action(action: str) -> Callable[[Any, Any], str]:
-    return lambda demo, vote: reverse("action", args=["vote", vote.pk, action])
-
-
-def _prefixed(action: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """Each action's form takes its fields under the action's name."""
-    return {f"{action}-{name}": value for name, value in fields.items()}
-
-
-def _status(demo: Any, vote: Any) -> str:
-    return str(OwnersVote.objects.get(pk=vote.pk).status)
-
-
-def _signatures(demo: Any, vote: Any) -> int:
-    return vote.signatures.count()
-
-
-def _audit(demo: Any, vote: Any) -> int:
-    return BallotAudit.objects.filter(matter__vote=vote).count()
-
-
-def _votes_of(demo: Any, compound: Compound) -> int:
-    return OwnersVote.objects.filter(compound=compound).count()
-
-
 # --- proposing and petitioning (the compound's vote list) --------------------------------------
 
 
@@ -336,31 +275,12 @@ def _list_page(demo: Any, compound: Any) -> str:
     return reverse("compound-votes", args=[compound.pk])
 
 
-def _create(action: str) -> Callable[[Any, Any], str]:
-    return lambda demo, compound: reverse("action", args=["compound", compound.pk, action])
-
-
-def _proposal(action: str) -> Callable[[Any, Any], dict[str, Any]]:
-    def data(demo: Any, compound: Any) -> dict[str, Any]:
-        fields = {
-            "title": "matrix: 新的业主大会",
-            "matter_title_1": "公共收益公示",
-            "matter_kind_1": "other",
-            "matter_effect_1": "none",
-        }
-        return _prefixed(action, fields)
-
-    return data
-
-
 def _compound_form(action: str) -> Callable[[Any, str], bool]:
     return lambda c, html: f'id="compound-{action}-{c.pk}"' in html
 
 
 propose_shown = shown("proposal form", _list_page, _compound_form("propose"))
-propose_post = post("propose", _create("propose"), _votes_of, _proposal("propose"))
 petition_shown = shown("petition form", _list_page, _compound_form("petition"))
-petition_post = post("petition", _create("petition"), _votes_of, _proposal("petition"))
 
 
 def refer_service(user: Any, compound: Any) -> Any:
@@ -380,42 +300,11 @@ def refer_service(user: Any, compound: Any) -> Any:
 
 
 sign_shown = shown("sign", _vote_page, _action_url("sign"))
-sign_post = post("vote sign", _vote_action("sign"), _signatures)
 record_paper_shown = shown("paper signature", _vote_page, _action_url("paper_signature"))
-record_paper_post = post(
-    "vote paper_signature",
-    _vote_action("paper_signature"),
-    _signatures,
-    lambda demo, vote: {"paper_signature-key": unsigned_head(vote)},
-)
 convene_shown = shown("convene", _vote_page, _action_url("convene"))
-convene_post = post("vote convene", _vote_action("convene"), _status)
 order_shown = shown("order convening", _vote_page, _action_url("order"))
-order_post = post(
-    "vote order",
-    _vote_action("order"),
-    lambda demo, vote: OwnersVote.objects.get(pk=vote.pk).convening_ordered_at,
-)
 review_shown = shown("review", _vote_page, _action_url("review"))
-review_post = post(
-    "vote review",
-    _vote_action("review"),
-    _status,
-    lambda demo, vote: {"review-observer": demo.user("juwei").pk},
-)
 notice_shown = shown("notice", _vote_page, _action_url("notice"))
-
-
-def _notice(demo: Any, vote: Any) -> dict[str, Any]:
-    now = timezone.now()
-    return {
-        "notice-opens_at": (now + timedelta(days=16)).isoformat(),
-        "notice-closes_at": (now + timedelta(days=30)).isoformat(),
-        "notice-place_and_method": "matrix: 居委会会议室",
-    }
-
-
-notice_post = post("vote notice", _vote_action("notice"), _status, _notice)
 
 
 # --- ballots and results -----------------------------------------------------------------------
@@ -426,12 +315,6 @@ def _first_matter(vote: Any) -> Any:
 
 
 cast_shown = shown("ballot form", _vote_page, _action_url("cast"))
-cast_post = post(
-    "vote cast",
-    _vote_action("cast"),
-    _audit,
-    lambda demo, vote: {f"cast-choice_{_first_matter(vote).pk}": "agree"},
-)
 enter_paper_shown = shown("paper ballot form", _vote_page, _action_url("paper"))
 
 
@@ -440,9 +323,6 @@ def _paper(demo: Any, vote: Any) -> dict[str, Any]:
     voter = Voter.objects.filter(vote=vote).exclude(ballots__matter=matter).order_by("pk").first()
     assert voter is not None
     return {"paper-matter": matter.pk, "paper-voter": voter.pk, "paper-choice": "agree"}
-
-
-enter_paper_post = post("vote paper", _vote_action("paper"), _audit, _paper)
 
 
 def _paper_entered(demo: Any, vote: Any) -> Any:
@@ -463,23 +343,10 @@ def _paper_entered(demo: Any, vote: Any) -> Any:
     return vote
 
 
-def _pending(vote: Any) -> Any:
-    from deliberation.selectors.votes import pending_paper_ballots
-
-    return pending_paper_ballots(vote).get()
-
-
 confirm_shown = shown(
     "paper ballot confirmation",
     _vote_page,
     _action_url("confirm"),
-    setup=_paper_entered,
-)
-confirm_post = post(
-    "vote confirm",
-    _vote_action("confirm"),
-    _audit,
-    lambda demo, vote: {"confirm-ballot": _pending(vote).pk, "confirm-choice": "agree"},
     setup=_paper_entered,
 )
 
@@ -491,9 +358,7 @@ def _closing_time(demo: Any, vote: Any) -> Any:
 
 
 open_shown = shown("open voting", _vote_page, _action_url("open"))
-open_post = post("vote open", _vote_action("open"), _status)
 close_shown = shown("close voting", _vote_page, _action_url("close"), setup=_closing_time)
-close_post = post("vote close", _vote_action("close"), _status, setup=_closing_time)
 
 
 def _undelivered(demo: Any, vote: Any) -> Any:
@@ -504,15 +369,7 @@ def _undelivered(demo: Any, vote: Any) -> Any:
 
 
 delivery_shown = shown("notice delivery", _vote_page, _action_url("delivered"), setup=_undelivered)
-delivery_post = post(
-    "vote delivered",
-    _vote_action("delivered"),
-    lambda demo, vote: Voter.objects.filter(vote=vote, delivered_at__isnull=True).count(),
-    lambda demo, vote: {"delivered-method": "paper"},
-    setup=_undelivered,
-)
 publish_shown = shown("publish", _vote_page, _action_url("publish"))
-publish_post = post("vote publish", _vote_action("publish"), _status)
 
 
 # --- the owner register import -----------------------------------------------------------------
@@ -596,12 +453,6 @@ def _committee_thing(compound: Compound, kind: str) -> tuple[str, int]:
     return kind, compound.pk
 
 
-def _committee_action(kind: str, action: str) -> Callable[[Any, Any], str]:
-    return lambda demo, compound: reverse(
-        "action", args=[*_committee_thing(compound, kind), action]
-    )
-
-
 def _committee_url(kind: str, action: str) -> Callable[[Any, str], bool]:
     return lambda compound, html: (
         f'action="{reverse("action", args=[*_committee_thing(compound, kind), action])}"' in html
@@ -669,75 +520,22 @@ def _reelection_due(demo: Any, compound: Any) -> Any:
     return Compound.objects.select_related("owners_committee").get(pk=compound.pk)
 
 
-def _latest_election(demo: Any, compound: Any) -> tuple[Any, ...]:
-    e = CommitteeElection.objects.filter(compound=compound).first()
-    return (e.pk, e.status, e.chair_id) if e else ()
-
-
 manage_shown = shown("election form", _committee_page, _committee_url("compound", "start_election"))
-manage_post = post(
-    "compound start_election",
-    _committee_action("compound", "start_election"),
-    lambda demo, c: CommitteeElection.objects.filter(compound=c).count(),
-    lambda demo, c: {
-        "start_election-seats": "3",
-        "start_election-alternates": "0",
-        "start_election-term_years": "5",
-    },
-)
-nominate_post = post(
-    "election nominate",
-    _committee_action("election", "nominate"),
-    lambda demo, c: Candidate.objects.filter(election__compound=c).count(),
-    lambda demo, c: {
-        "nominate-person": owners_of(c, 4)[-1].pk,
-        "nominate-nominated_by": "owners",
-    },
-    setup=_nominating,
-)
 nominate_shown = shown(
     "nomination form",
     _committee_page,
     _committee_url("election", "nominate"),
     setup=_nominating,
 )
-refer_post = post(
-    "election put_to_vote",
-    _committee_action("election", "put_to_vote"),
-    _votes_of,
-    lambda demo, c: {"put_to_vote-title": "matrix: 业委会选举"},
-    setup=_nominating,
-)
 chair_shown = shown(
     "chair form", _committee_page, _committee_url("election", "chair"), setup=_elected
 )
-chair_post = post(
-    "election chair",
-    _committee_action("election", "chair"),
-    _latest_election,
-    lambda demo, c: {"chair-person": owners_of(c, 1)[0].pk},
-    setup=_elected,
-)
 register_shown = shown(
     "registration", _committee_page, _committee_url("election", "register"), setup=_chaired
-)
-register_post = post(
-    "election register",
-    _committee_action("election", "register"),
-    _latest_election,
-    setup=_chaired,
 )
 report_shown = shown(
     "re-election report",
     _committee_page,
     _committee_url("committee_body", "report"),
-    setup=_reelection_due,
-)
-report_post = post(
-    "committee_body report",
-    _committee_action("committee_body", "report"),
-    lambda demo, c: list(
-        CommitteeBody.objects.filter(compound=c).values_list("reported_on", flat=True)
-    ),
     setup=_reelection_due,
 )
