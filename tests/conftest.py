@@ -16,26 +16,10 @@ import pytest
 
 from deliberation.demo.tuanjiehu import seed
 from deliberation.models import Compound
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, browser_login, eventually, wait_live
-from tests.support.clients import communicator, login_client
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.clients import login_client
 from tests.support.demo import Demo
-from tests.support.paths import ROOT
 from tests.support.server import LiveServer
-from tests.support.server import suite_database_url as _test_database_url
-
-#: Still imported from here by tests/browser and tests/hardening (left to the helpers who
-#: rewrite those packages); new code imports them from ``tests.support``.
-__all__ = [
-    "ROOT",
-    "Demo",
-    "LiveServer",
-    "_test_database_url",
-    "browser_login",
-    "communicator",
-    "eventually",
-    "login_client",
-    "wait_live",
-]
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (``--dist loadgroup``)

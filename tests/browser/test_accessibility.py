@@ -21,8 +21,11 @@ from django.db import connection
 from deliberation.demo.tuanjiehu import DEMO_PASSWORD
 from deliberation.demo.votes import PETITION_TITLE
 from deliberation.models import Compound, OwnersVote
-from tests.conftest import ROOT, Demo, LiveServer, _test_database_url
 from tests.support.axe import problems, timing
+from tests.support.demo import Demo
+from tests.support.paths import ROOT
+from tests.support.server import LiveServer
+from tests.support.server import suite_database_url as _test_database_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

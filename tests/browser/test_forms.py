@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from deliberation.models import Compound, Issue
-from tests.conftest import browser_login, eventually
 from tests.intake.factories import report
+from tests.support.browser import browser_login, eventually
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,8 +7,8 @@ import pytest
 
 from deliberation.models import Issue
 from tests.channels.hotline_files import good_row, xlsx
-from tests.conftest import browser_login
 from tests.support.axe import assert_accessible
+from tests.support.browser import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from deliberation.models import Issue, WorkOrder
-from tests.conftest import browser_login, wait_live
 from tests.images import small_png
 from tests.support.axe import assert_accessible
+from tests.support.browser import browser_login, wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

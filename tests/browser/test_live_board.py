@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from deliberation.models import Compound, User
 from deliberation.services.announcements import post_announcement
-from tests.conftest import browser_login, wait_live
 from tests.support.axe import assert_accessible
+from tests.support.browser import browser_login, wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from deliberation.demo.votes import PETITION_TITLE
 from deliberation.models import OwnersVote, User
 from deliberation.services import votes as svc
-from tests.conftest import browser_login, wait_live
 from tests.support.axe import assert_accessible
+from tests.support.browser import browser_login, wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

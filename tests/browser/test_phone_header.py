@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from deliberation.models import Issue
-from tests.conftest import browser_login
 from tests.images import small_png
+from tests.support.browser import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from deliberation import actions
 from deliberation.models import Invitation, Party, Resolution, Session, User
-from tests.conftest import Demo, browser_login, wait_live
+from tests.support.browser import browser_login, wait_live
+from tests.support.demo import Demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

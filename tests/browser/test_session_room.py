@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from deliberation.demo.tuanjiehu import DEMO_PASSWORD
 from deliberation.models import Residency, Resolution, Unit, User, WorkOrder
-from tests.conftest import browser_login, wait_live
 from tests.sessions.helpers import DELEGATES, opened
 from tests.support.axe import assert_accessible
+from tests.support.browser import browser_login, wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +30,7 @@ def all_see(pages: dict[str, object], selector: str) -> None:
 
 
 def test_six_contexts_follow_an_item_to_an_adopted_resolution(browser, live_server_asgi) -> None:
-    from tests.conftest import Demo
+    from tests.support.demo import Demo
 
     session = opened(Demo())
     viewer = User.objects.create_user("viewer", password=DEMO_PASSWORD, display_name="旁听居民")

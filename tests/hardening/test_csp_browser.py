@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from deliberation.demo.tuanjiehu import DEMO_PASSWORD
-from tests.conftest import wait_live
 from tests.support.axe import assert_accessible
+from tests.support.browser import wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

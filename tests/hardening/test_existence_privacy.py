@@ -26,8 +26,9 @@ from deliberation.models import (
     Session,
     WorkOrder,
 )
-from tests.conftest import Demo, login_client
 from tests.support import not_found
+from tests.support.clients import login_client
+from tests.support.demo import Demo
 
 from . import growth_sessions, surfaces_intake, surfaces_votes
 

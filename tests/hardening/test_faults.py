@@ -15,7 +15,8 @@ from django.urls import reverse
 
 from deliberation.models import Announcement, Event, IssueActivity, WorkOrder, WorkOrderNote
 from deliberation.services.announcements import post_announcement
-from tests.conftest import LiveServer, login_client
+from tests.support.clients import login_client
+from tests.support.server import LiveServer
 
 from .liveclient import LiveClient
 

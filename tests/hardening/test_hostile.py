@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deliberation.models import Announcement, Event, Issue
-from tests.conftest import login_client
+from tests.support.clients import login_client
 
 ROOT = Path(__file__).resolve().parents[2]
 

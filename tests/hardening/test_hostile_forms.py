@@ -34,7 +34,6 @@ from deliberation.models import (
 )
 from deliberation.services import sessions as services
 from deliberation.services.work_orders import accept_work_order
-from tests.conftest import login_client
 from tests.intake.factories import dispatched
 from tests.sessions.helpers import (
     action_url,
@@ -45,6 +44,7 @@ from tests.sessions.helpers import (
     speak_all,
     user,
 )
+from tests.support.clients import login_client
 
 pytestmark = pytest.mark.django_db
 

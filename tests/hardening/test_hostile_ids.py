@@ -17,8 +17,8 @@ from django.urls import reverse
 from deliberation.ids import parse_count, parse_id, parse_ids
 from deliberation.live.consumer import CLOSE_BAD_REQUEST
 from deliberation.models import AgendaItem, Event, Issue, Session
-from tests.conftest import communicator, login_client
 from tests.sessions.helpers import action_url, fields, opened, user
+from tests.support.clients import communicator, login_client
 
 #: What ``isdigit`` / ``int`` accept that is no id of ours.
 NOT_IDS = ["²", "٣", "１２", "063", "0", "+7", " 7", "7 ", "1_0", "99999999999999999999", "1e3"]

@@ -19,8 +19,8 @@ from deliberation.demo.channels import DEMO_OPEN311_KEY
 from deliberation.ids import parse_id
 from deliberation.models import AgendaItem, Event, IdempotencyKey, Issue, Session
 from deliberation.policy.registry import TOPIC_RULES
-from tests.conftest import login_client
 from tests.sessions.helpers import action_url, fields, opened, user
+from tests.support.clients import login_client
 
 pytestmark = pytest.mark.django_db
 

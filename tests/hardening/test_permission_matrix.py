@@ -13,7 +13,7 @@ from django.test import Client
 from deliberation import policy
 from deliberation.live.consumer import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
 from deliberation.policy.registry import ACTION_RULES, TOPIC_RULES
-from tests.conftest import communicator, login_client
+from tests.support.clients import communicator, login_client
 
 from .matrix import (
     ACTION_MATRIX,

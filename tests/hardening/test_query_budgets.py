@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from deliberation.live import outbox
-from tests.conftest import login_client
+from tests.support.clients import login_client
 
 from .budgets import (
     FOREIGN_NAMESPACES,

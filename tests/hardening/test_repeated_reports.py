@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from deliberation.models import IdempotencyKey, Issue
 from tests.concurrency import run_together
-from tests.conftest import login_client
 from tests.sessions.helpers import user
+from tests.support.clients import login_client
 
 
 def _key(client: Client, url: str) -> str:

@@ -25,7 +25,6 @@ from deliberation.models import (
     Session,
 )
 from deliberation.services import sessions as services
-from tests.conftest import login_client
 from tests.sessions.helpers import (
     DELEGATES,
     action_url,
@@ -36,6 +35,7 @@ from tests.sessions.helpers import (
     speak_all,
     user,
 )
+from tests.support.clients import login_client
 
 pytestmark = pytest.mark.django_db
 

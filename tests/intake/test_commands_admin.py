@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from deliberation.models import Escalation, SlaPolicy, WorkOrder
 from deliberation.periodic import JOBS
-from tests.conftest import login_client
 from tests.intake.factories import dispatched, user
+from tests.support.clients import login_client
 
 
 def test_sweep_command_and_periodic_job(demo) -> None:

@@ -14,9 +14,9 @@ from django.utils.formats import date_format
 
 from deliberation.models import Issue, Organization, Session, Urgency
 from deliberation.services.work_orders import sla_deadlines
-from tests.conftest import login_client
 from tests.images import small_png
 from tests.intake.factories import report, tuanjie, user, verified
+from tests.support.clients import login_client
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

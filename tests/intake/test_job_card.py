@@ -12,9 +12,9 @@ from django.urls import reverse
 from deliberation.models import Issue, IssueCategory, Unit, User
 from deliberation.services.issues import report_issue
 from deliberation.services.triage import dispatch_issue
-from tests.conftest import login_client
 from tests.intake.factories import tuanjie, user
 from tests.intake.test_views import photo
+from tests.support.clients import login_client
 from workflows.work_orders import perform
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from channels.db import database_sync_to_async
 
 from deliberation.live.consumer import CLOSE_FORBIDDEN
 from deliberation.services.work_orders import send_back_work_order
-from tests.conftest import communicator, login_client
 from tests.intake.factories import dispatched, report, tuanjie, user
+from tests.support.clients import communicator, login_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tests.conftest import login_client
 from tests.intake.factories import dispatched, user
+from tests.support.clients import login_client
 
 ROLES = ["jumin", "yeweihui", "jumin2", "wuye", "fangguan", "juwei", "juwei2", "jiedao", "dudao"]
 

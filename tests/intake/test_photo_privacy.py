@@ -26,9 +26,9 @@ from deliberation.models import (
 )
 from deliberation.periodic import JOBS
 from deliberation.services.stored_files import remove_unreferenced_uploads
-from tests.conftest import login_client
 from tests.images import TRACES, phone_photo, png_bomb, small_jpeg
 from tests.intake.factories import tuanjie, user
+from tests.support.clients import login_client
 from workflows import intake
 from workflows.work_orders import perform
 

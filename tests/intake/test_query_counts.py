@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deliberation.models import Issue, IssueCategory, WorkOrder
-from tests.conftest import login_client
 from tests.intake.factories import tuanjie, user
+from tests.support.clients import login_client
 
 MAX_QUERIES = 12
 

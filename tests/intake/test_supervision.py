@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from deliberation.models import Escalation, Event, Organization, WorkOrder
 from deliberation.periodic import JOBS
-from tests.conftest import login_client
 from tests.intake.factories import dispatched, user
+from tests.support.clients import login_client
 from workflows.work_orders import perform
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ from django.urls import reverse
 from deliberation.errors import InvalidInput
 from deliberation.models import Compound, Event, Issue, Organization, WorkOrder
 from deliberation.services.issues import report_issue
-from tests.conftest import login_client
 from tests.intake.factories import report, tuanjie, user
 from tests.intake.test_views import report_data
+from tests.support.clients import login_client
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from deliberation.models import Event, Issue, IssuePhoto, WorkOrder, WorkOrderEvidence
-from tests.conftest import login_client
 from tests.images import small_jpeg, small_png
 from tests.intake.factories import report, tuanjie, user
+from tests.support.clients import login_client
 from workflows import intake
 from workflows.work_orders import perform
 

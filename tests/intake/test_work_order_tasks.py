@@ -21,8 +21,8 @@ from deliberation.services.work_orders import (
     request_extension,
     sweep_deadlines,
 )
-from tests.conftest import login_client
 from tests.intake.factories import dispatched, tuanjie, user, verified
+from tests.support.clients import login_client
 from workflows.work_orders import perform
 
 pytestmark = pytest.mark.django_db

@@ -21,18 +21,8 @@ from tests.support.paths import ROOT
 
 PACKAGES = ("deliberation", "workflows", "project")
 
-#: Function-level imports their owners remove while splitting their area's service package
-#: (issue "One action model"); a stale entry here is harmless. (importer, imported)
-PENDING = {
-    ("deliberation.services.committees", "deliberation.services.votes"),
-    ("deliberation.services.votes", "deliberation.services.committees"),
-    ("deliberation.services.votes", "deliberation.selectors.votes"),
-    ("deliberation.services.votes", "deliberation.services.announcements"),
-    ("deliberation.services.votes", "deliberation.services.vote_effects"),
-    ("deliberation.views.sessions", "deliberation.selectors.places"),
-    ("deliberation.views.sessions", "deliberation.ics"),
-    ("deliberation.views.sessions", "deliberation.models"),
-}
+#: Function-level imports that break no cycle and are allowed anyway: none.
+PENDING: set[tuple[str, str]] = set()
 
 
 def _modules() -> dict[str, Path]:
@@ -148,9 +138,8 @@ def test_function_level_imports_only_break_cycles() -> None:
     assert needless == [], "move these imports to the top of the module:\n" + "\n".join(needless)
 
 
-#: Test packages that still import helpers from conftest.py, left to the helpers rewriting
-#: them in the same issue (conftest.py re-exports those names until then).
-CONFTEST_IMPORTS_PENDING = ("browser", "hardening", "intake", "sessions", "votes")
+#: Test packages still importing helpers from conftest.py: none.
+CONFTEST_IMPORTS_PENDING: tuple[str, ...] = ()
 
 
 def test_test_helpers_come_from_tests_support() -> None:
@@ -169,14 +158,8 @@ def test_test_helpers_come_from_tests_support() -> None:
 #: A module this long does more than one thing; split it by step or by area.
 MAX_LINES = 500
 
-#: Split in the same issue by the helpers converting those areas (a stale entry is harmless).
-LONG_MODULES_PENDING = {
-    "deliberation/services/issues.py",
-    "deliberation/services/sessions.py",
-    "deliberation/services/votes.py",
-    "deliberation/services/work_orders.py",
-    "deliberation/views/sessions.py",
-}
+#: Modules allowed over the limit: none.
+LONG_MODULES_PENDING: set[str] = set()
 
 
 def test_no_module_is_over_500_lines() -> None:

@@ -11,7 +11,7 @@ from deliberation.live.consumer import CLOSE_FORBIDDEN
 from deliberation.models import Session, User
 from deliberation.policy import can_subscribe
 from deliberation.services import sessions as services
-from tests.conftest import communicator, login_client
+from tests.support.clients import communicator, login_client
 
 from .helpers import DELEGATES, opened, user
 

@@ -14,10 +14,10 @@ from django.utils.formats import date_format
 from deliberation.models import AgendaItem, Announcement, Issue, Minutes, Session
 from deliberation.services import sessions as services
 from deliberation.services.sessions.minutes import publish_minutes
-from tests.conftest import login_client
 from tests.hardening import surfaces_votes
 from tests.sessions.helpers import action_url, opened, user
 from tests.sessions.test_issues import awaiting_issue
+from tests.support.clients import login_client
 
 pytestmark = pytest.mark.django_db
 

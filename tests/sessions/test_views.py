@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from deliberation.models import Event, Minutes, Party, Position, Question, Round, Session
 from deliberation.services import sessions as services
-from tests.conftest import login_client
+from tests.support.clients import login_client
 
 from .helpers import DELEGATES, action_url, convene, fields, invitation, opened, speak_all, user
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from deliberation.law.owners_votes import MatterKind
 from deliberation.models import Ballot, Building, Event, OwnersVote, Unit, Voter
 from deliberation.services import votes as svc
-from tests.conftest import login_client
+from tests.support.clients import login_client
 
 MEETING = "2026年第一次临时业主大会（示例）"
 

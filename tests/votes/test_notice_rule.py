@@ -19,8 +19,9 @@ from django.utils import timezone
 from deliberation import policy
 from deliberation.models import OwnersVote
 from deliberation.services.votes import publish_notice
-from tests.conftest import Demo, login_client
 from tests.hardening import surfaces_votes
+from tests.support.clients import login_client
+from tests.support.demo import Demo
 
 S = OwnersVote.Status
 pytestmark = pytest.mark.django_db

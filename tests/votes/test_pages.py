@@ -9,7 +9,7 @@ from django.urls import reverse
 from deliberation.law.owners_votes import MatterKind
 from deliberation.models import CommitteeElection, OwnersVote
 from deliberation.services import votes as svc
-from tests.conftest import login_client
+from tests.support.clients import login_client
 
 
 def _act(kind: str, pk: int, name: str) -> str:

@@ -32,8 +32,8 @@ from deliberation.models import (
 from deliberation.selectors.owner_register import owner_register
 from deliberation.selectors.votes import turnout
 from deliberation.services import votes as svc
-from tests.conftest import login_client
 from tests.support import not_found
+from tests.support.clients import login_client
 from workflows.owners_vote import process_of
 
 S = OwnersVote.Status

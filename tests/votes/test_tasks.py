@@ -18,8 +18,8 @@ from deliberation.actions import tasks_for
 from deliberation.models import CommitteeBody, Event, OwnersVote
 from deliberation.services import committees as committee_services
 from deliberation.services import votes as svc
-from tests.conftest import communicator, login_client
 from tests.hardening import surfaces_votes
+from tests.support.clients import communicator, login_client
 
 MEETING = "2026年第一次临时业主大会（示例）"
 PETITION = "临时业主大会提议"
