@@ -64,26 +64,18 @@
     if (notice) { answered[id] = { notice: notice.cloneNode(true), at: Date.now() }; }
   });
 
-  /* Something typed or chosen there and not sent yet: a refetch would throw it away, so
-   * the page keeps its copy; sending it answers with fresh controls (or says the step is
-   * no longer possible). */
+  /* Something typed or chosen there and not sent yet (or sent back with its errors): a
+   * refetch would throw it away, so the page keeps its copy; sending it answers with
+   * fresh controls (or says the step is no longer possible). */
+  function touched(evt) {
+    var form = evt.target && evt.target.form;
+    if (form) { form.dataset.touched = "1"; }
+  }
+  document.addEventListener("input", touched, true);
+  document.addEventListener("change", touched, true);
+
   function dirty(el) {
-    if (!el) { return false; }
-    var fields = el.querySelectorAll("input, textarea, select");
-    for (var i = 0; i < fields.length; i++) {
-      var f = fields[i];
-      if (f.type === "hidden" || f.type === "submit") { continue; }
-      if (f.type === "checkbox" || f.type === "radio") {
-        if (f.checked !== f.defaultChecked) { return true; }
-      } else if (f.tagName === "SELECT") {
-        for (var j = 0; j < f.options.length; j++) {
-          if (f.options[j].selected !== f.options[j].defaultSelected) { return true; }
-        }
-      } else if (f.type === "file" ? f.files && f.files.length : f.value !== f.defaultValue) {
-        return true;
-      }
-    }
-    return false;
+    return !!el && !!el.querySelector("form[data-touched]");
   }
 
   function busy(el) {
