@@ -94,6 +94,24 @@
     fresh.hidden = false;
   }
 
+  /* Markers that came while that element's own request was in flight (the person's step,
+   * or an earlier refetch): fetch again once it is answered, or a burst of changes would
+   * leave the page at the first one. */
+  var pending = {};
+  function flush() {
+    Object.keys(pending).forEach(function (id) {
+      var target = document.getElementById(id);
+      if (!target || busy(target) || !window.htmx) { return; }
+      var url = pending[id];
+      delete pending[id];
+      if (dirty(target)) { return; }
+      var done = window.htmx.ajax("GET", url, { target: target, swap: "outerHTML" });
+      if (done && done.then) { done.then(keepNotice.bind(null, id)); }
+    });
+  }
+  document.addEventListener("htmx:afterSettle", function () { setTimeout(flush, 0); });
+  document.addEventListener("htmx:afterRequest", function () { setTimeout(flush, 0); });
+
   document.addEventListener("htmx:wsAfterMessage", function () {
     var slots = document.querySelectorAll("[data-refetch]");
     for (var i = 0; i < slots.length; i++) {
@@ -101,7 +119,8 @@
       var id = slots[i].getAttribute("data-refetch-target") || "";
       var target = document.getElementById(id);
       slots[i].remove();  // a marker is used once; pages without that element ignore it
-      if (busy(target) || dirty(target)) { continue; }  // the person's own step there answers with a fresh copy
+      if (dirty(target)) { continue; }
+      if (busy(target)) { pending[id] = url; continue; }  // fetched once it is answered  // the person's own step there answers with a fresh copy
       if (url && target && window.htmx) {
         var done = window.htmx.ajax("GET", url, { target: target, swap: "outerHTML" });
         if (done && done.then) { done.then(keepNotice.bind(null, id)); }
