@@ -1,6 +1,14 @@
 from .announcements import Announcement
 from .channels import ApiKey, HotlineImport, HotlineImportRow, Open311Submission
 from .committees import BodySeat, Candidate, CommitteeBody, CommitteeElection
+from .evaluations import (
+    Appeal,
+    EvaluationCycle,
+    EvaluationResult,
+    EvidenceEntry,
+    PartyScore,
+    SurveyResponse,
+)
 from .events import Event
 from .idempotency import IdempotencyKey
 from .issues import (
@@ -47,6 +55,7 @@ from .work_orders import (
 
 __all__ = [
     "AgendaItem",
+    "Appeal",
     "Announcement",
     "ApiKey",
     "Attendance",
@@ -61,6 +70,9 @@ __all__ = [
     "Compound",
     "DEFAULT_SLA",
     "Escalation",
+    "EvaluationCycle",
+    "EvaluationResult",
+    "EvidenceEntry",
     "Event",
     "IdempotencyKey",
     "ExtensionRequest",
@@ -81,6 +93,7 @@ __all__ = [
     "OwnersVote",
     "Ownership",
     "Party",
+    "PartyScore",
     "PetitionSignature",
     "Position",
     "Question",
@@ -91,6 +104,7 @@ __all__ = [
     "Session",
     "SlaPolicy",
     "Subdistrict",
+    "SurveyResponse",
     "Unit",
     "Urgency",
     "User",
