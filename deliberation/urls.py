@@ -4,6 +4,7 @@ from deliberation.views import (
     actions,
     committees,
     compounds,
+    evaluation_pages,
     health,
     home,
     hotline,
@@ -63,6 +64,27 @@ urlpatterns = [
     path("sessions/<int:pk>/minutes.txt", s.minutes_text, name="session-minutes-text"),
     path("open311/v2/", include("deliberation.urls_open311")),
     path("indicators/", indicators.indicators_page, name="indicators"),
+    # The evaluation's evidence ledger and published results (docs/law.md §9).
+    path(
+        "evaluations/organizations/<int:pk>/evidence/",
+        evaluation_pages.evidence_ledger,
+        name="evidence-ledger",
+    ),
+    path(
+        "evaluations/evidence/<int:pk>/attachment/",
+        evaluation_pages.evidence_attachment,
+        name="evidence-attachment",
+    ),
+    path(
+        "public/evaluations/organizations/<int:pk>/",
+        evaluation_pages.evaluation_history,
+        name="evaluation-history",
+    ),
+    path(
+        "public/evaluations/alliance/",
+        evaluation_pages.service_alliance,
+        name="service-alliance",
+    ),
     # Every state-changing step: one shape (deliberation/actions/, views/actions.py).
     path("tasks/", actions.task_list_view, name="task-list"),
     path("<slug:kind>/<int:pk>/controls/", actions.controls_view, name="action-controls"),
