@@ -9,6 +9,7 @@ from deliberation.views import (
     hotline,
     indicators,
     issues,
+    rates,
     register,
     supervision,
     votes,
@@ -63,6 +64,22 @@ urlpatterns = [
     path("sessions/<int:pk>/minutes.txt", s.minutes_text, name="session-minutes-text"),
     path("open311/v2/", include("deliberation.urls_open311")),
     path("indicators/", indicators.indicators_page, name="indicators"),
+    path(
+        "indicators/export/<slug:table>.<slug:fmt>",
+        indicators.indicators_export,
+        name="indicators-export",
+    ),
+    path("indicators/rates/", rates.rates_page, name="rates"),
+    path(
+        "indicators/rates/export/<slug:table>.<slug:fmt>", rates.rates_export, name="rates-export"
+    ),
+    path("indicators/classified/", rates.classified_page, name="indicators-classified"),
+    path(
+        "indicators/classified/export/<slug:table>.<slug:fmt>",
+        rates.classified_export,
+        name="classified-export",
+    ),
+    path("public/compounds/<int:pk>/figures/", rates.public_figures, name="public-figures"),
     # Every state-changing step: one shape (deliberation/actions/, views/actions.py).
     path("tasks/", actions.task_list_view, name="task-list"),
     path("<slug:kind>/<int:pk>/controls/", actions.controls_view, name="action-controls"),

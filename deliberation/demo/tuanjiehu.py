@@ -15,6 +15,7 @@ from django.db import transaction
 from deliberation.demo.channels import seed_channels
 from deliberation.demo.indicators import seed_indicators
 from deliberation.demo.intake import seed_intake
+from deliberation.demo.rates import seed_rates
 from deliberation.demo.sessions import seed_sessions
 from deliberation.demo.votes import seed_votes
 from deliberation.models import (
@@ -373,6 +374,7 @@ def seed() -> dict[str, int]:
         admin.display_name = "系统管理员"
         admin.save(update_fields=["display_name"])
 
+    seed_rates()
     seed_intake()
     seed_sessions()
     seed_votes()

@@ -3,6 +3,7 @@ from .channels import ApiKey, HotlineImport, HotlineImportRow, Open311Submission
 from .committees import BodySeat, Candidate, CommitteeBody, CommitteeElection
 from .events import Event
 from .idempotency import IdempotencyKey
+from .indicators import TrendAlarm
 from .issues import (
     DEFAULT_SLA,
     Issue,
@@ -46,6 +47,7 @@ from .work_orders import (
 )
 
 __all__ = [
+    "TrendAlarm",
     "AgendaItem",
     "Announcement",
     "ApiKey",
