@@ -1,5 +1,5 @@
 """The property 三率, the classified-management view, the public figures of a compound and
-the rising-trend alarm (docs/law.md §7, §7a)."""
+the rising-trend alarm (docs/law.md §7, §7a, §7b)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Hotline-style indicators, aggregated in SQL: per responsible party, compound and month.
 
-Formulas (docs/law.md §6, common practice [P]; also shown on the page):
+Formulas (docs/law.md §6 and §7b, common practice; also shown on the page):
 
 * **valid** issues: all received, minus those closed as *duplicate* or *not our
   responsibility* (they are not the party's to answer, so they count neither for nor
