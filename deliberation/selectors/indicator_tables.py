@@ -3,11 +3,13 @@ pages draw the same figures; a download shows nothing the page does not)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from deliberation.table_export import Table
+from deliberation.table_export import Cell, Table
 
 from .classified import Classified
 from .indicators import Indicators
@@ -18,7 +20,7 @@ RATE_TABLES = ("rates", "gaps")
 CLASSIFIED_TABLES = ("groups",)
 
 
-def _month(month: object) -> str:
+def _month(month: date) -> str:
     return date_format(month, "Y-m")
 
 
@@ -72,7 +74,7 @@ def indicator_table(data: Indicators, name: str) -> Table:
             _("Rising"),
             *[_month(m) + (" " + _("(partial)") if m == data.partial else "") for m in data.months],
         ]
-        rows = [
+        rows: list[list[Cell]] = [
             [
                 r.name or _("no compound"),
                 r.households,
@@ -117,7 +119,7 @@ def rates_table(rates: Rates, name: str) -> Table:
             header += [rates.subdistrict.rates[key].name, _("Meets the target")]
         rows = []
         for area in areas:
-            row: list[str | int | float | None] = [
+            row: list[Cell] = [
                 area.name or _("The subdistrict"),
                 area.compounds,
             ]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from deliberation import policy
 from deliberation.indicator_forms import RangeForm
 from deliberation.models import Compound
-from deliberation.selectors.classified import classified_for
+from deliberation.selectors.classified import Classified, classified_for
 from deliberation.selectors.indicator_tables import (
     CLASSIFIED_TABLES,
     RATE_TABLES,
@@ -41,7 +41,7 @@ def rates_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     return export_response(rates_table(three_rates(), table), fmt)
 
 
-def _classified(request: HttpRequest) -> tuple[RangeForm, object]:
+def _classified(request: HttpRequest) -> tuple[RangeForm, Classified | None]:
     form = RangeForm(request.GET)
     if not form.is_valid():
         return form, None
@@ -73,7 +73,7 @@ def classified_export(request: HttpRequest, table: str, fmt: str) -> HttpRespons
         return bad_range(request, form)
     if view is None:
         raise Http404
-    return export_response(classified_table(view), fmt)  # type: ignore[arg-type]
+    return export_response(classified_table(view), fmt)
 
 
 @require_safe
