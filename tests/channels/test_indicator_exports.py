@@ -172,3 +172,9 @@ def test_the_classified_view(seeded: Demo) -> None:
     assert (
         login_client(seeded.user("jumin")).get(reverse("indicators-classified")).status_code == 403
     )
+
+
+def test_the_compound_page_links_its_public_figures(demo: Demo) -> None:
+    html = login_client(demo.user("jumin")).get(reverse("compound-detail", args=[demo.tuanjie.pk]))
+    link = reverse("public-figures", args=[demo.tuanjie.pk])
+    assert f'href="{link}" id="compound-figures-link"' in html.content.decode()
