@@ -60,6 +60,12 @@ class RangeForm(forms.Form):
         data["first"], data["last"] = start, end
         return data
 
+    def shown(self) -> RangeForm:
+        """The form as the page draws it: the months in force filled in (a valid request
+        may have left them out and got the defaults)."""
+        first, last = self.cleaned_data["first"], self.cleaned_data["last"]
+        return RangeForm({"start": f"{first:%Y-%m}", "end": f"{last:%Y-%m}"})
+
     def message(self) -> str:
         """Every error in one sentence, for the page and for an export refused."""
         texts = [str(m) for field in self.errors.values() for m in field]

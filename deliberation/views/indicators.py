@@ -69,7 +69,7 @@ def indicators_page(request: HttpRequest) -> HttpResponse:
     data = indicators_for(
         request.user, first=form.cleaned_data["first"], last=form.cleaned_data["last"]
     )
-    context: dict = {"data": data, "form": form, "months_shown": MONTHS, "rises": RISES}
+    context: dict = {"data": data, "form": form.shown(), "months_shown": MONTHS, "rises": RISES}
     if data is not None:
         context.update(charts(data))
         for party in data.parties:  # a party's name opens its inbox, for whoever may see it

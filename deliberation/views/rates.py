@@ -58,7 +58,7 @@ def classified_page(request: HttpRequest) -> HttpResponse:
     form, view = _classified(request)
     if form.errors:
         return bad_range(request, form)
-    context = {"view": view, "form": form, "query": request.GET.urlencode()}
+    context = {"view": view, "form": form.shown(), "query": request.GET.urlencode()}
     return render(request, "indicators/classified.html", context)
 
 

@@ -161,3 +161,11 @@ def test_cases_per_100_households(demo: Demo) -> None:
     )  # the subdistrict's households, compounds without issues too
     start = timezone.make_aware(datetime(data.months[0].year, data.months[0].month, 1))
     assert data.overall.total == Issue.objects.filter(created_at__gte=start).count()
+
+
+def test_the_form_shows_the_months_in_force_and_the_page_its_name(demo: Demo) -> None:
+    months = month_list()
+    html = login_client(demo.user("jiedao")).get(reverse("indicators")).content.decode()
+    assert f'name="start" value="{_month(months[0])}"' in html
+    assert f'name="end" value="{_month(months[-1])}"' in html
+    assert "<h1>诉求指标</h1>" in html  # the hotline's figures, not the 三率
