@@ -27,7 +27,7 @@ def view_public_figures(p: Principal, compound: Any) -> bool:
 @action("trend_alarm.acknowledge")
 def acknowledge_trend_alarm(p: Principal, alarm: Any) -> bool:
     """The compound's community (its Party committee and residents' committee) answers for
-    the rise; the subdistrict office may too."""
+    the rise; the subdistrict (office, working committee, supervision group) may too."""
     if not p.is_authenticated:
         return False
     return p.is_subdistrict or p.serves(alarm.compound_id, *COMMUNITY_KINDS)
