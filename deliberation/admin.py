@@ -40,8 +40,16 @@ class CommunityAdmin(admin.ModelAdmin):
 
 @admin.register(m.Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "community", "in_service_alliance", "term_number", "term_end")
-    list_filter = ("kind", "in_service_alliance")
+    list_display = (
+        "name",
+        "kind",
+        "community",
+        "in_service_alliance",
+        "party_coverage",
+        "term_number",
+        "term_end",
+    )
+    list_filter = ("kind", "in_service_alliance", "party_coverage")
     search_fields = ("name",)
     inlines = [MembershipInline]
 
@@ -237,6 +245,14 @@ class CommitteeElectionAdmin(admin.ModelAdmin):
 class CommitteeBodyAdmin(admin.ModelAdmin):
     list_display = ("kind", "organization", "compound", "formed_on", "dissolve_by")
     list_filter = ("kind",)
+
+
+@admin.register(m.TrendAlarm)
+class TrendAlarmAdmin(admin.ModelAdmin):
+    """Raised by the sweep and acknowledged through the action: read here, not edited."""
+
+    list_display = ("compound", "month", "counts", "due", "acknowledged_at")
+    readonly_fields = ("compound", "month", "counts", "due", "acknowledged_at", "acknowledged_by")
 
 
 from . import admin_channels  # noqa: E402,F401  (hotline imports, Open311 keys)

@@ -8,7 +8,14 @@ class DeliberationConfig(AppConfig):
 
     def ready(self) -> None:
         # Periodic jobs register on import: work-order deadline sweep, owners' votes clock,
-        # committee re-election reminders, Open311 key purge. live.access: open sockets
-        # re-check their rights when a session, user, membership or residency changes.
+        # committee re-election reminders, Open311 key purge, rising-trend alarms.
+        # live.access: open sockets re-check their rights when a session, user, membership
+        # or residency changes.
         from deliberation.live import access  # noqa: F401
-        from deliberation.services import committees, open311, votes, work_orders  # noqa: F401
+        from deliberation.services import (  # noqa: F401
+            committees,
+            open311,
+            trend_alarms,
+            votes,
+            work_orders,
+        )

@@ -24,6 +24,7 @@ class Bar:
     value: int
     label: str
     flag: bool
+    partial: bool = False
 
 
 @dataclass
@@ -33,6 +34,19 @@ class BarChart:
     baseline: float
     bars: list[Bar]
     maximum: int
+    #: the value axis: (y, the value written there)
+    ticks: list[tuple[float, str]]
+    left: int = 0
+
+
+#: Room on the left for the value axis.
+AXIS = 30
+
+
+def count_ticks(maximum: int, top: float, plot: float) -> list[tuple[float, str]]:
+    """0, the middle (when it is a whole number) and the maximum of a count axis."""
+    values = sorted({0, maximum, *([maximum // 2] if maximum >= 4 and maximum % 2 == 0 else [])})
+    return [(round(top + plot * (1 - v / maximum), 1), str(v)) for v in values]
 
 
 def month_label(month: date) -> str:
@@ -45,29 +59,40 @@ def bar_chart(
     values: list[int],
     *,
     flagged: frozenset[int] = frozenset(),
+    partial: date | None = None,
     width: int = 300,
     height: int = 110,
 ) -> BarChart:
-    """One bar per month; ``flagged`` holds the indexes drawn in the signal colour."""
+    """One bar per month; ``flagged`` holds the indexes drawn in the signal colour; the
+    ``partial`` month (still filling up) is drawn hollow and marked."""
     top, bottom = 14, 18
     plot = height - top - bottom
     maximum = max([*values, 1])
-    step = width / max(len(values), 1)
+    step = (width - AXIS) / max(len(values), 1)
     bars = []
     for i, (month, value) in enumerate(zip(months, values, strict=True)):
         h = plot * value / maximum
         bars.append(
             Bar(
-                x=round(i * step + step * 0.15, 1),
+                x=round(AXIS + i * step + step * 0.15, 1),
                 y=round(top + plot - h, 1),
                 width=round(step * 0.7, 1),
                 height=round(h, 1),
                 value=value,
-                label=month_label(month),
+                label=month_label(month) + ("*" if month == partial else ""),
                 flag=i in flagged,
+                partial=month == partial,
             )
         )
-    return BarChart(width=width, height=height, baseline=top + plot, bars=bars, maximum=maximum)
+    return BarChart(
+        width=width,
+        height=height,
+        baseline=top + plot,
+        bars=bars,
+        maximum=maximum,
+        ticks=count_ticks(maximum, top, plot),
+        left=AXIS,
+    )
 
 
 @dataclass
@@ -87,6 +112,8 @@ class LineChart:
     lines: list[Line]
     labels: list[tuple[float, str]]
     rows: list[tuple[str, list[str]]]  # per month: its label and each line's figure (or "–")
+    ticks: list[tuple[float, str]]  # the value axis: 0 %, 50 %, 100 %
+    left: int = AXIS
 
 
 def percent(rate: float | None) -> str:
@@ -97,24 +124,34 @@ def line_chart(
     months: list[date],
     series: list[tuple[str, str, list[float | None]]],
     *,
+    partial: date | None = None,
     width: int = 320,
     height: int = 140,
 ) -> LineChart:
-    """Rates (0–1) per month; a month without a value breaks nothing, it is just skipped."""
+    """Rates (0–1) per month; a month without a value breaks nothing, it is just skipped.
+    The ``partial`` month's label carries a mark (its figures are not final)."""
     top, bottom = 10, 18
     plot = height - top - bottom
-    step = width / max(len(months), 1)
+    step = (width - AXIS) / max(len(months), 1)
     lines = []
     for css, name, values in series:
         coords = [
-            (round(i * step + step / 2, 1), round(top + plot * (1 - v), 1), f"{v * 100:.0f}%")
+            (
+                round(AXIS + i * step + step / 2, 1),
+                round(top + plot * (1 - v), 1),
+                f"{v * 100:.0f}%",
+            )
             for i, v in enumerate(values)
             if v is not None
         ]
         lines.append(Line(css, name, " ".join(f"{x},{y}" for x, y, _ in coords), coords))
-    labels = [(round(i * step + step / 2, 1), month_label(m)) for i, m in enumerate(months)]
+
+    def label(m: date) -> str:
+        return month_label(m) + ("*" if m == partial else "")
+
+    labels = [(round(AXIS + i * step + step / 2, 1), label(m)) for i, m in enumerate(months)]
     rows = [
-        (month_label(m), [percent(values[i]) for _, _, values in series])
-        for i, m in enumerate(months)
+        (label(m), [percent(values[i]) for _, _, values in series]) for i, m in enumerate(months)
     ]
-    return LineChart(width, height, top + plot, top, lines, labels, rows)
+    ticks = [(round(top + plot * (1 - v), 1), f"{v * 100:.0f}%") for v in (0, 0.5, 1)]
+    return LineChart(width, height, top + plot, top, lines, labels, rows, ticks)

@@ -10,6 +10,7 @@ from deliberation.views import (
     hotline,
     indicators,
     issues,
+    rates,
     register,
     supervision,
     votes,
@@ -85,6 +86,22 @@ urlpatterns = [
         evaluation_pages.service_alliance,
         name="service-alliance",
     ),
+    path(
+        "indicators/export/<slug:table>.<slug:fmt>",
+        indicators.indicators_export,
+        name="indicators-export",
+    ),
+    path("indicators/rates/", rates.rates_page, name="rates"),
+    path(
+        "indicators/rates/export/<slug:table>.<slug:fmt>", rates.rates_export, name="rates-export"
+    ),
+    path("indicators/classified/", rates.classified_page, name="indicators-classified"),
+    path(
+        "indicators/classified/export/<slug:table>.<slug:fmt>",
+        rates.classified_export,
+        name="classified-export",
+    ),
+    path("public/compounds/<int:pk>/figures/", rates.public_figures, name="public-figures"),
     # Every state-changing step: one shape (deliberation/actions/, views/actions.py).
     path("tasks/", actions.task_list_view, name="task-list"),
     path("<slug:kind>/<int:pk>/controls/", actions.controls_view, name="action-controls"),

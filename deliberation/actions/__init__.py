@@ -10,6 +10,7 @@ from . import (  # noqa: E402,F401,I001  (each area declares its kinds and actio
     compounds,
     evidence,
     hotline,
+    indicators,
     invitations,
     issues,
     minutes,

@@ -16,6 +16,7 @@ from deliberation.demo.channels import seed_channels
 from deliberation.demo.evaluations import seed_evaluations
 from deliberation.demo.indicators import seed_indicators
 from deliberation.demo.intake import seed_intake
+from deliberation.demo.rates import seed_rates
 from deliberation.demo.sessions import seed_sessions
 from deliberation.demo.votes import seed_votes
 from deliberation.models import (
@@ -374,6 +375,7 @@ def seed() -> dict[str, int]:
         admin.display_name = "系统管理员"
         admin.save(update_fields=["display_name"])
 
+    seed_rates()
     seed_intake()
     seed_sessions()
     seed_votes()

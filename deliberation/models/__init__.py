@@ -11,6 +11,7 @@ from .evaluations import (
 )
 from .events import Event
 from .idempotency import IdempotencyKey
+from .indicators import TrendAlarm
 from .issues import (
     DEFAULT_SLA,
     Issue,
@@ -54,6 +55,7 @@ from .work_orders import (
 )
 
 __all__ = [
+    "TrendAlarm",
     "AgendaItem",
     "Appeal",
     "Announcement",

@@ -19,6 +19,14 @@ class Organization(models.Model):
         PROPERTY_MANAGEMENT_COMMITTEE = "pm_committee", _("property management committee")
         DEVELOPER = "developer", _("developer")
 
+    class PartyCoverage(models.TextChoices):
+        """Whether a Party organization covers it (the 三率's Party-organization coverage,
+        docs/law.md §7a)."""
+
+        NONE = "", _("no Party organization")
+        OWN = "own", _("its own Party branch")
+        JOINT = "joint", _("covered by a joint Party branch")
+
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     subdistrict = models.ForeignKey(
@@ -34,6 +42,19 @@ class Organization(models.Model):
     )
     in_service_alliance = models.BooleanField(
         _("member of the property-service alliance"), default=False
+    )
+    party_coverage = models.CharField(
+        _("Party organization"),
+        max_length=8,
+        choices=PartyCoverage.choices,
+        blank=True,
+        default=PartyCoverage.NONE,
+    )
+    party_branch_name = models.CharField(
+        _("Party branch"),
+        max_length=200,
+        blank=True,
+        help_text=_("The branch of its own, or the joint branch that covers it."),
     )
     term_number = models.PositiveSmallIntegerField(_("term number"), null=True, blank=True)
     term_start = models.DateField(_("term start"), null=True, blank=True)

@@ -77,7 +77,16 @@ def can_subscribe(user: Any, topic: str) -> bool:
     return bool(rule(principal, object_id, audience))
 
 
-from . import channels, committees, compounds, evidence, issues, sessions, votes  # noqa: E402,F401  (registers rules)
+from . import (  # noqa: E402,F401  (registers rules)
+    channels,
+    committees,
+    compounds,
+    evidence,
+    indicators,
+    issues,
+    sessions,
+    votes,
+)
 
 __all__ = [
     "ANONYMOUS",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .issues import view_issue
-from .principal import COMMUNITY_KINDS, PROVIDER_KINDS, Principal
+from .principal import COMMUNITY_KINDS, OWNER_BODY_KINDS, PROVIDER_KINDS, Principal
 from .registry import action
 
 
@@ -63,8 +63,11 @@ def open311_write(p: Principal, compound: Any) -> bool:
 
 @action("indicators.view")
 def view_indicators(p: Principal, _obj: Any) -> bool:
-    """Subdistrict (all), community committees (their compounds), providers (their own)."""
-    return p.is_subdistrict or bool(p.orgs_of_kind(*COMMUNITY_KINDS, *PROVIDER_KINDS))
+    """Subdistrict (all), community committees (their compounds), providers (their own),
+    owners' committees and property management committees (their compound's)."""
+    return p.is_subdistrict or bool(
+        p.orgs_of_kind(*COMMUNITY_KINDS, *PROVIDER_KINDS, *OWNER_BODY_KINDS)
+    )
 
 
 @action("open311.description")

@@ -116,6 +116,7 @@ def test_every_role_s_pages_pass_axe(browser, live_server_asgi, production_serve
             (f"/votes/{w['vote']}/", 200),
             (f"/compounds/{compound}/committee/", 200),
             (f"/sessions/{w['session']}/public/", 200),
+            (f"/public/compounds/{compound}/figures/", 200),
         ],
     )
     walk.tour(
@@ -129,6 +130,9 @@ def test_every_role_s_pages_pass_axe(browser, live_server_asgi, production_serve
             (f"/sessions/{w['session']}/", 200),
             ("/hotline/import/", 200),
             ("/indicators/", 200),
+            ("/indicators/rates/", 200),
+            ("/indicators/classified/", 200),
+            ("/indicators/?start=2026-13", 400),
         ],
     )
     walk.tour(
@@ -148,6 +152,7 @@ def test_every_role_s_pages_pass_axe(browser, live_server_asgi, production_serve
             (f"/votes/{w['vote']}/", 200),
             (f"/compounds/{compound}/committee/", 200),
             (f"/compounds/{compound}/register/", 200),
+            ("/indicators/", 200),
         ],
     )
     # As deployed (DEBUG off): the login page, a page that does not exist, and a page the

@@ -28,7 +28,7 @@ TABLE: dict[str, tuple[int, ...]] = {
     "open311.read":        (1,  1,    1,   1,    1,    1,    1,     1,     1),
     "open311.description": (0,  1,    1,   0,    1,    1,    0,     1,     1),
     "open311.write":       (0,  0,    1,   0,    1,    1,    0,     1,     1),  # on 团结公寓
-    "indicators.view":     (0,  0,    1,   1,    0,    1,    1,     1,     1),
+    "indicators.view":     (0,  0,    1,   1,    1,    1,    1,     1,     1),  # issue 12
 }  # fmt: skip
 
 

@@ -36,7 +36,8 @@ def test_demo_models_tuanjiehu(demo) -> None:
     assert qinggong.category == Compound.Category.CENTRAL_STATE
     assert qinggong.management_mode == Compound.ManagementMode.SELF_MANAGED
     assert qinggong.property_provider.kind == Organization.Kind.PROPERTY_RIGHTS_UNIT
-    no_service = Compound.objects.get(category=Compound.Category.NOT_HANDED_OVER)
+    no_service = Compound.objects.get(name="中路北六条")
+    assert no_service.category == Compound.Category.NOT_HANDED_OVER
     assert no_service.property_provider is None
     housing_office = Organization.objects.get(name="朝阳区房管局第十二管理所")
     assert (

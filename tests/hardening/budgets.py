@@ -21,7 +21,7 @@ from django.urls import reverse
 from deliberation.actions import KINDS
 from deliberation.models import Announcement, Building, Compound, Unit
 
-from . import growth_intake, growth_sessions, growth_votes  # noqa: F401  (area budgets)
+from . import growth_indicators, growth_intake, growth_sessions, growth_votes  # noqa: F401
 
 MAX_PAGE_QUERIES = 12
 #: The person's task list on the home pages and the inbox: at most one joined query per
@@ -464,9 +464,41 @@ PAGES: dict[str, list[Budget]] = {
     # --- intake, work orders and channels (more) ---
     "indicators": [
         Budget(u, lambda d: reverse("indicators"), g)
-        for u in ("jiedao", "juwei", "wuye")
+        for u in ("jiedao", "juwei", "wuye", "yeweihui")
+        for g in (
+            growth_intake.grow_issues,
+            growth_intake.grow_compounds_with_issues,
+            growth_indicators.grow_alarms,
+        )
+    ],
+    # the indicators' exports, the 三率, the classified view, a compound's public figures
+    "indicators-export": [
+        Budget(u, growth_indicators.url("indicators-export", table, fmt), g)
+        for u in ("jiedao", "yeweihui")
+        for table, fmt in (("parties", "csv"), ("compounds", "xlsx"), ("months", "csv"))
         for g in (growth_intake.grow_issues, growth_intake.grow_compounds_with_issues)
     ],
+    "rates": [
+        Budget(u, growth_indicators.url("rates"), growth_indicators.grow_units)
+        for u in ("jiedao", "juwei")
+    ],
+    "rates-export": [
+        Budget("jiedao", growth_indicators.url("rates-export", t, f), growth_indicators.grow_units)
+        for t, f in (("rates", "xlsx"), ("gaps", "csv"))
+    ],
+    "indicators-classified": [
+        Budget(u, growth_indicators.url("indicators-classified"), g)
+        for u in ("jiedao", "juwei")
+        for g in (growth_indicators.grow_units, growth_intake.grow_compounds_with_issues)
+    ],
+    "classified-export": [
+        Budget(
+            "jiedao",
+            growth_indicators.url("classified-export", "groups", "xlsx"),
+            growth_indicators.grow_issues_and_units,
+        )
+    ],
+    "public-figures": [Budget(None, growth_indicators.public_url, growth_intake.grow_issues)],
     "open311-requests": [
         Budget(None, growth_intake.open311_url("requests.json"), growth_intake.grow_issues),
         Budget(

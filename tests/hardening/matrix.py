@@ -26,6 +26,7 @@ from django.urls import reverse
 
 from deliberation.models import Organization
 
+from . import growth_indicators as gi
 from . import growth_sessions, surfaces_intake, surfaces_sessions, surfaces_votes  # noqa: F401
 from . import surfaces_votes as sv
 from .surfaces import (
@@ -86,6 +87,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "session with published minutes in 团结公寓": growth_sessions.minuted_session,
     "nothing": lambda demo: None,
     "hotline import by juwei": lambda demo: surfaces_intake.hotline_batch(demo),
+    "rising-trend alarm in 团结公寓": gi.alarm,
 }
 
 
@@ -217,6 +219,12 @@ QINGGONG_SERVERS = allow(
 TUANJIE_COMMITTEE = allow("party_committee", "residents_committee")
 COMMUNITY_STAFF = allow(
     "party_committee", "party_committee_other", "residents_committee", "residents_committee_other"
+)
+INDICATOR_STAFF = (
+    COMMUNITY_STAFF
+    | allow("property_firm", "rights_unit_public_housing", "rights_unit_self_managed")
+    | allow("owners_committee", "property_management_committee")
+    | SUBDISTRICT
 )
 TUANJIE_OWNERS = allow("resident", "owners_committee")  # yeweihui is an owner there too
 TUANJIE_VOTE_STAFF = allow("residents_committee", "owners_committee")
@@ -700,11 +708,37 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
     "indicators.view": [
         ActionRow(
             "nothing",
-            COMMUNITY_STAFF
-            | allow("property_firm", "rights_unit_public_housing", "rights_unit_self_managed")
-            | SUBDISTRICT,
-            [page(lambda obj: reverse("indicators"))],
+            INDICATOR_STAFF,
+            [
+                page(lambda obj: reverse("indicators")),
+                page(lambda obj: reverse("indicators-export", args=["parties", "csv"])),
+                page(lambda obj: reverse("indicators-export", args=["compounds", "xlsx"])),
+            ],
         )
+    ],
+    # the 三率 and the classified view: the staff who see the indicators
+    "rates.view": [
+        ActionRow(
+            "nothing",
+            INDICATOR_STAFF,
+            [
+                page(lambda obj: reverse("rates")),
+                page(lambda obj: reverse("rates-export", args=["gaps", "csv"])),
+                page(lambda obj: reverse("indicators-classified")),
+                page(lambda obj: reverse("classified-export", args=["groups", "xlsx"])),
+            ],
+        )
+    ],
+    # a compound's aggregate figures: anyone, no login
+    "indicators.public": [
+        ActionRow(
+            "团结公寓",
+            frozenset(ROLES),
+            [page(lambda obj: reverse("public-figures", args=[obj.pk]))],
+        )
+    ],
+    "trend_alarm.acknowledge": [
+        ActionRow("rising-trend alarm in 团结公寓", TUANJIE_COMMITTEE | SUBDISTRICT),
     ],
 }
 
