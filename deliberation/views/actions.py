@@ -68,6 +68,7 @@ def controls_context(
         "kind": kind.name,
         "obj": obj,
         "shown": actions.controls_for(request.user, obj, kind.name, bound),
+        "nested": actions.nested_controls(request.user, obj, kind.name),
         "notice": notice,
         "error": error,
     }

@@ -112,8 +112,6 @@ def work_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "work_order.view", order)
     context = {
         "order": order,
-        "pending_extensions": [e for e in order.extension_requests.all() if e.status == "pending"],
-        "open_escalations": [e for e in order.escalations.all() if e.status == "open"],
         **_job_card(request, order),
         **live_context([topic("work_order", order.pk, "staff")]),
     }
