@@ -29,6 +29,7 @@ from deliberation.ids import parse_id
 from deliberation.issue_forms import ReportForm
 from deliberation.live.topics import topic
 from deliberation.models import Compound, Issue, IssuePhoto, Unit, WorkOrder
+from deliberation.photos import photo_response
 from deliberation.policy import load_principal
 from deliberation.policy.principal import COMMUNITY_KINDS
 from deliberation.selectors.issues import issue_detail as load_issue
@@ -254,6 +255,4 @@ def issue_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     if photo is None:
         raise Http404
     policy.visible_or_404(request.user, photo.issue)
-    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_response(request, photo.file, photo.content_type)

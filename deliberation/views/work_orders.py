@@ -15,6 +15,7 @@ from deliberation import policy
 from deliberation.ids import parse_id
 from deliberation.live.topics import topic
 from deliberation.models import Organization, WorkOrder, WorkOrderEvidence
+from deliberation.photos import photo_response
 from deliberation.policy import load_principal
 from deliberation.policy.principal import COMMUNITY_KINDS
 from deliberation.selectors.issues import triage_queue
@@ -133,6 +134,4 @@ def work_order_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> File
         raise Http404
     policy.visible_or_404(request.user, evidence.work_order)
     policy.require(request.user, "work_order.view_evidence", evidence)
-    response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_response(request, evidence.file, evidence.content_type)
