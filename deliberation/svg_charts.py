@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import pgettext
 
 
@@ -117,7 +117,8 @@ class LineChart:
 
 
 def percent(rate: float | None) -> str:
-    return "–" if rate is None else f"{rate * 100:.0f}%"
+    """A rate as the reader's language writes a whole percentage (94%)."""
+    return "–" if rate is None else number_format(round(rate * 100), use_l10n=True) + "%"
 
 
 def line_chart(
@@ -139,7 +140,7 @@ def line_chart(
             (
                 round(AXIS + i * step + step / 2, 1),
                 round(top + plot * (1 - v), 1),
-                f"{v * 100:.0f}%",
+                percent(v),
             )
             for i, v in enumerate(values)
             if v is not None

@@ -34,7 +34,15 @@ from .registry import (
     declare_kind,
     kind_of,
 )
-from .running import InvalidForm, available, controls_for, is_available, may, perform
+from .running import (
+    InvalidForm,
+    available,
+    controls_for,
+    is_available,
+    may,
+    nested_controls,
+    perform,
+)
 from .tasks import Task, tasks_for
 
 __all__ = [
@@ -57,6 +65,7 @@ __all__ = [
     "is_available",
     "kind_of",
     "may",
+    "nested_controls",
     "perform",
     "tasks_for",
 ]

@@ -36,7 +36,6 @@ from deliberation.policy.principal import COMMUNITY_KINDS, Principal
 from deliberation.selectors.issues import (
     deadlines_if_dispatched_now,
     issues_with_place,
-    triage_committees,
     triage_due,
     with_sla,
 )
@@ -61,12 +60,11 @@ def _load(pk: int) -> Issue | None:
 
 
 def _audience(issue: Issue) -> Audience:
-    """The issue page's staff view (where the triage controls are) and the task lists of the
-    committees that triage it."""
-    return Audience(
-        topics=(topic("issue", issue.pk, "staff"),),
-        organizations=tuple(triage_committees(issue.compound_id)),
-    )
+    """The issue page's staff view (where the triage controls are). Not the task lists of
+    the committees that triage it: every triage step changes the triage queue, and its
+    service tells those task lists to refetch with the queue (``push_triage_queue``) —
+    naming them here too made an open inbox fetch its task list twice per step."""
+    return Audience(topics=(topic("issue", issue.pk, "staff"),))
 
 
 def _candidates(p: Principal) -> Iterable[Issue]:

@@ -77,6 +77,10 @@ class ObjectKind:
     #: the thing whose existence this one shares (an extension request or an escalation is
     #: known to whoever may know its work order): a stranger gets the 404 a missing id gets
     belongs_to: Callable[[Any], Any] | None = None
+    #: things of other kinds drawn inside this thing's controls, as (kind, thing) — an
+    #: order's pending extension request and open escalations — so they come and go with
+    #: its controls' refetch: a new request shows its decide step on an open order page
+    nested: Callable[[Any], Iterable[tuple[str, Any]]] | None = None
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,18 @@ def controls_for(
     ]
 
 
+def nested_controls(user: Any, obj: Any, kind: str) -> list[dict[str, Any]]:
+    """The controls of the things drawn inside ``obj``'s (``ObjectKind.nested``), each as
+    ``actions/_controls.html`` draws it; those with nothing for ``user`` are left out."""
+    declared = KINDS[kind].nested
+    found = []
+    for inner_kind, inner in declared(obj) if declared else ():
+        shown = controls_for(user, inner, inner_kind)
+        if shown:
+            found.append({"kind": inner_kind, "obj": inner, "shown": shown})
+    return found
+
+
 @dataclass
 class InvalidForm(Exception):
     """The action's form did not validate (HTTP 400): re-show it with its errors."""

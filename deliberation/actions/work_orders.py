@@ -68,6 +68,16 @@ def _order_audience(order: WorkOrder) -> Audience:
     )
 
 
+def _order_nested(order: WorkOrder) -> list[tuple[str, Any]]:
+    """The pending extension request and the open escalations, drawn inside the order's
+    controls (prefetched by ``work_order_detail``): a request made while the committee has
+    the page open appears there with the order's controls' refetch."""
+    return [
+        *(("extension", e) for e in order.extension_requests.all() if e.status == "pending"),
+        *(("escalation", e) for e in order.escalations.all() if e.status == "open"),
+    ]
+
+
 def _order_candidates(p: Principal) -> Iterable[WorkOrder]:
     """Orders on which the person's organizations (or they, as reporter) may hold a task."""
     if not p.is_authenticated:
@@ -99,6 +109,7 @@ declare_kind(
         audience=_order_audience,
         task_candidates=_order_candidates,
         title=lambda o: _("Work order #%(id)s · %(title)s") % {"id": o.pk, "title": o.title},
+        nested=_order_nested,
     )
 )
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from deliberation.stored_messages import render_message
 from deliberation.user_text import is_web_link
 
 
@@ -141,6 +142,9 @@ class AgendaItem(models.Model):
     )
     #: Why it was deferred, in the minutes (an item left open when the session ends).
     deferral_reason = models.CharField(_("reason for deferral"), max_length=200, blank=True)
+    #: The platform's reason as a msgid and parameters, read in each reader's language
+    #: (stored_messages); rows from before it read ``deferral_reason`` as stored.
+    deferral_message = models.JSONField(null=True, blank=True, editable=False)
     staff_note = models.TextField(pgettext_lazy("agenda item", "staff-only note"), blank=True)
     issues = models.ManyToManyField(
         "deliberation.Issue", related_name="agenda_items", blank=True, verbose_name=_("issues")
@@ -160,6 +164,13 @@ class AgendaItem(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.outcome not in (self.Outcome.PENDING, self.Outcome.IN_DISCUSSION)
+
+    @property
+    def deferral_display(self) -> str:
+        """Why it was deferred, in the reader's language."""
+        if self.deferral_message:
+            return render_message(self.deferral_message)
+        return self.deferral_reason
 
 
 class Invitation(models.Model):
@@ -386,6 +397,10 @@ class Minutes(models.Model):
 
     session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="minutes")
     text = models.TextField(_("minutes"), max_length=50000)
+    #: The generated draft in each language the site offers ({"en": …, "zh-hans": …}), so
+    #: each reader reads the record in their language; ``text`` is the platform language's,
+    #: which the secretary edits (once edited, ``text`` is the minutes for everyone).
+    texts = models.JSONField(default=dict, blank=True, editable=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     generated_at = models.DateTimeField(auto_now_add=True)
     edited_by = models.ForeignKey(
@@ -400,3 +415,11 @@ class Minutes(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} · {self.get_status_display()}"
+
+    @property
+    def text_display(self) -> str:
+        """The minutes in the reader's language while they are the generated record; the
+        secretary's edited text as written."""
+        if self.edited_by_id is None and self.texts:
+            return str(self.texts.get(get_language() or "", self.text))
+        return self.text

@@ -144,6 +144,16 @@ def contact_reporter(p: Principal, work_order: Any) -> bool:
     return _committee_of(p, work_order.compound_id)
 
 
+@action("issue.contact_reporter")
+def contact_reporter_of_issue(p: Principal, issue: Any) -> bool:
+    """The reporter's unmasked phone on the issue page: the same people as on the job card
+    (``work_order.contact_reporter``): the committee serving the compound and the
+    subdistrict always, a responsible party while its order is open, nobody else."""
+    if _committee_of(p, issue.compound_id):
+        return True
+    return any(contact_reporter(p, order) for order in issue.work_orders.all())
+
+
 @action("work_order.view_evidence")
 def view_work_order_evidence(p: Principal, evidence: Any) -> bool:
     """A photo on an order: whoever may see the order; the reporter also sees the photos of

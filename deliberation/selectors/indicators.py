@@ -29,12 +29,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.formats import number_format
 
 from deliberation.models import Compound, Issue, TrendAlarm, WorkOrder
 from deliberation.policy import load_principal
@@ -140,11 +142,17 @@ class Figures:
     @property
     def composite_display(self) -> str:
         value = self.composite
-        return "—" if value is None else f"{value:.1f}"
+        return "—" if value is None else _one_decimal(value)
 
 
 def _pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
+    """A rate as the reader's language writes a percentage (93.5%)."""
+    return "—" if rate is None else _one_decimal(rate * 100) + "%"
+
+
+def _one_decimal(value: float) -> str:
+    """Rounded once (as the figures were before), then written in the reader's language."""
+    return number_format(Decimal(f"{value:.1f}"), decimal_pos=1, use_l10n=True)
 
 
 def on_time_aggregates(now: datetime) -> dict[str, Any]:

@@ -124,6 +124,13 @@ def reporter_contact(order: WorkOrder, *, unmasked: bool) -> ReporterContact | N
     issue = order.issue if order.issue_id else None
     if issue is None:
         return None
+    return issue_reporter_contact(issue, unmasked=unmasked)
+
+
+def issue_reporter_contact(issue: Any, *, unmasked: bool) -> ReporterContact | None:
+    """The reporter's name and phone (their account's, or the one taken with a phone or
+    walk-in report), masked unless the viewer may call them (``issue.contact_reporter`` on
+    the issue page, ``work_order.contact_reporter`` on the job card)."""
     user = issue.reporter if issue.reporter_id else None
     name = issue.reporter_name or (str(user) if user is not None else "")
     phone = (user.phone if user is not None else "") or issue.reporter_phone

@@ -90,7 +90,9 @@ def remove_unreferenced_uploads(*, older_than: timedelta = ORPHAN_AGE) -> int:
         storage = model._meta.get_field("file").storage  # type: ignore[union-attr]
         referenced = set(model.objects.values_list("file", flat=True))
         for name in _files_under(storage, root):
-            if name in referenced or storage.get_modified_time(name) > cutoff:
+            # a thumbnail (``photos.thumbnail``: "<photo>.thumb….jpg") lives as its photo does
+            photo = name.split(".thumb", 1)[0]
+            if photo in referenced or storage.get_modified_time(name) > cutoff:
                 continue
             with suppress(OSError):
                 storage.delete(name)

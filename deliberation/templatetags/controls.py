@@ -23,6 +23,7 @@ def controls(context: template.Context, obj: Any, kind: str, **bound: Any) -> di
         "kind": kind,
         "obj": obj,
         "shown": actions.controls_for(request.user, obj, kind, bound),
+        "nested": actions.nested_controls(request.user, obj, kind),
         "notice": "",
         "error": "",
     }

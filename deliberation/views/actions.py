@@ -68,6 +68,7 @@ def controls_context(
         "kind": kind.name,
         "obj": obj,
         "shown": actions.controls_for(request.user, obj, kind.name, bound),
+        "nested": actions.nested_controls(request.user, obj, kind.name),
         "notice": notice,
         "error": error,
     }
@@ -162,6 +163,17 @@ def action_view(request: HttpRequest, kind: str, pk: int, name: str) -> HttpResp
     return run_and_answer(request, object_kind, obj, action)
 
 
+def _add_service_errors(form: Any, exc: InvalidInput) -> None:
+    """Put a service's refusal on the form so the error summary shows it: a refusal naming
+    no field (or a field this form does not have) becomes a non-field error."""
+    if not exc.fields:
+        form.add_error(None, str(exc))
+        return
+    for field, errors in exc.fields.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
 def run_and_answer(
     request: HttpRequest, kind: ObjectKind, obj: Any, action: Action
 ) -> HttpResponse:
@@ -190,9 +202,7 @@ def run_and_answer(
         form = action.make_form(obj, request.user, request.POST, request.FILES)
         if form is not None:
             form.is_valid()
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(None if field == "__all__" else field, error)
+            _add_service_errors(form, exc)
         return _answer_error(
             request, kind, obj, status=400, message=str(exc), action=action, form=form
         )

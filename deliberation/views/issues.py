@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,11 +29,12 @@ from deliberation.ids import parse_id
 from deliberation.issue_forms import ReportForm
 from deliberation.live.topics import topic
 from deliberation.models import Compound, Issue, IssuePhoto, Unit, WorkOrder
+from deliberation.photos import photo_response
 from deliberation.policy import load_principal
 from deliberation.policy.principal import COMMUNITY_KINDS
 from deliberation.selectors.issues import issue_detail as load_issue
 from deliberation.selectors.issues import issues_visible_to, triage_due, with_sla
-from deliberation.selectors.job_card import completion_photos
+from deliberation.selectors.job_card import completion_photos, issue_reporter_contact
 from deliberation.services.conflicts import Conflict
 from deliberation.services.idempotency import create_once
 from deliberation.services.issues import report_issue, triage_organizations
@@ -212,14 +213,21 @@ def _detail(request: HttpRequest, issue: Issue) -> HttpResponse:
     topics = [topic("issue", issue.pk, "public"), topic("user", request.user.pk, "home")]  # type: ignore[arg-type]
     if staff:  # the triage controls refetch on the staff topic (deliberation.actions.issues)
         topics.append(topic("issue", issue.pk, "staff"))
-    orders = list(issue.work_orders.select_related("responsible").order_by("id"))
+    ordered = WorkOrder.objects.select_related("responsible").order_by("id")
+    prefetch_related_objects([issue], Prefetch("work_orders", queryset=ordered))
+    orders = list(issue.work_orders.all())  # the contact rule reads them too
     for order in orders:
         order.issue = issue  # the rating rule reads the reporter
+    contact = None
+    if staff:
+        unmasked = policy.can(request.user, "issue.contact_reporter", issue)
+        contact = issue_reporter_contact(issue, unmasked=unmasked)
     context: dict[str, Any] = {
         "issue": issue,
         "shown_where": _shown_where(request, issue),
         "activities": list(issue.activities.all()),
         "staff": staff,
+        "contact": contact,
         "photo_ids": getattr(issue, "photo_ids", None) or [],
         "completion_photos": completion_photos(issue, request.user),
         "orders": orders if staff else [],
@@ -247,6 +255,4 @@ def issue_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     if photo is None:
         raise Http404
     policy.visible_or_404(request.user, photo.issue)
-    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_response(request, photo.file, photo.content_type)

@@ -143,7 +143,7 @@ def minutes_text(request: HttpRequest, pk: int) -> HttpResponse:
         and not policy.can(request.user, "session.manage", session)
     ):
         raise Http404
-    response = HttpResponse(record.text, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(record.text_display, content_type="text/plain; charset=utf-8")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Disposition"] = f'inline; filename="minutes-{session.pk}.txt"'
     return response

@@ -15,6 +15,7 @@ from deliberation import policy
 from deliberation.ids import parse_id
 from deliberation.live.topics import topic
 from deliberation.models import Organization, WorkOrder, WorkOrderEvidence
+from deliberation.photos import photo_response
 from deliberation.policy import load_principal
 from deliberation.policy.principal import COMMUNITY_KINDS
 from deliberation.selectors.issues import triage_queue
@@ -112,8 +113,6 @@ def work_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "work_order.view", order)
     context = {
         "order": order,
-        "pending_extensions": [e for e in order.extension_requests.all() if e.status == "pending"],
-        "open_escalations": [e for e in order.escalations.all() if e.status == "open"],
         **_job_card(request, order),
         **live_context([topic("work_order", order.pk, "staff")]),
     }
@@ -135,6 +134,4 @@ def work_order_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> File
         raise Http404
     policy.visible_or_404(request.user, evidence.work_order)
     policy.require(request.user, "work_order.view_evidence", evidence)
-    response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_response(request, evidence.file, evidence.content_type)

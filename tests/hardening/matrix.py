@@ -414,6 +414,13 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
             [surfaces_intake.reporter_phone_shown],
         )
     ],
+    "issue.contact_reporter": [
+        ActionRow(
+            "issue in 团结公寓",  # its order to 京朝物业 open
+            TUANJIE_COMMITTEE | SUBDISTRICT | allow("property_firm"),
+            [surfaces_intake.issue_reporter_phone_shown],
+        )
+    ],
     "work_order.view_evidence": [
         ActionRow(
             "completion photo on an order in 团结公寓",

@@ -326,6 +326,24 @@ def reporter_phone_shown(demo: Any, role: str, client: Client, obj: Any, allowed
         assert "13800001234" not in html and "138****1234" in html, role
 
 
+def issue_reporter_phone_shown(
+    demo: Any, role: str, client: Client, obj: Any, allowed: bool
+) -> None:
+    """The reporter's unmasked phone on the issue page (the job card's rule); everyone else
+    with the staff view sees it masked."""
+    from deliberation.models import User
+
+    User.objects.filter(pk=obj.reporter_id).update(phone="13800001234")
+    response = client.get(reverse("issue-detail", args=[obj.pk]))
+    if response.status_code != 200:
+        assert not allowed, role
+        return
+    html = response.content.decode()
+    assert ('href="tel:13800001234"' in html) is allowed, role
+    if not allowed:
+        assert "13800001234" not in html, role
+
+
 def completion_photo(demo: Any) -> Any:
     """A photo of the completed work on jumin's issue in 团结公寓 (the order's evidence)."""
     from django.core.files.uploadedfile import SimpleUploadedFile

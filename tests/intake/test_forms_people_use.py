@@ -239,6 +239,10 @@ def test_convene_form_keeps_every_choice_and_shows_who_will_be_invited(demo) -> 
     step = reverse("action", args=["compound", tuanjie().pk, "convene"])
     page = client.get(step).content.decode()
     assert "将邀请哪些单位" in page and tuanjie().property_provider.name in page
+    # the residents choose their representatives; the committee does not name them
+    # (docs/law.md §10)
+    assert "<li>居民代表: 由社区党组织、居委会组织居民推选</li>" in page
+    assert "指定" not in page
     assert f'name="convene-issues" value="{waiting.pk}"' in page  # waiting issues offered
     response = client.post(step, _convene_data(issues=[waiting.pk]))
     assert response.status_code == 400

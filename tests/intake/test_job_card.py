@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from deliberation.models import Issue, IssueCategory, Unit, User
+from deliberation.models import Event, Issue, IssueCategory, Unit, User
 from deliberation.services.issues import report_issue
 from deliberation.services.triage import dispatch_issue
 from tests.intake.factories import tuanjie, user
@@ -120,3 +120,40 @@ def test_the_reporter_sees_the_completion_photos(demo, settings, tmp_path) -> No
     # Another resident does not see the photos from inside the flat: the order is not
     # theirs to know of, so its evidence is not found (existence privacy asks first).
     assert login_client(user("jumin2")).get(shown).status_code == 404
+
+
+def _issue_contact(client, issue) -> str:
+    page = client.get(reverse("issue-detail", args=[issue.pk]))
+    assert page.status_code in (200, 404)
+    found = re.search(r'id="issue-contact">(.*?)</p>', page.content.decode(), re.S)
+    return found.group(1) if found else ""
+
+
+def test_the_issue_page_shows_the_reporters_phone_by_the_job_cards_rule(
+    demo, settings, tmp_path
+) -> None:
+    """The firm may call while its order is open, not after; a co-operating organization
+    never; the committee and the subdistrict always. The pushed staff record never
+    carries the number (it is one fragment for everyone following the issue)."""
+    issue, order = _dispatched(settings, tmp_path)
+    # as a phone report taken by the committee would carry it
+    Issue.objects.filter(pk=issue.pk).update(reporter_name="张女士", reporter_phone=PHONE)
+    order.co_operating.add(demo.compound("轻工宿舍").property_provider)
+    firm, helper = login_client(user("wuye")), login_client(user("chanquan"))
+    committee, office = login_client(user("juwei")), login_client(user("jiedao"))
+    dial = f'href="tel:{PHONE}"'
+    assert dial in _issue_contact(firm, issue)
+    assert PHONE not in _issue_contact(helper, issue)
+    for client in (committee, office):
+        assert dial in _issue_contact(client, issue)
+    accept = reverse("action", args=["work_order", order.pk, "accept"])
+    assert firm.post(accept).status_code == 302
+    pushed = Event.objects.filter(topic=f"issue:{issue.pk}:staff").exclude(html={})
+    assert pushed.exists()
+    assert all(PHONE not in html for e in pushed for html in e.html.values())
+    order.status = "closed"
+    order.save(update_fields=["status"])
+    shown = _issue_contact(firm, issue)
+    assert PHONE not in shown and "138****1234" in shown
+    for client in (committee, office):
+        assert dial in _issue_contact(client, issue)

@@ -7,11 +7,13 @@ from __future__ import annotations
 import io
 import os
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
@@ -323,3 +325,36 @@ def test_files_no_row_refers_to_are_swept_once_old(demo, settings, tmp_path) -> 
     assert sorted(p.relative_to(tmp_path).as_posix() for p in stored_files(tmp_path)) == sorted(
         [kept, "work_orders/999/in-flight.jpg"]
     )
+
+
+def _decoded(response) -> Image.Image:
+    return Image.open(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_pages_show_real_thumbnails_checked_like_the_photos(demo, settings, tmp_path) -> None:
+    """A thumbnail is a small picture of its own (longest side ≤ 192 px), made once and
+    kept while its photo is; whoever may not see the photo gets its thumbnail no more."""
+    settings.MEDIA_ROOT = tmp_path
+    big = phone_photo("JPEG", size=(1600, 1200), orientation=1)
+    reporter = login_client(user("jumin"))
+    response = reporter.post(reverse("issue-report"), report_data(photos=[upload(big)]))
+    assert response.status_code == 302
+    issue = Issue.objects.latest("id")
+    photo = IssuePhoto.objects.get(issue=issue)
+    url = reverse("issue-photo", args=[issue.pk, photo.pk])
+    page = reporter.get(reverse("issue-detail", args=[issue.pk])).content.decode()
+    assert f'<a href="{url}"><img src="{url}?size=thumb"' in page  # links to the photo
+    thumb = reporter.get(url, {"size": "thumb"})
+    assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
+    small = _decoded(thumb)
+    assert max(small.size) <= 192 and small.size == (192, 144)
+    full = reporter.get(url)
+    assert _decoded(full).size == (1600, 1200)
+    assert int(thumb["Content-Length"]) < int(full["Content-Length"]) // 4
+    for outsider, status in ((user("jumin2"), 404), (None, 302)):
+        client = login_client(outsider) if outsider else Client()
+        assert client.get(url, {"size": "thumb"}).status_code == status
+    # kept while its photo is: the sweep of unreferenced uploads leaves it
+    remove_unreferenced_uploads(older_than=timedelta(0))
+    assert any(p.name.endswith(".thumb.jpg") for p in stored_files(tmp_path))
+    assert reporter.get(url, {"size": "thumb"}).status_code == 200

@@ -124,6 +124,34 @@ def test_a_triage_step_pushes_a_refetch_to_the_issue_page_and_the_task_lists(dem
         assert "已电话答复" not in str(event.html)
 
 
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("dispatch", lambda i: {"dispatch-responsible": tuanjie().property_provider_id}),
+        (
+            "categorise",
+            lambda i: {
+                "cat-category": i.category_id,
+                "cat-urgency": "emergency",
+                "cat-compound": i.compound_id,
+            },
+        ),
+        ("session", lambda i: {"session-public_text": "将提交协商议事会"}),
+        ("close", lambda i: {"close-reason": "answered", "close-public_text": "已电话答复"}),
+    ],
+)
+def test_one_triage_step_tells_each_task_list_to_refetch_once(demo, name, data) -> None:
+    """The step's own marker and the triage queue's were both recorded: an open inbox
+    fetched its task list twice for one step."""
+    issue = report()
+    before = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    response = login_client(user("juwei")).post(act(issue, name), data(issue))
+    assert response.status_code == 302
+    topics = list(Event.objects.filter(id__gt=before, kind="tasks").values_list("topic", flat=True))
+    assert {f"org:{o}:inbox" for o in committees()} <= set(topics)
+    assert len(topics) == len(set(topics)), sorted(topics)
+
+
 def test_reporting_tells_the_committees_task_lists_to_refetch(demo) -> None:
     """Reporting is not an action (there is no issue yet): the service itself records the
     "fetch your task list again" marker on each serving committee's inbox topic, in the

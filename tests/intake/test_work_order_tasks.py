@@ -6,6 +6,7 @@ changes the order's own controls) must record in their transaction."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -85,6 +86,41 @@ def test_the_order_page_draws_the_controls_of_its_pending_extension(demo) -> Non
     assert 'data-action="decide"' not in firm
     # the firm has asked: it may not ask again until the committee decides
     assert 'data-action="complete"' in firm and 'data-action="extension"' not in firm
+
+
+def test_a_new_extension_request_reaches_an_open_order_page_with_its_decide_step(
+    demo,
+) -> None:
+    """The committee has the order page open when the firm asks for more time: the marker
+    reaches the page's topic, and the controls it refetches hold the decide step."""
+    _issue, order = dispatched()
+    committee, firm = login_client(user("juwei")), login_client(user("wuye"))
+    page = committee.get(reverse("work-order-detail", args=[order.pk])).content.decode()
+    assert 'data-action="decide"' not in page
+    joined = re.search(r'ws-connect="/ws/live/\?topics=([^&"]+)', page)
+    assert joined and f"work_order%3A{order.pk}%3Astaff" in joined.group(1)
+    assert firm.post(reverse("action", args=["work_order", order.pk, "accept"])).status_code == 302
+    before = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    asked = firm.post(
+        reverse("action", args=["work_order", order.pk, "extension"]),
+        {
+            "ext-reason": "等待配件",
+            "ext-new_resolve_by": (order.resolve_by + timedelta(days=2)).strftime("%Y-%m-%d %H:%M"),
+        },
+    )
+    assert asked.status_code == 302, asked.content.decode()[:2000]
+    extension = order.extension_requests.get()
+    markers = Event.objects.filter(
+        id__gt=before, kind="controls", topic=f"work_order:{order.pk}:staff"
+    )
+    target = f'data-refetch-target="controls-work_order-{order.pk}"'
+    marker = next(e.html["zh-hans"] for e in markers if target in e.html["zh-hans"])
+    assert f'id="controls-work_order-{order.pk}"' in page  # the element the marker names
+    url = re.search(r'data-refetch="([^"]+)"', marker).group(1)
+    controls = committee.get(url).content.decode()
+    assert f'id="controls-extension-{extension.pk}"' in controls
+    assert 'data-action="decide"' in controls and "等待配件" in controls
+    assert 'data-action="decide"' not in firm.get(url).content.decode()
 
 
 def test_deciding_an_extension_refreshes_the_orders_own_controls(demo) -> None:

@@ -7,9 +7,11 @@ import re
 from datetime import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from deliberation.models import AgendaItem, Announcement, Issue, Minutes, Session
 from deliberation.services import sessions as services
@@ -89,3 +91,45 @@ def test_vote_notice_links_to_the_vote(demo) -> None:
     assert vote.title in notice.title
     board = login_client(user("jumin")).get(reverse("compound-detail", args=[vote.compound_id]))
     assert f'href="{url}"' in board.content.decode()
+
+
+@pytest.mark.parametrize(("ended_in", "read_in"), [("zh-hans", "en"), ("en", "zh-hans")])
+def test_the_deferral_reason_and_minutes_read_in_the_readers_language(
+    demo, ended_in: str, read_in: str
+) -> None:
+    """Ended by a chair using one language, read by a party using the other: the minutes
+    and the reason an open item was deferred come in the reader's language."""
+    session = opened(demo)
+    services.add_agenda_item(actor=user("shuji"), session=session, title="楼道照明")
+    chair = login_client(user("shuji"))
+    chair.cookies[settings.LANGUAGE_COOKIE_NAME] = ended_in
+    assert chair.post(action_url("session", session.pk, "end")).status_code in (200, 302)
+    reader = login_client(user("shuji"))
+    reader.cookies[settings.LANGUAGE_COOKIE_NAME] = read_in
+    page = reader.get(reverse("session-minutes", args=[session.pk])).content.decode()
+    shown = re.search(r'<div class="minutes-text">(.*?)</div>', page, re.S)
+    assert shown  # (the chair's edit form below holds the platform language's draft)
+    plain = reader.get(reverse("session-minutes-text", args=[session.pk])).content.decode()
+    with translation.override(read_in):
+        reason = str(_("Not reached before the session ended; deferred to a later session."))
+        heading = str(_("Attendance"))
+    with translation.override(ended_in):
+        other = str(_("Not reached before the session ended; deferred to a later session."))
+    for text in (shown.group(1), plain):
+        assert reason in text and other not in text and heading in text
+    item = session.items.get(title="楼道照明")
+    with translation.override(read_in):
+        assert item.deferral_display == reason
+
+
+def test_minutes_from_before_they_were_stored_per_language_still_read(demo) -> None:
+    session = _end(opened(demo))
+    Minutes.objects.filter(session=session).update(texts={}, text="旧纪要\n")
+    AgendaItem.objects.filter(session=session).update(
+        deferral_message=None, deferral_reason="旧的理由"
+    )
+    reader = login_client(user("shuji"))
+    reader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = reader.get(reverse("session-minutes", args=[session.pk])).content.decode()
+    assert "旧纪要" in page
+    assert {i.deferral_display for i in session.items.all()} <= {"旧的理由"}

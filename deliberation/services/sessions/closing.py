@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from deliberation import policy
 from deliberation.models import (
@@ -16,6 +17,7 @@ from deliberation.models import (
     User,
 )
 from deliberation.services import session_issues
+from deliberation.stored_messages import message
 
 from .common import (
     SessionConflict,
@@ -33,14 +35,16 @@ def _defer_open_items(session: Session, actor: User) -> None:
     "in discussion": that is what a chair who runs out of time expects (the room says so
     next to the end button; defer to a chosen session or refer to an owners' vote first to
     decide otherwise). The reason goes into the minutes and the issues wait for a session."""
-    with translation.override(settings.LANGUAGE_CODE):
-        reason = _("Not reached before the session ended; deferred to a later session.")
+    reason = message(
+        gettext_noop("Not reached before the session ended; deferred to a later session.")
+    )
     for item in session.items.filter(
         outcome__in=[AgendaItem.Outcome.PENDING, AgendaItem.Outcome.IN_DISCUSSION]
     ):
         item.outcome = AgendaItem.Outcome.DEFERRED
-        item.deferral_reason = reason[:200]
-        item.save(update_fields=["outcome", "deferral_reason"])
+        item.deferral_message = reason.as_json()  # read in each reader's language
+        item.deferral_reason = reason.in_language(settings.LANGUAGE_CODE)[:200]
+        item.save(update_fields=["outcome", "deferral_message", "deferral_reason"])
         session_issues.record_outcome(item=item, actor=actor)
 
 

@@ -24,20 +24,29 @@ MINUTES_TEMPLATE = "sessions/minutes.txt"
 MINUTES_STATUS_TEMPLATE = "sessions/_minutes_status.html"
 
 
-def render_minutes_text(session: Session) -> str:
-    """The draft text, in the platform's language (Chinese), from the session's record."""
-    with translation.override(settings.LANGUAGE_CODE):
+def render_minutes_text(session: Session, language: str = settings.LANGUAGE_CODE) -> str:
+    """The draft text in ``language`` (the platform's, Chinese, by default), from the
+    session's record."""
+    with translation.override(language):
         return render_to_string(MINUTES_TEMPLATE, minutes_record(session)).strip() + "\n"
+
+
+def _texts(session: Session) -> dict[str, str]:
+    """The record in every language the site offers, whoever ends the session: each
+    reader reads it in theirs (``Minutes.text_display``)."""
+    return {code: render_minutes_text(session, code) for code, _name in settings.LANGUAGES}
 
 
 def generate_minutes(*, session: Session) -> Minutes:
     """Called when the session ends (inside its transaction); regenerates an unpublished draft."""
+    texts = _texts(session)
+    text = texts[settings.LANGUAGE_CODE]
     minutes, created = Minutes.objects.get_or_create(
-        session=session, defaults={"text": render_minutes_text(session)}
+        session=session, defaults={"text": text, "texts": texts}
     )
     if not created and minutes.status == Minutes.Status.DRAFT and minutes.edited_by_id is None:
-        minutes.text = render_minutes_text(session)
-        minutes.save(update_fields=["text"])
+        minutes.text, minutes.texts = text, texts
+        minutes.save(update_fields=["text", "texts"])
     return minutes
 
 

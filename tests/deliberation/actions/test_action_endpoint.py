@@ -12,9 +12,12 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from deliberation import actions
 from deliberation.models import Event, WorkOrder
+from deliberation.services import committees as committee_services
 from tests.intake.factories import dispatched, user
 from tests.support.clients import login_client
 
@@ -158,3 +161,21 @@ def test_the_action_alone_on_its_own_page(demo) -> None:
     assert login_client(user("juwei")).get(_url(order, "send_back")).status_code == 403
     firm.post(_url(order, "accept"))
     assert firm.get(_url(order, "send_back")).status_code == 409
+
+
+def test_a_services_refusal_naming_no_field_shows_in_the_page_forms_error_summary(demo) -> None:
+    """``InvalidInput`` without fields (too few candidates to put to the owners), posted as a
+    plain page: the re-rendered form says why in its error summary."""
+    election = committee_services.start_election(
+        actor=user("juwei"), compound=demo.tuanjie, seats=3
+    )
+    url = reverse("action", args=["election", election.pk, "put_to_vote"])
+    response = login_client(user("yeweihui")).post(url, {"title": "第五届业委会选举"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    summary = text[text.index("data-error-summary") :]
+    with translation.override("zh-hans"):
+        expected = gettext("Nominate at least as many candidates as there are seats.")
+    assert expected in summary[: summary.index("</div>")]
+    election.refresh_from_db()
+    assert election.vote_id is None
