@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("deliberation", "0015_timeline_messages"),
+        ("deliberation", "0017_rates"),
     ]
 
     operations = [
