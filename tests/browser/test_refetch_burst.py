@@ -12,9 +12,11 @@ first".)
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from deliberation.live.topics import topic
 from deliberation.models import Event
@@ -63,4 +65,47 @@ def test_a_change_that_arrives_while_the_list_is_being_fetched_is_not_lost(
     tasks.locator("li.task", has_text=NEW_PETITION).wait_for()
     tasks.locator("li.task", has_text=vote.title).wait_for(timeout=5_000)
     assert page.url == f"{server.url}/"  # without reload
+    page.context.close()
+
+
+BURST = """([url, id, n]) => {
+  const slot = document.getElementById("live-refetch");
+  for (let i = 0; i < n; i++) {  // as n pushes in a row, each one marker
+    const marker = document.createElement("span");
+    marker.dataset.refetch = url;
+    marker.dataset.refetchTarget = id;
+    slot.append(marker);
+    document.dispatchEvent(new CustomEvent("htmx:wsAfterMessage"));
+  }
+}"""
+
+
+def test_a_burst_of_markers_ends_with_a_fetch_made_after_the_last(
+    browser: Any, live_server_asgi: Any
+) -> None:
+    """Five markers for the list in a row, twenty times: each burst ends with the list as
+    fetched after its last marker (here each answer says which fetch it was), and the
+    markers that came while a fetch was in flight cost one fetch more, not four."""
+    server = live_server_asgi
+    page = browser_login(browser, server, "jumin")
+    wait_live(page)
+    fetched: list[int] = []
+
+    def answer(route: Any) -> None:
+        fetched.append(len(fetched) + 1)
+        body = f'<section id="task-list" data-fetch="{fetched[-1]}"></section>'
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=body)
+
+    page.route("**/tasks/", answer)
+    wrong = []
+    for burst in range(20):
+        fetched.clear()
+        page.evaluate(BURST, ["/tasks/", "task-list", 5])
+        with contextlib.suppress(PlaywrightTimeoutError):  # told below
+            page.locator("#task-list[data-fetch='2']").wait_for(state="attached", timeout=3_000)
+        page.wait_for_timeout(200)  # time for a fetch too many
+        shown = page.get_attribute("#task-list", "data-fetch")
+        if (shown, len(fetched)) != ("2", 2):
+            wrong.append(f"burst {burst}: shows fetch {shown} of {len(fetched)}")
+    assert not wrong, f"{len(wrong)} of 20 bursts ended wrong:\n" + "\n".join(wrong)
     page.context.close()
