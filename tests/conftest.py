@@ -60,12 +60,13 @@ def demo(db: None) -> Demo:
 
 
 @pytest.fixture
-def tdemo(transactional_db: None) -> Demo:
+def tdemo(request: pytest.FixtureRequest, transactional_db: None) -> Demo:
     """The demo world committed for real: for websocket, live-server and browser tests.
-    Put back from the copy taken after the session's seed, whatever the test before left."""
-    if not restore():
+    Put back from the copy taken after the session's seed, whatever the test before left;
+    browser tests still seed it (with the copy, the resident's page in test_live_board did
+    not catch up on the notice posted while its server restarted: not yet understood)."""
+    if request.node.get_closest_marker("browser") or not restore():
         seed()
-        take()
     return Demo()
 
 
