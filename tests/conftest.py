@@ -20,6 +20,7 @@ from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.clients import login_client
 from tests.support.demo import Demo
 from tests.support.server import LiveServer
+from tests.support.snapshot import restore, take
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (``--dist loadgroup``)
@@ -37,9 +38,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Seed the demo once for the session. pytest-django runs every ``db`` test (each in a
     rolled-back transaction) before the transactional ones that flush the tables, so most
-    tests find the world already there."""
+    tests find the world already there; a copy of it is kept for the tests that need it
+    back (``tests.support.snapshot``)."""
     with django_db_blocker.unblock():
         seed()
+        take()
 
 
 @pytest.fixture(autouse=True)
@@ -50,15 +53,20 @@ def _own_rate_limit_counters(settings: Any) -> None:
 
 @pytest.fixture
 def demo(db: None) -> Demo:
-    if not Compound.objects.filter(name="团结公寓").exists():  # flushed by a transactional test
+    flushed = not Compound.objects.filter(name="团结公寓").exists()  # by a transactional test
+    if flushed and not restore():
         seed()
     return Demo()
 
 
 @pytest.fixture
-def tdemo(transactional_db: None) -> Demo:
-    """The demo world committed for real: for websocket, live-server and browser tests."""
-    seed()
+def tdemo(request: pytest.FixtureRequest, transactional_db: None) -> Demo:
+    """The demo world committed for real: for websocket, live-server and browser tests.
+    Put back from the copy taken after the session's seed, whatever the test before left;
+    browser tests still seed it (with the copy, the resident's page in test_live_board did
+    not catch up on the notice posted while its server restarted: not yet understood)."""
+    if request.node.get_closest_marker("browser") or not restore():
+        seed()
     return Demo()
 
 

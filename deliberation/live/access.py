@@ -16,7 +16,6 @@ import logging
 from importlib import import_module
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib import auth
@@ -29,6 +28,8 @@ from django.utils.crypto import constant_time_compare
 
 from deliberation import policy
 from deliberation.models import Membership, Residency, User
+
+from .blocking import call_blocking
 
 log = logging.getLogger("yishi.live")
 
@@ -95,7 +96,7 @@ def _send(group: str, message: dict[str, Any]) -> None:
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group, message)
+        call_blocking(layer.group_send, group, message)  # also from a thread with a loop
     except Exception:  # the periodic re-check of every socket still catches the change
         log.warning("could not announce an access change to %s", group, exc_info=True)
 

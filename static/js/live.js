@@ -94,19 +94,40 @@
     fresh.hidden = false;
   }
 
-  /* Markers that came while that element's own request was in flight (the person's step,
-   * or an earlier refetch): fetch again once it is answered, or a burst of changes would
-   * leave the page at the first one. */
-  var pending = {};
+  /* One refetch per element at a time. htmx.ajax without a source issues every request
+   * from <body>, so they all shared body's one request slot: a marker arriving while any
+   * refetch was in flight was queued there holding the element it saw then, and (htmx
+   * keeps only the last queued request) any later one replaced it. When the first answer
+   * had replaced that element, the queued request swapped into the detached old copy and
+   * the page stayed at the first state of a burst; a marker for another element (the
+   * task list) could also drop it. Here each request is issued from its own element, and
+   * markers that come while that element's request (a refetch, or the person's own step)
+   * is in flight are fetched again, into the element as it is then, once it is answered. */
+  var inflight = {};  // element id -> true while its refetch is in flight
+  var pending = {};  // element id -> url to fetch once that element is free
+
+  function refetch(id, url) {
+    var target = document.getElementById(id);
+    if (!url || !target || !window.htmx) { return; }  // pages without that element ignore it
+    if (dirty(target)) { return; }
+    if (inflight[id] || busy(target)) { pending[id] = url; return; }
+    inflight[id] = true;
+    var finish = function () {
+      delete inflight[id];
+      keepNotice(id);
+      setTimeout(flush, 0);
+    };
+    var done = window.htmx.ajax("GET", url, { source: target, target: target, swap: "outerHTML" });
+    if (done && done.then) { done.then(finish, finish); } else { delete inflight[id]; }
+  }
+
   function flush() {
     Object.keys(pending).forEach(function (id) {
       var target = document.getElementById(id);
-      if (!target || busy(target) || !window.htmx) { return; }
+      if (target && (inflight[id] || busy(target))) { return; }
       var url = pending[id];
       delete pending[id];
-      if (dirty(target)) { return; }
-      var done = window.htmx.ajax("GET", url, { target: target, swap: "outerHTML" });
-      if (done && done.then) { done.then(keepNotice.bind(null, id)); }
+      refetch(id, url);
     });
   }
   document.addEventListener("htmx:afterSettle", function () { setTimeout(flush, 0); });
@@ -117,14 +138,8 @@
     for (var i = 0; i < slots.length; i++) {
       var url = slots[i].getAttribute("data-refetch");
       var id = slots[i].getAttribute("data-refetch-target") || "";
-      var target = document.getElementById(id);
-      slots[i].remove();  // a marker is used once; pages without that element ignore it
-      if (dirty(target)) { continue; }
-      if (busy(target)) { pending[id] = url; continue; }  // fetched once it is answered  // the person's own step there answers with a fresh copy
-      if (url && target && window.htmx) {
-        var done = window.htmx.ajax("GET", url, { target: target, swap: "outerHTML" });
-        if (done && done.then) { done.then(keepNotice.bind(null, id)); }
-      }
+      slots[i].remove();  // a marker is used once
+      refetch(id, url);
     }
   });
 })();

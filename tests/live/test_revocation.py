@@ -173,6 +173,27 @@ def test_deactivated_user_is_closed_at_once_and_one_updated_in_bulk_at_the_reche
     async_to_sync(scenario)()
 
 
+def test_a_change_saved_on_a_thread_with_a_running_event_loop_is_announced(
+    tdemo, settings, monkeypatch
+) -> None:
+    """The access change is committed on a thread whose event loop is running (as under
+    Playwright's sync API, or synchronous code called from async code): the announcement
+    still goes out, at once, instead of failing there and waiting for the periodic re-check."""
+    settings.YISHI_LIVE_RECHECK_SECONDS = 300
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM on the loop's thread
+    jumin = tdemo.user("jumin")
+    client = login_client(jumin)
+
+    async def scenario() -> None:
+        comm = await open_socket(client, board(tdemo))
+        jumin.is_active = False
+        jumin.save()  # here, on the loop's own thread: the signal's announcement is sent now
+        assert await close_code(comm, timeout=5) == CLOSE_UNAUTHENTICATED
+        await comm.disconnect()
+
+    async_to_sync(scenario)()
+
+
 def test_a_new_password_closes_the_sockets_of_the_other_sessions(tdemo) -> None:
     """Django ends a user's other sessions when the password changes; so do their sockets.
     The session that changed it (its hash renewed, as the password-change view does; here in
