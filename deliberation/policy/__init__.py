@@ -77,7 +77,15 @@ def can_subscribe(user: Any, topic: str) -> bool:
     return bool(rule(principal, object_id, audience))
 
 
-from . import channels, committees, compounds, issues, sessions, votes  # noqa: E402,F401  (registers rules)
+from . import (  # noqa: E402,F401  (registers rules)
+    channels,
+    committees,
+    compounds,
+    evaluations,  # noqa: E402,F401  (registers rules)
+    issues,
+    sessions,
+    votes,
+)
 
 __all__ = [
     "ANONYMOUS",
