@@ -208,6 +208,32 @@ declare(
 )
 
 
+
+
+def _scored(user: Any, cycle: EvaluationCycle) -> bool:
+    targets = scoring_targets(cycle, user)
+    return bool(targets) and all(t["score"] is not None for t in targets)
+
+
+declare(
+    Action(
+        kind="evaluation",
+        name="rescore",
+        rule="evaluation.score",
+        label=pgettext_lazy("evaluation action", "Correct a score"),
+        run=_score,
+        when=surveys.scoring_open,
+        also=_scored,
+        form=_ScoreActionForm,
+        form_kwargs=lambda cycle, user: {"cycle": cycle, "targets": _open_targets(cycle, user)},
+        order=4,
+        task_url=lambda cycle: reverse("evaluation-score", args=[cycle.pk]),
+        extra={"controls": False},
+        prefix="score",
+    )
+)
+
+
 # --- review and publication ---------------------------------------------------------------
 
 
