@@ -4,6 +4,7 @@ from deliberation.views import (
     actions,
     committees,
     compounds,
+    evaluation_pages,
     evaluations,
     health,
     home,
@@ -64,6 +65,27 @@ urlpatterns = [
     path("sessions/<int:pk>/minutes.txt", s.minutes_text, name="session-minutes-text"),
     path("open311/v2/", include("deliberation.urls_open311")),
     path("indicators/", indicators.indicators_page, name="indicators"),
+    # The evaluation's evidence ledger and published results (docs/law.md §9).
+    path(
+        "evaluations/organizations/<int:pk>/evidence/",
+        evaluation_pages.evidence_ledger,
+        name="evidence-ledger",
+    ),
+    path(
+        "evaluations/evidence/<int:pk>/attachment/",
+        evaluation_pages.evidence_attachment,
+        name="evidence-attachment",
+    ),
+    path(
+        "public/evaluations/organizations/<int:pk>/",
+        evaluation_pages.evaluation_history,
+        name="evaluation-history",
+    ),
+    path(
+        "public/evaluations/alliance/",
+        evaluation_pages.service_alliance,
+        name="service-alliance",
+    ),
     path("evaluations/", evaluations.cycle_list, name="evaluation-list"),
     path("evaluations/<int:pk>/", evaluations.cycle_detail, name="evaluation-detail"),
     path("evaluations/<int:pk>/survey/", evaluations.survey, name="evaluation-survey"),

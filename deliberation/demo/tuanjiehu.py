@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from deliberation.demo.channels import seed_channels
+from deliberation.demo.evaluations import seed_evaluations
 from deliberation.demo.indicators import seed_indicators
 from deliberation.demo.intake import seed_intake
 from deliberation.demo.sessions import seed_sessions
@@ -378,6 +379,7 @@ def seed() -> dict[str, int]:
     seed_votes()
     seed_channels()
     seed_indicators()
+    seed_evaluations()
     return {
         "communities": Community.objects.count(),
         "compounds": Compound.objects.count(),

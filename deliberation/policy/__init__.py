@@ -82,6 +82,7 @@ from . import (  # noqa: E402,F401  (registers rules)
     committees,
     compounds,
     evaluations,  # noqa: E402,F401  (registers rules)
+    evidence,
     issues,
     sessions,
     votes,

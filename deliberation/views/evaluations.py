@@ -19,6 +19,7 @@ from deliberation.evaluation_forms import OpenCycleForm
 from deliberation.live.topics import topic
 from deliberation.models import EvaluationCycle, Subdistrict
 from deliberation.selectors import evaluations as selectors
+from deliberation.selectors.evaluation_results import results_table
 from deliberation.services.evaluations import cycles
 
 from .live import live_context
@@ -78,11 +79,13 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     force, the results once computed, appeals; the subdistrict's steps."""
     cycle = _cycle(pk)
     policy.require(request.user, "evaluation.view", cycle)
+    computed = cycle.status != cycle.Status.SCORING
     context = {
         **selectors.cycle_page_context(cycle),
         "progress": selectors.progress(cycle),
-        "results": list(selectors.results_of(cycle))
-        if cycle.status != cycle.Status.SCORING
+        "rows": results_table(cycle) if computed else [],
+        "results": [r for r in selectors.results_of(cycle) if r.compound_id is None]
+        if computed
         else [],
         "appeals": selectors.appeals_of(cycle),
         "may_score": actions.is_available(
@@ -157,7 +160,7 @@ def public_list(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     context = {
         "cycle": cycle,
-        "results": [r for r in selectors.results_of(cycle)],
+        "rows": results_table(cycle),
         "corrections": selectors.corrections(cycle),
     }
     return render(request, "evaluations/public.html", context)

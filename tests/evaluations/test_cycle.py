@@ -4,12 +4,13 @@ scoring, publication, appeal, decision with the correction republished, and clos
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 from viewflow.workflow.models import Task
 
 from deliberation.errors import Conflict, InvalidInput
@@ -25,6 +26,13 @@ from deliberation.services.evaluations import appeals, cycles, surveys
 from tests.support import evaluation_cycles as ev
 
 S = EvaluationCycle.Status
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    """The messages checked below are the English source strings."""
+    with translation.override("en"):
+        yield
 
 
 def test_opening_creates_a_result_per_provider_overall_and_per_compound(demo) -> None:
