@@ -26,7 +26,7 @@ from deliberation.evaluation_forms import (
 from deliberation.live.topics import topic
 from deliberation.models import Appeal, EvaluationCycle, EvaluationResult, Organization, Unit
 from deliberation.policy.principal import Principal
-from deliberation.selectors.evaluations import scoring_targets
+from deliberation.selectors.evaluations import scoring_targets, task_cycles
 from deliberation.services.evaluations import appeals, cycles, surveys
 from deliberation.services.evaluations.common import (
     add_working_days,
@@ -57,9 +57,12 @@ def _load_cycle(pk: int) -> EvaluationCycle | None:
 def _cycle_candidates(p: Principal) -> Iterable[EvaluationCycle]:
     if not p.is_authenticated or not (p.is_party_staff or p.home_units):
         return []
-    return EvaluationCycle.objects.select_related("subdistrict").filter(
-        status__in=[S.SCORING, S.REVIEW]
-    )
+    return task_cycles(p)
+
+
+def _loaded_for(user: Any, cycle: EvaluationCycle) -> bool:
+    """The task list loaded the cycle for this person, with their answers (no query each)."""
+    return getattr(cycle, "loaded_for", None) == user.pk
 
 
 def _cycle_audience(cycle: EvaluationCycle) -> Audience:
@@ -102,6 +105,14 @@ def survey_units(cycle: EvaluationCycle, user: Any) -> list[Unit]:
     return [u for u in homes if u.pk not in answered]
 
 
+def _survey_left(user: Any, cycle: EvaluationCycle) -> bool:
+    if not surveys.survey_open(cycle):
+        return True  # the state answers (409), not the household's answer
+    if _loaded_for(user, cycle):
+        return bool(cycle.homes_left)  # type: ignore[attr-defined]
+    return bool(survey_units(cycle, user))
+
+
 def _answer_survey(cycle: EvaluationCycle, user: Any, data: dict[str, Any]) -> Outcome:
     form_units = {u.pk: u for u in survey_units(cycle, user)}
     unit = form_units.get(data["unit"])
@@ -134,7 +145,7 @@ declare(
         task_label=gettext_lazy("Rate your property service"),
         run=_answer_survey,
         when=surveys.survey_open,
-        also=lambda user, cycle: bool(survey_units(cycle, user)),
+        also=_survey_left,
         form=_SurveyActionForm,
         form_kwargs=lambda cycle, user: {"cycle": cycle, "units": survey_units(cycle, user)},
         weight=Weight.PRIMARY,
@@ -155,6 +166,10 @@ def _open_targets(cycle: EvaluationCycle, user: Any) -> list[dict[str, Any]]:
 
 
 def _unscored(user: Any, cycle: EvaluationCycle) -> bool:
+    if not surveys.scoring_open(cycle):
+        return True  # the state answers (409), not the person's scores
+    if _loaded_for(user, cycle):
+        return bool(cycle.has_unscored)  # type: ignore[attr-defined]
     return any(t["score"] is None for t in scoring_targets(cycle, user))
 
 
@@ -208,9 +223,11 @@ declare(
 )
 
 
-
-
 def _scored(user: Any, cycle: EvaluationCycle) -> bool:
+    if not surveys.scoring_open(cycle):
+        return True  # the state answers (409), not the person's scores
+    if _loaded_for(user, cycle):
+        return bool(cycle.has_targets) and not cycle.has_unscored  # type: ignore[attr-defined]
     targets = scoring_targets(cycle, user)
     return bool(targets) and all(t["score"] is not None for t in targets)
 

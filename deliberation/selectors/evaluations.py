@@ -4,10 +4,13 @@ what a person is asked to do in it. Fixed query counts whatever the number of ro
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from deliberation import policy
 from deliberation.models import (
@@ -17,9 +20,18 @@ from deliberation.models import (
     Organization,
     PartyScore,
     SurveyResponse,
+    Unit,
 )
+from deliberation.policy.principal import PROVIDER_KINDS
 
 Scorer = PartyScore.Scorer
+
+
+def household_key(cycle: EvaluationCycle, unit: Unit) -> str:
+    """A keyed hash of the cycle and the unit: one answer per household, and no way back
+    from the stored answer to the household without the server's secret."""
+    message = f"evaluation-survey:{cycle.pk}:{unit.pk}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
 @dataclass
@@ -156,3 +168,78 @@ def latest_published(subdistrict_id: int | None = None) -> EvaluationCycle | Non
     if subdistrict_id is not None:
         cycles = cycles.filter(subdistrict_id=subdistrict_id)
     return cycles.order_by("-year", "-half").first()
+
+
+def _scorer_targets(p: Any) -> tuple[Q, Q]:
+    """(what the person's organizations score, what they have not scored yet), as filters
+    on ``EvaluationResult`` inside a cycle subquery (docs/law.md §9; policy ``evaluation.
+    score``): committees their community's compounds, departments every organization
+    overall, a provider itself overall."""
+    kinds = Organization.Kind
+    targets, unscored = Q(pk__in=[]), Q(pk__in=[])
+    for org, kind in p.org_kinds.items():
+        if kind in (kinds.PARTY_COMMITTEE, kinds.RESIDENTS_COMMITTEE):
+            served = [c for c, orgs in p.served_compounds.items() if org in orgs]
+            target = Q(compound_id__in=served)
+            scored = PartyScore.objects.filter(
+                cycle=OuterRef("cycle"),
+                organization=OuterRef("organization"),
+                compound=OuterRef("compound"),
+                scorer_id=org,
+            )
+        elif kind == kinds.SUBDISTRICT_OFFICE or (kind in PROVIDER_KINDS):
+            target = Q(compound__isnull=True)
+            if kind in PROVIDER_KINDS:
+                target &= Q(organization_id=org)
+            scored = PartyScore.objects.filter(
+                cycle=OuterRef("cycle"),
+                organization=OuterRef("organization"),
+                compound__isnull=True,
+                scorer_id=org,
+            )
+        else:
+            continue
+        targets |= target
+        unscored |= target & ~Q(Exists(scored))
+    return targets, unscored
+
+
+def task_cycles(p: Any) -> list[EvaluationCycle]:
+    """Cycles open for a step, with what the survey and the scoring tasks ask of this person
+    answered for all of them at once (two queries however many cycles): the homes that have
+    not answered, whether their organizations have something to score, and still unscored."""
+    results = EvaluationResult.objects.filter(cycle=OuterRef("pk"))
+    targets, unscored = _scorer_targets(p)
+    cycles = list(
+        EvaluationCycle.objects.select_related("subdistrict")
+        .filter(status__in=[EvaluationCycle.Status.SCORING, EvaluationCycle.Status.REVIEW])
+        .annotate(
+            has_targets=Exists(results.filter(targets)),
+            has_unscored=Exists(results.filter(unscored)),
+        )
+    )
+    homes: dict[int, int] = {}
+    if p.home_units and cycles:
+        homes = dict(
+            Unit.objects.filter(
+                pk__in=list(p.home_units), building__compound__property_provider__isnull=False
+            ).values_list("pk", "building__compound__community__subdistrict_id")
+        )
+    keys = {
+        household_key(cycle, Unit(pk=unit)): (cycle.pk, unit)
+        for cycle in cycles
+        for unit, subdistrict in homes.items()
+        if subdistrict == cycle.subdistrict_id
+    }
+    answered: set[tuple[int, int]] = set()
+    if keys:
+        found = SurveyResponse.objects.filter(household_key__in=list(keys))
+        answered = {keys[k] for k in found.values_list("household_key", flat=True)}
+    for cycle in cycles:
+        cycle.loaded_for = p.user_id  # type: ignore[attr-defined]
+        cycle.homes_left = [  # type: ignore[attr-defined]
+            u
+            for u, s in homes.items()
+            if s == cycle.subdistrict_id and (cycle.pk, u) not in answered
+        ]
+    return cycles

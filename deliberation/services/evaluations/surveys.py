@@ -4,12 +4,9 @@ firm's self-assessment), each against the criteria of the cycle (docs/law.md §9
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,19 +25,13 @@ from deliberation.models import (
     Unit,
     User,
 )
+from deliberation.selectors.evaluations import household_key
 
 from .common import SURVEY_MAX_ANSWER, S, criteria, invalid, locked, require_status, text
 
 Scorer = PartyScore.Scorer
 CENT = Decimal("0.01")
 MAX_COMMENT = 2000
-
-
-def household_key(cycle: EvaluationCycle, unit: Unit) -> str:
-    """A keyed hash of the cycle and the unit: one answer per household, and no way back
-    from the stored answer to the household without the server's secret."""
-    message = f"evaluation-survey:{cycle.pk}:{unit.pk}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
 def _comment(comment: str) -> str:
