@@ -25,8 +25,9 @@ from deliberation.evaluation_forms import (
 )
 from deliberation.live.topics import topic
 from deliberation.models import Appeal, EvaluationCycle, EvaluationResult, Organization, Unit
+from deliberation.policy import load_principal
 from deliberation.policy.principal import Principal
-from deliberation.selectors.evaluations import scoring_targets, task_cycles
+from deliberation.selectors.evaluations import score_state, scoring_targets, task_cycles
 from deliberation.services.evaluations import appeals, cycles, surveys
 from deliberation.services.evaluations.common import (
     add_working_days,
@@ -90,7 +91,15 @@ declare_kind(
 
 
 def survey_units(cycle: EvaluationCycle, user: Any) -> list[Unit]:
-    """The person's homes in the cycle's subdistrict that have not answered yet."""
+    """The person's homes in the cycle's subdistrict that have not answered yet (read once
+    per request: the page, its controls and the form ask the same)."""
+    cache = cycle.__dict__.setdefault("_survey_units", {})
+    if user.pk not in cache:
+        cache[user.pk] = _survey_units(cycle, user)
+    return list(cache[user.pk])
+
+
+def _survey_units(cycle: EvaluationCycle, user: Any) -> list[Unit]:
     homes = list(
         Unit.objects.filter(
             residencies__user=user,
@@ -162,15 +171,27 @@ declare(
 
 
 def _open_targets(cycle: EvaluationCycle, user: Any) -> list[dict[str, Any]]:
-    return scoring_targets(cycle, user)
+    cache = cycle.__dict__.setdefault("_score_targets", {})
+    if user.pk not in cache:
+        cache[user.pk] = scoring_targets(cycle, user)
+    return list(cache[user.pk])
+
+
+def _score_state(user: Any, cycle: EvaluationCycle) -> tuple[bool, bool]:
+    """(something to score, something unscored) for the person: loaded with the task list,
+    else one query per request."""
+    if _loaded_for(user, cycle):
+        return bool(cycle.has_targets), bool(cycle.has_unscored)  # type: ignore[attr-defined]
+    cache = cycle.__dict__.setdefault("_score_state", {})
+    if user.pk not in cache:
+        cache[user.pk] = score_state(cycle, load_principal(user))
+    return cache[user.pk]
 
 
 def _unscored(user: Any, cycle: EvaluationCycle) -> bool:
     if not surveys.scoring_open(cycle):
         return True  # the state answers (409), not the person's scores
-    if _loaded_for(user, cycle):
-        return bool(cycle.has_unscored)  # type: ignore[attr-defined]
-    return any(t["score"] is None for t in scoring_targets(cycle, user))
+    return _score_state(user, cycle)[1]
 
 
 class _ScoreActionForm(PartyScoreForm):
@@ -226,10 +247,8 @@ declare(
 def _scored(user: Any, cycle: EvaluationCycle) -> bool:
     if not surveys.scoring_open(cycle):
         return True  # the state answers (409), not the person's scores
-    if _loaded_for(user, cycle):
-        return bool(cycle.has_targets) and not cycle.has_unscored  # type: ignore[attr-defined]
-    targets = scoring_targets(cycle, user)
-    return bool(targets) and all(t["score"] is not None for t in targets)
+    has_targets, has_unscored = _score_state(user, cycle)
+    return has_targets and not has_unscored
 
 
 declare(

@@ -204,6 +204,23 @@ def _scorer_targets(p: Any) -> tuple[Q, Q]:
     return targets, unscored
 
 
+def score_state(cycle: EvaluationCycle, p: Any) -> tuple[bool, bool]:
+    """(has the person's organizations something to score in ``cycle``, is some of it
+    still unscored), in one query."""
+    results = EvaluationResult.objects.filter(cycle=OuterRef("pk"))
+    targets, unscored = _scorer_targets(p)
+    row = (
+        EvaluationCycle.objects.filter(pk=cycle.pk)
+        .annotate(
+            has_targets=Exists(results.filter(targets)),
+            has_unscored=Exists(results.filter(unscored)),
+        )
+        .values_list("has_targets", "has_unscored")
+        .first()
+    )
+    return (bool(row[0]), bool(row[1])) if row else (False, False)
+
+
 def task_cycles(p: Any) -> list[EvaluationCycle]:
     """Cycles open for a step, with what the survey and the scoring tasks ask of this person
     answered for all of them at once (two queries however many cycles): the homes that have

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from deliberation import actions, policy
@@ -79,21 +80,38 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     force, the results once computed, appeals; the subdistrict's steps."""
     cycle = _cycle(pk)
     policy.require(request.user, "evaluation.view", cycle)
-    computed = cycle.status != cycle.Status.SCORING
+    scoring = cycle.status == cycle.Status.SCORING
+    progress = selectors.progress(cycle) if scoring else []
+    appeals = [] if scoring else selectors.appeals_of(cycle)
+    pending = [a for a in appeals if a.status == a.Status.PENDING]
+    rows = [] if scoring else results_table(cycle)
     context = {
-        **selectors.cycle_page_context(cycle),
-        "progress": selectors.progress(cycle),
-        "rows": results_table(cycle) if computed else [],
-        "results": [r for r in selectors.results_of(cycle) if r.compound_id is None]
-        if computed
-        else [],
-        "appeals": selectors.appeals_of(cycle),
-        "may_score": actions.is_available(
-            request.user, cycle, actions.action_of("evaluation", "score")
-        ),
+        "cycle": cycle,
+        "survey_answers": sum(row.answers for row in progress),
+        "scores_received": sum(len(row.scored) for row in progress),
+        "pending_appeals": len(pending),
+        "progress": progress,
+        "rows": rows,
+        "appeals": appeals,
+        "may_score": scoring and policy.can(request.user, "evaluation.score", cycle),
+        "may_decide": policy.can(request.user, "evaluation.manage", cycle),
+        "appealable": _appealable(request.user, cycle, pending, [row.result for row in rows]),
         **live_context([topic("evaluation", cycle.pk, "public")]),
     }
     return render(request, "evaluations/detail.html", context)
+
+
+def _appealable(
+    user: Any, cycle: EvaluationCycle, pending: list[Any], results: list[Any]
+) -> list[Any]:
+    """The person's organizations' overall results they may appeal now (no query: the
+    rows are the results table's)."""
+    if cycle.status != cycle.Status.PUBLISHED or not cycle.appeals_close_at:
+        return []
+    if timezone.now() > cycle.appeals_close_at:
+        return []
+    waiting = {a.result_id for a in pending}
+    return [r for r in results if r.pk not in waiting and policy.can(user, "evaluation.appeal", r)]
 
 
 @login_required

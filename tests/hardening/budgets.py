@@ -710,3 +710,10 @@ PENDING_FRAGMENTS: set[str] = set(
 NOT_PUSHED: dict[str, str] = {
     "hotline/_counts.html": "swapped out-of-band in the import step's controls (htmx) only",
 }
+
+
+# --- the community evaluation (budgets_evaluations.py) -----------------------------------
+from . import budgets_evaluations  # noqa: E402
+
+PAGES |= budgets_evaluations.PAGES
+FRAGMENTS |= budgets_evaluations.FRAGMENTS
