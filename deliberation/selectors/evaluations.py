@@ -260,3 +260,21 @@ def task_cycles(p: Any) -> list[EvaluationCycle]:
             if s == cycle.subdistrict_id and (cycle.pk, u) not in answered
         ]
     return cycles
+
+
+def latest_listing(organization: Any) -> QuerySet[EvaluationResult]:
+    """The organization's overall listing ("red", "black" or "") in the latest published
+    cycle, as a one-row subquery (``organization`` an ``OuterRef`` or an id)."""
+    return EvaluationResult.objects.filter(
+        organization=organization,
+        compound__isnull=True,
+        cycle__status__in=[EvaluationCycle.Status.PUBLISHED, EvaluationCycle.Status.CLOSED],
+    ).order_by("-cycle__year", "-cycle__half")
+
+
+def current_listing(organization_id: int | None) -> str:
+    """What the latest published community evaluation list says of the organization."""
+    if organization_id is None:
+        return ""
+    found = latest_listing(organization_id).values_list("listing", flat=True).first()
+    return found or ""
