@@ -99,7 +99,9 @@ class SurveyForm(UserTextForm):
     def __init__(self, *args: Any, cycle: EvaluationCycle, units: list[Unit], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.criteria = criteria(cycle.method, "survey")
-        self.fields["unit"].choices = [(u.pk, str(u)) for u in units]
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ChoiceField)
+        unit_field.choices = [(u.pk, str(u)) for u in units]
         if len(units) == 1:
             self.fields["unit"].widget = forms.HiddenInput()
             self.fields["unit"].initial = units[0].pk
@@ -141,9 +143,9 @@ class PartyScoreForm(UserTextForm):
             target_value(t["scorer"].pk, t["result"].organization_id, t["result"].compound_id): t
             for t in targets
         }
-        self.fields["target"].choices = [
-            (value, _target_label(t)) for value, t in self.targets.items()
-        ]
+        target_field = self.fields["target"]
+        assert isinstance(target_field, forms.ChoiceField)
+        target_field.choices = [(value, _target_label(t)) for value, t in self.targets.items()]
         for item in self.criteria:
             self.fields[criterion_field(item["key"])] = forms.IntegerField(
                 label=gettext(item["name"]),

@@ -278,6 +278,7 @@ def _close_scoring(cycle: EvaluationCycle, user: Any, data: dict[str, Any]) -> O
     return Outcome(
         _("Scoring of %(title)s is closed; the results are ready for your review.")
         % {"title": _cycle_title(cycle)},
+        redirect=reverse("evaluation-detail", args=[cycle.pk]),
         reload=True,
     )
 
@@ -308,6 +309,7 @@ def _publish(cycle: EvaluationCycle, user: Any, data: dict[str, Any]) -> Outcome
     return Outcome(
         _("The community evaluation list is published; appeals are possible until %(when)s.")
         % {"when": _when(cycle.appeals_close_at)},
+        redirect=reverse("evaluation-detail", args=[cycle.pk]),
         reload=True,
     )
 

@@ -45,8 +45,10 @@ class ProgressRow:
         households = self.result.households
         return round(100 * self.answers / households) if households else 0
 
-    def has(self, role: str) -> bool:
-        return role in self.scored
+    @property
+    def marks(self) -> dict[str, bool]:
+        """Whether each party's score arrived, by scorer role (for the template)."""
+        return {role: role in self.scored for role in PartyScore.Scorer.values}
 
 
 def results_of(cycle: EvaluationCycle) -> QuerySet[EvaluationResult]:
@@ -227,7 +229,7 @@ def task_cycles(p: Any) -> list[EvaluationCycle]:
     not answered, whether their organizations have something to score, and still unscored."""
     results = EvaluationResult.objects.filter(cycle=OuterRef("pk"))
     targets, unscored = _scorer_targets(p)
-    cycles = list(
+    cycles: list[EvaluationCycle] = list(
         EvaluationCycle.objects.select_related("subdistrict")
         .filter(status__in=[EvaluationCycle.Status.SCORING, EvaluationCycle.Status.REVIEW])
         .annotate(

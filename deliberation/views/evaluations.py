@@ -5,7 +5,7 @@ which has no thing yet to act on."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -18,7 +18,7 @@ from deliberation import actions, policy
 from deliberation.errors import Conflict, InvalidInput
 from deliberation.evaluation_forms import OpenCycleForm
 from deliberation.live.topics import topic
-from deliberation.models import EvaluationCycle, Subdistrict
+from deliberation.models import EvaluationCycle, Subdistrict, User
 from deliberation.selectors import evaluations as selectors
 from deliberation.selectors.evaluation_results import results_table
 from deliberation.services.evaluations import cycles
@@ -55,7 +55,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 cycle = cycles.open_cycle(
-                    by=request.user, subdistrict=subdistrict, **form.cleaned_data
+                    by=cast(User, request.user), subdistrict=subdistrict, **form.cleaned_data
                 )
             except InvalidInput as exc:
                 for name, messages in exc.fields.items():

@@ -99,6 +99,8 @@ def test_a_committee_scores_from_its_scoring_page(demo) -> None:
     assert response.status_code == 302
     score = PartyScore.objects.get(cycle=cycle, scorer=scorer)
     assert (score.organization, score.compound, str(score.score)) == (firm, tuanjie, "100.00")
+    progress = client.get(reverse("evaluation-detail", args=[cycle.pk])).content.decode()
+    assert "已收到" in progress  # the Party committee's score shows as received
     too_many = {**data, f"score-c_{cycle.method['party_criteria'][0]['key']}": "999"}
     page = client.get(reverse("evaluation-score", args=[cycle.pk])).content.decode()
     correct = reverse("action", args=["evaluation", cycle.pk, "rescore"])

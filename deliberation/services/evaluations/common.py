@@ -71,7 +71,7 @@ def criteria(method: dict[str, Any], part: str) -> list[dict[str, Any]]:
                 {
                     "key": str(item["key"]),
                     "name": str(item.get("name", item["key"])),
-                    "max": int(item.get("max", item.get("max_points", SURVEY_MAX_ANSWER))),
+                    "max": int(item.get("max") or SURVEY_MAX_ANSWER),
                 }
             )
     return found

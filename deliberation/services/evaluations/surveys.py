@@ -127,11 +127,12 @@ def scorer_role(scorer: Organization, organization: Organization) -> str | None:
     kinds = Organization.Kind
     if scorer.pk == organization.pk:
         return str(Scorer.SELF)
-    return {
+    roles: dict[str, str] = {
         kinds.PARTY_COMMITTEE: str(Scorer.PARTY_COMMITTEE),
         kinds.RESIDENTS_COMMITTEE: str(Scorer.RESIDENTS_COMMITTEE),
         kinds.SUBDISTRICT_OFFICE: str(Scorer.DEPARTMENT),
-    }.get(scorer.kind)
+    }
+    return roles.get(scorer.kind)
 
 
 def scoring_open(cycle: EvaluationCycle) -> bool:
