@@ -60,10 +60,9 @@ class EvidenceForm(UserTextForm):
         kind_field.choices = [
             (value, label) for value, label in EvidenceEntry.Kind.choices if value in kinds
         ]
-        compounds = recordable_compounds(user, organization)
         field = self.fields["compound"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Compound.objects.filter(pk__in=[c.pk for c in compounds]).order_by("name")
+        field.queryset = recordable_compounds(user, organization)
         if "penalty" not in kinds:
             field.required = True
             field.empty_label = None

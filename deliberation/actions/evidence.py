@@ -68,14 +68,19 @@ def _record(org: Organization, actor: Any, data: dict[str, Any]) -> Outcome:
     )
     return Outcome(
         _("“%(title)s” entered in the ledger of %(org)s (%(points)s points).")
-        % {"title": entry.title, "org": org.name, "points": f"{entry.points:+}"}
+        % {"title": entry.title, "org": org.name, "points": f"{entry.points:+}"},
+        # the ledger table below the form changes too: the page is loaded again
+        redirect=_ledger_page(org.pk),
+        reload=True,
     )
 
 
 def _withdraw(entry: EvidenceEntry, actor: Any, data: dict[str, Any]) -> Outcome:
     services.withdraw_evidence(by=actor, entry=entry)
     return Outcome(
-        _("“%(title)s” withdrawn: it no longer counts in the evaluation.") % {"title": entry.title}
+        _("“%(title)s” withdrawn: it no longer counts in the evaluation.") % {"title": entry.title},
+        redirect=_ledger_page(entry.organization_id),
+        reload=True,
     )
 
 

@@ -25,16 +25,24 @@ def _org_id(obj: Any) -> int:
     return int(obj)
 
 
-def _served_by(org_id: int) -> set[int]:
-    """The compounds the organization serves (one query)."""
-    return set(Compound.objects.filter(property_provider_id=org_id).values_list("pk", flat=True))
+def _served_by(obj: Any) -> set[int]:
+    """The compounds the organization serves (one query, kept on an Organization asked)."""
+    cached = getattr(obj, "_evaluated_compounds", None)
+    if cached is not None:
+        return set(cached)
+    served = set(
+        Compound.objects.filter(property_provider_id=_org_id(obj)).values_list("pk", flat=True)
+    )
+    if isinstance(obj, Organization):
+        obj._evaluated_compounds = served  # type: ignore[attr-defined]
+    return served
 
 
-def _community_of(p: Principal, org_id: int) -> bool:
+def _community_of(p: Principal, obj: Any) -> bool:
     """Does one of the person's community committees serve a compound of the organization?"""
     if not p.orgs_of_kind(*COMMUNITY_KINDS):
         return False
-    return any(p.serves(cid, *COMMUNITY_KINDS) for cid in _served_by(org_id))
+    return any(p.serves(cid, *COMMUNITY_KINDS) for cid in _served_by(obj))
 
 
 def _is_provider(obj: Any) -> bool:
@@ -45,15 +53,14 @@ def _is_provider(obj: Any) -> bool:
 def view_ledger(p: Principal, obj: Any) -> bool:
     if not p.is_authenticated or not _is_provider(obj):
         return False
-    org = _org_id(obj)
-    return p.is_subdistrict or org in p.org_kinds or _community_of(p, org)
+    return p.is_subdistrict or _org_id(obj) in p.org_kinds or _community_of(p, obj)
 
 
 @action("evidence.record")
 def record(p: Principal, obj: Any) -> bool:
     if not p.is_authenticated or not _is_provider(obj):
         return False
-    return p.is_subdistrict or _community_of(p, _org_id(obj))
+    return p.is_subdistrict or _community_of(p, obj)
 
 
 @action("evidence.withdraw")

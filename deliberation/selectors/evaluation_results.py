@@ -130,3 +130,19 @@ def ledger_entries(organization: Organization) -> list[EvidenceEntry]:
             "compound", "entered_by"
         )
     )
+
+
+def latest_published(organization_ids: list[int]) -> dict[int, EvaluationResult]:
+    """Each organization's overall result in its latest published cycle (one query): for
+    showing a red- or black-listed firm as such wherever owners meet it."""
+    results = (
+        EvaluationResult.objects.filter(
+            organization_id__in=organization_ids,
+            compound__isnull=True,
+            cycle__status__in=PUBLISHED,
+        )
+        .select_related("cycle")
+        .order_by("organization_id", "-cycle__year", "-cycle__half")
+        .distinct("organization_id")
+    )
+    return {r.organization_id: r for r in results}

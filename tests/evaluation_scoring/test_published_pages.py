@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from deliberation.models import EvaluationCycle, EvaluationResult, Organization, User
-from deliberation.selectors.evaluation_results import results_table
+from deliberation.selectors.evaluation_results import latest_published, results_table
 from deliberation.services.evaluations.scoring import compute_results
 from tests.support.demo import Demo
 from tests.support.evaluations import cycle
@@ -81,3 +81,11 @@ def test_the_results_partial_shows_rank_grade_list_and_breakdown(demo: Demo) -> 
     office_row = next(r for r in rows if r.organization == office)
     assert len(office_row.compounds) == 2
     assert office_row.result.score is not None and office_row.result.score > Decimal(0)
+
+
+def test_latest_published_gives_each_firms_newest_published_result(demo: Demo) -> None:
+    firm = demo.tuanjie.property_provider
+    assert firm is not None
+    compute_results(cycle=cycle(2026, 2))  # scored, not published: left out
+    latest = latest_published([firm.pk])
+    assert (latest[firm.pk].cycle.year, latest[firm.pk].cycle.half) == (2026, 1)

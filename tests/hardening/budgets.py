@@ -717,3 +717,34 @@ from . import budgets_evaluations  # noqa: E402
 
 PAGES |= budgets_evaluations.PAGES
 FRAGMENTS |= budgets_evaluations.FRAGMENTS
+
+
+# --- the evaluation's evidence ledger and published results (docs/law.md §9) ----------------
+from . import growth_evidence  # noqa: E402
+from .actions import evidence as evidence_actions  # noqa: E402
+
+
+def _ledger_url(demo: Any) -> str:
+    return reverse("evidence-ledger", args=[demo.tuanjie.property_provider_id])
+
+
+def _history_url(demo: Any) -> str:
+    return reverse("evaluation-history", args=[demo.tuanjie.property_provider_id])
+
+
+PAGES.update(
+    {
+        "evidence-ledger": [
+            Budget(u, _ledger_url, g)
+            for u in ("jiedao", "juwei", "wuye")
+            for g in (evidence_actions.grow_ledger, grow_compounds)
+        ],
+        "evaluation-history": [
+            Budget(u, _history_url, growth_evidence.grow_history) for u in (None, "wuye")
+        ],
+        "service-alliance": [
+            Budget(None, lambda d: reverse("service-alliance"), growth_evidence.grow_alliance)
+        ],
+    }
+)
+NOT_PAGES["evidence-attachment"] = "one file download (policy-checked), not a list"

@@ -854,3 +854,53 @@ ACTION_MATRIX |= {
     for rule, rows in surfaces_evaluations.ACTION_ROWS.items()
 }
 TOPIC_MATRIX["evaluation"] = [TopicRow(*row) for row in surfaces_evaluations.TOPIC_ROWS]
+
+
+# --- the evaluation's evidence ledger and published results (docs/law.md §9) ----------------
+from . import surfaces_evidence as se  # noqa: E402
+
+OBJECTS["honour about 团结公寓 in 京朝物业's ledger"] = se.honour
+OBJECTS["penalty in 京朝物业's ledger"] = se.penalty
+#: who sees 京朝物业's ledger: the subdistrict, the firm itself, the committees of 中路 (the
+#: community of 团结公寓, the compound it serves); who enters and withdraws there (penalties:
+#: the subdistrict only)
+JINGCHAO_LEDGER = SUBDISTRICT | TUANJIE_COMMITTEE | allow("property_firm")
+JINGCHAO_RECORDERS = SUBDISTRICT | TUANJIE_COMMITTEE
+EVERYONE = frozenset(ROLES)
+ACTION_MATRIX.update(
+    {
+        "evidence.view": [
+            ActionRow("京朝物业", JINGCHAO_LEDGER, [page(se.ledger_page)]),
+            ActionRow(
+                "honour about 团结公寓 in 京朝物业's ledger", JINGCHAO_LEDGER, [se.attachment]
+            ),
+        ],
+        "evidence.record": [
+            ActionRow("京朝物业", JINGCHAO_RECORDERS, [se.record_form_shown]),
+        ],
+        "evidence.withdraw": [
+            ActionRow(
+                "honour about 团结公寓 in 京朝物业's ledger",
+                JINGCHAO_RECORDERS,
+                [se.withdraw_shown],
+            ),
+            ActionRow("penalty in 京朝物业's ledger", SUBDISTRICT, [se.withdraw_shown]),
+        ],
+        "evaluation_history.view": [
+            ActionRow("京朝物业", EVERYONE, [page(se.history_page), se.alliance_page]),
+        ],
+    }
+)
+TOPIC_MATRIX["evidence_ledger"] = [
+    TopicRow(
+        "京朝物业's ledger",
+        lambda d: f"evidence_ledger:{d.tuanjie.property_provider_id}:staff",
+        JINGCHAO_LEDGER,
+    ),
+    TopicRow(
+        "京朝物业's ledger, other audience",
+        lambda d: f"evidence_ledger:{d.tuanjie.property_provider_id}:public",
+        allow(),
+    ),
+    TopicRow("unknown ledger", lambda d: "evidence_ledger:999999:staff", SUBDISTRICT),
+]

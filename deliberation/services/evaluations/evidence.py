@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from deliberation.errors import Conflict, Forbidden, InvalidInput
 from deliberation.evaluation_method import DEFAULT_METHOD
 from deliberation.models import Compound, EvaluationCycle, EvidenceEntry, Organization
 from deliberation.photos import reencode, sniff
-from deliberation.policy.principal import load_principal
+from deliberation.policy.principal import COMMUNITY_KINDS, load_principal
 from deliberation.services.stored_files import files_removed_on_rollback, save_file
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -57,13 +58,14 @@ def recordable_kinds(user: Any) -> list[str]:
     return [K.HONOUR, K.INSPECTION, K.COMMITMENT]
 
 
-def recordable_compounds(user: Any, organization: Organization) -> list[Compound]:
+def recordable_compounds(user: Any, organization: Organization) -> QuerySet[Compound]:
     """The organization's compounds this person may record for (the subdistrict: all)."""
     served = Compound.objects.filter(property_provider=organization).order_by("name")
     principal = load_principal(user)
     if principal.is_subdistrict:
-        return list(served)
-    return [c for c in served if principal.serves(c.pk, "party_committee", "residents_committee")]
+        return served
+    mine = [c for c in principal.served_compounds if principal.serves(c, *COMMUNITY_KINDS)]
+    return served.filter(pk__in=mine)
 
 
 def check_attachment(upload: UploadedFile) -> tuple[UploadedFile, str]:
@@ -121,7 +123,8 @@ def record_evidence(
     errors: dict[str, list[str]] = {}
     if kind not in recordable_kinds(by):
         errors["kind"] = [_("You may not record this kind of evidence.")]
-    if compound is not None and compound not in recordable_compounds(by, organization):
+    allowed = recordable_compounds(by, organization)
+    if compound is not None and not allowed.filter(pk=compound.pk).exists():
         errors["compound"] = [_("Choose one of the compounds this organization serves.")]
     if compound is None and not load_principal(by).is_subdistrict:
         errors["compound"] = [_("Choose the compound this is about.")]
