@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from deliberation.live.topics import topic
 from deliberation.models import CommitteeElection, Compound
+from deliberation.selectors.evaluations import latest_listing
 
 from .registry import Audience, ObjectKind, declare_kind
 
@@ -34,7 +35,12 @@ def _load_compound(pk: int) -> Compound | None:
             "property_provider",
             "owners_committee",
         )
-        .annotate(election_status=Subquery(latest.values("status")[:1]))
+        .annotate(
+            election_status=Subquery(latest.values("status")[:1]),
+            provider_listing=Subquery(
+                latest_listing(OuterRef("property_provider_id")).values("listing")[:1]
+            ),
+        )
         .filter(pk=pk)
         .first()
     )

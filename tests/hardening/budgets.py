@@ -744,6 +744,13 @@ NOT_PUSHED: dict[str, str] = {
 }
 
 
+# --- the community evaluation (budgets_evaluations.py) -----------------------------------
+from . import budgets_evaluations  # noqa: E402
+
+PAGES |= budgets_evaluations.PAGES
+FRAGMENTS |= budgets_evaluations.FRAGMENTS
+
+
 # --- the evaluation's evidence ledger and published results (docs/law.md §9) ----------------
 from . import growth_evidence  # noqa: E402
 from .actions import evidence as evidence_actions  # noqa: E402

@@ -27,7 +27,13 @@ from django.urls import reverse
 from deliberation.models import Organization
 
 from . import growth_indicators as gi
-from . import growth_sessions, surfaces_intake, surfaces_sessions, surfaces_votes  # noqa: F401
+from . import (  # noqa: F401
+    growth_sessions,
+    surfaces_evaluations,
+    surfaces_intake,
+    surfaces_sessions,
+    surfaces_votes,
+)
 from . import surfaces_votes as sv
 from .surfaces import (
     ROLES,
@@ -880,6 +886,15 @@ TOPIC_MATRIX: dict[str, list[TopicRow]] = {
         TopicRow("jumin's other audience", lambda d: f"user:{d.user('jumin').pk}:x", allow()),
     ],
 }
+
+
+# --- the community evaluation (surfaces_evaluations.py) -----------------------------------
+OBJECTS |= surfaces_evaluations.OBJECTS
+ACTION_MATRIX |= {
+    rule: [ActionRow(*row) for row in rows]
+    for rule, rows in surfaces_evaluations.ACTION_ROWS.items()
+}
+TOPIC_MATRIX["evaluation"] = [TopicRow(*row) for row in surfaces_evaluations.TOPIC_ROWS]
 
 
 # --- the evaluation's evidence ledger and published results (docs/law.md §9) ----------------

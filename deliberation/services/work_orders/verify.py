@@ -16,6 +16,7 @@ from deliberation.models import (
     WorkOrder,
     WorkOrderNote,
 )
+from deliberation.selectors.evaluations import current_listing
 from deliberation.stored_messages import Message, message
 
 from .. import issues as issue_services
@@ -47,6 +48,16 @@ def verify_work_order(
     policy.require(actor, "work_order.verify", order)
     require_status(order, (W.COMPLETED,))
     now = timezone.now()
+    if approved and not note.strip() and current_listing(order.responsible_id) == "black":
+        # 激励约束 (docs/law.md §9): a black-listed firm's work is approved on a written
+        # record of what the community checked on site, not on a bare "yes".
+        raise field_error(
+            "note",
+            _(
+                "This firm is on the community evaluation black list: write down what you "
+                "checked on site before approving."
+            ),
+        )
     if approved:
         order.status = W.VERIFIED
         order.verified_at = now

@@ -88,6 +88,7 @@ def _tables() -> tuple[list[Row], dict[str, KindBudget]]:
     from . import (
         committees,
         compounds,
+        evaluations,
         evidence,
         hotline,
         indicators,
@@ -109,6 +110,7 @@ def _tables() -> tuple[list[Row], dict[str, KindBudget]]:
         hotline,
         evidence,
         indicators,
+        evaluations,
     )
     for area in areas:
         rows += area.ROWS
