@@ -3,11 +3,14 @@ Chinese text and its fonts embedded, each rendered once, for those the policy al
 
 from __future__ import annotations
 
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from deliberation.models import Ballot, OwnersVote, Voter
 from deliberation.selectors.ballot_codes import ballot_code
-from deliberation.selectors.documents import ballot_documents
+from deliberation.selectors.documents import ballot_documents, notice_document, vote_for_print
 from tests.hardening import growth_sessions, surfaces_votes
 from tests.support.clients import login_client
 from tests.support.pdf import read_pdf, squeezed
@@ -120,3 +123,30 @@ def test_documents_not_yet_or_no_longer_printable_are_not_found(demo) -> None:
     assert meeting.status == OwnersVote.Status.VOTING
     assert juwei.get(reverse("vote-petition-pdf", args=[meeting.pk])).status_code == 404
     assert juwei.get(reverse("vote-notice-pdf", args=[10**9])).status_code == 404
+
+
+def test_a_documents_queries_do_not_grow_with_the_register(demo) -> None:
+    """What the PDF views gather and their templates read (WeasyPrint itself never queries):
+    the same number of queries for the whole register as for three owners."""
+
+    def queries(pk: int, document, template: str) -> int:
+        vote = vote_for_print(pk)
+        with CaptureQueriesContext(connection) as seen:
+            render_to_string(template, document(vote))
+        return len(seen)
+
+    vote = surfaces_votes.noticed(demo)
+    full = [
+        queries(vote.pk, ballot_documents, "documents/ballots.html"),
+        queries(vote.pk, notice_document, "documents/notice.html"),
+    ]
+    assert vote.voters.count() > 10
+    Voter.objects.filter(vote=vote).exclude(
+        pk__in=list(vote.voters.order_by("pk").values_list("pk", flat=True)[:3])
+    ).delete()
+    small = [
+        queries(vote.pk, ballot_documents, "documents/ballots.html"),
+        queries(vote.pk, notice_document, "documents/notice.html"),
+    ]
+    assert full == small, (full, small)
+    assert max(full) <= 3
