@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from weasyprint import HTML
@@ -38,7 +37,7 @@ def _pdf(request: HttpRequest, template: str, context: dict[str, Any], name: str
     fetcher = URLFetcher(allowed_protocols=("data",))
     pdf = HTML(string=html, url_fetcher=fetcher).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, name)
+    response["Content-Disposition"] = f'inline; filename="{name}"'  # ours: ASCII, no quotes
     response["Cache-Control"] = "private, no-store"
     return response
 
