@@ -46,6 +46,12 @@ def test_printed_ballots_entered_twice_counted_and_announced(demo) -> None:
         {"paper-code": wrong, "paper-matter": matters[0].pk, "paper-choice": "agree"},
     )
     assert r.status_code == 400 and "此编号不属于本次会议的表决票" in r.content.decode()
+    for hostile in ("1" * 500, f"{first}\x00", "<script>1</script>"):
+        r = juwei.post(
+            _act(vote, "paper"),
+            {"paper-code": hostile, "paper-matter": matters[0].pk, "paper-choice": "agree"},
+        )
+        assert r.status_code == 400 and "<script>1" not in r.content.decode()
     assert not Ballot.objects.filter(voter_id__in=codes, matter__vote=vote).exists()
 
     for code in codes.values():  # the code typed in lower case, with spaces, still reads
