@@ -105,9 +105,12 @@ def test_results_announcement_draft_for_the_publisher_then_public(demo) -> None:
 
 def test_minutes_print_as_published(demo) -> None:
     session = growth_sessions.minuted_session(demo)
-    printed = read_pdf(
-        login_client(demo.user("jumin")).get(reverse("session-minutes-pdf", args=[session.pk]))
+    jumin = login_client(demo.user("jumin"))
+    url = reverse("session-minutes-pdf", args=[session.pk])
+    assert (
+        f'href="{url}"' in jumin.get(reverse("session-minutes", args=[session.pk])).content.decode()
     )
+    printed = read_pdf(jumin.get(url))
     text = squeezed(printed.text)
     assert "协商会议纪要" in text and squeezed(session.title) in text
     assert squeezed(session.minutes.text.splitlines()[0]) in text
