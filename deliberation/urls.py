@@ -4,6 +4,7 @@ from deliberation.views import (
     actions,
     committees,
     compounds,
+    documents,
     evaluation_pages,
     evaluations,
     health,
@@ -49,6 +50,11 @@ urlpatterns = [
     path("compounds/<int:pk>/votes/", votes.compound_votes, name="compound-votes"),
     path("votes/<int:pk>/", votes.vote_detail, name="vote-detail"),
     path("votes/<int:pk>/audit/", votes.vote_audit, name="vote-audit"),
+    # Printable documents (PDF), rendered on request of their own URL.
+    path("votes/<int:pk>/notice.pdf", documents.notice_pdf, name="vote-notice-pdf"),
+    path("votes/<int:pk>/ballots.pdf", documents.ballots_pdf, name="vote-ballots-pdf"),
+    path("votes/<int:pk>/petition.pdf", documents.petition_pdf, name="vote-petition-pdf"),
+    path("votes/<int:pk>/results.pdf", documents.results_pdf, name="vote-results-pdf"),
     path("hotline/import/", hotline.hotline_upload, name="hotline-upload"),
     path("hotline/import/<int:pk>/", hotline.hotline_preview, name="hotline-preview"),
     path(
@@ -64,6 +70,7 @@ urlpatterns = [
     path("sessions/<int:pk>/invitations/<str:party>/ics/", s.invitation_ics, name="session-ics"),
     path("sessions/<int:pk>/minutes/", s.minutes, name="session-minutes"),
     path("sessions/<int:pk>/minutes.txt", s.minutes_text, name="session-minutes-text"),
+    path("sessions/<int:pk>/minutes.pdf", documents.minutes_pdf, name="session-minutes-pdf"),
     path("open311/v2/", include("deliberation.urls_open311")),
     path("indicators/", indicators.indicators_page, name="indicators"),
     # The evaluation's evidence ledger and published results (docs/law.md §9).

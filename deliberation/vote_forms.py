@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from deliberation.ids import parse_id
 from deliberation.law.owners_votes import MatterKind
 from deliberation.models import Ballot, Candidate, Matter, OwnersVote, User, Voter
+from deliberation.selectors.ballot_codes import ballot_code, voter_for_code
 from deliberation.selectors.owner_register import Head
 from deliberation.user_text import UserTextForm
 
@@ -208,9 +209,16 @@ class BallotForm(forms.Form):
 
 
 class PaperBallotForm(forms.Form):
+    code = forms.CharField(
+        label=_("Ballot code"),
+        help_text=_("As printed on the paper ballot; it picks the owner."),
+        max_length=40,
+        required=False,
+    )
     voter = forms.ModelChoiceField(
         label=_("Owner"),
         queryset=Voter.objects.none(),
+        required=False,
         error_messages={"invalid_choice": _("Choose an owner from this meeting's register.")},
     )
     matter = forms.ChoiceField(label=_("Matter"))
@@ -218,6 +226,7 @@ class PaperBallotForm(forms.Form):
 
     def __init__(self, *args: Any, vote: OwnersVote, matters: list[Matter], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.vote = vote
         voter: Any = self.fields["voter"]
         voter.queryset = Voter.objects.filter(vote=vote).order_by("label", "pk")
         voter.label_from_instance = lambda v: f"{v.label} · {v.units}"
@@ -231,6 +240,25 @@ class PaperBallotForm(forms.Form):
 
     def clean_matter(self) -> Matter:
         return self.matters[self.cleaned_data["matter"]]
+
+    def clean(self) -> dict[str, Any]:
+        """The owner from the printed code, or as chosen; both given must agree."""
+        data = super().clean() or {}
+        code, chosen = data.get("code"), data.get("voter")
+        if code:
+            voter = voter_for_code(self.vote, code)
+            if voter is None:
+                self.add_error(
+                    "code",
+                    _("This code is not on a ballot of this meeting: check it against the paper."),
+                )
+            elif chosen is not None and chosen.pk != voter.pk:
+                self.add_error("voter", _("The owner chosen is not the one the code names."))
+            else:
+                data["voter"] = voter
+        elif chosen is None and "voter" not in self.errors:
+            self.add_error("voter", _("Choose an owner or enter the ballot code."))
+        return data
 
 
 class ConfirmPaperForm(forms.Form):
@@ -250,7 +278,8 @@ class ConfirmPaperForm(forms.Form):
             .order_by("id")
         )
         field.label_from_instance = lambda b: (
-            f"{b.voter.label} · {b.matter.position}. {b.matter.title}"
+            f"{ballot_code(vote.pk, b.voter_id)} · {b.voter.label} · "
+            f"{b.matter.position}. {b.matter.title}"
         )
 
 

@@ -2,7 +2,9 @@
 # Install the system packages Yishi's tests and server need, when they are missing.
 # Debian packages: PostgreSQL and Redis servers (the suite starts its own), Chromium for
 # browser tests, gettext for makemessages, CJK fonts so screenshots show Chinese, npm for
-# the browser tests' axe-core (tests/package.json).
+# the browser tests' axe-core (tests/package.json); Pango (with its FreeType backend) for
+# WeasyPrint, which prints the PDFs with the CJK fonts embedded and DejaVu Sans Mono for
+# the ballot codes.
 set -euo pipefail
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
@@ -10,7 +12,11 @@ command -v redis-server >/dev/null || need+=(redis-server)
 command -v chromium >/dev/null || need+=(chromium)
 command -v xgettext >/dev/null || need+=(gettext)
 command -v npm >/dev/null || need+=(npm)
-fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
+# grep reads to the end (no -q): under pipefail an early exit would fail the pipe (SIGPIPE)
+has_font() { fc-list 2>/dev/null | grep -i "$1" >/dev/null; }
+{ has_font "noto sans cjk" && has_font "noto serif cjk"; } || need+=(fonts-noto-cjk)
+has_font "dejavu sans mono" || need+=(fonts-dejavu-core)
+{ ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep "libpangoft2-1.0.so.0" >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -18,6 +18,7 @@ from deliberation.models import Ballot, Compound, OwnersVote
 from deliberation.selectors import votes as sel
 from deliberation.services import votes as svc
 
+from .documents import vote_documents
 from .live import live_context
 
 
@@ -61,6 +62,7 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         **sel.vote_page_context(vote, user_id=user_id, matters=sel.matters_for_page(vote, user_id)),
         "can_audit": policy.can(request.user, "vote.audit", vote),
+        "documents": vote_documents(request.user, vote),
         "show_paper_queue": staff and voting,
         "pending": list(sel.pending_paper_ballots(vote)) if staff and voting else [],
         "demo_notice": days == 0,

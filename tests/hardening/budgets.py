@@ -577,6 +577,14 @@ NOT_PAGES: dict[str, str] = {
     "owner-register-import": "an upload form and its preview of one file, not a list",
     "issue-photo": "one file download (policy-checked), not a list",
     "session-minutes-text": "one text download (policy-checked), not a list",
+    # --- paper that prints: PDFs rendered on request of their own URL (WeasyPrint takes
+    # seconds a page, so not grown to 1,000 rows here); each document's queries are a fixed
+    # number whatever the register's size: tests/paper/test_documents.py
+    "vote-notice-pdf": "one PDF document (policy-checked), not a page",
+    "vote-ballots-pdf": "one PDF document (policy-checked), not a page",
+    "vote-petition-pdf": "one PDF document (policy-checked), not a page",
+    "vote-results-pdf": "one PDF document (policy-checked), not a page",
+    "session-minutes-pdf": "one PDF document (policy-checked), not a page",
     "work-order-evidence": "one file download (policy-checked), not a list",
     # --- intake, work orders and channels ---
     "hotline-template": "one file download (the import template), not a list",

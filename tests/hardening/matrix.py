@@ -481,7 +481,14 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             MINUTED,
             SESSION_PUBLIC,
-            [ss.public_page, ss.public_board, ss.minutes_page, ss.minutes_text, ss.listed],
+            [
+                ss.public_page,
+                ss.public_board,
+                ss.minutes_page,
+                ss.minutes_text,
+                ss.minutes_pdf,
+                ss.listed,
+            ],
         ),
     ],
     "session.ask": [ActionRow(SESSION, TUANJIE_OWNERS, [ss.ask_form])],
@@ -531,7 +538,7 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             "vote in 团结公寓",
             TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
-            [page(_vote_page("vote-detail"))],
+            [page(_vote_page("vote-detail")), page(_vote_page("vote-notice-pdf"))],
         ),
     ],
     "vote.propose": [
@@ -580,14 +587,14 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             "noticed meeting in 团结公寓, opening time come",
             TUANJIE_VOTE_STAFF,
-            [sv.open_shown],
+            [sv.open_shown, page(sv.one_paper_ballot)],
         ),
     ],
     "vote.publish": [
         ActionRow(
             "tallied meeting in 团结公寓",
             TUANJIE_VOTE_STAFF,
-            [sv.publish_shown],
+            [sv.publish_shown, page(_vote_page("vote-results-pdf"))],
         )
     ],
     # Whoever convenes gives notice (BJ reg. art. 35): the owners' committee, with the

@@ -224,6 +224,7 @@ public_board = _get(_named_url("session-board", "public"))
 ics = _get(_named_url("session-ics", Party.PROVIDER))
 minutes_page = _get(_named_url("session-minutes"))
 minutes_text = _get(_named_url("session-minutes-text"))
+minutes_pdf = _get(_named_url("session-minutes-pdf"))
 
 
 def other_board(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:

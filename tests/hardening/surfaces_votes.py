@@ -198,6 +198,13 @@ def tallied(demo: Any) -> OwnersVote:
     return vote
 
 
+def one_paper_ballot(vote: OwnersVote) -> str:
+    """The printed ballot of one owner of the meeting (the whole register is slow to print)."""
+    voter = Voter.objects.filter(vote=vote).order_by("pk").first()
+    assert voter is not None
+    return reverse("vote-ballots-pdf", args=[vote.pk]) + f"?voter={voter.pk}"
+
+
 # --- the generic surfaces -----------------------------------------------------------------------
 
 

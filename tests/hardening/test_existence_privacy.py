@@ -120,6 +120,10 @@ CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], st
         [
             ("GET", lambda pk: reverse("vote-detail", args=[pk])),
             ("GET", lambda pk: reverse("vote-audit", args=[pk])),
+            ("GET", lambda pk: reverse("vote-notice-pdf", args=[pk])),
+            ("GET", lambda pk: reverse("vote-ballots-pdf", args=[pk])),
+            ("GET", lambda pk: reverse("vote-petition-pdf", args=[pk])),
+            ("GET", lambda pk: reverse("vote-results-pdf", args=[pk])),
             ("POST", lambda pk: reverse("action", args=["vote", pk, "cast"])),
             ("POST", lambda pk: reverse("action", args=["vote", pk, "notice"])),
             ("GET", lambda pk: reverse("action-controls", args=["vote", pk])),
