@@ -46,6 +46,7 @@ urlpatterns = [
     path("compounds/<int:pk>/votes/", votes.compound_votes, name="compound-votes"),
     path("votes/<int:pk>/", votes.vote_detail, name="vote-detail"),
     path("votes/<int:pk>/audit/", votes.vote_audit, name="vote-audit"),
+    path("votes/<int:pk>/documents/<int:doc>/", votes.vote_document, name="vote-document"),
     path("hotline/import/", hotline.hotline_upload, name="hotline-upload"),
     path("hotline/import/<int:pk>/", hotline.hotline_preview, name="hotline-preview"),
     path(

@@ -20,6 +20,7 @@ from .issues import (
     SlaPolicy,
     Urgency,
 )
+from .meetings import AdoptedText, BallotReceipt, MatterDocument
 from .organizations import Organization
 from .people import Membership, Residency, User
 from .places import Building, Community, Compound, Ownership, Subdistrict, Unit
@@ -54,6 +55,9 @@ from .work_orders import (
 )
 
 __all__ = [
+    "AdoptedText",
+    "BallotReceipt",
+    "MatterDocument",
     "AgendaItem",
     "Appeal",
     "Announcement",

@@ -26,7 +26,13 @@ from django.urls import reverse
 
 from deliberation.models import Organization
 
-from . import growth_sessions, surfaces_intake, surfaces_sessions, surfaces_votes  # noqa: F401
+from . import (  # noqa: F401
+    growth_sessions,
+    surfaces_intake,
+    surfaces_meetings,
+    surfaces_sessions,
+    surfaces_votes,
+)
 from . import surfaces_votes as sv
 from .surfaces import (
     ROLES,
@@ -511,6 +517,11 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
             "vote in 团结公寓",
             TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
             [page(_vote_page("vote-detail"))],
+        ),
+        ActionRow(
+            "vote in 团结公寓",
+            TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
+            [surfaces_meetings.document_download],
         ),
     ],
     "vote.propose": [
