@@ -123,7 +123,7 @@ class ProposalForm(UserTextForm):
         self.compound = compound
         firms = firm_choices(compound)
         providers = firm_choices(compound, providers=True)
-        self.base_fields = dict(type(self).base_fields)
+        self.base_fields = dict(type(self).base_fields)  # type: ignore[misc]  # per instance
         for i in range(1, MAX_MATTERS + 1):
             self.base_fields.update(self._row_fields(i, firms, providers))
         super().__init__(*args, **kwargs)

@@ -173,15 +173,15 @@ class BallotForm(forms.Form):
             choice = data.get(f"choice_{m.pk}") or getattr(m, "mine", None) or ""
             self.review.append(
                 ReviewLine(
-                    m, str(labels[choice]) if choice else "", UNANSWERED_CONSEQUENCE[self.rule]
+                    m, str(labels[choice]) if choice else "", str(UNANSWERED_CONSEQUENCE[self.rule])
                 )
             )
         data["choices"] = chosen
         data["answered"] = len(self.review) - self.blank_count
         data["unanswered"] = self.blank_count
         if not data.get("confirmed"):
-            self.review_message = _(
-                "Check your ballot below, then confirm it. Nothing is saved yet."
+            self.review_message = str(
+                _("Check your ballot below, then confirm it. Nothing is saved yet.")
             )
             raise forms.ValidationError(
                 _("Check your ballot below, then confirm it. Nothing is saved yet."),

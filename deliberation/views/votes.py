@@ -93,7 +93,7 @@ def vote_audit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def vote_document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
+def vote_document(request: HttpRequest, pk: int, doc: int) -> FileResponse:
     """A matter's document, for whoever may see the vote (the owners read it before voting)."""
     vote = get_object_or_404(OwnersVote.objects.select_related("compound__community"), pk=pk)
     policy.visible_or_404(request.user, vote)
