@@ -7,6 +7,7 @@ import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from deliberation.demo.votes import PETITION_TITLE
 from deliberation.errors import InvalidInput
@@ -16,6 +17,8 @@ from deliberation.models import (
     Ballot,
     BallotReceipt,
     Compound,
+    EvaluationCycle,
+    EvaluationResult,
     Matter,
     MatterDocument,
     MeetingRules,
@@ -258,3 +261,24 @@ def test_petition_progress_and_turnout_against_the_quorum_line(demo) -> None:
     # heads and m², each a bar with the 2/3 line, the area quorum in m² with two decimals
     assert page.count('class="quorum-line" x1="66.67"') == 2
     assert re.search(r"≥ [\d,]+\.\d\d m² \(2/3\)", page), page
+
+
+def test_the_firm_chooser_shows_the_latest_published_grade(demo) -> None:
+    firm = Organization.objects.get(name="安居物业服务有限公司（示例）")
+    now = timezone.now()
+    for year, status, grade in ((2025, "published", "B"), (2026, "published", "A")):
+        cycle = EvaluationCycle.objects.create(
+            subdistrict=demo.tuanjie.community.subdistrict,
+            year=year,
+            half=1,
+            status=status,
+            method={},
+            survey_closes_at=now,
+            scoring_closes_at=now,
+            opened_by=demo.user("jiedao"),
+        )
+        EvaluationResult.objects.create(cycle=cycle, organization=firm, grade=grade)
+    page = login_client(demo.user("yeweihui")).get(
+        reverse("compound-votes", args=[demo.tuanjie.pk])
+    )
+    assert "安居物业服务有限公司（示例）（物业服务联盟成员，最近评级 A）" in page.content.decode()
