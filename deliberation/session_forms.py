@@ -17,7 +17,15 @@ from django.utils.translation import gettext_lazy as _
 
 from deliberation.forms import ConveneForm
 from deliberation.ids import parse_id
-from deliberation.models import AgendaItem, Party, Position, Question, Resolution, ResolutionVote
+from deliberation.models import (
+    AgendaItem,
+    Matter,
+    Party,
+    Position,
+    Question,
+    Resolution,
+    ResolutionVote,
+)
 from deliberation.services.sessions import party_organizations
 from deliberation.user_text import AGENDA_DESCRIPTION_MAX, UserTextForm
 
@@ -125,10 +133,25 @@ class ResolutionForm(_Form):
         max_length=_limit(Resolution, "acceptance_criteria") or 2000,
     )
 
+    owners_matter = forms.ChoiceField(
+        label=_("Reserved to the owners (Civil Code art. 278)?"),
+        required=False,
+        help_text=_(
+            "Using the maintenance fund, or any matter the owners decide together, is not the "
+            "session's to decide: choose its kind and the item is referred to an owners' vote "
+            "instead (docs/law.md §8)."
+        ),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate().isoformat()
         self.fields["deadline"].widget.attrs["min"] = today
+        kinds = Matter._meta.get_field("kind").choices or []
+        self.fields["owners_matter"].choices = [  # type: ignore[attr-defined]
+            ("", _("No: the parties decide")),
+            *((str(k), str(v)) for k, v in kinds),  # type: ignore[misc]
+        ]
 
 
 class CountdownForm(_Form):

@@ -55,6 +55,7 @@ urlpatterns = [
     path("votes/<int:pk>/ballots.pdf", documents.ballots_pdf, name="vote-ballots-pdf"),
     path("votes/<int:pk>/petition.pdf", documents.petition_pdf, name="vote-petition-pdf"),
     path("votes/<int:pk>/results.pdf", documents.results_pdf, name="vote-results-pdf"),
+    path("votes/<int:pk>/documents/<int:doc>/", votes.vote_document, name="vote-document"),
     path("hotline/import/", hotline.hotline_upload, name="hotline-upload"),
     path("hotline/import/<int:pk>/", hotline.hotline_preview, name="hotline-preview"),
     path(

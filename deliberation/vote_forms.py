@@ -6,6 +6,7 @@ check the law and the state again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -14,89 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from deliberation.ids import parse_id
-from deliberation.law.owners_votes import MatterKind
+from deliberation.law.owners_votes import DEFAULT_UNANSWERED, Unanswered
 from deliberation.models import Ballot, Candidate, Matter, OwnersVote, User, Voter
 from deliberation.selectors.ballot_codes import ballot_code, voter_for_code
 from deliberation.selectors.owner_register import Head
 from deliberation.user_text import UserTextForm
 
-#: Matter rows on a proposal form (the services take any number; one page shows three).
-MATTER_ROWS = 3
-
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "iso-8601"]
-
-
-def _kind_choices() -> list[tuple[str, str]]:
-    field = Matter._meta.get_field("kind")
-    return [(str(k), str(v)) for k, v in field.choices or []]  # type: ignore[misc]
-
-
-def _matter_title() -> forms.CharField:
-    return forms.CharField(label=_("matter"), max_length=200, required=False)
-
-
-def _matter_kind() -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=_("kind (Civil Code art. 278)"), choices=_kind_choices, required=False
-    )
-
-
-def _matter_effect() -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=_("when passed"),
-        choices=Matter.Effect.choices,
-        initial=Matter.Effect.NONE,
-        required=False,
-    )
-
-
-class ProposalForm(UserTextForm):
-    """A meeting's title and its matters (three rows), each typed by Civil Code art. 278."""
-
-    title = forms.CharField(label=_("title"), max_length=200)
-    matter_title_1, matter_kind_1, matter_effect_1 = (
-        _matter_title(),
-        _matter_kind(),
-        _matter_effect(),
-    )
-    matter_title_2, matter_kind_2, matter_effect_2 = (
-        _matter_title(),
-        _matter_kind(),
-        _matter_effect(),
-    )
-    matter_title_3, matter_kind_3, matter_effect_3 = (
-        _matter_title(),
-        _matter_kind(),
-        _matter_effect(),
-    )
-
-    def rows(self) -> list[tuple[int, Any, Any, Any]]:
-        """(number, title, kind, effect) bound fields, for the fieldsets of the template."""
-        return [
-            (i, self[f"matter_title_{i}"], self[f"matter_kind_{i}"], self[f"matter_effect_{i}"])
-            for i in range(1, MATTER_ROWS + 1)
-        ]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or self.cleaned_data
-        specs: list[dict[str, str]] = []
-        for i in range(1, MATTER_ROWS + 1):
-            title = (data.get(f"matter_title_{i}") or "").strip()
-            if not title:
-                continue
-            kind = data.get(f"matter_kind_{i}") or ""
-            if kind not in MatterKind.__members__.values():
-                self.add_error(
-                    f"matter_kind_{i}", _("Choose the kind of every matter (Civil Code art. 278).")
-                )
-                continue
-            effect = data.get(f"matter_effect_{i}") or Matter.Effect.NONE
-            specs.append({"kind": kind, "title": title, "effect": effect})
-        if not specs and not self.errors:
-            self.add_error("matter_title_1", _("Put at least one matter on the agenda."))
-        data["matters"] = specs
-        return data
 
 
 class PlainNumberField(forms.IntegerField):
@@ -175,12 +101,47 @@ class DeliveryForm(forms.Form):
     )
 
 
-class BallotForm(forms.Form):
-    """One radio group per noticed matter; a matter already voted on paper is fixed."""
+#: What a blank matter means, per the meeting rules' setting (docs/law.md §8 [practice]).
+UNANSWERED_CONSEQUENCE = {
+    Unanswered.NOT_TAKING_PART.value: _(
+        "Left blank: you do not take part on this matter. Your head and area are not counted "
+        "for its quorum or its result."
+    ),
+    Unanswered.ABSTAIN.value: _(
+        "Left blank: you are counted as abstaining. You take part (your head and area count "
+        "towards the quorum) but you do not agree."
+    ),
+}
 
-    def __init__(self, *args: Any, matters: list[Matter], **kwargs: Any) -> None:
+
+@dataclass(frozen=True)
+class ReviewLine:
+    matter: Matter
+    choice: str  # the label of the choice, "" when blank
+    consequence: str
+
+
+class BallotForm(forms.Form):
+    """One radio group per noticed matter; a matter already voted on paper is fixed.
+
+    Saving takes two steps: the first submission shows the review (every matter with the
+    owner's choice, a blank one with its consequence under the meeting rules); only the
+    "confirm" button saves (docs/law.md §8)."""
+
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        matters: list[Matter],
+        rule: str = DEFAULT_UNANSWERED.value,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.matters = matters
+        self.rule = rule
+        self.review: list[ReviewLine] = []
+        self.review_message = ""
         for m in matters:
             mine = getattr(m, "mine", None)
             self.fields[f"choice_{m.pk}"] = forms.ChoiceField(
@@ -195,6 +156,10 @@ class BallotForm(forms.Form):
     def rows(self) -> list[tuple[Matter, Any]]:
         return [(m, self[f"choice_{m.pk}"]) for m in self.matters]
 
+    @property
+    def blank_count(self) -> int:
+        return sum(1 for line in self.review if not line.choice)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
         chosen = {
@@ -204,8 +169,35 @@ class BallotForm(forms.Form):
         }
         if not chosen:
             raise forms.ValidationError(_("Choose agree, disagree or abstain."))
+        labels = dict(Ballot.Choice.choices)
+        for m in self.matters:
+            choice = data.get(f"choice_{m.pk}") or getattr(m, "mine", None) or ""
+            self.review.append(
+                ReviewLine(
+                    m, str(labels[choice]) if choice else "", str(UNANSWERED_CONSEQUENCE[self.rule])
+                )
+            )
         data["choices"] = chosen
+        data["answered"] = len(self.review) - self.blank_count
+        data["unanswered"] = self.blank_count
+        if not data.get("confirmed"):
+            self.review_message = str(
+                _("Check your ballot below, then confirm it. Nothing is saved yet.")
+            )
+            raise forms.ValidationError(
+                _("Check your ballot below, then confirm it. Nothing is saved yet."),
+                code="review",
+            )
         return data
+
+
+class ReceiptCheckForm(forms.Form):
+    code = forms.CharField(
+        label=_("receipt code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("As printed on your receipt, e.g. ABCD-EFGH-JKMN."),
+    )
 
 
 class PaperBallotForm(forms.Form):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from deliberation.live.topics import topic
 from deliberation.models import CommitteeBody, CommitteeElection, Compound, Organization, User
 from deliberation.policy.principal import COMMUNITY_KINDS, Principal
+from deliberation.proposal_forms import ProposalForm
 from deliberation.selectors.owner_register import owner_register
 from deliberation.services import committees as services
 from deliberation.services import votes as vote_services
@@ -31,7 +32,6 @@ from deliberation.vote_forms import (
     ChairForm,
     ElectionForm,
     NominateForm,
-    ProposalForm,
     PutToVoteForm,
 )
 
@@ -84,6 +84,10 @@ def _specs(data: dict[str, Any]) -> list[vote_services.MatterSpec]:
     return [vote_services.MatterSpec(**row) for row in data["matters"]]
 
 
+def _proposal_kwargs(compound: Compound, user: Any) -> dict[str, Any]:
+    return {"compound": compound}
+
+
 def _propose(compound: Compound, actor: User, data: dict[str, Any]) -> Outcome:
     vote = vote_services.propose_vote(
         actor=actor, compound=compound, title=data["title"], matters=_specs(data)
@@ -132,6 +136,7 @@ for _action in (
         label=pgettext_lazy("vote action", "Propose a meeting"),
         run=_propose,
         form=ProposalForm,
+        form_kwargs=_proposal_kwargs,
         template="votes/_proposal_fields.html",
     ),
     Action(
@@ -144,6 +149,7 @@ for _action in (
         ),
         run=_petition,
         form=ProposalForm,
+        form_kwargs=_proposal_kwargs,
         template="votes/_proposal_fields.html",
         order=1,
     ),

@@ -58,6 +58,7 @@ from deliberation.session_forms import (
 )
 from workflows import sessions as flow
 
+from .meetings import refer_reserved
 from .registry import Action, Audience, ObjectKind, Outcome, Weight, declare, declare_kind
 from .session_room import (
     S,
@@ -149,6 +150,12 @@ def _close_round(session: Session, actor: Any, data: dict[str, Any]) -> Outcome:
 
 
 def _propose(session: Session, actor: Any, data: dict[str, Any]) -> Outcome:
+    data = dict(data)
+    reserved = data.pop("owners_matter", "")
+    if reserved:  # Civil Code art. 278: the owners decide (docs/law.md §8)
+        outcome = refer_reserved(session, actor, reserved)
+        refresh_room(session, actor, session_too=False)
+        return outcome
     with refusals():
         services.propose_resolution(actor=actor, session=session, **data)
     refresh_room(session, actor, session_too=False)

@@ -235,7 +235,7 @@ def _is_voter(user: Any, vote: OwnersVote) -> bool:
 
 
 def _ballot_kwargs(vote: OwnersVote, user: Any) -> dict[str, Any]:
-    return {"matters": matters_for_page(vote, user.pk)}
+    return {"matters": matters_for_page(vote, user.pk), "rule": vote.unanswered_rule}
 
 
 def _paper_kwargs(vote: OwnersVote, user: Any) -> dict[str, Any]:
@@ -246,9 +246,15 @@ def _cast(vote: OwnersVote, actor: User, data: dict[str, Any]) -> Outcome:
     for matter, choice in data["choices"].items():
         services.cast_ballot(actor=actor, matter=matter, choice=choice)
     refresh_tasks(users=[actor.pk], actor=actor)  # their "cast your ballot" is done
+    receipt = services.issue_receipt(
+        actor=actor, vote=vote, answered=data["answered"], unanswered=data["unanswered"]
+    )
     return Outcome(
-        _("Your ballot is saved. You can change it until voting closes at %(time)s.")
-        % {"time": _when(vote.closes_at)}
+        _(
+            "Your ballot is saved. Your receipt code is %(code)s: keep it to check later that "
+            "your ballot was counted. You can change it until voting closes at %(time)s."
+        )
+        % {"code": receipt.code, "time": _when(vote.closes_at)}
     )
 
 

@@ -226,7 +226,34 @@ def tally_with_followers(kind: MatterKind | str, total: Weight, counts: Counts) 
 
 # --- Meetings (BJ reg. arts. 35–37) -------------------------------------------------------
 
+
 #: BJ reg. art. 35: a temporary meeting is convened when ≥ 20 % of owners (heads) propose it.
+class Unanswered(StrEnum):
+    """How a matter left blank on a returned ballot counts: the meeting rules say
+    (docs/law.md §8 [practice]); by default the owner does not take part on that matter."""
+
+    NOT_TAKING_PART = "not_taking_part"
+    ABSTAIN = "abstain"
+
+
+DEFAULT_UNANSWERED = Unanswered.NOT_TAKING_PART
+
+
+def with_unanswered(
+    ballots: Iterable[Ballot], returned: Iterable[tuple[object, Weight]], rule: Unanswered | str
+) -> list[Ballot]:
+    """One matter's ballots, plus an abstention for every owner in ``returned`` (who
+    returned a ballot on some matter of the meeting) but left this one blank — only where
+    the rules count a blank as abstaining."""
+    counted = list(ballots)
+    if Unanswered(rule) != Unanswered.ABSTAIN:
+        return counted
+    answered = {b.voter for b in counted}
+    return counted + [
+        Ballot(voter, weight, Choice.ABSTAIN) for voter, weight in returned if voter not in answered
+    ]
+
+
 PETITION_SHARE = Fraction(1, 5)
 #: BJ reg. art. 35: notice to every owner at least 15 days before the meeting.
 NOTICE_DAYS = 15

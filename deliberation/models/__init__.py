@@ -21,6 +21,7 @@ from .issues import (
     SlaPolicy,
     Urgency,
 )
+from .meetings import AdoptedText, BallotReceipt, MatterDocument
 from .organizations import Organization
 from .people import Membership, Residency, User
 from .places import Building, Community, Compound, Ownership, Subdistrict, Unit
@@ -55,6 +56,9 @@ from .work_orders import (
 )
 
 __all__ = [
+    "AdoptedText",
+    "BallotReceipt",
+    "MatterDocument",
     "TrendAlarm",
     "AgendaItem",
     "Appeal",

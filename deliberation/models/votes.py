@@ -12,7 +12,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from deliberation.law.owners_votes import MatterKind, needs_supermajority
+from deliberation.law.owners_votes import (
+    DEFAULT_UNANSWERED,
+    MatterKind,
+    Unanswered,
+    needs_supermajority,
+)
+
+UNANSWERED_CHOICES = [
+    (Unanswered.NOT_TAKING_PART.value, _("the owner does not take part on that matter")),
+    (Unanswered.ABSTAIN.value, _("the owner abstains on that matter")),
+]
 
 
 class MeetingRules(models.Model):
@@ -24,6 +34,13 @@ class MeetingRules(models.Model):
     # docs/law.md §3 [P]: valid only if the rules say so and delivery is proven; off by default.
     non_voters_follow_majority = models.BooleanField(
         _("non-voters follow the majority"), default=False
+    )
+    # docs/law.md §8 [P]: how a matter left blank on a returned ballot counts.
+    unanswered = models.CharField(
+        _("a matter left blank on a ballot"),
+        max_length=16,
+        choices=UNANSWERED_CHOICES,
+        default=DEFAULT_UNANSWERED.value,
     )
 
     class Meta:
@@ -101,6 +118,13 @@ class OwnersVote(models.Model):
     non_voters_follow_majority = models.BooleanField(
         _("non-voters follow the majority"), default=False
     )
+    # The meeting rules' setting for blank matters, frozen with the vote (docs/law.md §8).
+    unanswered_rule = models.CharField(
+        _("a matter left blank on a ballot"),
+        max_length=16,
+        choices=UNANSWERED_CHOICES,
+        default=DEFAULT_UNANSWERED.value,
+    )
     closed_at = models.DateTimeField(pgettext_lazy("time of", "closed"), null=True, blank=True)
     publish_by = models.DateTimeField(_("publish by"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -129,6 +153,7 @@ class Matter(models.Model):
         WORK_ORDER = "work_order", _("create a work order")
         PROPERTY_FIRM = "property_firm", _("record the new property firm")
         COMMITTEE = "committee", _("record the elected committee member")
+        ADOPT_TEXT = "adopt_text", _("adopt the text as the current meeting rules / covenant")
 
     vote = models.ForeignKey(OwnersVote, on_delete=models.CASCADE, related_name="matters")
     position = models.PositiveSmallIntegerField(pgettext_lazy("matter", "number"), default=1)

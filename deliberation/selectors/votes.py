@@ -10,7 +10,16 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from deliberation.law import owners_votes as law
-from deliberation.models import Ballot, BallotAudit, Matter, Organization, OwnersVote, Voter
+from deliberation.models import (
+    AdoptedText,
+    Ballot,
+    BallotAudit,
+    BallotReceipt,
+    Matter,
+    Organization,
+    OwnersVote,
+    Voter,
+)
 
 
 @dataclass(frozen=True)
@@ -77,8 +86,11 @@ def turnout(vote: OwnersVote) -> Turnout:
 def matters_with_participation(vote: OwnersVote, *, user_id: int | None = None) -> list[Matter]:
     """The agenda with counted ballots per matter; with ``user_id``, that owner's own choice
     and channel (``mine``, ``mine_channel``) — never anyone else's."""
-    qs = Matter.objects.filter(vote=vote).annotate(
-        counted=Count("ballots", filter=Q(ballots__confirmed=True))
+    qs = (
+        Matter.objects.filter(vote=vote)
+        .select_related("effect_organization")
+        .prefetch_related("documents")
+        .annotate(counted=Count("ballots", filter=Q(ballots__confirmed=True)))
     )
     if user_id is not None:
         own = Ballot.objects.filter(matter=OuterRef("pk"), voter__person_id=user_id)
@@ -114,6 +126,8 @@ def vote_page_context(
         "turnout": _turnout(vote, row) if vote.total_heads else None,
         "signed": signed,
         "signed_pct": _pct(signed, vote.total_heads),
+        # BJ reg. art. 35: how many more owners must sign for the 20 % (never below zero)
+        "petition_remaining": max(vote.petition_needed - signed, 0),
         "petition_pct_needed": 20,
     }
 
@@ -161,4 +175,22 @@ def voter_people(vote: OwnersVote) -> list[int]:
     """The people with an account on the meeting's register (their "cast your ballot")."""
     return list(
         Voter.objects.filter(vote=vote, person_id__isnull=False).values_list("person_id", flat=True)
+    )
+
+
+def adopted_texts(compound_id: int) -> list[tuple[AdoptedText, list[AdoptedText]]]:
+    """The compound's meeting rules and covenant in force (the newest version of each),
+    each with its earlier versions (Civil Code art. 278 (1)–(2))."""
+    grouped: dict[str, list[AdoptedText]] = {}
+    for text in AdoptedText.objects.filter(compound_id=compound_id).order_by("kind", "-version"):
+        grouped.setdefault(text.kind, []).append(text)
+    return [(versions[0], versions[1:]) for versions in grouped.values()]
+
+
+def latest_receipt(vote: OwnersVote, user_id: int) -> BallotReceipt | None:
+    """The owner's own newest receipt in this meeting (never anyone else's)."""
+    return (
+        BallotReceipt.objects.filter(vote=vote, voter__person_id=user_id, superseded=False)
+        .order_by("-id")
+        .first()
     )

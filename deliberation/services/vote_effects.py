@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from deliberation.models import Compound, Matter, OwnersVote, User
+from deliberation.law.owners_votes import MatterKind
+from deliberation.models import AdoptedText, Compound, Matter, OwnersVote, User
 from deliberation.services.work_orders import dispatch_work_order
 
 
@@ -21,6 +22,8 @@ def carry_out(*, actor: User, vote: OwnersVote, matter: Matter) -> None:
             property_provider=matter.effect_organization,
             management_mode=Compound.ManagementMode.MARKET_FIRM,
         )
+    elif effect == Matter.Effect.ADOPT_TEXT:
+        adopt_text(vote=vote, matter=matter)
     # Matter.Effect.COMMITTEE: members are ranked across all candidates once the vote is
     # published (services.committees.conclude_election), not one matter at a time.
 
@@ -42,3 +45,27 @@ def _work_order(actor: User, vote: OwnersVote, matter: Matter) -> None:
     )
     Matter.objects.filter(pk=matter.pk).update(work_order=order)
     matter.work_order = order
+
+
+def adopt_text(*, vote: OwnersVote, matter: Matter) -> AdoptedText:
+    """Civil Code art. 278 (1)–(2): the adopted meeting rules or covenant become the
+    compound's current version; the earlier versions stay as its history."""
+    kind = (
+        AdoptedText.Kind.MEETING_RULES
+        if matter.kind == MatterKind.MEETING_RULES
+        else AdoptedText.Kind.COVENANT
+    )
+    latest = (
+        AdoptedText.objects.select_for_update()
+        .filter(compound_id=vote.compound_id, kind=kind)
+        .order_by("-version")
+        .first()
+    )
+    return AdoptedText.objects.create(
+        compound_id=vote.compound_id,
+        kind=kind,
+        version=(latest.version + 1) if latest else 1,
+        title=matter.title,
+        text=matter.description,
+        matter=matter,
+    )

@@ -194,7 +194,9 @@ def run_and_answer(
             kind,
             obj,
             status=400,
-            message=_("There is a problem: correct the fields marked below."),
+            # A form with a review step (the ballot) says what to check instead.
+            message=getattr(exc.form, "review_message", "")
+            or _("There is a problem: correct the fields marked below."),
             action=action,
             form=exc.form,
         )

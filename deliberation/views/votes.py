@@ -8,13 +8,13 @@ these pages draw them with ``{% controls %}``.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from deliberation import actions, policy
 from deliberation.live.topics import topic
-from deliberation.models import Ballot, Compound, OwnersVote
+from deliberation.models import Ballot, Compound, MatterDocument, OwnersVote
 from deliberation.selectors import votes as sel
 from deliberation.services import votes as svc
 
@@ -40,6 +40,7 @@ def compound_votes(request: HttpRequest, pk: int) -> HttpResponse:
         "compound": compound,
         "votes": list(sel.votes_of_compound(compound.pk)),
         "can_view_register": policy.can(request.user, "register.view", compound),
+        "adopted_texts": sel.adopted_texts(compound.pk),
         **live_context([topic("compound", compound.pk, "public")]),
     }
     return render(request, "votes/list.html", context)
@@ -63,6 +64,7 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **sel.vote_page_context(vote, user_id=user_id, matters=sel.matters_for_page(vote, user_id)),
         "can_audit": policy.can(request.user, "vote.audit", vote),
         "documents": vote_documents(request.user, vote),
+        "my_receipt": sel.latest_receipt(vote, user_id) if vote.noticed_at else None,
         "show_paper_queue": staff and voting,
         "pending": list(sel.pending_paper_ballots(vote)) if staff and voting else [],
         "demo_notice": days == 0,
@@ -89,3 +91,20 @@ def vote_audit(request: HttpRequest, pk: int) -> HttpResponse:
         "votes/audit.html",
         {"vote": vote, "ballots": list(ballots), "trail": list(sel.audit_trail(vote)[:500])},
     )
+
+
+@login_required
+@require_safe
+def vote_document(request: HttpRequest, pk: int, doc: int) -> FileResponse:
+    """A matter's document, for whoever may see the vote (the owners read it before voting)."""
+    vote = get_object_or_404(OwnersVote.objects.select_related("compound__community"), pk=pk)
+    policy.visible_or_404(request.user, vote)
+    document = get_object_or_404(MatterDocument, pk=doc, matter__vote=vote)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -122,3 +122,38 @@
     focusErrorSummary();
   });
 })();
+
+// A meeting proposal: "add a matter" opens the next hidden row, "remove" empties a row
+// and hides it (the server skips rows without a title). Without JS the first rows show.
+(function () {
+  "use strict";
+  function setUp(root) {
+    root.querySelectorAll("[data-add-matter], [data-remove-matter]").forEach(function (b) {
+      b.hidden = false;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { setUp(document); });
+  document.addEventListener("htmx:load", function (e) { setUp(e.target); });
+  document.addEventListener("click", function (event) {
+    var add = event.target.closest && event.target.closest("[data-add-matter]");
+    if (add) {
+      var next = add.form && add.form.querySelector("[data-matter-row][hidden]");
+      if (next) {
+        next.hidden = false;
+        var input = next.querySelector("input, select, textarea");
+        if (input) input.focus();
+      }
+      if (!add.form.querySelector("[data-matter-row][hidden]")) add.disabled = true;
+      return;
+    }
+    var remove = event.target.closest && event.target.closest("[data-remove-matter]");
+    if (remove) {
+      var row = remove.closest("[data-matter-row]");
+      row.querySelectorAll("input, textarea").forEach(function (i) { i.value = ""; });
+      row.querySelectorAll("select").forEach(function (s) { s.selectedIndex = 0; });
+      row.hidden = true;
+      var more = remove.form.querySelector("[data-add-matter]");
+      if (more) { more.disabled = false; more.focus(); }
+    }
+  });
+})();

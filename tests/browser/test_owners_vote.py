@@ -101,6 +101,8 @@ def test_tuanjie_petition_to_work_order(browser, live_server_asgi) -> None:
     for fieldset in owner.locator(f"#vote-cast-{pk} fieldset").all():
         fieldset.locator("input[value=agree]").check()
     owner.click(step("cast"))
+    owner.wait_for_selector("[data-ballot-review]")  # the review step before saving
+    owner.click("[data-ballot-review] button[type=submit]")
     owner.wait_for_selector(done)
     assert owner.inner_text("[data-turnout-heads]") == "1"
     assert_accessible(owner, "voted")

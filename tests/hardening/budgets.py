@@ -408,11 +408,19 @@ PAGES: dict[str, list[Budget]] = {
         Budget("shuji", _session_url("session-board", "room"), grow_session),
         Budget("jumin", _session_url("session-board", "public"), grow_session),
     ],
+    # + the firms for the proposal's chooser and the adopted rules/covenant (issue 13 §1)
     "compound-votes": [
-        Budget(u, _compound_url("compound-votes"), grow_votes) for u in ("jumin", "yeweihui")
+        Budget(u, _compound_url("compound-votes"), grow_votes, max_queries=MAX_PAGE_QUERIES + 2)
+        for u in ("jumin", "yeweihui")
     ],
+    # + the matters' documents and the owner's own ballot receipt (issue 13 §1)
     "vote-detail": [
-        Budget(u, lambda d: reverse("vote-detail", args=[_meeting(d).pk]), grow_ballots)
+        Budget(
+            u,
+            lambda d: reverse("vote-detail", args=[_meeting(d).pk]),
+            grow_ballots,
+            max_queries=MAX_PAGE_QUERIES + 2,
+        )
         for u in ("jumin", "juwei", "yeweihui")
     ],
     "vote-audit": [
@@ -586,6 +594,7 @@ NOT_PAGES: dict[str, str] = {
     "vote-results-pdf": "one PDF document (policy-checked), not a page",
     "session-minutes-pdf": "one PDF document (policy-checked), not a page",
     "work-order-evidence": "one file download (policy-checked), not a list",
+    "vote-document": "one file download (policy-checked), not a list",
     # --- intake, work orders and channels ---
     "hotline-template": "one file download (the import template), not a list",
     # --- the action model: generated from the registry (tests/hardening/actions/) ---

@@ -31,6 +31,7 @@ from . import (  # noqa: F401
     growth_sessions,
     surfaces_evaluations,
     surfaces_intake,
+    surfaces_meetings,
     surfaces_sessions,
     surfaces_votes,
 )
@@ -539,6 +540,11 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
             "vote in 团结公寓",
             TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
             [page(_vote_page("vote-detail")), page(_vote_page("vote-notice-pdf"))],
+        ),
+        ActionRow(
+            "vote in 团结公寓",
+            TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
+            [surfaces_meetings.document_download],
         ),
     ],
     "vote.propose": [

@@ -126,6 +126,8 @@ CASES: dict[str, tuple[Callable[[Demo], Any], list[tuple[str, Callable[[int], st
             ("GET", lambda pk: reverse("vote-results-pdf", args=[pk])),
             ("POST", lambda pk: reverse("action", args=["vote", pk, "cast"])),
             ("POST", lambda pk: reverse("action", args=["vote", pk, "notice"])),
+            ("POST", lambda pk: reverse("action", args=["vote", pk, "check_receipt"])),
+            ("GET", lambda pk: reverse("vote-document", args=[pk, 1])),
             ("GET", lambda pk: reverse("action-controls", args=["vote", pk])),
         ],
         "jumin2",

@@ -215,7 +215,11 @@ def _surface(name: str, demo) -> Surface:  # noqa: PLR0911 - one branch per form
                 "propose-matter_title_1": "更换电梯",
                 "propose-matter_kind_1": "other",
             },
-            {"propose-title": Field(200), "propose-matter_title_1": Field(200)},
+            {
+                "propose-title": Field(200),
+                "propose-matter_title_1": Field(200),
+                "propose-matter_text_1": Field(4000, multiline=True),  # the matter's full text
+            },
             lambda: OwnersVote.objects.count(),
         )
     if name in ("issue-report", "issue-enter"):

@@ -201,7 +201,7 @@ def test_owner_sees_only_their_own_ballot(demo) -> None:
     client = login_client(jumin)
     r = client.post(
         reverse("action", args=["vote", vote.pk, "cast"]),
-        {f"cast-choice_{m.pk}": "disagree" for m in vote.matters.all()},
+        {"cast-confirmed": "1", **{f"cast-choice_{m.pk}": "disagree" for m in vote.matters.all()}},
     )
     assert r.status_code == 302
     page = client.get(reverse("vote-detail", args=[vote.pk])).content.decode()
@@ -215,7 +215,7 @@ def test_owner_sees_only_their_own_ballot(demo) -> None:
     # Change of mind until close, with an audit trail.
     client.post(
         reverse("action", args=["vote", vote.pk, "cast"]),
-        {f"cast-choice_{vote.matters.first().pk}": "agree"},
+        {f"cast-choice_{vote.matters.first().pk}": "agree", "cast-confirmed": "1"},
     )
     actions = list(
         BallotAudit.objects.filter(voter__person=jumin, matter__vote=vote)

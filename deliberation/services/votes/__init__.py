@@ -31,12 +31,15 @@ from .petition import (
     start_petition,
 )
 from .proposal import propose_from_session, propose_vote
+from .receipts import check_receipt, issue_receipt
 from .results import publish_results, tally_vote
 
 __all__ = [
     "MatterSpec",
     "VoteConflict",
     "cast_ballot",
+    "check_receipt",
+    "issue_receipt",
     "close_voting",
     "conclude_election",
     "confirm_paper_ballot",

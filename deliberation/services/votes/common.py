@@ -48,6 +48,8 @@ class MatterSpec:
     effect: str = Matter.Effect.NONE
     effect_organization: Organization | None = None
     candidate: User | None = None
+    #: Checked attachments: ``(file, content type, extension)`` (``matter_documents``).
+    documents: tuple[tuple[Any, str, str], ...] = ()
 
 
 def notice_days() -> tuple[int, timedelta]:

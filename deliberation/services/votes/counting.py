@@ -33,6 +33,7 @@ def matter_tallies(vote: OwnersVote) -> dict[int, tuple[law.Tally, law.Tally | N
     """The strict tally of every matter (and the "followers" one where the rules enable it)."""
     total = law.Weight(vote.total_heads, Decimal(vote.total_area))
     ballots: dict[int, list[law.Ballot]] = {}
+    returned: dict[int, law.Weight] = {}  # owners who returned a counted ballot on any matter
     for matter_id, voter_id, heads_area, choice in (
         Ballot.objects.filter(matter__vote=vote, confirmed=True)
         .values_list("matter_id", "voter_id", "voter__area", "choice")
@@ -41,9 +42,13 @@ def matter_tallies(vote: OwnersVote) -> dict[int, tuple[law.Tally, law.Tally | N
         ballots.setdefault(matter_id, []).append(
             law.Ballot(voter_id, law.Weight(1, heads_area), law.Choice(choice))
         )
+        returned[voter_id] = law.Weight(1, heads_area)
     out: dict[int, tuple[law.Tally, law.Tally | None]] = {}
     for matter in vote.matters.all():
-        counts = law.Counts.of(ballots.get(matter.pk, []))
+        # docs/law.md §8 [practice]: a blank matter counts as the meeting rules say.
+        counts = law.Counts.of(
+            law.with_unanswered(ballots.get(matter.pk, []), returned.items(), vote.unanswered_rule)
+        )
         strict = law.tally(matter.kind, total, counts)
         deemed = (
             law.tally_with_followers(matter.kind, total, counts)

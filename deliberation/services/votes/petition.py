@@ -11,6 +11,7 @@ from deliberation.law import owners_votes as law
 from deliberation.live.refresh import refresh_tasks
 from deliberation.models import Compound, OwnersVote, PetitionSignature, User
 from deliberation.selectors.owner_register import head_key, owner_register
+from deliberation.services.stored_files import files_removed_on_rollback
 
 from .common import (
     MatterSpec,
@@ -31,7 +32,7 @@ def _owners(vote: OwnersVote) -> list[int]:
     return [h.person_id for h in owner_register(vote.compound).heads if h.person_id]
 
 
-@transaction.atomic
+@files_removed_on_rollback()  # the matters' documents
 def start_petition(
     *, actor: User, compound: Compound, title: str, matters: list[MatterSpec]
 ) -> OwnersVote:

@@ -93,6 +93,7 @@ def _tables() -> tuple[list[Row], dict[str, KindBudget]]:
         hotline,
         indicators,
         issues,
+        meetings,
         sessions,
         votes,
         work_orders,
@@ -111,6 +112,7 @@ def _tables() -> tuple[list[Row], dict[str, KindBudget]]:
         evidence,
         indicators,
         evaluations,
+        meetings,
     )
     for area in areas:
         rows += area.ROWS

@@ -214,7 +214,8 @@ def _confirm(demo: Any, vote: Any, user: Any) -> dict[str, Any]:
 
 
 def _cast(demo: Any, vote: Any, user: Any) -> dict[str, Any]:
-    return {f"cast-choice_{m.pk}": "agree" for m in vote.matters.all()}
+    # the confirming button of the review step (docs/law.md §8)
+    return {"cast-confirmed": "1", **{f"cast-choice_{m.pk}": "agree" for m in vote.matters.all()}}
 
 
 ROWS: list[Row] = [
