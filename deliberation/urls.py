@@ -9,6 +9,7 @@ from deliberation.views import (
     hotline,
     indicators,
     issues,
+    ledger,
     register,
     supervision,
     votes,
@@ -62,6 +63,15 @@ urlpatterns = [
     path("sessions/<int:pk>/minutes/", s.minutes, name="session-minutes"),
     path("sessions/<int:pk>/minutes.txt", s.minutes_text, name="session-minutes-text"),
     path("open311/v2/", include("deliberation.urls_open311")),
+    path("compounds/<int:pk>/ledger/", ledger.ledger_page, name="ledger-page"),
+    path("compounds/<int:pk>/ledger.<str:fmt>", ledger.export, name="ledger-export"),
+    path("public/compounds/<int:pk>/ledger/", ledger.public_ledger, name="ledger-public"),
+    path("ledger/entries/<int:pk>/", ledger.entry_page, name="ledger-entry"),
+    path(
+        "ledger/entries/<int:pk>/receipts/<int:receipt_pk>/",
+        ledger.receipt,
+        name="ledger-receipt",
+    ),
     path("indicators/", indicators.indicators_page, name="indicators"),
     # Every state-changing step: one shape (deliberation/actions/, views/actions.py).
     path("tasks/", actions.task_list_view, name="task-list"),

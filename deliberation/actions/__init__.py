@@ -11,6 +11,7 @@ from . import (  # noqa: E402,F401,I001  (each area declares its kinds and actio
     hotline,
     invitations,
     issues,
+    ledger,
     minutes,
     register,
     sessions,

@@ -15,6 +15,7 @@ from django.db import transaction
 from deliberation.demo.channels import seed_channels
 from deliberation.demo.indicators import seed_indicators
 from deliberation.demo.intake import seed_intake
+from deliberation.demo.ledger import seed_ledger
 from deliberation.demo.sessions import seed_sessions
 from deliberation.demo.votes import seed_votes
 from deliberation.models import (
@@ -378,6 +379,7 @@ def seed() -> dict[str, int]:
     seed_votes()
     seed_channels()
     seed_indicators()
+    seed_ledger()
     return {
         "communities": Community.objects.count(),
         "compounds": Compound.objects.count(),

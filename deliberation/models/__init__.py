@@ -20,6 +20,7 @@ from .issues import (
     SlaPolicy,
     Urgency,
 )
+from .ledger import LedgerAttachment, LedgerEntry, LedgerPublication, LedgerRules
 from .organizations import Organization
 from .people import Membership, Residency, User
 from .places import Building, Community, Compound, Ownership, Subdistrict, Unit
@@ -84,6 +85,10 @@ __all__ = [
     "IssueActivity",
     "IssueCategory",
     "IssuePhoto",
+    "LedgerAttachment",
+    "LedgerEntry",
+    "LedgerPublication",
+    "LedgerRules",
     "Matter",
     "MeetingRules",
     "Membership",
