@@ -19,7 +19,8 @@ from deliberation.law.ledger import DECIDE_WITHIN_DAYS
 from deliberation.ledger_forms import EntryForm, LinkDecisionForm, RejectForm
 from deliberation.live.topics import topic
 from deliberation.models import Compound, LedgerEntry, Organization
-from deliberation.policy.principal import OWNER_BODY_KINDS, PROVIDER_KINDS, Kind, Principal
+from deliberation.policy.ledger import recording_for
+from deliberation.policy.principal import Kind, Principal, load_principal
 from deliberation.selectors import ledger as read
 from deliberation.services import ledger as services
 
@@ -111,12 +112,8 @@ declare_kind(
 
 def recording_organizations(user: Any, compound: Compound) -> Any:
     """The user's organizations that keep this compound's ledger (the firm, the owners' body)."""
-    from deliberation.policy.principal import load_principal
-
-    p = load_principal(user)
-    kinds = PROVIDER_KINDS | OWNER_BODY_KINDS
-    orgs = [o for o in p.served_compounds.get(compound.pk, ()) if p.org_kinds[o] in kinds]
-    return Organization.objects.filter(pk__in=orgs).order_by("name")
+    orgs = recording_for(load_principal(user), compound)
+    return Organization.objects.filter(pk__in=sorted(orgs)).order_by("name")
 
 
 def _entry_form_kwargs(compound: Compound, user: Any) -> dict[str, Any]:

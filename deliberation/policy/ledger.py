@@ -24,6 +24,12 @@ def view_ledger(p: Principal, obj: Any) -> bool:
     return p.is_subdistrict or p.serves(cid) or p.lives_in(cid)
 
 
+def recording_for(p: Principal, compound: Any) -> set[int]:
+    """The user's organizations that keep this compound's ledger."""
+    kinds = PROVIDER_KINDS | OWNER_BODY_KINDS
+    return {o for o in p.served_compounds.get(compound.pk, ()) if p.org_kinds[o] in kinds}
+
+
 @action("ledger.record")
 def record_in_ledger(p: Principal, obj: Any) -> bool:
     """The firm (or the property-rights unit managing it) and the owners' body."""

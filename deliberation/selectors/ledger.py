@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     F,
     Min,
@@ -25,7 +26,13 @@ from django.db.models import (
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
 from deliberation.law.ledger import DEFAULT_VOTE_THRESHOLD, Quarter
-from deliberation.models import Compound, LedgerEntry, LedgerPublication, LedgerRules
+from deliberation.models import (
+    Compound,
+    LedgerAttachment,
+    LedgerEntry,
+    LedgerPublication,
+    LedgerRules,
+)
 
 E = LedgerEntry
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -58,10 +65,6 @@ def approved_with_balance(compound: Compound) -> QuerySet[LedgerEntry]:
 
 
 def _receipt_count() -> Any:
-    from django.db.models import Count
-
-    from deliberation.models import LedgerAttachment
-
     return (
         LedgerAttachment.objects.filter(entry=OuterRef("pk"))
         .order_by()

@@ -33,6 +33,8 @@ from deliberation.models import (
     Organization,
     OwnersVote,
 )
+from deliberation.policy.ledger import recording_for
+from deliberation.policy.principal import load_principal
 from deliberation.selectors import ledger as read
 
 from .idempotency import KeyReused, claim_key, record_result
@@ -120,6 +122,9 @@ def record_entry(
     threshold waits for an owners' vote. Returns the entry and whether it is new (False:
     the same form was sent again, and this is the entry it made the first time)."""
     policy.require(actor, "ledger.record", compound)
+    if organization.pk not in recording_for(load_principal(actor), compound):
+        message = _("Enter it for an organization of yours that keeps this ledger.")
+        raise InvalidInput(message, fields={"organization": [message]})
     today = today or timezone.localdate()
     with files_removed_on_rollback():
         compound = _lock(compound)
