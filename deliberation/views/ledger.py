@@ -118,7 +118,7 @@ def _export_rows(compound: Compound) -> list[list[Any]]:
                 e.description,
                 e.counterparty,
                 amount,
-                e.balance,
+                e.balance,  # type: ignore[attr-defined]  # the window annotation
                 e.corrects_id or "",
             ]
         )
