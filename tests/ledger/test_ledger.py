@@ -311,7 +311,16 @@ def test_the_public_page_shows_published_quarters_without_login_and_no_names(dem
 def test_the_ledger_page_is_for_the_compound_only(demo) -> None:
     url = reverse("ledger-page", args=[demo.tuanjie.pk])
     for name in ("wuye", "yeweihui", "juwei", "jumin", "jiedao"):
-        assert login_client(demo.user(name)).get(url).status_code == 200, name
+        response = login_client(demo.user(name)).get(url)
+        assert response.status_code == 200, name
+        assert "公共收益" in response.content.decode()  # zh-hans by default
+    # the compound's own page shows the last published quarter and links to it
+    last = LedgerPublication.objects.filter(compound=demo.tuanjie).first()
+    page = login_client(demo.user("jumin")).get(reverse("compound-detail", args=[demo.tuanjie.pk]))
+    html = page.content.decode()
+    assert f'id="compound-ledger-{demo.tuanjie.pk}"' in html
+    assert f"{last.year}年第{last.quarter}季度" in html
+    assert reverse("ledger-public", args=[demo.tuanjie.pk]) in html
     assert login_client(demo.user("jumin2")).get(url).status_code == 403
     assert Client().get(url).status_code == 302
 
