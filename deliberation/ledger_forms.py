@@ -70,3 +70,30 @@ class LinkDecisionForm(forms.Form):
         self.fields["matter"].label_from_instance = (  # type: ignore[attr-defined]
             lambda m: f"{m.vote.title} · {m.position}. {m.title}"
         )
+
+
+class RulesForm(forms.Form):
+    """The threshold the owners adopted, and the decision that adopted it."""
+
+    vote_threshold = forms.DecimalField(
+        label=_("spending above this needs an owners' vote (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        max_value=MAX_AMOUNT,
+    )
+    adopted_by = forms.ModelChoiceField(
+        queryset=Matter.objects.none(), label=_("adopted by the owners' decision")
+    )
+
+    def __init__(self, *args: Any, compound: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["adopted_by"]
+        field.queryset = (  # type: ignore[attr-defined]
+            Matter.objects.filter(vote__compound=compound, outcome="passed")
+            .select_related("vote")
+            .order_by("-vote_id", "position")
+        )
+        field.label_from_instance = (  # type: ignore[attr-defined]
+            lambda m: f"{m.vote.title} · {m.position}. {m.title}"
+        )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from deliberation.law.ledger import DECIDE_WITHIN_DAYS
-from deliberation.ledger_forms import EntryForm, LinkDecisionForm, RejectForm
+from deliberation.ledger_forms import EntryForm, LinkDecisionForm, RejectForm, RulesForm
 from deliberation.live.topics import topic
 from deliberation.models import Compound, LedgerEntry, Organization
 from deliberation.policy.ledger import recording_for
@@ -215,6 +215,37 @@ declare(
         due=_publish_due,
         task_label=pgettext_lazy("ledger action", "Publish the public revenue quarter"),
         confirm=gettext_lazy("A published quarter cannot be changed. Publish it?"),
+    )
+)
+
+
+def _adopt(compound: Compound, actor: Any, data: dict[str, Any]) -> Outcome:
+    rules = services.adopt_rules(
+        actor=actor,
+        compound=compound,
+        threshold=data["vote_threshold"],
+        matter=data["adopted_by"],
+    )
+    return Outcome(
+        _("From now on, spending above %(t)s yuan in %(compound)s needs an owners' vote.")
+        % {"t": f"{rules.vote_threshold:,.2f}", "compound": compound.name}
+    )
+
+
+declare(
+    Action(
+        kind="ledger",
+        name="rules",
+        rule="ledger.publish",
+        label=pgettext_lazy("ledger action", "Record the adopted revenue rules"),
+        run=_adopt,
+        form=RulesForm,
+        form_kwargs=lambda c, user: {"compound": c},
+        help=gettext_lazy(
+            "The threshold the owners adopted for spending public revenue, with the "
+            "decision that adopted it."
+        ),
+        order=9,
     )
 )
 

@@ -29,6 +29,7 @@ from deliberation.models import (
     LedgerAttachment,
     LedgerEntry,
     LedgerPublication,
+    LedgerRules,
     Matter,
     Organization,
     OwnersVote,
@@ -190,10 +191,12 @@ def _undecided_or_conflict(entry: LedgerEntry) -> None:
 def vote_carried(entry: LedgerEntry) -> bool:
     """Has the linked owners' decision passed and been published? (no query when the
     loader joined the matter and its vote)"""
-    matter = entry.matter
+    return entry.matter is not None and vote_carried_matter(entry.matter)
+
+
+def vote_carried_matter(matter: Matter) -> bool:
     return (
-        matter is not None
-        and matter.outcome == vote_law.Outcome.PASSED
+        matter.outcome == vote_law.Outcome.PASSED
         and matter.vote.status == OwnersVote.Status.PUBLISHED
     )
 
@@ -238,6 +241,27 @@ def link_decision(*, actor: Any, entry: LedgerEntry, matter: Matter) -> LedgerEn
     entry.matter = matter
     entry.save(update_fields=["matter"])
     return entry
+
+
+def adopt_rules(
+    *, actor: Any, compound: Compound, threshold: Decimal, matter: Matter
+) -> LedgerRules:
+    """Record the threshold the owners adopted for spending public revenue, citing the
+    passed and published decision (docs/law.md §10); applies to entries entered from now."""
+    policy.require(actor, "ledger.publish", compound)
+    if matter.vote.compound_id != compound.pk or not vote_carried_matter(matter):
+        message = _("Choose a decision of this compound's owners that passed and was published.")
+        raise InvalidInput(message, fields={"adopted_by": [message]})
+    if not Decimal("0") <= threshold <= MAX_AMOUNT:
+        message = _("Enter an amount between 0.01 and %(max)s yuan.") % {
+            "max": f"{MAX_AMOUNT:,.2f}"
+        }
+        raise InvalidInput(message, fields={"vote_threshold": [message]})
+    _lock(compound)
+    rules, _created = LedgerRules.objects.update_or_create(
+        compound=compound, defaults={"vote_threshold": threshold, "adopted_by": matter}
+    )
+    return rules
 
 
 def publish_quarter(*, actor: Any, compound: Compound, today: date | None = None) -> Any:

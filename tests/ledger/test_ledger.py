@@ -368,3 +368,33 @@ def test_quarters_count_in_the_calendar() -> None:
     assert q.publish_by == date(2026, 12, 31) + timedelta(days=30)
     assert not q.has_ended(date(2026, 12, 31))
     assert q.has_ended(date(2027, 1, 1))
+
+
+def test_the_committee_records_the_threshold_the_owners_adopted(demo) -> None:
+    from deliberation.models import Matter, OwnersVote
+
+    compound = demo.tuanjie
+    matter = Matter.objects.filter(vote__compound=compound).order_by("pk").first()
+    committee = login_client(demo.user("yeweihui"))
+    url = _action("ledger", compound.pk, "rules")
+    data = {"rules-vote_threshold": "2000.00", "rules-adopted_by": matter.pk}
+    # a decision that has not passed is no basis: refused, nothing stored
+    assert committee.post(url, data).status_code == 400
+    assert not LedgerRules.objects.filter(compound=compound).exists()
+    Matter.objects.filter(pk=matter.pk).update(outcome="passed")
+    OwnersVote.objects.filter(pk=matter.vote_id).update(status=OwnersVote.Status.PUBLISHED)
+    assert login_client(demo.user("wuye")).post(url, data).status_code == 403
+    assert committee.post(url, data).status_code == 302
+    rules = LedgerRules.objects.get(compound=compound)
+    assert (rules.vote_threshold, rules.adopted_by_id) == (Decimal("2000.00"), matter.pk)
+    # from now on a 2,500 yuan spending waits for an owners' vote
+    _post_entry(
+        login_client(demo.user("wuye")),
+        demo,
+        direction="spending",
+        category="repairs",
+        amount="2500.00",
+        description="绿化补种",
+        key="k-rules",
+    )
+    assert E.objects.get(description="绿化补种").status == E.Status.AWAITING_VOTE

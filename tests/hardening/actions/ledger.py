@@ -7,6 +7,7 @@ a spending awaiting an owners' vote in the current quarter."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -16,7 +17,9 @@ from deliberation.models import (
     Compound,
     LedgerEntry,
     LedgerPublication,
+    LedgerRules,
     Matter,
+    OwnersVote,
 )
 from deliberation.services import ledger as svc
 
@@ -72,7 +75,28 @@ def _matter(demo: Any, entry: Any, user: Any) -> dict[str, Any]:
     return {"link_vote-matter": matter.pk}
 
 
+def _adopted(demo: Any, compound: Any, user: Any) -> dict[str, Any]:
+    """A decision of 团结公寓's owners that passed and was published (made so here, in the
+    step's own savepoint) adopting a threshold of 8,000 yuan."""
+    matter = Matter.objects.filter(vote__compound=demo.tuanjie).order_by("pk").first()
+    assert matter is not None
+    Matter.objects.filter(pk=matter.pk).update(outcome="passed")
+    OwnersVote.objects.filter(pk=matter.vote_id).update(status=OwnersVote.Status.PUBLISHED)
+    return {"rules-vote_threshold": "8000.00", "rules-adopted_by": matter.pk}
+
+
 ROWS: list[Row] = [
+    Row(
+        "ledger.rules",
+        COMMITTEE,
+        available=tuanjie,
+        unavailable=None,
+        always="the owners may adopt new rules at any meeting; each is recorded",
+        data=_adopted,
+        done=lambda c: LedgerRules.objects.filter(
+            compound_id=c.pk, vote_threshold=Decimal("8000.00")
+        ).exists(),
+    ),
     Row(
         "ledger.record",
         KEEPERS,
