@@ -19,7 +19,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
     When,
     Window,
 )
@@ -172,7 +171,3 @@ def due_quarter(compound: Any, today: date) -> Quarter | None:
 def last_published(compound: Compound) -> Quarter | None:
     row = published(compound).values_list("year", "quarter").first()
     return Quarter(*row) if row else None
-
-
-def signed_total(queryset: QuerySet[LedgerEntry]) -> Decimal:
-    return queryset.aggregate(t=Sum(SIGNED, default=Value(ZERO)))["t"]
