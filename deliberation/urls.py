@@ -12,6 +12,7 @@ from deliberation.views import (
     hotline,
     indicators,
     issues,
+    ledger,
     rates,
     register,
     supervision,
@@ -73,6 +74,15 @@ urlpatterns = [
     path("sessions/<int:pk>/minutes.txt", s.minutes_text, name="session-minutes-text"),
     path("sessions/<int:pk>/minutes.pdf", documents.minutes_pdf, name="session-minutes-pdf"),
     path("open311/v2/", include("deliberation.urls_open311")),
+    path("compounds/<int:pk>/ledger/", ledger.ledger_page, name="ledger-page"),
+    path("compounds/<int:pk>/ledger.<str:fmt>", ledger.export, name="ledger-export"),
+    path("public/compounds/<int:pk>/ledger/", ledger.public_ledger, name="ledger-public"),
+    path("ledger/entries/<int:pk>/", ledger.entry_page, name="ledger-entry"),
+    path(
+        "ledger/entries/<int:pk>/receipts/<int:receipt_pk>/",
+        ledger.receipt,
+        name="ledger-receipt",
+    ),
     path("indicators/", indicators.indicators_page, name="indicators"),
     # The evaluation's evidence ledger and published results (docs/law.md §9).
     path(

@@ -14,6 +14,7 @@ from . import (  # noqa: E402,F401,I001  (each area declares its kinds and actio
     indicators,
     invitations,
     issues,
+    ledger,
     meetings,
     minutes,
     register,

@@ -16,6 +16,7 @@ from deliberation.demo.channels import seed_channels
 from deliberation.demo.evaluations import seed_evaluations
 from deliberation.demo.indicators import seed_indicators
 from deliberation.demo.intake import seed_intake
+from deliberation.demo.ledger import seed_ledger
 from deliberation.demo.rates import seed_rates
 from deliberation.demo.sessions import seed_sessions
 from deliberation.demo.votes import seed_votes
@@ -382,6 +383,7 @@ def seed() -> dict[str, int]:
     seed_channels()
     seed_indicators()
     seed_evaluations()
+    seed_ledger()
     return {
         "communities": Community.objects.count(),
         "compounds": Compound.objects.count(),

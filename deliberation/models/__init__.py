@@ -21,6 +21,7 @@ from .issues import (
     SlaPolicy,
     Urgency,
 )
+from .ledger import LedgerAttachment, LedgerEntry, LedgerPublication, LedgerRules
 from .meetings import AdoptedText, BallotReceipt, MatterDocument
 from .organizations import Organization
 from .people import Membership, Residency, User
@@ -90,6 +91,10 @@ __all__ = [
     "IssueActivity",
     "IssueCategory",
     "IssuePhoto",
+    "LedgerAttachment",
+    "LedgerEntry",
+    "LedgerPublication",
+    "LedgerRules",
     "Matter",
     "MeetingRules",
     "Membership",

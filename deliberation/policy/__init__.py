@@ -85,6 +85,7 @@ from . import (  # noqa: E402,F401  (registers rules)
     evidence,
     indicators,
     issues,
+    ledger,
     sessions,
     votes,
 )

@@ -28,14 +28,18 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from deliberation.models import IssuePhoto, MatterDocument, WorkOrderEvidence
+from deliberation.models import IssuePhoto, LedgerAttachment, MatterDocument, WorkOrderEvidence
 from deliberation.periodic import periodic
 
 #: Upload folders and the rows that refer to their files.
-UPLOAD_ROOTS: dict[str, type[IssuePhoto] | type[WorkOrderEvidence] | type[MatterDocument]] = {
+UPLOAD_ROOTS: dict[
+    str,
+    type[IssuePhoto] | type[WorkOrderEvidence] | type[MatterDocument] | type[LedgerAttachment],
+] = {
     "issues": IssuePhoto,
     "work_orders": WorkOrderEvidence,
     "matters": MatterDocument,
+    "ledger": LedgerAttachment,
 }
 #: A file younger than this may belong to a transaction still open.
 ORPHAN_AGE = timedelta(hours=1)

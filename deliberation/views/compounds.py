@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from deliberation import actions, policy
 from deliberation.live.topics import topic
+from deliberation.selectors import ledger
 from deliberation.selectors.announcements import recent_announcements
 
 from .live import live_context
@@ -28,6 +29,7 @@ def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "compound": compound,
         "announcements": list(recent_announcements(compound)),
         "can_view_register": policy.can(request.user, "register.view", compound),
+        "ledger_latest": ledger.published(compound).first(),
         **live_context([topic("compound", compound.pk, "public")]),
     }
     return render(request, "compounds/detail.html", context)

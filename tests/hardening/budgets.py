@@ -22,6 +22,7 @@ from deliberation.actions import KINDS
 from deliberation.models import Announcement, Building, Compound, Unit
 
 from . import growth_indicators, growth_intake, growth_sessions, growth_votes  # noqa: F401
+from . import growth_ledger as gl
 
 MAX_PAGE_QUERIES = 12
 #: The person's task list on the home pages and the inbox: at most one joined query per
@@ -572,6 +573,14 @@ PAGES: dict[str, list[Budget]] = {
         for u in ("jumin", "juwei", "yeweihui", "jiedao")
     ],
     "healthz": [Budget(None, lambda d: reverse("healthz"), grow_nothing, max_queries=0)],
+    # --- public-revenue ledger ---
+    "ledger-page": [
+        Budget(u, gl.ledger_url("ledger-page"), gl.grow_entries, max_queries=MAX_PAGE_QUERIES + 4)
+        for u in ("jumin", "wuye", "yeweihui")
+    ],
+    "ledger-export": [Budget("jumin", gl.ledger_url("ledger-export", "csv"), gl.grow_entries)],
+    "ledger-entry": [Budget(u, gl.entry_url, gl.grow_receipts) for u in ("jumin", "yeweihui")],
+    "ledger-public": [Budget(None, gl.ledger_url("ledger-public"), gl.grow_publications)],
 }
 
 #: URL names that are not pages of ours, with the reason.
@@ -595,6 +604,7 @@ NOT_PAGES: dict[str, str] = {
     "session-minutes-pdf": "one PDF document (policy-checked), not a page",
     "work-order-evidence": "one file download (policy-checked), not a list",
     "vote-document": "one file download (policy-checked), not a list",
+    "ledger-receipt": "one file download (policy-checked), not a list",
     # --- intake, work orders and channels ---
     "hotline-template": "one file download (the import template), not a list",
     # --- the action model: generated from the registry (tests/hardening/actions/) ---

@@ -35,6 +35,7 @@ from . import (  # noqa: F401
     surfaces_sessions,
     surfaces_votes,
 )
+from . import surfaces_ledger as sl
 from . import surfaces_votes as sv
 from .surfaces import (
     ROLES,
@@ -93,6 +94,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     # ended, minutes published; only shuji and juwei were delegates
     "session with published minutes in 团结公寓": growth_sessions.minuted_session,
     "nothing": lambda demo: None,
+    "pending ledger entry in 团结公寓": sl.pending_entry,
     "hotline import by juwei": lambda demo: surfaces_intake.hotline_batch(demo),
     "rising-trend alarm in 团结公寓": gi.alarm,
 }
@@ -765,6 +767,46 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
     ],
     "trend_alarm.acknowledge": [
         ActionRow("rising-trend alarm in 团结公寓", TUANJIE_COMMITTEE | SUBDISTRICT),
+    ],
+    # --- public-revenue ledger (docs/law.md §11) ---------------------------------------------
+    "ledger.view": [
+        ActionRow(
+            "团结公寓",
+            TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
+            [page(sl.ledger_page), page(sl.ledger_export), sl.receipt_download],
+        ),
+        ActionRow(
+            "轻工宿舍",
+            QINGGONG_SERVERS | SUBDISTRICT | allow("resident_other_compound"),
+            [page(sl.ledger_page)],
+        ),
+        ActionRow(
+            "pending ledger entry in 团结公寓",
+            TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
+            [page(sl.entry_page)],
+        ),
+    ],
+    "ledger.record": [
+        # the firm and the owners' body; in 轻工宿舍 the property-rights unit managing it
+        ActionRow(
+            "团结公寓",
+            allow("property_firm", "owners_committee"),
+            [sl.entry_form_shown, service(sl.record)],
+        ),
+        ActionRow("轻工宿舍", allow("rights_unit_self_managed"), [sl.entry_form_shown]),
+    ],
+    "ledger.decide": [
+        # the owners' body, never the person who entered it (wuye here)
+        ActionRow(
+            "pending ledger entry in 团结公寓",
+            allow("owners_committee"),
+            [sl.approve_shown, service(sl.approve)],
+        ),
+    ],
+    "ledger.publish": [
+        ActionRow("团结公寓", allow("owners_committee"), [service(sl.publish)]),
+        # no owners' body: the residents' committee
+        ActionRow("轻工宿舍", allow("residents_committee_other"), []),
     ],
 }
 

@@ -69,7 +69,7 @@ def test_the_committee_sees_the_reelection_report_and_the_overdue_convening_as_t
     petition = OwnersVote.objects.get(title__startswith=PETITION)
     svc.sign_petition(actor=demo.user("jumin"), vote=petition)
     petition.refresh_from_db()
-    task = next(t for t in tasks_for(yeweihui) if t.obj.pk == petition.pk)
+    task = next(t for t in tasks_for(yeweihui) if t.obj == petition)
     assert task.action.name == "convene" and task.due == petition.convene_by and not task.overdue
     assert petition.pk not in {t.obj.pk for t in tasks_for(jiedao)}
     # The clock finds the deadline missed: overdue for the committee, and the subdistrict
@@ -78,7 +78,7 @@ def test_the_committee_sees_the_reelection_report_and_the_overdue_convening_as_t
         convene_by=timezone.now() - timedelta(minutes=1)
     )
     assert svc.run_clock() == 1
-    task = next(t for t in tasks_for(yeweihui) if t.obj.pk == petition.pk)
+    task = next(t for t in tasks_for(yeweihui) if t.obj == petition)
     assert task.overdue
     assert "task-overdue" in login_client(yeweihui).get(reverse("task-list")).content.decode()
     assert ("vote", petition.pk, "convene") in _tasks(jiedao)
@@ -87,7 +87,7 @@ def test_the_committee_sees_the_reelection_report_and_the_overdue_convening_as_t
 def test_the_results_to_publish_turn_overdue_after_three_days(demo) -> None:
     vote = surfaces_votes.tallied(demo)
     yeweihui = demo.user("yeweihui")
-    task = next(t for t in tasks_for(yeweihui) if t.obj.pk == vote.pk)
+    task = next(t for t in tasks_for(yeweihui) if t.obj == vote)
     assert task.action.name == "publish" and task.due == vote.publish_by
     OwnersVote.objects.filter(pk=vote.pk).update(
         publish_by=timezone.now() - timedelta(minutes=1)
@@ -95,7 +95,7 @@ def test_the_results_to_publish_turn_overdue_after_three_days(demo) -> None:
     assert svc.run_clock() == 1
     vote.refresh_from_db()
     assert vote.publish_escalated_at is not None
-    task = next(t for t in tasks_for(yeweihui) if t.obj.pk == vote.pk)
+    task = next(t for t in tasks_for(yeweihui) if t.obj == vote)
     assert task.overdue
 
 

@@ -93,6 +93,7 @@ def _tables() -> tuple[list[Row], dict[str, KindBudget]]:
         hotline,
         indicators,
         issues,
+        ledger,
         meetings,
         sessions,
         votes,
@@ -113,6 +114,7 @@ def _tables() -> tuple[list[Row], dict[str, KindBudget]]:
         indicators,
         evaluations,
         meetings,
+        ledger,
     )
     for area in areas:
         rows += area.ROWS
