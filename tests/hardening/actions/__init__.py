@@ -85,11 +85,29 @@ def allowed_roles(*roles: str) -> frozenset[str]:
 
 
 def _tables() -> tuple[list[Row], dict[str, KindBudget]]:
-    from . import committees, compounds, hotline, issues, sessions, votes, work_orders
+    from . import (
+        committee_bodies,
+        committees,
+        compounds,
+        hotline,
+        issues,
+        sessions,
+        votes,
+        work_orders,
+    )
 
     rows: list[Row] = []
     budgets: dict[str, KindBudget] = {}
-    for area in (work_orders, issues, sessions, votes, committees, compounds, hotline):
+    for area in (
+        work_orders,
+        issues,
+        sessions,
+        votes,
+        committees,
+        committee_bodies,
+        compounds,
+        hotline,
+    ):
         rows += area.ROWS
         for kind, budget in area.BUDGETS.items():
             assert kind not in budgets, f"two budgets for the kind {kind!r}"
