@@ -18,12 +18,16 @@ from django.utils.translation import gettext_lazy as _
 from deliberation.law import owners_votes as law
 from deliberation.models import BodySeat, Compound, Membership, Organization, User
 from deliberation.selectors.owner_register import owner_register
-from deliberation.services.committee_bodies import GUIDES, Composition
+from deliberation.services.committee_bodies import Composition
 
 #: rows offered for members; a 物管会 needs 7, a large group rarely more than 15.
 MAX_MEMBERS = 15
 K = Organization.Kind
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _name(user: User) -> str:
+    return str(user)  # the display name, else the username
 
 
 def eligible_people(compound: Compound) -> QuerySet[User]:
@@ -49,30 +53,30 @@ def eligible_people(compound: Compound) -> QuerySet[User]:
     )
 
 
-class PersonChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.username
-
-
 class CompositionForm(forms.Form):
-    """Rows of (person, represents); blank rows are ignored."""
+    """Rows of (person, represents); blank rows are ignored. The people are read once and
+    offered in every row (a query per row would grow with the rows)."""
 
     rows_count = MAX_MEMBERS
 
     def __init__(self, *args: Any, compound: Compound, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        people = eligible_people(compound)
+        self.people = {p.pk: p for p in eligible_people(compound)}
+        people = [("", "—"), *((str(pk), _name(p)) for pk, p in self.people.items())]
         seat_choices = [("", "—"), *BodySeat._meta.get_field("seat").choices]  # type: ignore[misc]
         for i in range(1, self.rows_count + 1):
-            self.fields[f"person_{i}"] = PersonChoice(
-                label=_("Member %(n)s") % {"n": i}, queryset=people, required=False
+            self.fields[f"person_{i}"] = forms.ChoiceField(
+                label=_("Member %(n)s") % {"n": i}, choices=people, required=False
             )
             self.fields[f"seat_{i}"] = forms.ChoiceField(
                 label=_("represents"), choices=seat_choices, required=False
             )
-        self.fields["chair"] = PersonChoice(
-            label=_("Chair / leader"), queryset=people, required=False
+        self.fields["chair"] = forms.ChoiceField(
+            label=_("Chair / leader"), choices=people, required=False
         )
+
+    def _person(self, value: Any) -> User | None:
+        return self.people.get(int(value)) if value else None
 
     def rows(self) -> list[tuple[int, Any, Any]]:
         return [(i, self[f"person_{i}"], self[f"seat_{i}"]) for i in range(1, self.rows_count + 1)]
@@ -82,7 +86,7 @@ class CompositionForm(forms.Form):
         seats: list[tuple[User, str]] = []
         seen: set[int] = set()
         for i in range(1, self.rows_count + 1):
-            person, seat = data.get(f"person_{i}"), data.get(f"seat_{i}")
+            person, seat = self._person(data.get(f"person_{i}")), data.get(f"seat_{i}")
             if person is None and not seat:
                 continue
             if person is None:
@@ -96,7 +100,7 @@ class CompositionForm(forms.Form):
                 seats.append((person, law.Seat(seat)))
         if not seats and not self.errors:
             self.add_error(None, _("Enter the members."))
-        data["composition"] = Composition(seats=seats, chair=data.get("chair"))
+        data["composition"] = Composition(seats=seats, chair=self._person(data.get("chair")))
         return data
 
 
@@ -135,8 +139,3 @@ class GuidanceForm(forms.Form):
         ],
     )
     text = forms.CharField(label=_("guidance"), max_length=4000, widget=forms.Textarea)
-
-    def clean_source(self) -> str:
-        source = str(self.cleaned_data["source"])
-        assert source in GUIDES
-        return source

@@ -73,3 +73,17 @@ def controls_url(kind: str) -> Any:
         return reverse("action-controls", args=[kind, pk])
 
     return url
+
+
+def composition_rows(demo: Any, i: int) -> dict[str, Any]:
+    """A 物管会 of seven entered so far: four owners, the community and the subdistrict."""
+    from deliberation.selectors.owner_register import owner_register
+
+    owners = [h.person_id for h in owner_register(demo.tuanjie).heads if h.person_id][:4]
+    others = [demo.user(u).pk for u in ("juwei", "shuji", "jiedao")]
+    seats = ["owner"] * len(owners) + ["residents_committee", "party", "subdistrict"]
+    data = {"form_pm_committee-chair": others[0]}
+    for n, (pk, seat) in enumerate(zip(owners + others, seats, strict=True), 1):
+        data[f"form_pm_committee-person_{n}"] = pk
+        data[f"form_pm_committee-seat_{n}"] = seat
+    return data
