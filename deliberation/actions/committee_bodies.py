@@ -54,6 +54,7 @@ def _receive(compound: Compound, actor: User, data: dict[str, Any]) -> Outcome:
         _("Application recorded: the subdistrict forms the preparatory group by %(day)s.")
         % {"day": _day(body.form_by)},
         redirect=_page(compound.pk),
+        reload=True,  # a new body's section appears on the page
     )
 
 
@@ -73,6 +74,7 @@ def _form_pm(compound: Compound, actor: User, data: dict[str, Any]) -> Outcome:
             "day": _day(body.term_end),
         },
         redirect=_page(compound.pk),
+        reload=True,  # a new body's section appears on the page
     )
 
 
@@ -127,9 +129,15 @@ def _form_group(body: CommitteeBody, actor: User, data: dict[str, Any]) -> Outco
                 "Preparatory group formed: post its list within 7 days; the first owners' "
                 "meeting by %(day)s."
             )
-            % {"day": _day(done.first_meeting_by)}
+            % {"day": _day(done.first_meeting_by)},
+            redirect=_page(done.compound_id),
+            reload=True,  # its members appear on the page
         )
-    return Outcome(_("Re-election group formed with %(n)s members.") % {"n": done.seats.count()})
+    return Outcome(
+        _("Re-election group formed with %(n)s members.") % {"n": done.seats.count()},
+        redirect=_page(done.compound_id),
+        reload=True,
+    )
 
 
 def _body_people(body: CommitteeBody, user: Any) -> dict[str, Any]:
@@ -138,14 +146,20 @@ def _body_people(body: CommitteeBody, user: Any) -> dict[str, Any]:
 
 def _guidance(body: CommitteeBody, actor: User, data: dict[str, Any]) -> Outcome:
     services.record_guidance(actor=actor, body=body, source=data["source"], text=data["text"])
-    return Outcome(_("Guidance recorded for %(body)s.") % {"body": body.get_kind_display()})
+    return Outcome(
+        _("Guidance recorded for %(body)s.") % {"body": body.get_kind_display()},
+        redirect=_page(body.compound_id),
+        reload=True,  # the guidance is shown beside the body
+    )
 
 
 def _dissolve(body: CommitteeBody, actor: User, data: dict[str, Any]) -> Outcome:
     done = services.dissolve(actor=actor, body=body)
     return Outcome(
         _("%(body)s dissolved on %(day)s.")
-        % {"body": done.get_kind_display(), "day": _day(done.dissolved_on)}
+        % {"body": done.get_kind_display(), "day": _day(done.dissolved_on)},
+        redirect=_page(done.compound_id),
+        reload=True,
     )
 
 
