@@ -11,8 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
+from deliberation.actions import tasks_for
 from deliberation.models import CommitteeBody, Compound, Membership, User
 from deliberation.selectors.owner_register import owner_register
+from deliberation.services import committee_bodies as svc
+from deliberation.services import committees as svc_committees
 from tests.support.clients import login_client
 from workflows.processes import process_of
 
@@ -153,3 +156,72 @@ def test_dissolving_a_pm_committee(demo) -> None:
     assert c.owners_committee_id is None  # the compound shows no sitting committee
     assert not process_of(body).task_set.exclude(status__in=[STATUS.DONE, STATUS.CANCELED])
     assert jiedao.post(url).status_code == 409
+
+
+def _tasks(user: User) -> dict[tuple[str, int], tuple[str, object]]:
+    return {
+        (t.kind.name, t.obj.pk): (t.action.name, timezone.localtime(t.due).date())
+        for t in tasks_for(user)
+    }
+
+
+def test_deadlines_are_the_subdistricts_tasks(demo) -> None:
+    """Form the preparatory group within 30 days of the application, close it by the 60th day
+    after forming (BJ reg. art. 30); dissolve a 物管会 within 30 days of an owners' committee
+    registering (art. 59)."""
+    jiedao = demo.user("jiedao")
+    c = Compound.objects.get(name="轻工宿舍")
+    group = svc.receive_application(actor=jiedao, compound=c)
+    today = timezone.localdate()
+    assert _tasks(jiedao)[("committee_body", group.pk)] == ("form_group", today + timedelta(30))
+    assert ("committee_body", group.pk) not in _tasks(demo.user("juwei2"))  # not theirs
+    seats = [(o, "owner") for o in owners_of(c, 4)] + [
+        (demo.user("juwei2"), "residents_committee"),
+        (demo.user("shuji2"), "party"),
+        (jiedao, "subdistrict"),
+    ]
+    svc.form_group(
+        actor=jiedao, body=group, composition=svc.Composition(seats, demo.user("juwei2"))
+    )
+    assert _tasks(jiedao)[("committee_body", group.pk)] == ("dissolve", today + timedelta(60))
+
+    z = zhonglu(demo)
+    pm = svc.form_pm_committee(
+        actor=jiedao,
+        compound=z,
+        composition=svc.Composition(pm_seats(demo, z, 4), demo.user("juwei")),
+        term_start=today,
+        term_end=today + timedelta(days=700),
+    )
+    assert ("committee_body", pm.pk) not in _tasks(jiedao)  # sitting, no deadline yet
+    CommitteeBody.objects.filter(pk=pm.pk).update(dissolve_by=today + timedelta(days=30))
+    assert _tasks(jiedao)[("committee_body", pm.pk)] == ("dissolve", today + timedelta(30))
+
+
+def test_reelection_group_formed_after_the_report(demo) -> None:
+    """The re-election group of 团结公寓 (BJ reg. art. 49): only after the committee reported,
+    composed as a preparatory group is."""
+    jiedao = login_client(demo.user("jiedao"))
+    c = demo.tuanjie
+    body = CommitteeBody.objects.create(
+        kind="reelection_group",
+        compound=c,
+        organization=c.owners_committee,
+        term_end=timezone.localdate() + timedelta(days=150),
+        report_due=timezone.localdate(),
+    )
+    url = reverse("action", args=["committee_body", body.pk, "form_group"])
+    seats = [(o, "owner") for o in owners_of(c, 4)] + [
+        (demo.user("juwei"), "residents_committee"),
+        (demo.user("shuji"), "party"),
+        (demo.user("jiedao"), "subdistrict"),
+    ]
+    assert jiedao.post(url, rows("form_group", seats, None)).status_code == 409  # not reported
+    svc_committees.report_term_end(actor=demo.user("yeweihui"), body=body)
+    response = jiedao.post(url, rows("form_group", seats[1:], None))  # 3 owners of 6
+    assert response.status_code == 400
+    assert "单数" in response.content.decode() or "odd" in response.content.decode()
+    assert jiedao.post(url, rows("form_group", seats, None)).status_code == 302
+    body.refresh_from_db()
+    assert body.formed_on == timezone.localdate() and body.seats.count() == 7
+    assert process_of(body).status == STATUS.DONE  # a re-election group's process ends
