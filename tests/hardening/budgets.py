@@ -530,6 +530,16 @@ PAGES: dict[str, list[Budget]] = {
             max_queries=MAX_PAGE_QUERIES + 6,
         )
         for u in ("jumin", "juwei", "yeweihui", "jiedao")
+    ]
+    + [
+        # 中路北六条 has no owners' committee: the subdistrict sees the 物管会 form, whose
+        # member rows offer the owners and the sending organizations' people (read once)
+        Budget(
+            "jiedao",
+            lambda d: reverse("committee-page", args=[Compound.objects.get(name="中路北六条").pk]),
+            growth_votes.grow_zhonglu_owners,
+            max_queries=MAX_PAGE_QUERIES + 6,
+        )
     ],
     # the 物管会 form's composition, checked as it is filled (changes nothing)
     "committee-check": [

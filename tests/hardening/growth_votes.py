@@ -87,3 +87,25 @@ def composition_rows(demo: Any, i: int) -> dict[str, Any]:
         data[f"form_pm_committee-person_{n}"] = pk
         data[f"form_pm_committee-seat_{n}"] = seat
     return data
+
+
+def grow_zhonglu_owners(demo: Any, n: int) -> None:
+    """``n`` owners in 中路北六条: the 物管会 form offers each of them in every member row."""
+    from decimal import Decimal
+
+    from deliberation.models import Building, Compound, Ownership, Unit
+
+    compound = Compound.objects.get(name="中路北六条")
+    building, _created = Building.objects.get_or_create(compound=compound, name="预算楼")
+    start = User.objects.count()
+    people = User.objects.bulk_create(
+        User(username=f"budget-z{start + i}", display_name=f"业主{start + i}", password="!")
+        for i in range(n)
+    )
+    units = Unit.objects.bulk_create(
+        Unit(building=building, number=f"Z{start + i}", exclusive_area=Decimal("50"))
+        for i in range(n)
+    )
+    Ownership.objects.bulk_create(
+        Ownership(unit=u, person=p) for u, p in zip(units, people, strict=True)
+    )
