@@ -65,6 +65,11 @@ urlpatterns = [
         name="hotline-template",
     ),
     path("compounds/<int:pk>/committee/", committees.committee_page, name="committee-page"),
+    path(
+        "committee/<str:kind>/<int:pk>/<str:name>/check/",
+        committees.composition_check,
+        name="committee-check",
+    ),
     path("sessions/", s.session_list, name="session-list"),
     path("sessions/<int:pk>/", s.session_room, name="session-room"),
     path("sessions/<int:pk>/public/", s.session_public, name="session-public"),

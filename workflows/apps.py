@@ -9,7 +9,8 @@ class WorkflowsConfig(AppConfig):
         from deliberation.services.issues import issue_reported
         from deliberation.services.work_orders import escalation_opened, work_order_dispatched
 
-        from . import (  # noqa: F401  (owners_vote: @receiver)
+        from . import (  # noqa: F401  (owners_vote, committee_bodies: @receiver)
+            committee_bodies,
             escalations,
             evaluations,  # noqa: F401  (@receiver)
             intake,

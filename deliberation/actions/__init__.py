@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from . import (  # noqa: E402,F401,I001  (each area declares its kinds and actions)
     announcements,
+    committee_bodies,
     committees,
     compounds,
     evaluations,

@@ -327,19 +327,26 @@ def _bodies() -> Any:
 
 
 def _body_candidates(p: Principal) -> Iterable[CommitteeBody]:
-    """Re-elections falling due: the committee whose term ends reports."""
+    """Re-elections falling due: the committee whose term ends reports. Groups to form and
+    bodies to dissolve by a date: the subdistrict's (deliberation/actions/committee_bodies.py)."""
     owner_bodies = [o for o, kind in p.org_kinds.items() if kind in OWNER_BODIES]
-    if not owner_bodies:  # only an owners' body reports for its re-election
-        return []
-    return (
-        _bodies()
-        .filter(
+    mine = Q(pk__in=[])
+    if owner_bodies:  # only an owners' body reports for its re-election
+        mine |= Q(
             kind=CommitteeBody.Kind.REELECTION_GROUP,
             reported_on__isnull=True,
             organization_id__in=owner_bodies,
         )
-        .order_by("id")[:500]
-    )
+    subdistrict = _subdistrict_filter(p)
+    if subdistrict is not None:
+        to_form = Q(form_by__isnull=False, formed_on__isnull=True)
+        to_dissolve = Q(dissolve_by__isnull=False) | Q(
+            kind=CommitteeBody.Kind.PREPARATORY_GROUP, formed_on__isnull=False
+        )
+        mine |= Q(dissolved_on__isnull=True) & (to_form | to_dissolve) & subdistrict
+    if not owner_bodies and subdistrict is None:
+        return []
+    return _bodies().filter(mine).order_by("id")[:500]
 
 
 declare_kind(
@@ -351,7 +358,11 @@ declare_kind(
         page_url=lambda b: reverse("committee-page", args=[b.compound_id]),
         audience=lambda b: Audience(
             topics=(topic("compound", b.compound_id, "public"),),
-            organizations=(b.organization_id, *_subdistrict_orgs(b.compound)),
+            organizations=(
+                b.organization_id,
+                *_compound_orgs(b.compound),
+                *_subdistrict_orgs(b.compound),
+            ),
         ),
         task_candidates=_body_candidates,
         title=lambda b: (

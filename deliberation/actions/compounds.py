@@ -4,12 +4,12 @@ election (votes and committees areas). One kind; each area declares its own acti
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 
 from deliberation.live.topics import topic
-from deliberation.models import CommitteeElection, Compound
+from deliberation.models import CommitteeBody, CommitteeElection, Compound
 from deliberation.selectors.evaluations import latest_listing
 
 from .registry import Audience, ObjectKind, declare_kind
@@ -24,6 +24,15 @@ def compound_organizations(compound: Compound) -> list[int]:
         community.party_committee_id,
     )
     return [o for o in own if o]
+
+
+def _sitting_bodies() -> dict[str, Exists]:
+    """Whether a 物管会 sits or a preparatory group works (committees area's steps)."""
+    sitting = CommitteeBody.objects.filter(compound=OuterRef("pk"), dissolved_on__isnull=True)
+    return {
+        "pm_committee_sitting": Exists(sitting.filter(kind=CommitteeBody.Kind.PM_COMMITTEE)),
+        "preparatory_running": Exists(sitting.filter(kind=CommitteeBody.Kind.PREPARATORY_GROUP)),
+    }
 
 
 def _load_compound(pk: int) -> Compound | None:
@@ -41,6 +50,7 @@ def _load_compound(pk: int) -> Compound | None:
                 latest_listing(OuterRef("property_provider_id")).values("listing")[:1]
             ),
         )
+        .annotate(**_sitting_bodies())
         .filter(pk=pk)
         .first()
     )

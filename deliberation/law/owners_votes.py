@@ -400,6 +400,33 @@ def reelection_group_problems(seats: Iterable[Seat | str]) -> list[str]:
     return problems
 
 
+#: BJ reg. art. 30 (docs/law.md §4): the subdistrict forms the preparatory group within 30
+#: days of the application; the group posts its list within 7 days and holds the first
+#: owners' meeting within 60 days of forming.
+PREPARATORY_FORM_DAYS = 30
+PREPARATORY_LIST_DAYS = 7
+PREPARATORY_FIRST_MEETING_DAYS = 60
+
+
+def preparatory_group_deadline(applied_on: date) -> date:
+    return applied_on + timedelta(days=PREPARATORY_FORM_DAYS)
+
+
+def first_meeting_deadline(formed_on: date) -> date:
+    return formed_on + timedelta(days=PREPARATORY_FIRST_MEETING_DAYS)
+
+
+def preparatory_group_problems(
+    seats: Iterable[Seat | str], *, chair: Seat | str | None
+) -> list[str]:
+    """BJ reg. art. 30: composed as ``reelection_group_problems`` says, and led by a member
+    of the residents' committee's staff."""
+    problems = reelection_group_problems(seats)
+    if chair is None or Seat(chair) != Seat.RESIDENTS_COMMITTEE:
+        problems.append("leader_not_residents_committee")
+    return problems
+
+
 @dataclass(frozen=True)
 class Candidate:
     """BJ reg. arts. 39–40: who may stand for the owners' committee."""
@@ -450,7 +477,7 @@ def pm_committee_problems(seats: Iterable[Seat | str], *, chair: Seat | str | No
     seated = [Seat(s) for s in seats]
     problems = _owner_share_problems(seated)
     if len(seated) < PM_COMMITTEE_MIN_MEMBERS:
-        problems.append("members_too_few")
+        problems.append("pm_members_too_few")
     if chair is None or Seat(chair) != Seat.RESIDENTS_COMMITTEE:
         problems.append("chair_not_residents_committee")
     return problems

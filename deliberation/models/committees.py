@@ -89,11 +89,13 @@ class Candidate(models.Model):
 
 
 class CommitteeBody(models.Model):
-    """A re-election group (BJ reg. art. 49) or a property management committee (arts. 52–59)."""
+    """A preparatory group (BJ reg. art. 30), a re-election group (art. 49) or a property
+    management committee (arts. 52–59). Its stage follows from its dates (see ``stage``)."""
 
     class Kind(models.TextChoices):
         REELECTION_GROUP = "reelection_group", _("re-election group")
         PM_COMMITTEE = "pm_committee", _("property management committee")
+        PREPARATORY_GROUP = "preparatory_group", _("preparatory group")
 
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     compound = models.ForeignKey(
@@ -112,6 +114,10 @@ class CommitteeBody(models.Model):
     term_end = models.DateField(_("term end"), null=True, blank=True)
     dissolve_by = models.DateField(_("to be dissolved by"), null=True, blank=True)
     dissolved_on = models.DateField(_("dissolved"), null=True, blank=True)
+    applied_on = models.DateField(_("application received"), null=True, blank=True)
+    first_meeting_by = models.DateField(_("first owners' meeting by"), null=True, blank=True)
+    party_guidance = models.TextField(_("guidance of the Party organization"), blank=True)
+    residents_guidance = models.TextField(_("guidance of the residents' committee"), blank=True)
 
     class Meta:
         verbose_name = _("committee body")
@@ -120,6 +126,16 @@ class CommitteeBody(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.organization}"
+
+    @property
+    def stage(self) -> str:
+        """Where the body stands, from its dates (the flow in workflows/committee_bodies.py
+        follows it): waiting to be formed, formed (sitting), or dissolved."""
+        if self.dissolved_on is not None:
+            return "dissolved"
+        if self.formed_on is not None:
+            return "formed"
+        return "forming"
 
 
 class BodySeat(models.Model):

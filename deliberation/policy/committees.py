@@ -50,3 +50,10 @@ def register(p: Principal, obj: Any) -> bool:
 @action("committee.report")
 def report(p: Principal, obj: Any) -> bool:
     return p.is_subdistrict or p.serves(_cid(obj), K.OWNERS_COMMITTEE)
+
+
+@action("committee.guide")
+def guide(p: Principal, obj: Any) -> bool:
+    """The community Party organization and the residents' committee guide a group or a
+    物管会 (BJ reg. arts. 30, 52)."""
+    return p.serves(_cid(obj), *COMMUNITY)

@@ -37,6 +37,12 @@ PROBLEM_TEXT = {
     "members_too_few": gettext_lazy(
         "At least 5 members (3 where the compound has at most 100 households)."
     ),
+    "pm_members_too_few": gettext_lazy(
+        "A property management committee has at least 7 members (BJ reg. arts. 52–59)."
+    ),
+    "leader_not_residents_committee": gettext_lazy(
+        "A member of the residents' committee's staff leads the group (BJ reg. art. 30)."
+    ),
     "alternates_exceed_members": gettext_lazy("There may not be more alternates than members."),
     "term_too_long": gettext_lazy("The term is too long."),
     "term_empty": gettext_lazy("The term must end after it starts."),

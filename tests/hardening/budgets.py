@@ -571,6 +571,32 @@ PAGES: dict[str, list[Budget]] = {
             max_queries=MAX_PAGE_QUERIES + 6,
         )
         for u in ("jumin", "juwei", "yeweihui", "jiedao")
+    ]
+    + [
+        # 中路北六条 has no owners' committee: the subdistrict sees the 物管会 form, whose
+        # member rows offer the owners and the sending organizations' people (read once)
+        Budget(
+            "jiedao",
+            lambda d: reverse("committee-page", args=[Compound.objects.get(name="中路北六条").pk]),
+            growth_votes.grow_zhonglu_owners,
+            max_queries=MAX_PAGE_QUERIES + 6,
+        )
+    ],
+    # the 物管会 form's composition, checked as it is filled (changes nothing)
+    "committee-check": [
+        Budget(
+            "jiedao",
+            lambda d: reverse(
+                "committee-check", args=["compound", d.tuanjie.pk, "form_pm_committee"]
+            ),
+            growth_votes.grow_committee,
+            method="post",
+            data=growth_votes.composition_rows,
+            # the compound as its action kind loads it, the policy's principal, the owner
+            # register (units, ownerships) and the sending organizations' people: one query
+            # each, whatever the rows
+            max_queries=MAX_PAGE_QUERIES + 3,
+        )
     ],
     "healthz": [Budget(None, lambda d: reverse("healthz"), grow_nothing, max_queries=0)],
     # --- public-revenue ledger ---

@@ -73,3 +73,39 @@ def controls_url(kind: str) -> Any:
         return reverse("action-controls", args=[kind, pk])
 
     return url
+
+
+def composition_rows(demo: Any, i: int) -> dict[str, Any]:
+    """A 物管会 of seven entered so far: four owners, the community and the subdistrict."""
+    from deliberation.selectors.owner_register import owner_register
+
+    owners = [h.person_id for h in owner_register(demo.tuanjie).heads if h.person_id][:4]
+    others = [demo.user(u).pk for u in ("juwei", "shuji", "jiedao")]
+    seats = ["owner"] * len(owners) + ["residents_committee", "party", "subdistrict"]
+    data = {"form_pm_committee-chair": others[0]}
+    for n, (pk, seat) in enumerate(zip(owners + others, seats, strict=True), 1):
+        data[f"form_pm_committee-person_{n}"] = pk
+        data[f"form_pm_committee-seat_{n}"] = seat
+    return data
+
+
+def grow_zhonglu_owners(demo: Any, n: int) -> None:
+    """``n`` owners in 中路北六条: the 物管会 form offers each of them in every member row."""
+    from decimal import Decimal
+
+    from deliberation.models import Building, Compound, Ownership, Unit
+
+    compound = Compound.objects.get(name="中路北六条")
+    building, _created = Building.objects.get_or_create(compound=compound, name="预算楼")
+    start = User.objects.count()
+    people = User.objects.bulk_create(
+        User(username=f"budget-z{start + i}", display_name=f"业主{start + i}", password="!")
+        for i in range(n)
+    )
+    units = Unit.objects.bulk_create(
+        Unit(building=building, number=f"Z{start + i}", exclusive_area=Decimal("50"))
+        for i in range(n)
+    )
+    Ownership.objects.bulk_create(
+        Ownership(unit=u, person=p) for u, p in zip(units, people, strict=True)
+    )

@@ -689,6 +689,14 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
     ],
     "committee.register": [
         ActionRow("团结公寓", SUBDISTRICT, [sv.register_shown]),
+        ActionRow("轻工宿舍", SUBDISTRICT, [sv.application_shown]),
+    ],
+    "committee.guide": [
+        ActionRow(
+            "轻工宿舍",
+            allow("party_committee_other", "residents_committee_other"),
+            [sv.guidance_shown],
+        )
     ],
     "committee.report": [
         ActionRow(

@@ -546,3 +546,33 @@ report_shown = shown(
     _committee_url("committee_body", "report"),
     setup=_reelection_due,
 )
+
+
+def _preparatory_group(demo: Any, compound: Any) -> Any:
+    """A preparatory group formed today for the compound's first owners' committee."""
+    from deliberation.services.committee_bodies import future_committee
+
+    today = timezone.localdate()
+    CommitteeBody.objects.create(
+        kind=CommitteeBody.Kind.PREPARATORY_GROUP,
+        compound=compound,
+        organization=future_committee(compound),
+        applied_on=today,
+        form_by=today + timedelta(days=30),
+        formed_on=today,
+        first_meeting_by=today + timedelta(days=60),
+    )
+    return compound
+
+
+guidance_shown = shown(
+    "guidance form",
+    _committee_page,
+    _committee_url("committee_body", "guidance"),
+    setup=_preparatory_group,
+)
+application_shown = shown(
+    "application for a first committee",
+    _committee_page,
+    _committee_url("compound", "receive_application"),
+)

@@ -318,7 +318,7 @@ def test_pm_committee_composition() -> None:
     assert law.pm_committee_problems(good, chair=Seat.RESIDENTS_COMMITTEE) == []
     assert law.pm_committee_problems(good, chair=Seat.OWNER) == ["chair_not_residents_committee"]
     five = [Seat.OWNER] * 3 + [Seat.RESIDENTS_COMMITTEE, Seat.PARTY]
-    assert law.pm_committee_problems(five, chair=Seat.RESIDENTS_COMMITTEE) == ["members_too_few"]
+    assert law.pm_committee_problems(five, chair=Seat.RESIDENTS_COMMITTEE) == ["pm_members_too_few"]
     three_owners = [Seat.OWNER] * 3 + [
         Seat.RESIDENTS_COMMITTEE,
         Seat.PARTY,

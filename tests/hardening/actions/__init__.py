@@ -86,6 +86,7 @@ def allowed_roles(*roles: str) -> frozenset[str]:
 
 def _tables() -> tuple[list[Row], dict[str, KindBudget]]:
     from . import (
+        committee_bodies,
         committees,
         compounds,
         evaluations,
@@ -108,6 +109,7 @@ def _tables() -> tuple[list[Row], dict[str, KindBudget]]:
         sessions,
         votes,
         committees,
+        committee_bodies,
         compounds,
         hotline,
         evidence,
