@@ -8,6 +8,7 @@ from . import (  # noqa: E402,F401,I001  (each area declares its kinds and actio
     announcements,
     committees,
     compounds,
+    contracts,
     evidence,
     hotline,
     invitations,

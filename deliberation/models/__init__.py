@@ -1,6 +1,7 @@
 from .announcements import Announcement
 from .channels import ApiKey, HotlineImport, HotlineImportRow, Open311Submission
 from .committees import BodySeat, Candidate, CommitteeBody, CommitteeElection
+from .contracts import Handover, ServiceContract
 from .evaluations import (
     Appeal,
     EvaluationCycle,
@@ -84,6 +85,7 @@ __all__ = [
     "IssueActivity",
     "IssueCategory",
     "IssuePhoto",
+    "Handover",
     "Matter",
     "MeetingRules",
     "Membership",
@@ -102,6 +104,7 @@ __all__ = [
     "ResolutionVote",
     "Round",
     "Session",
+    "ServiceContract",
     "SlaPolicy",
     "Subdistrict",
     "SurveyResponse",

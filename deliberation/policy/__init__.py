@@ -77,7 +77,7 @@ def can_subscribe(user: Any, topic: str) -> bool:
     return bool(rule(principal, object_id, audience))
 
 
-from . import channels, committees, compounds, evidence, issues, sessions, votes  # noqa: E402,F401  (registers rules)
+from . import channels, committees, compounds, contracts, evidence, issues, sessions, votes  # noqa: E402,F401  (registers rules)
 
 __all__ = [
     "ANONYMOUS",

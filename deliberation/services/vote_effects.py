@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from deliberation.models import Compound, Matter, OwnersVote, User
+from deliberation.models import Handover, Matter, OwnersVote, User
+from deliberation.services.contracts import start_handover
 from deliberation.services.work_orders import dispatch_work_order
 
 
@@ -16,10 +17,14 @@ def carry_out(*, actor: User, vote: OwnersVote, matter: Matter) -> None:
     if effect == Matter.Effect.WORK_ORDER:
         _work_order(actor, vote, matter)
     elif effect == Matter.Effect.PROPERTY_FIRM and matter.effect_organization is not None:
-        # Civil Code art. 278 (4): the owners chose a new property firm.
-        Compound.objects.filter(pk=vote.compound_id).update(
-            property_provider=matter.effect_organization,
-            management_mode=Compound.ManagementMode.MARKET_FIRM,
+        # Civil Code art. 278 (4): the owners chose a new property firm. The change is a
+        # handover (docs/law.md §10): the old firm carries on until the new one takes over.
+        start_handover(
+            actor=actor,
+            compound=vote.compound,
+            new_firm=matter.effect_organization,
+            reason=Handover.Reason.VOTE,
+            matter=matter,
         )
     # Matter.Effect.COMMITTEE: members are ranked across all candidates once the vote is
     # published (services.committees.conclude_election), not one matter at a time.
