@@ -167,6 +167,7 @@ def _dismiss(contract: ServiceContract, actor: Any, data: dict[str, Any]) -> Out
         new_firm=data["new_firm"],
         reason=Handover.Reason.DISMISSAL,
         takeover_on=data["takeover_on"],
+        contract=contract,
     )
     assert handover is not None  # the form offers only other firms
     return Outcome(

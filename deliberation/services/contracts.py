@@ -94,6 +94,7 @@ def start_handover(
     reason: str,
     takeover_on: date | None = None,
     matter: Matter | None = None,
+    contract: ServiceContract | None = None,
 ) -> Handover | None:
     """Begin the change of firm; the present firm stays until the takeover (art. 950).
 
@@ -106,7 +107,8 @@ def start_handover(
         return None
     if Handover.objects.filter(compound=locked).exclude(status=H.TAKEN_OVER).exists():
         raise Conflict(_("A change of firm is already under way for this compound."))
-    contract = current_contract(locked)
+    if contract is None:
+        contract = current_contract(locked)
     notice_days = contract.dismissal_notice_days if contract else DISMISSAL_NOTICE_DAYS
     earliest = timezone.localdate() + timedelta(days=notice_days)
     if locked.property_provider_id is None:

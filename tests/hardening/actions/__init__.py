@@ -85,11 +85,31 @@ def allowed_roles(*roles: str) -> frozenset[str]:
 
 
 def _tables() -> tuple[list[Row], dict[str, KindBudget]]:
-    from . import committees, compounds, evidence, hotline, issues, sessions, votes, work_orders
+    from . import (
+        committees,
+        compounds,
+        contracts,
+        evidence,
+        hotline,
+        issues,
+        sessions,
+        votes,
+        work_orders,
+    )
 
     rows: list[Row] = []
     budgets: dict[str, KindBudget] = {}
-    areas = (work_orders, issues, sessions, votes, committees, compounds, hotline, evidence)
+    areas = (
+        work_orders,
+        issues,
+        sessions,
+        votes,
+        committees,
+        compounds,
+        hotline,
+        evidence,
+        contracts,
+    )
     for area in areas:
         rows += area.ROWS
         for kind, budget in area.BUDGETS.items():
