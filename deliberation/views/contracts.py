@@ -41,8 +41,15 @@ def contract_register(request: HttpRequest, pk: int) -> HttpResponse:
         (h, [(CHECKLIST_LABELS[item], getattr(h, f"{item}_at")) for item in h.CHECKLIST])
         for h in handovers
     ]
+    # Steps are drawn for the contract in force and an open change of firm only (at most one
+    # of each), so the page's queries do not grow with the compound's history.
+    in_force = next(
+        (c.pk for c in contracts if c.firm_id == compound.property_provider_id and c.is_current),
+        None,
+    )
     context = {
         "compound": compound,
+        "in_force": in_force,
         "contracts": contracts,
         "handovers": rows,
         **live_context([topic("compound", compound.pk, "public")]),
