@@ -9,7 +9,7 @@ class WorkflowsConfig(AppConfig):
         from deliberation.services.issues import issue_reported
         from deliberation.services.work_orders import escalation_opened, work_order_dispatched
 
-        from . import escalations, intake, owners_vote, work_orders  # noqa: F401  (owners_vote: @receiver)
+        from . import escalations, handovers, intake, owners_vote, work_orders  # noqa: F401  (owners_vote, handovers: @receiver)
 
         issue_reported.connect(intake.on_reported, dispatch_uid="intake-flow")
         work_order_dispatched.connect(work_orders.on_dispatched, dispatch_uid="work-order-flow")

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,9 @@ from deliberation.periodic import periodic
 from deliberation.policy.principal import PROVIDER_KINDS
 
 H = Handover.Status
+
+#: sent after a handover starts or changes status (``workflows.handovers`` follows it)
+handover_changed = Signal()
 
 
 def _check_firm(firm: Organization, field: str) -> None:
@@ -121,7 +125,7 @@ def start_handover(
             "date": earliest.isoformat(),
         }
         raise InvalidInput(message, fields={"takeover_on": [message]})
-    return Handover.objects.create(
+    handover = Handover.objects.create(
         compound=locked,
         old_firm_id=locked.property_provider_id,
         new_firm=new_firm,
@@ -131,6 +135,8 @@ def start_handover(
         takeover_on=takeover_on,
         started_by=actor,
     )
+    handover_changed.send(sender=Handover, handover=handover)
+    return handover
 
 
 def _lock(handover: Handover, *statuses: str) -> Handover:
@@ -147,6 +153,7 @@ def send_notice(*, actor: Any, handover: Handover) -> Handover:
     locked.status = H.HANDING_OVER
     locked.notice_sent_at = timezone.now()
     locked.save(update_fields=["status", "notice_sent_at"])
+    handover_changed.send(sender=Handover, handover=locked)
     return locked
 
 
@@ -187,6 +194,7 @@ def take_over(*, actor: Any, handover: Handover) -> Handover:
     locked.status = H.TAKEN_OVER
     locked.taken_over_at = now
     locked.save(update_fields=["status", "taken_over_at"])
+    handover_changed.send(sender=Handover, handover=locked)
     return locked
 
 
