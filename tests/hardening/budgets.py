@@ -748,6 +748,8 @@ def grow_contract_history(demo: Any, n: int) -> None:
     """Earlier contracts and past changes of firm of 团结公寓 (the register lists them)."""
     from datetime import date, timedelta
 
+    from django.utils import timezone
+
     from deliberation.models import Handover, Organization, ServiceContract, User
 
     t, yeweihui = demo.tuanjie, User.objects.get(username="yeweihui")
@@ -760,7 +762,7 @@ def grow_contract_history(demo: Any, n: int) -> None:
             fee_standards="budget",
             service_level="budget",
             registered_by=yeweihui,
-            ended_at=None if i == 0 else demo_now(),
+            ended_at=None if i == 0 else timezone.now(),
         )
         for i in range(n)
     )
@@ -777,12 +779,6 @@ def grow_contract_history(demo: Any, n: int) -> None:
         )
         for _ in range(n)
     )
-
-
-def demo_now() -> Any:
-    from django.utils import timezone
-
-    return timezone.now()
 
 
 PAGES["compound-contracts"] = [
