@@ -13,6 +13,7 @@ class WorkflowsConfig(AppConfig):
             committee_bodies,
             escalations,
             evaluations,  # noqa: F401  (@receiver)
+            handovers,
             intake,
             owners_vote,
             work_orders,

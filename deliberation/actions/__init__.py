@@ -9,6 +9,7 @@ from . import (  # noqa: E402,F401,I001  (each area declares its kinds and actio
     committee_bodies,
     committees,
     compounds,
+    contracts,
     evaluations,
     evidence,
     hotline,

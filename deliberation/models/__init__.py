@@ -1,6 +1,7 @@
 from .announcements import Announcement
 from .channels import ApiKey, HotlineImport, HotlineImportRow, Open311Submission
 from .committees import BodySeat, Candidate, CommitteeBody, CommitteeElection
+from .contracts import Handover, ServiceContract
 from .evaluations import (
     Appeal,
     EvaluationCycle,
@@ -91,6 +92,7 @@ __all__ = [
     "IssueActivity",
     "IssueCategory",
     "IssuePhoto",
+    "Handover",
     "LedgerAttachment",
     "LedgerEntry",
     "LedgerPublication",
@@ -113,6 +115,7 @@ __all__ = [
     "ResolutionVote",
     "Round",
     "Session",
+    "ServiceContract",
     "SlaPolicy",
     "Subdistrict",
     "SurveyResponse",

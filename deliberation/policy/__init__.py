@@ -81,6 +81,7 @@ from . import (  # noqa: E402,F401  (registers rules)
     channels,
     committees,
     compounds,
+    contracts,
     evaluations,
     evidence,
     indicators,

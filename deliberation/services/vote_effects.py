@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from deliberation.law.owners_votes import MatterKind
-from deliberation.models import AdoptedText, Compound, Matter, OwnersVote, User
+from deliberation.models import AdoptedText, Handover, Matter, OwnersVote, User
+from deliberation.services.contracts import start_handover
 from deliberation.services.work_orders import dispatch_work_order
 
 
@@ -17,10 +18,14 @@ def carry_out(*, actor: User, vote: OwnersVote, matter: Matter) -> None:
     if effect == Matter.Effect.WORK_ORDER:
         _work_order(actor, vote, matter)
     elif effect == Matter.Effect.PROPERTY_FIRM and matter.effect_organization is not None:
-        # Civil Code art. 278 (4): the owners chose a new property firm.
-        Compound.objects.filter(pk=vote.compound_id).update(
-            property_provider=matter.effect_organization,
-            management_mode=Compound.ManagementMode.MARKET_FIRM,
+        # Civil Code art. 278 (4): the owners chose a new property firm. The change is a
+        # handover (docs/law.md §12): the old firm carries on until the new one takes over.
+        start_handover(
+            actor=actor,
+            compound=vote.compound,
+            new_firm=matter.effect_organization,
+            reason=Handover.Reason.VOTE,
+            matter=matter,
         )
     elif effect == Matter.Effect.ADOPT_TEXT:
         adopt_text(vote=vote, matter=matter)

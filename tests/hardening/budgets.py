@@ -833,3 +833,54 @@ PAGES.update(
     }
 )
 NOT_PAGES["evidence-attachment"] = "one file download (policy-checked), not a list"
+
+
+# --- the contract register and the change of firm (docs/law.md §12) -------------------------
+def grow_contract_history(demo: Any, n: int) -> None:
+    """Earlier contracts and past changes of firm of 团结公寓 (the register lists them)."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from deliberation.models import Handover, Organization, ServiceContract, User
+
+    t, yeweihui = demo.tuanjie, User.objects.get(username="yeweihui")
+    ServiceContract.objects.bulk_create(
+        ServiceContract(
+            compound=t,
+            firm_id=t.property_provider_id,
+            starts_on=date(2000, 1, 1) + timedelta(days=i),
+            ends_on=date(2001, 1, 1) + timedelta(days=i),
+            fee_standards="budget",
+            service_level="budget",
+            registered_by=yeweihui,
+            ended_at=None if i == 0 else timezone.now(),
+        )
+        for i in range(n)
+    )
+    new_firm = Organization.objects.get(name="湖畔物业管理有限公司（示例）")
+    Handover.objects.bulk_create(
+        Handover(
+            compound=t,
+            old_firm=new_firm,
+            new_firm_id=t.property_provider_id,
+            reason=Handover.Reason.VOTE,
+            status=Handover.Status.TAKEN_OVER,
+            takeover_on=date(2001, 1, 1),
+            started_by=yeweihui,
+        )
+        for _ in range(n)
+    )
+
+
+PAGES["compound-contracts"] = [
+    Budget(
+        u,
+        _compound_url("compound-contracts"),
+        grow_contract_history,
+        # the page follows its compound's live topic (one query for the last event id) and
+        # draws the register's, the contract in force's and an open change's steps
+        max_queries=MAX_PAGE_QUERIES + 4,
+    )
+    for u in ("jumin", "yeweihui", "wuye", "jiedao")
+]

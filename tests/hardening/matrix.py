@@ -1008,3 +1008,47 @@ TOPIC_MATRIX["evidence_ledger"] = [
     ),
     TopicRow("unknown ledger", lambda d: "evidence_ledger:999999:staff", SUBDISTRICT),
 ]
+
+# --- the contract register and the change of firm (docs/law.md §12) -------------------------
+from . import surfaces_contracts as sc  # noqa: E402
+
+CONTRACT = "contract of 团结公寓 with 京朝物业"
+CHANGE = "change of 团结公寓 from 京朝物业 to 湖畔物业"
+OBJECTS[CONTRACT] = sc.contract
+OBJECTS[CHANGE] = sc.handover
+#: the owners' side of 团结公寓's contract: its owners' committee, and the residents'
+#: committee that stands in where a compound has none
+TUANJIE_OWNERS_SIDE = allow("owners_committee", "residents_committee")
+ACTION_MATRIX.update(
+    {
+        "contracts.view": [
+            ActionRow(
+                "团结公寓",
+                TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
+                [page(sc.register_page)],
+            )
+        ],
+        "contracts.register": [
+            ActionRow("团结公寓", TUANJIE_OWNERS_SIDE, [sc.register_shown]),
+        ],
+        "contract.give_notice": [
+            ActionRow(CONTRACT, allow("property_firm"), [sc.give_notice_shown]),
+        ],
+        "contract.dismiss": [
+            ActionRow(CONTRACT, TUANJIE_OWNERS_SIDE, [sc.dismiss_shown]),
+        ],
+        "handover.send_notice": [
+            ActionRow(CHANGE, TUANJIE_OWNERS_SIDE),
+        ],
+        "handover.tick": [
+            ActionRow(
+                CHANGE,
+                TUANJIE_OWNERS_SIDE | allow("property_firm"),
+                [sc.tick_shown],
+            ),
+        ],
+        "handover.take_over": [
+            ActionRow(CHANGE, TUANJIE_OWNERS_SIDE),
+        ],
+    }
+)

@@ -89,6 +89,7 @@ def _tables() -> tuple[list[Row], dict[str, KindBudget]]:
         committee_bodies,
         committees,
         compounds,
+        contracts,
         evaluations,
         evidence,
         hotline,
@@ -117,6 +118,7 @@ def _tables() -> tuple[list[Row], dict[str, KindBudget]]:
         evaluations,
         meetings,
         ledger,
+        contracts,
     )
     for area in areas:
         rows += area.ROWS
