@@ -20,7 +20,16 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from deliberation.models import Ballot, BallotReceipt, Matter, OwnersVote, User
+from deliberation.models import (
+    Ballot,
+    BallotReceipt,
+    Handover,
+    Issue,
+    Matter,
+    OwnersVote,
+    User,
+    WorkOrder,
+)
 from deliberation.services import votes as svc
 from tests.support.axe import assert_accessible
 from tests.support.browser import browser_login, in_own_thread, wait_live
@@ -213,5 +222,53 @@ def test_five_matters_voted_online_and_on_paper_published_and_carried_out(
     firm.goto(f"{server.url}/work-orders/{lift.work_order.pk}/")
     assert "电梯" in firm.inner_text("main")
     assert_accessible(firm, "the lift work order")
-    for page in (owner, staff, chair, firm):
+
+    # The firm matter started the change of firm: the old firm carries on until the new one
+    # takes over. The committee sends the notice, the old firm hands over the checklist,
+    # and on the takeover day (time travel) the committee records the takeover.
+    handover = Handover.objects.get(compound=compound, matter=matters[0])
+    assert (handover.old_firm_id, handover.new_firm.name) == (old_firm.pk, NEW_FIRM)
+    contracts = f"{server.url}/compounds/{compound.pk}/contracts/"
+    chair.goto(f"{server.url}/compounds/{compound.pk}/")
+    chair.click(f'a[href="/compounds/{compound.pk}/contracts/"]')
+    chair.wait_for_url(contracts)
+    assert old_firm.name in chair.inner_text("#current-provider")
+    assert_accessible(chair, "change of firm started")
+    h = handover.pk
+    chair.click(f"#handover-send_notice-{h} button[type=submit]")
+    chair.wait_for_selector(f"#controls-handover-{h} .notice")
+    firm.goto(contracts)
+    for left in range(len(Handover.CHECKLIST) - 1, -1, -1):
+        firm.select_option(f"#handover-tick-{h} select", index=0)
+        firm.click(f"#handover-tick-{h} button[type=submit]")
+        firm.wait_for_selector(f"#controls-handover-{h} .notice:has-text('还剩 {left} 项')")
+    assert_accessible(firm, "checklist handed over")
+    Handover.objects.filter(pk=h).update(takeover_on=timezone.localdate())
+    chair.reload()
+    chair.click(f"#handover-take_over-{h} button[type=submit]")
+    chair.wait_for_selector(f"#current-provider:has-text('{NEW_FIRM}')")
+    assert_accessible(chair, "taken over")
+    compound.refresh_from_db()
+    assert compound.property_provider.name == NEW_FIRM
+
+    # A resident reports a new issue; the residents' committee's dispatch goes to the new
+    # firm, whose inbox lists it.
+    owner.goto(f"{server.url}/issues/new/")
+    owner.select_option("#id_building", label="团结公寓 1号楼")
+    owner.fill("#id_unit_number", "501")
+    owner.fill("#id_description", "1号楼5层楼道窗户关不上")
+    owner.click("#report-form button[type=submit]")
+    owner.wait_for_url("**/issues/*/")
+    issue = Issue.objects.get(description="1号楼5层楼道窗户关不上")
+    staff.goto(f"{server.url}/issues/{issue.pk}/")
+    assert NEW_FIRM in staff.inner_text("#suggested-responsible")
+    staff.click(f"#issue-dispatch-{issue.pk} button[type=submit]")
+    staff.wait_for_selector(f"#controls-issue-{issue.pk} .notice")
+    order = WorkOrder.objects.get(issue=issue)
+    assert order.responsible.name == NEW_FIRM
+    subdistrict = browser_login(browser, server, "jiedao")
+    subdistrict.goto(f"{server.url}/inbox/?org={order.responsible_id}")
+    assert "1号楼5层楼道窗户关不上" in subdistrict.inner_text(f"#inbox-row-{order.pk}")
+    assert_accessible(subdistrict, "the new firm's inbox")
+    for page in (owner, staff, chair, firm, subdistrict):
         page.context.close()
