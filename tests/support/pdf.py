@@ -44,6 +44,11 @@ def read_pdf(response: Any) -> Printed:
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"] == "application/pdf"
     body = b"".join(response.streaming_content) if response.streaming else response.content
+    return read_pdf_bytes(body)
+
+
+def read_pdf_bytes(body: bytes) -> Printed:
+    """The text of every page of a PDF file, e.g. as a browser downloaded it."""
     reader = PdfReader(io.BytesIO(body))
     embedded, missing = _fonts(reader)
     return Printed([p.extract_text() or "" for p in reader.pages], embedded, missing)
