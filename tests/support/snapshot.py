@@ -4,13 +4,16 @@ Seeding builds the world row by row through the ORM, which takes seconds; every
 transactional test (the websocket, live-server and browser ones, ~110 of them) finds the
 tables flushed by the one before and needed the world again. After the first seed a copy
 of every table is kept in a schema of its own (``SCHEMA``) and ``restore`` puts it back in
-one transaction: tens of milliseconds instead. The rows come back with their ids; sequences
-are left where they are (a flush does not reset them), so new rows never collide with them.
+one transaction: tens of milliseconds instead. The rows come back with their ids, and each
+sequence is set just past its table's highest id: a test that reset the sequences (e.g.
+``reset_sequences = True``) must not hand out an id the restored rows already hold.
 """
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.management.color import no_style
 from django.db import connection, transaction
 
 SCHEMA = "demo_snapshot"
@@ -47,5 +50,7 @@ def restore() -> bool:
         for table in _copied:
             source, target = _quoted(table, SCHEMA), _quoted(table)
             cursor.execute(f"INSERT INTO {target} SELECT * FROM {source}")  # noqa: S608
+        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(statement)
     ContentType.objects.clear_cache()  # a flush re-created them under other ids
     return True
