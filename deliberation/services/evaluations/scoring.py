@@ -88,6 +88,11 @@ def rising(counts: list[int], months: int) -> bool:
     return len(tail) == months + 1 and all(a < b for a, b in zip(tail, tail[1:], strict=False))
 
 
+def has_service_data(counts: MeasuredCounts) -> bool:
+    """Whether anything was reported, ordered or ticketed for this organization here."""
+    return bool(counts.orders or counts.issues or counts.hotline)
+
+
 def per_hundred(counts: MeasuredCounts, households: int) -> Fraction | None:
     return Fraction(counts.hotline * 100, households) if households else None
 
@@ -302,9 +307,13 @@ def compute_results(*, cycle: EvaluationCycle) -> None:
         results = list(cycle.results.order_by("organization_id", "compound_id"))
         inputs = _load(cycle, start, end, {r.organization_id for r in results})
         per_compound = [r for r in results if r.compound_id is not None]
+        # The median is taken over compounds with service data in the half-year: a compound
+        # nobody reported anything about is not evidence of a quiet one (docs/law.md §9).
+        served = [inputs.counts.get(_key(r)) or MeasuredCounts() for r in per_compound]
         rates = [
-            per_hundred(inputs.counts.get(_key(r)) or MeasuredCounts(), r.households)
-            for r in per_compound
+            per_hundred(counts, r.households)
+            for r, counts in zip(per_compound, served, strict=True)
+            if has_service_data(counts)
         ]
         known = [rate for rate in rates if rate is not None]
         inputs.median = statistics.median(known) if known else None
@@ -345,7 +354,10 @@ def _score_compound(
     parties, own = _party_parts(
         method, inputs, result.organization_id, result.compound_id or 0, result.households
     )
-    ok = spread([measured, parties])
+    # Nothing happened and nobody scored: not evaluated, rather than full marks for silence.
+    ok = (has_service_data(counts) or any(p.rate is not None for p in parties.values())) and spread(
+        [measured, parties]
+    )
     before = sum((p.points for p in [*measured.values(), *parties.values()]), ZERO) if ok else None
     entries = [
         e
