@@ -3,10 +3,12 @@ from the seeded rows and the cycle's published weights, equals the platform's ex
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from deliberation.evaluation_method import cycle_period
 from deliberation.models import (
+    Compound,
     EvaluationCycle,
     EvaluationResult,
     EvidenceEntry,
@@ -35,34 +37,55 @@ def _no_service_data(org: Organization, cycle: EvaluationCycle) -> bool:
     )
 
 
-def _by_hand(cycle: EvaluationCycle, org: Organization, compound_id: int) -> Fraction:
-    """The compound's score before evidence, from the seeded survey and scores."""
+def _by_hand(cycle: EvaluationCycle, org: Organization, compound: Compound) -> Fraction:
+    """The compound's score before evidence, from the seeded survey and scores: the measured
+    block full (no service data anywhere), the parties' block shared pro rata among the
+    parties that scored (the survey only with enough households answering)."""
     m = cycle.method
     measured = sum(Fraction(v["points"]) for v in m["measured"].values())
-    answers = list(
-        SurveyResponse.objects.filter(cycle=cycle, organization=org, compound_id=compound_id)
+    answers = list(SurveyResponse.objects.filter(cycle=cycle, organization=org, compound=compound))
+    survey = m["parties"]["survey"]
+    required = max(
+        survey["min_responses"], math.ceil(compound.households * survey["min_share_percent"] / 100)
     )
-    # each household: the mean over the criteria of (answer − 1) × 25
-    survey = sum(
-        (Fraction(sum((v - 1) * 25 for v in r.answers.values()), len(r.answers)) for r in answers),
-        Fraction(0),
-    ) / len(answers)
-    assert len(answers) >= m["parties"]["survey"]["min_responses"]
-
-    def party(role: str, compound: int | None) -> Fraction:
-        row = PartyScore.objects.get(
-            cycle=cycle, organization=org, scorer_role=role, compound_id=compound
+    rates: dict[str, Fraction] = {}
+    if answers and len(answers) >= required:
+        # each household: the mean over the criteria of (answer − 1) × 25
+        rates["survey"] = (
+            sum(
+                (
+                    Fraction(sum((v - 1) * 25 for v in r.answers.values()), len(r.answers))
+                    for r in answers
+                ),
+                Fraction(0),
+            )
+            / len(answers)
+            / 100
         )
-        given = sum(Fraction(v) for v in row.answers.values())
-        return given / sum(Fraction(c["max"]) for c in m["party_criteria"])
-
+    out_of = sum(Fraction(c["max"]) for c in m["party_criteria"])
+    for role, about in (
+        (S.PARTY_COMMITTEE, compound),
+        (S.RESIDENTS_COMMITTEE, compound),
+        (S.DEPARTMENT, None),
+    ):
+        row = PartyScore.objects.filter(
+            cycle=cycle, organization=org, scorer_role=role, compound=about
+        ).first()
+        if row is not None:
+            rates[str(role)] = sum(Fraction(v) for v in row.answers.values()) / out_of
     w = {k: Fraction(v["points"]) for k, v in m["parties"].items()}
+    assert rates, "nobody scored: not evaluated"
+    present = sum(w[k] for k in rates)
+    return measured + sum(w.values()) * sum(w[k] * r for k, r in rates.items()) / present
+
+
+def _overall_by_hand(cycle: EvaluationCycle, org: Organization) -> Fraction:
+    """The household-weighted average of the organization's compounds (all scored here:
+    every one has a party's score), before evidence."""
+    compounds = list(Compound.objects.filter(property_provider=org))
+    households = sum(c.households for c in compounds)
     return (
-        measured
-        + w["survey"] * survey / 100
-        + w["party_committee"] * party(S.PARTY_COMMITTEE, compound_id)
-        + w["residents_committee"] * party(S.RESIDENTS_COMMITTEE, compound_id)
-        + w["department"] * party(S.DEPARTMENT, None)
+        sum((c.households * _by_hand(cycle, org, c) for c in compounds), Fraction(0)) / households
     )
 
 
@@ -71,10 +94,14 @@ def test_a_self_managed_units_2025_h2_score_by_hand(demo: Demo) -> None:
     unit = demo.qinggong.property_provider
     assert unit is not None and _no_service_data(unit, cycle)
     honour = EvidenceEntry.objects.get(organization=unit, kind=EvidenceEntry.Kind.HONOUR)
-    by_hand = _by_hand(cycle, unit, demo.qinggong.pk) + Fraction(honour.points)
+    qinggong = EvaluationResult.objects.get(cycle=cycle, organization=unit, compound=demo.qinggong)
+    assert qinggong.score == to_cents(
+        _by_hand(cycle, unit, demo.qinggong) + Fraction(honour.points)
+    )
+    by_hand = _overall_by_hand(cycle, unit) + Fraction(honour.points)
     platform = EvaluationResult.objects.get(cycle=cycle, organization=unit, compound=None)
     assert platform.score == to_cents(by_hand)
-    assert platform.grade == "A" and platform.listing == "red"  # top of 3, ≥ 90
+    assert platform.grade == "A" and platform.listing == "red"  # top of the scored, ≥ 90
 
 
 def test_the_housing_offices_2025_h2_score_is_the_household_weighted_average(
@@ -84,9 +111,8 @@ def test_the_housing_offices_2025_h2_score_is_the_household_weighted_average(
     east, north = demo.compound("水碓子东里"), demo.compound("团结湖北里直管公房")
     office = east.property_provider
     assert office is not None and _no_service_data(office, cycle)
-    by_hand = (
-        east.households * _by_hand(cycle, office, east.pk)
-        + north.households * _by_hand(cycle, office, north.pk)
-    ) / (east.households + north.households)
+    for compound in (east, north):
+        platform = EvaluationResult.objects.get(cycle=cycle, organization=office, compound=compound)
+        assert platform.score == to_cents(_by_hand(cycle, office, compound))
     platform = EvaluationResult.objects.get(cycle=cycle, organization=office, compound=None)
-    assert platform.score == to_cents(by_hand)
+    assert platform.score == to_cents(_overall_by_hand(cycle, office))

@@ -11,7 +11,14 @@ from fractions import Fraction
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from deliberation.models import Appeal, EvidenceEntry, Issue, Organization, PartyScore
+from deliberation.models import (
+    Appeal,
+    Compound,
+    EvidenceEntry,
+    Issue,
+    Organization,
+    PartyScore,
+)
 from deliberation.selectors.evaluation_inputs import measured_inputs
 from deliberation.services.evaluations.grading import to_cents
 from deliberation.services.evaluations.scoring import compute_results
@@ -95,8 +102,11 @@ def test_one_firms_score_recomputed_by_hand_equals_the_platforms(demo: Demo) -> 
     w = {k: Fraction(v["points"]) for k, v in {**m["measured"], **m["parties"]}.items()}
     households = {"团结公寓": 48, "轻工宿舍": 30, "水碓子东里": 36, "团结湖北里直管公房": 40}
     assert tuanjie.households == households["团结公寓"]
-    per_100 = [Fraction(3 * 100, 48), Fraction(0), Fraction(100, 36), Fraction(200, 40)]
-    median = (Fraction(100, 36) + Fraction(200, 40)) / 2  # of the four evaluated compounds
+    # The median is over the compounds with service data in the half-year: these three (轻工宿舍
+    # and the light units have none, so their silence does not pull it down).
+    per_100 = [Fraction(3 * 100, 48), Fraction(100, 36), Fraction(200, 40)]
+    median = sorted(per_100)[1]
+    assert median == Fraction(200, 40)
     satisfaction = (2 + Fraction(m["measured"]["satisfaction"]["basically_satisfied"]) * 2) / 5
     survey = Fraction(100 + 75 + 75 + 50 + 100, 5)
     by_hand = (
@@ -111,14 +121,14 @@ def test_one_firms_score_recomputed_by_hand_equals_the_platforms(demo: Demo) -> 
         + w["department"] * Fraction(90, 100)
         + (3 - 2)  # honour + penalty; the expired and the withdrawn ones do not count
     )
-    assert to_cents(by_hand) == Decimal("75.09")
+    assert to_cents(by_hand) == Decimal("75.98")
     compound_result = result(the_cycle, firm, tuanjie)
-    assert compound_result.score == Decimal("75.09")
+    assert compound_result.score == Decimal("75.98")
     assert compound_result.evidence_points == Decimal("1.00")
     assert compound_result.party_points["self"] == {"score": "95.00"}
     assert compound_result.measured["info"]["overdue_orders"] == 2
     overall = result(the_cycle, firm)
-    assert overall.score == Decimal("75.09")  # one compound: its score, evidence once
+    assert overall.score == Decimal("75.98")  # one compound: its score, evidence once
     assert overall.households == 48
 
 
@@ -175,8 +185,13 @@ def test_a_multi_compound_organization_gets_the_household_weighted_average(demo:
     compute_results(cycle=the_cycle)
     assert result(the_cycle, office, east).score == Decimal("80.00")
     assert result(the_cycle, office, north).score == Decimal("90.00")
+    # Its other compounds (the light units) saw nothing and nobody scored them: not evaluated,
+    # and left out of the average; the overall still counts all the households it serves.
+    others = Compound.objects.filter(property_provider=office).exclude(pk__in=[east.pk, north.pk])
+    assert others.exists()
+    assert all(result(the_cycle, office, c).score is None for c in others)
     overall = result(the_cycle, office)
-    assert overall.households == 36 + 40
+    assert overall.households == 36 + 40 + sum(c.households for c in others)
     assert overall.score == to_cents(Fraction(36 * 80 + 40 * 90, 76)) == Decimal("85.26")
 
 
@@ -231,9 +246,14 @@ def test_an_upheld_appeal_overrides_the_score_and_regrades(demo: Demo) -> None:
     the_cycle = cycle(2024, 2)
     firm = demo.tuanjie.property_provider
     assert firm is not None
+    # Three organizations scored (nothing else happened: 50 measured + 50 from the committee).
+    for compound in (demo.tuanjie, demo.qinggong, demo.compound("水碓子东里")):
+        committee, provider = compound.community.party_committee, compound.property_provider
+        assert committee is not None and provider is not None
+        score(the_cycle, provider, S.PARTY_COMMITTEE, committee, points(100), compound)
     compute_results(cycle=the_cycle)
     overall = result(the_cycle, firm)
-    assert overall.score == Decimal("100.00")
+    assert overall.score == Decimal("100.00") and overall.rank == 1
     Appeal.objects.create(
         result=overall,
         reasons="测试",
@@ -246,4 +266,4 @@ def test_an_upheld_appeal_overrides_the_score_and_regrades(demo: Demo) -> None:
     compute_results(cycle=the_cycle)  # idempotent
     overall.refresh_from_db()
     assert overall.score == Decimal("55.50")
-    assert overall.rank == 3 and overall.grade == "C"
+    assert overall.rank == 3 and overall.grade == "C"  # last of three: A, B, C

@@ -21,6 +21,8 @@ from deliberation.models import (
     SurveyResponse,
     User,
 )
+from deliberation.selectors.evaluations import scoring_targets
+from deliberation.services.evaluations.surveys import submit_party_score
 from tests.support import evaluation_cycles as ev
 from tests.support.clients import login_client
 
@@ -101,6 +103,20 @@ def test_a_committee_scores_from_its_scoring_page(demo) -> None:
     assert (score.organization, score.compound, str(score.score)) == (firm, tuanjie, "100.00")
     progress = client.get(reverse("evaluation-detail", args=[cycle.pk])).content.decode()
     assert "已收到" in progress  # the Party committee's score shows as received
+    page = client.get(reverse("evaluation-score", args=[cycle.pk])).content.decode()
+    assert f'action="{reverse("action", args=["evaluation", cycle.pk, "score"])}"' in page
+    # The committee's community has other compounds (the light units): it scores them too.
+    others = [t["result"] for t in scoring_targets(cycle, ev.user("shuji")) if t["score"] is None]
+    assert others
+    for other in others:
+        submit_party_score(
+            cycle=cycle,
+            by=ev.user("shuji"),
+            scorer=scorer,
+            organization=other.organization,
+            compound=other.compound,
+            answers=ev.party_answers(cycle),
+        )
     too_many = {**data, f"score-c_{cycle.method['party_criteria'][0]['key']}": "999"}
     page = client.get(reverse("evaluation-score", args=[cycle.pk])).content.decode()
     correct = reverse("action", args=["evaluation", cycle.pk, "rescore"])
