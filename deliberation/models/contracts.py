@@ -31,8 +31,8 @@ class ServiceContract(models.Model):
     firm = models.ForeignKey(
         "deliberation.Organization", on_delete=models.PROTECT, related_name="service_contracts"
     )
-    starts_on = models.DateField(_("term starts"))
-    ends_on = models.DateField(_("term ends"))
+    starts_on = models.DateField(pgettext_lazy("contract", "term starts"))
+    ends_on = models.DateField(pgettext_lazy("contract", "term ends"))
     fee_standards = models.TextField(_("fee standards"), max_length=2000)
     service_level = models.TextField(_("service level"), max_length=2000)
     renewal_notice_days = models.PositiveSmallIntegerField(

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from deliberation import actions, policy
@@ -96,7 +97,7 @@ def receipt(request: HttpRequest, pk: int, receipt_pk: int) -> FileResponse:
 
 def _export_rows(compound: Compound) -> list[list[Any]]:
     header = [
-        _("No."),
+        pgettext("ledger", "No."),
         _("date"),
         _("income or spending"),
         _("category"),

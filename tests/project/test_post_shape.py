@@ -40,7 +40,9 @@ ALLOWED_POSTS: dict[str, str] = {
         "confirm step is the compound.import_register action"
     ),
     "open311-requests": "Open311 GeoReport v2: POST creates a service request (its own shape)",
-    "evaluation-list": "creation: the subdistrict opens a new evaluation cycle (no cycle exists yet)",
+    "evaluation-list": (
+        "creation: the subdistrict opens a new evaluation cycle (no cycle exists yet)"
+    ),
     "committee-check": (
         "a read: the composition typed so far is checked against the rules and the answer "
         "shown as the form is filled; nothing is stored (the form's own step is an action)"

@@ -5,8 +5,8 @@ For each compound an organization serves:
 * **measured** indicators earn ``weight × rate``: on-time response and resolution (work
   orders against their SLA clocks), satisfaction ((satisfied + factor × basically
   satisfied) / rated issues), few reopened issues (1 − reopened / issues), 12345 tickets
-  per 100 households (full points at or below the subdistrict's median of the evaluated
-  compounds, ``median / own`` above it, minus ``rising_loss`` after a rise in each of the
+  per 100 households (full points at or below the subdistrict's median of the compounds
+  with service data, ``median / own`` above it, minus ``rising_loss`` after a rise in each of the
   last ``rising_months`` months);
 * **parties** earn ``weight × score / 100``: the residents' survey (mean of the households'
   scores, counted only when at least ``max(min_responses, min_share_percent × households)``
