@@ -133,6 +133,11 @@ urlpatterns = [
     path("evaluations/<int:pk>/survey/", evaluations.survey, name="evaluation-survey"),
     path("evaluations/<int:pk>/score/", evaluations.score, name="evaluation-score"),
     path("public/evaluations/<int:pk>/", evaluations.public_list, name="evaluation-public"),
+    path(
+        "public/evaluations/<int:pk>/results.<slug:fmt>",
+        evaluations.public_export,
+        name="evaluation-export",
+    ),
     # Every state-changing step: one shape (deliberation/actions/, views/actions.py).
     path("tasks/", actions.task_list_view, name="task-list"),
     path("<slug:kind>/<int:pk>/controls/", actions.controls_view, name="action-controls"),

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from deliberation import actions, policy
@@ -22,6 +23,7 @@ from deliberation.models import EvaluationCycle, Subdistrict, User
 from deliberation.selectors import evaluations as selectors
 from deliberation.selectors.evaluation_results import results_table
 from deliberation.services.evaluations import cycles
+from deliberation.table_export import FORMATS, Table, export_response
 
 from .live import live_context
 
@@ -182,3 +184,42 @@ def public_list(request: HttpRequest, pk: int) -> HttpResponse:
         "corrections": selectors.corrections(cycle),
     }
     return render(request, "evaluations/public.html", context)
+
+
+@require_safe
+def public_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The published list as CSV or Excel: every organization and compound with its score,
+    grade, list and, where an appeal was upheld, the score before the correction."""
+    cycle = _cycle(pk)
+    if fmt not in FORMATS or not policy.can(request.user, "evaluation.view_public", cycle):
+        raise Http404
+    table = Table(
+        slug=f"evaluation-{cycle.year}-h{cycle.half}",
+        title=_("Community evaluation list"),
+        header=[
+            _("Rank"),
+            _("Organization"),
+            _("Compound"),
+            _("Households"),
+            _("Score"),
+            _("Grade"),
+            _("List"),
+            _("Score before the correction"),
+        ],
+    )
+    for row in results_table(cycle):
+        before = row.correction.before.get("score") if row.correction else None
+        for result in (row.result, *row.compounds):
+            table.rows.append(
+                [
+                    result.rank,
+                    row.organization.name,
+                    result.compound.name if result.compound else _("all compounds"),
+                    result.households,
+                    None if result.score is None else float(result.score),
+                    result.grade,
+                    result.get_listing_display() if result.listing else "",
+                    before if result is row.result else None,
+                ]
+            )
+    return export_response(table, fmt)

@@ -6,6 +6,8 @@ the correction with its reason and no personal data."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 
@@ -178,3 +180,18 @@ def test_publication_appeal_decision_and_the_public_list(demo) -> None:
     assert "<script>x</script>" not in text
     leaked = [item for item in _personal_data() if re.search(re.escape(item), text)]
     assert leaked == []
+
+    # The published list downloads as CSV (and Excel): the corrected score with the one
+    # before it, the same rows as the page, nobody's personal data; unpublished: 404.
+    export = Client().get(reverse("evaluation-export", args=[cycle.pk, "csv"]))
+    assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    firm_row = next(r for r in rows[1:] if r[1] == ev.JINGCHAO and r[2] == "全部小区")
+    assert firm_row[4] == "93.0" and firm_row[7] not in ("", "93.00")
+    assert not [item for item in _personal_data() if any(item in cell for r in rows for cell in r)]
+    xlsx = Client().get(reverse("evaluation-export", args=[cycle.pk, "xlsx"]))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    unpublished = ev.open_cycle()
+    assert (
+        Client().get(reverse("evaluation-export", args=[unpublished.pk, "csv"])).status_code == 404
+    )

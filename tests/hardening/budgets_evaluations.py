@@ -34,6 +34,10 @@ def grow_published_appeals(demo: Any, n: int) -> None:
     grow_appeals(demo, n)
 
 
+def _export_url(demo: Any) -> str:
+    return reverse("evaluation-export", args=[_published(demo).pk, "xlsx"])
+
+
 def _url(name: str, cycle: Any) -> Any:
     return lambda demo: reverse(name, args=[cycle(demo).pk])
 
@@ -52,6 +56,9 @@ PAGES: dict[str, list[Budget]] = {
     "evaluation-survey": [Budget("jumin", _url("evaluation-survey", _scoring), grow_answers)],
     "evaluation-score": [
         Budget(u, _url("evaluation-score", _scoring), grow_answers) for u in ("shuji", "jiedao")
+    ],
+    "evaluation-export": [
+        Budget(None, _export_url, grow_published_appeals),
     ],
     "evaluation-public": [
         Budget(None, _url("evaluation-public", _published), grow_published_appeals),

@@ -67,6 +67,8 @@ def public_page(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -
     """The published list opens for everyone, logged in or not; an unpublished one is 404."""
     response = client.get(reverse("evaluation-public", args=[obj.pk]))
     assert response.status_code == (200 if allowed else 404), role
+    response = client.get(reverse("evaluation-export", args=[obj.pk, "csv"]))
+    assert response.status_code == (200 if allowed else 404), role
 
 
 #: rule → [(object, allowed roles, surfaces)]
