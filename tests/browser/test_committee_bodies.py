@@ -38,7 +38,8 @@ def test_zhonglu_pm_committee_refused_then_formed(browser, live_server_asgi) -> 
     ):
         row(i, person, seat)
     page.select_option(f"{form} #id_form_pm_committee-chair", owners[0])
-    page.wait_for_selector(f"{check} [data-check=refused]")
+    # Each change asks again; wait for the answer to the whole composition (at least 7).
+    page.locator(f"{check} [data-check=refused]", has_text="7").wait_for()
     said = page.inner_text(check)
     assert "7" in said  # at least 7 members
     assert_accessible(page, "composition refused while filling")

@@ -266,7 +266,8 @@ def test_petition_progress_and_turnout_against_the_quorum_line(demo) -> None:
 def test_the_firm_chooser_shows_the_latest_published_grade(demo) -> None:
     firm = Organization.objects.get(name="安居物业服务有限公司（示例）")
     now = timezone.now()
-    for year, status, grade in ((2025, "published", "B"), (2026, "published", "A")):
+    # after the demo's own cycles, so these are the latest
+    for year, status, grade in ((2030, "published", "B"), (2031, "published", "A")):
         cycle = EvaluationCycle.objects.create(
             subdistrict=demo.tuanjie.community.subdistrict,
             year=year,
