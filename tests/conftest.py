@@ -65,7 +65,11 @@ def tdemo(request: pytest.FixtureRequest, transactional_db: None) -> Demo:
     Put back from the copy taken after the session's seed, whatever the test before left;
     browser tests still seed it (with the copy, the resident's page in test_live_board did
     not catch up on the notice posted while its server restarted: not yet understood)."""
-    if request.node.get_closest_marker("browser") or not restore():
+    if (
+        request.node.get_closest_marker("browser")
+        or getattr(request.module, "SEED_DEMO", False)  # see tests/sessions/test_concurrency.py
+        or not restore()
+    ):
         seed()
     return Demo()
 
