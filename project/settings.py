@@ -286,3 +286,22 @@ YISHI_DEMO_NOTICE_MINUTES = (
     if os.environ.get("YISHI_DEMO_NOTICE_MINUTES")
     else None
 )
+
+# Messages that leave the system (deliberation/outbound/): one sender per channel. No SMS or
+# WeChat provider is reachable here; a provider's adapter is named in the environment.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "yishi@localhost")
+YISHI_OUTBOUND = {
+    "email": os.environ.get("YISHI_EMAIL_SENDER", "deliberation.outbound.email.EmailSender"),
+    "sms": os.environ.get("YISHI_SMS_SENDER", "deliberation.outbound.console.ConsoleSender"),
+    "wechat": os.environ.get("YISHI_WECHAT_SENDER", "deliberation.outbound.console.ConsoleSender"),
+}
+#: Where the recording fake (tests) writes what it sent; shared with job worker processes.
+YISHI_OUTBOUND_RECORD_DIR = os.environ.get(
+    "YISHI_OUTBOUND_RECORD_DIR", str(VAR_DIR / "outbound-record")
+)

@@ -51,6 +51,21 @@ def _own_rate_limit_counters(settings: Any) -> None:
     settings.RATE_LIMIT_NAMESPACE = f"test-{uuid.uuid4().hex}"
 
 
+@pytest.fixture(scope="session")
+def _outbound_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("outbound")
+
+
+@pytest.fixture(autouse=True)
+def _recording_outbound(settings: Any, _outbound_base: Path) -> None:
+    """Every e-mail, SMS and WeChat message goes to the recording fake, in a folder of the
+    test's own (``deliberation.outbound.recording``; pass it on to worker processes)."""
+    settings.YISHI_OUTBOUND = dict.fromkeys(
+        ("email", "sms", "wechat"), "deliberation.outbound.recording.RecordingSender"
+    )
+    settings.YISHI_OUTBOUND_RECORD_DIR = str(_outbound_base / uuid.uuid4().hex)
+
+
 @pytest.fixture
 def demo(db: None) -> Demo:
     flushed = not Compound.objects.filter(name="团结公寓").exists()  # by a transactional test

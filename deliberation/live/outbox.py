@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection, transaction
@@ -23,6 +22,7 @@ from django.utils import timezone, translation
 
 from deliberation.models import Event
 
+from .blocking import call_blocking
 from .topics import group_name
 
 log = logging.getLogger("yishi.live")
@@ -85,7 +85,7 @@ def publish_events(events: Iterable[Event]) -> int:
     layer = get_channel_layer()
     sent: list[int] = []
     try:
-        async_to_sync(_send_all)(layer, events, sent)
+        call_blocking(_send_all, layer, events, sent)  # also from a thread with a loop
     except Exception:  # the layer is unreachable: the outbox keeps them for a retry
         log.warning(
             "live publish failed for %d event(s); kept in the outbox",

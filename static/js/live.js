@@ -130,6 +130,13 @@
       refetch(id, url);
     });
   }
+  /* Typing may start while a refetch is in flight: its answer must not wipe what was typed. */
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var target = evt.detail.target;
+    if (target && target.id && inflight[target.id] && dirty(target)) {
+      evt.detail.shouldSwap = false;
+    }
+  });
   document.addEventListener("htmx:afterSettle", function () { setTimeout(flush, 0); });
   document.addEventListener("htmx:afterRequest", function () { setTimeout(flush, 0); });
 
