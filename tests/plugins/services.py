@@ -202,6 +202,7 @@ def pytest_load_initial_conftests(
     os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("AXES_ENABLED", "0")
     os.environ.setdefault("YISHI_TEST_FAST_HASHER", "1")
+    os.environ.setdefault("YISHI_JOBS_EAGER", "1")  # real workers only in the tests about them
 
 
 def stop_all() -> None:
