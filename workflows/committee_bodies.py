@@ -13,21 +13,17 @@ passed. The steps' deadlines are the tasks of the action registry
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
-from viewflow.workflow.models import Process, Task
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.models import Process
 
 from deliberation.models import CommitteeBody, Membership, Organization, User
 from deliberation.services.committee_bodies import body_changed
+from workflows.following import follow_on, follow_status, task_page
 from workflows.locking import process_row_lock
-from workflows.owners_vote import _complete, task_page
-from workflows.processes import process_of
 
 #: a step is done once the body's stage has left these
 PENDING_WHILE: dict[str, set[str]] = {
@@ -115,35 +111,20 @@ class CommitteeBodyFlow(flow.Flow):
         return membership.user if membership else None
 
 
-_local = threading.local()
-
-
 def follow(body: CommitteeBody) -> Process:
     """Start the body's process if needed and complete every step its stage has passed."""
-    process = process_of(body)
-    if process is None:
-        process = CommitteeBodyFlow.start.run(body=body)
-    for _step in range(6):
+
+    def stage() -> str:
         body.refresh_from_db(fields=["formed_on", "dissolved_on"])
-        progressed = False
-        for task in Task.objects.filter(process=process).exclude(
-            status__in=[STATUS.DONE, STATUS.CANCELED]
-        ):
-            name = task.flow_task.name
-            if name in PENDING_WHILE and body.stage not in PENDING_WHILE[name]:
-                _complete(task)
-                progressed = True
-        if not progressed:
-            break
-    return process
+        return body.stage
+
+    return follow_status(
+        body,
+        start=lambda: CommitteeBodyFlow.start.run(body=body),
+        status=stage,
+        pending_while=PENDING_WHILE,
+        max_steps=6,
+    )
 
 
-@receiver(body_changed, sender=CommitteeBody)
-def _on_body_changed(sender: Any, body: CommitteeBody, **kwargs: Any) -> None:
-    if getattr(_local, "busy", False):
-        return
-    _local.busy = True
-    try:
-        follow(body)
-    finally:
-        _local.busy = False
+follow_on(body_changed, sender=CommitteeBody, argument="body", follow=follow)

@@ -11,21 +11,17 @@ does for votes.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
-from viewflow.workflow.models import Process, Task
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.models import Process
 
 from deliberation.models import EvaluationCycle, Membership, Organization, User
 from deliberation.services.evaluations.common import cycle_changed
+from workflows.following import follow_on, follow_status, task_page
 from workflows.locking import process_row_lock
-from workflows.owners_vote import _complete, task_page
-from workflows.processes import process_of
 
 S = EvaluationCycle.Status
 
@@ -109,38 +105,20 @@ class EvaluationFlow(flow.Flow):
         return member.user if member else None
 
 
-_local = threading.local()
-
-
 def follow(cycle: EvaluationCycle) -> Process:
     """Start the cycle's process if needed and complete every step its status has passed."""
-    process = process_of(cycle)
-    if process is None:
-        process = EvaluationFlow.start.run(cycle=cycle)
-    cycle.refresh_from_db(fields=["status"])
-    for _step in range(6):
-        open_tasks = list(
-            Task.objects.filter(process=process)
-            .exclude(status__in=[STATUS.DONE, STATUS.CANCELED])
-            .order_by("id")
-        )
-        progressed = False
-        for task in open_tasks:
-            name = task.flow_task.name
-            if name in PENDING_WHILE and cycle.status not in PENDING_WHILE[name]:
-                _complete(task)
-                progressed = True
-        if not progressed:
-            break
-    return process
+
+    def status() -> str:
+        cycle.refresh_from_db(fields=["status"])
+        return cycle.status
+
+    return follow_status(
+        cycle,
+        start=lambda: EvaluationFlow.start.run(cycle=cycle),
+        status=status,
+        pending_while=PENDING_WHILE,
+        max_steps=6,
+    )
 
 
-@receiver(cycle_changed, sender=EvaluationCycle)
-def _on_cycle_changed(sender: Any, cycle: EvaluationCycle, **kwargs: Any) -> None:
-    if getattr(_local, "busy", False):
-        return
-    _local.busy = True
-    try:
-        follow(cycle)
-    finally:
-        _local.busy = False
+follow_on(cycle_changed, sender=EvaluationCycle, argument="cycle", follow=follow)

@@ -12,20 +12,17 @@ which also puts them on the parties' task lists.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
-from viewflow.workflow.models import Process, Task
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.models import Process
 
 from deliberation.models import Handover
 from deliberation.services.contracts import handover_changed
+from workflows.following import follow_on, follow_status
 from workflows.locking import process_row_lock
-from workflows.processes import process_of
 
 H = Handover.Status
 
@@ -83,38 +80,15 @@ class HandoverFlow(flow.Flow):
         return activation.process
 
 
-_local = threading.local()
-
-
 def follow(handover: Handover) -> Process:
     """Start the handover's process if needed and complete every step its status passed."""
-    process = process_of(handover)
-    if process is None:
-        process = HandoverFlow.start.run(handover=handover)
-    status = Handover.objects.values_list("status", flat=True).get(pk=handover.pk)
-    for _step in range(4):  # at most one step per node
-        open_tasks = list(
-            Task.objects.filter(process=process)
-            .exclude(status__in=[STATUS.DONE, STATUS.CANCELED])
-            .order_by("id")
-        )
-        progressed = False
-        for task in open_tasks:
-            name = task.flow_task.name
-            if name in PENDING_WHILE and status not in PENDING_WHILE[name]:
-                task.flow_task.run(task)
-                progressed = True
-        if not progressed:
-            break
-    return process
+    return follow_status(
+        handover,
+        start=lambda: HandoverFlow.start.run(handover=handover),
+        status=lambda: Handover.objects.values_list("status", flat=True).get(pk=handover.pk),
+        pending_while=PENDING_WHILE,
+        max_steps=4,
+    )
 
 
-@receiver(handover_changed, sender=Handover)
-def _on_handover_changed(sender: Any, handover: Handover, **kwargs: Any) -> None:
-    if getattr(_local, "busy", False):
-        return
-    _local.busy = True
-    try:
-        follow(handover)
-    finally:
-        _local.busy = False
+follow_on(handover_changed, sender=Handover, argument="handover", follow=follow)

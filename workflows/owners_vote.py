@@ -13,29 +13,19 @@ they appear in "my tasks"; the services, not the task owner, decide who may act.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
-from viewflow.workflow.models import Process, Task
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.models import Process
 
 from deliberation.models import Membership, OwnersVote, User
 from deliberation.services import votes as vote_services
+from workflows.following import follow_on, follow_status, task_page
 from workflows.locking import process_row_lock
-from workflows.processes import process_of
 
 S = OwnersVote.Status
-
-
-def task_page(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    """Our own pages complete the tasks (votes/…); viewflow's frontend is not mounted."""
-    return HttpResponseRedirect("/")
-
 
 # A step is done once the vote's status has left these states.
 PENDING_WHILE: dict[str, set[str]] = {
@@ -200,59 +190,20 @@ class OwnersVoteFlow(flow.Flow):
             vote_services.tally_vote(vote=vote)
 
 
-_local = threading.local()
-
-
 def follow(vote: OwnersVote) -> Process:
     """Start the vote's process if needed and complete every step its status has passed."""
-    process = process_of(vote)
-    if process is None:
-        process = OwnersVoteFlow.start.run(vote=vote)
-    vote.refresh_from_db(fields=["status"])
-    for _step in range(12):  # at most one step per node
-        open_tasks = list(
-            Task.objects.filter(process=process)
-            .exclude(status__in=[STATUS.DONE, STATUS.CANCELED])
-            .order_by("id")
-        )
-        progressed = False
-        for task in open_tasks:
-            name = task.flow_task.name
-            if name in PENDING_WHILE and vote.status not in PENDING_WHILE[name]:
-                _complete(task)
-                progressed = True
-        if not progressed:
-            break
+
+    def status() -> str:
         vote.refresh_from_db(fields=["status"])
-    return process
+        return vote.status
+
+    return follow_status(
+        vote,
+        start=lambda: OwnersVoteFlow.start.run(vote=vote),
+        status=status,
+        pending_while=PENDING_WHILE,
+        max_steps=12,
+    )
 
 
-def _complete(task: Task) -> None:
-    node = task.flow_task
-    if task.flow_task_type == "HUMAN":
-        with task.activation() as activation:
-            if task.status == STATUS.NEW:
-                activation.assign(task.owner or _any_user())
-            activation.start(None)
-            activation.execute()
-    else:
-        node.run(task)
-
-
-def _any_user() -> User:
-    """A View task nobody was assigned (no committee): record the system user as owner."""
-    user = User.objects.filter(is_superuser=True).order_by("id").first()
-    if user is None:
-        raise RuntimeError("no user to record as the owner of an unassigned task")
-    return user
-
-
-@receiver(vote_services.vote_changed, sender=OwnersVote)
-def _on_vote_changed(sender: Any, vote: OwnersVote, **kwargs: Any) -> None:
-    if getattr(_local, "busy", False):
-        return  # the outer ``follow`` loop sees the new status
-    _local.busy = True
-    try:
-        follow(vote)
-    finally:
-        _local.busy = False
+follow_on(vote_services.vote_changed, sender=OwnersVote, argument="vote", follow=follow)

@@ -34,7 +34,7 @@ from deliberation.selectors.votes import turnout
 from deliberation.services import votes as svc
 from tests.support import not_found
 from tests.support.clients import login_client
-from workflows.owners_vote import process_of
+from workflows.processes import process_of
 
 S = OwnersVote.Status
 

@@ -15,7 +15,7 @@ from viewflow.workflow.status import STATUS
 from deliberation.errors import Conflict
 from deliberation.models import OwnersVote
 from tests.intake.factories import report, tuanjie, user
-from workflows import intake, owners_vote, processes, work_orders
+from workflows import intake, processes, work_orders
 from workflows.escalations import EscalationFlow
 from workflows.intake import IntakeFlow
 from workflows.owners_vote import OwnersVoteFlow
@@ -72,7 +72,7 @@ def test_the_latest_process_of_a_thing_is_the_one_found(demo) -> None:
     assert vote is not None
     Process.objects.create(flow_class=OwnersVoteFlow, artifact=vote)
     newer = Process.objects.create(flow_class=OwnersVoteFlow, artifact=vote)
-    assert owners_vote.process_of(vote) == newer
+    assert processes.process_of(vote) == newer
 
 
 def test_a_task_someone_else_finished_is_a_conflict(demo) -> None:
