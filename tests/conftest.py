@@ -19,6 +19,7 @@ from deliberation.models import Compound
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.clients import login_client
 from tests.support.demo import Demo
+from tests.support.production import collect_static, production_env
 from tests.support.server import LiveServer
 from tests.support.snapshot import restore, take
 
@@ -64,6 +65,15 @@ def _recording_outbound(settings: Any, _outbound_base: Path) -> None:
         ("email", "sms", "wechat"), "deliberation.outbound.recording.RecordingSender"
     )
     settings.YISHI_OUTBOUND_RECORD_DIR = str(_outbound_base / uuid.uuid4().hex)
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``collectstatic`` with the production storage, once for the tests that run ``DEBUG=0``
+    servers (it compresses every file: seconds of CPU)."""
+    root = tmp_path_factory.mktemp("production")
+    collect_static(production_env(root / "static", root / "var"))
+    return root / "static"
 
 
 @pytest.fixture
