@@ -81,9 +81,12 @@ def subdistricts() -> list[Subdistrict]:
 
 def compounds_by(compounds: list[Compound], attribute: str) -> list[tuple[str, list[Compound]]]:
     """Compounds grouped by a choice field (category, management mode), in choice order."""
-    field_ = Compound._meta.get_field(attribute)
+    choices = {
+        "category": Compound.Category.choices,
+        "management_mode": Compound.ManagementMode.choices,
+    }[attribute]
     groups: list[tuple[str, list[Compound]]] = []
-    for value, label in field_.choices or []:
+    for value, label in choices:
         members = [c for c in compounds if getattr(c, attribute) == value]
         if members:
             groups.append((str(label), members))
