@@ -106,3 +106,15 @@ def test_organizations_without_contacts_read_as_such(demo) -> None:
     )
     html = _get(reverse("public-compound", args=[demo.tuanjie.pk]))
     assert "京朝物业服务有限公司（示例）" in html
+
+
+def test_the_compound_page_of_its_residents_links_its_public_page(demo) -> None:
+    compound_id = demo.tuanjie.pk
+    html = _get(reverse("compound-detail", args=[compound_id]), login_client(demo.user("jumin")))
+    assert f'href="{reverse("public-compound", args=[compound_id])}"' in html
+
+
+def test_the_login_page_leads_strangers_to_the_public_pages(demo) -> None:
+    html = _get(reverse("login"))
+    links = html.split('id="login-public-links"')[1].split("</p>")[0]
+    assert reverse("public-subdistrict") in links and reverse("public-guide") in links
