@@ -14,6 +14,7 @@ from deliberation.views import (
     indicators,
     issues,
     ledger,
+    public,
     rates,
     register,
     supervision,
@@ -138,6 +139,12 @@ urlpatterns = [
         evaluations.public_export,
         name="evaluation-export",
     ),
+    # Public pages, no login (views/public.py).
+    path("public/", public.subdistrict, name="public-subdistrict"),
+    path("public/communities/<int:pk>/", public.community, name="public-community"),
+    path("public/compounds/<int:pk>/", public.compound, name="public-compound"),
+    path("public/issues/<str:token>/", public.issue_status, name="public-issue-status"),
+    path("public/how-to/", public.guide, name="public-guide"),
     # Every state-changing step: one shape (deliberation/actions/, views/actions.py).
     path("tasks/", actions.task_list_view, name="task-list"),
     path("<slug:kind>/<int:pk>/controls/", actions.controls_view, name="action-controls"),

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from deliberation.demo.channels import seed_channels
+from deliberation.demo.directory import seed_directory
 from deliberation.demo.evaluations import seed_evaluations
 from deliberation.demo.indicators import seed_indicators
 from deliberation.demo.intake import seed_intake
@@ -376,6 +377,7 @@ def seed() -> dict[str, int]:
         admin.display_name = "系统管理员"
         admin.save(update_fields=["display_name"])
 
+    seed_directory()
     seed_rates()
     seed_intake()
     seed_sessions()

@@ -56,6 +56,11 @@ class Organization(models.Model):
         blank=True,
         help_text=_("The branch of its own, or the joint branch that covers it."),
     )
+    # The services directory (public, no login): how residents reach the organization. An
+    # office's line and hours, never a person's own number.
+    public_phone = models.CharField(_("office phone (public)"), max_length=32, blank=True)
+    public_address = models.CharField(_("office address (public)"), max_length=200, blank=True)
+    service_hours = models.CharField(_("service hours (public)"), max_length=200, blank=True)
     term_number = models.PositiveSmallIntegerField(_("term number"), null=True, blank=True)
     term_start = models.DateField(_("term start"), null=True, blank=True)
     term_end = models.DateField(_("term end"), null=True, blank=True)

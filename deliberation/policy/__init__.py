@@ -87,6 +87,7 @@ from . import (  # noqa: E402,F401  (registers rules)
     indicators,
     issues,
     ledger,
+    public,
     sessions,
     votes,
 )

@@ -12,12 +12,14 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -35,6 +37,7 @@ from deliberation.policy.principal import COMMUNITY_KINDS
 from deliberation.selectors.issues import issue_detail as load_issue
 from deliberation.selectors.issues import issues_visible_to, triage_due, with_sla
 from deliberation.selectors.job_card import completion_photos, issue_reporter_contact
+from deliberation.selectors.public_status import status_token
 from deliberation.services.conflicts import Conflict
 from deliberation.services.idempotency import create_once
 from deliberation.services.issues import report_issue, triage_organizations
@@ -232,9 +235,20 @@ def _detail(request: HttpRequest, issue: Issue) -> HttpResponse:
         "completion_photos": completion_photos(issue, request.user),
         "orders": orders if staff else [],
         **_rate_context(request, issue, orders),
+        **_public_link(request, issue),
         **live_context(topics),
     }
     return render(request, "issues/detail.html", context)
+
+
+def _public_link(request: HttpRequest, issue: Issue) -> dict[str, Any]:
+    """The issue's public status link and its QR code, for the reporter (and the committee,
+    to hand to someone who reported by phone or in person): views/public.py."""
+    if not policy.can(request.user, "issue.share_status", issue):
+        return {}
+    url = request.build_absolute_uri(reverse("public-issue-status", args=[status_token(issue)]))
+    qr = segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+    return {"public_status_url": url, "public_status_qr": qr}
 
 
 @login_required

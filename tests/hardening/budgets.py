@@ -885,3 +885,9 @@ PAGES["compound-contracts"] = [
     )
     for u in ("jumin", "yeweihui", "wuye", "jiedao")
 ]
+
+
+# --- the public pages, no login (budgets_public.py) -----------------------------------------
+from . import budgets_public  # noqa: E402
+
+PAGES |= budgets_public.PAGES

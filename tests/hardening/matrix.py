@@ -1052,3 +1052,32 @@ ACTION_MATRIX.update(
         ],
     }
 )
+
+# --- the public pages, no login, and an issue's public status link (issue 11 §4) ------------
+from . import surfaces_public as sp  # noqa: E402
+
+ACTION_MATRIX.update(
+    {
+        "public.view": [
+            ActionRow(
+                "团结公寓",
+                EVERYONE,
+                [
+                    page(sp.compound_page),
+                    page(sp.community_page),
+                    page(sp.subdistrict_page),
+                    page(sp.guide_page),
+                ],
+            ),
+        ],
+        # the reporter (jumin), the committees serving the compound and the subdistrict; the
+        # page itself is open to whoever holds the link
+        "issue.share_status": [
+            ActionRow(
+                "issue in 团结公寓",
+                allow("resident") | TUANJIE_COMMITTEE | SUBDISTRICT,
+                [sp.link_shown, sp.status_page],
+            ),
+        ],
+    }
+)
