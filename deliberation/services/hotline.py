@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +41,10 @@ from .issues import push_triage_queue, report_issue
 R = HotlineImportRow.Status
 B = HotlineImport.Status
 CHUNK = 10
+
+#: Sent (inside the transaction) when an import is confirmed: the job queue runs it to the
+#: end (``deliberation.tasks.hotline``), so closing the page does not pause it.
+import_confirmed = Signal()
 
 
 @transaction.atomic
@@ -135,6 +140,7 @@ def confirm_hotline_import(*, batch: HotlineImport, actor: User) -> HotlineImpor
     if not changed:
         raise Conflict(_("This import was already confirmed or cancelled."))
     batch.refresh_from_db()
+    import_confirmed.send(sender=HotlineImport, batch=batch)
     return batch
 
 
