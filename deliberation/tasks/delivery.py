@@ -10,13 +10,17 @@ The generic pattern for every outbound delivery (``deliberation.outbound``):
   delivery (``notification:42:sms``); callers with a delivery row of their own may keep
   their own bookkeeping and still use the base for its retries.
 
+- :func:`attempt` runs a send inside such a task: in a worker a failure goes to Celery's
+  retry; run in-process (eager: ``make run``, the test suite) the retries happen at once and
+  the last failure is logged, never raised into the request that enqueued it.
+
 ``deliver.delay(...)`` (after commit) is the ready-made task for one message.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from celery import Task, shared_task
 
@@ -33,6 +37,7 @@ SENDING_SECONDS = 300
 SENT = "sent"
 REFUSED = "refused"
 DUPLICATE = "duplicate"
+FAILED = "failed"
 
 
 class DeliveryTask(Task):  # type: ignore[misc]
@@ -80,6 +85,22 @@ def send_once(message: OutboundMessage) -> str:
     return provider_id
 
 
+def attempt(task: Task, send: Callable[[], str]) -> str:
+    """Run ``send`` (e.g. ``lambda: send_once(message)``) in a ``DeliveryTask``."""
+    if not task.request.is_eager:
+        return send()  # DeliveryFailed: Celery retries with backoff (autoretry_for)
+    for _ in range(task.max_retries or 0):
+        try:
+            return send()
+        except DeliveryFailed:
+            continue
+    try:
+        return send()
+    except DeliveryFailed:
+        log.warning("delivery gave up after %s tries in process", (task.max_retries or 0) + 1)
+        return FAILED
+
+
 @shared_task(base=DeliveryTask, bind=True, name="yishi.deliver")
 def deliver(
     self: Task,
@@ -101,4 +122,4 @@ def deliver(
         template=template,
         data=dict(data or {}),
     )
-    return send_once(message)
+    return attempt(self, lambda: send_once(message))

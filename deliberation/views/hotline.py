@@ -95,6 +95,7 @@ def hotline_upload(request: HttpRequest) -> HttpResponse:
 @require_safe
 def hotline_preview(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _load(request, pk)
+    user_id: int = request.user.pk  # type: ignore[assignment]  # login_required
     counts = import_counts(batch)
     rows = list(batch.rows.order_by("line")[:PREVIEW_LIMIT])
     context = {
@@ -104,7 +105,7 @@ def hotline_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "truncated": batch.total_rows > PREVIEW_LIMIT,
         "limit": PREVIEW_LIMIT,
         # the import runs as a job: its chunks tell the importer's pages to fetch the progress
-        **live_context([topic("user", request.user.pk, "home")]),
+        **live_context([topic("user", user_id, "home")]),
     }
     return render(request, "hotline/preview.html", context)
 
