@@ -28,5 +28,5 @@ def import_hotline(batch_id: int) -> str:
 
 
 @receiver(services.import_confirmed)
-def _start_import(sender: Any, batch: HotlineImport, **kwargs: Any) -> None:
+def start_import_job(sender: Any, batch: HotlineImport, **kwargs: Any) -> None:
     transaction.on_commit(lambda: import_hotline.delay(batch.pk))
