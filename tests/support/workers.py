@@ -75,11 +75,29 @@ def celery_processes(
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
         for proc in procs:
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+            stop(proc)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+
+
+def queue_drained() -> bool:
+    """No message waits in the default queue and none is held by a worker (a retry waiting
+    for its countdown, a task running: Redis keeps them in ``unacked`` until acknowledged)."""
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        return client.llen("celery") == 0 and client.hlen("unacked") == 0
+    finally:
+        client.close()
 
 
 def wait_for(check: Callable[[], T], timeout: float, what: str, logs: Path | None = None) -> T:
