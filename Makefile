@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps migrate demo messages lint typecheck bench clean test-js
+.PHONY: run test install system-deps migrate demo messages lint typecheck bench clean test-js worker beat
 
 ## axe-core for the browser tests' accessibility checks, pinned in tests/package-lock.json.
 AXE := tests/node_modules/axe-core/axe.min.js
@@ -45,6 +45,15 @@ YISHI_DEMO_NOTICE_MINUTES ?= 2
 run: demo
 	DEBUG=1 YISHI_INPROCESS_JOBS=1 YISHI_DEMO_NOTICE_MINUTES=$(YISHI_DEMO_NOTICE_MINUTES) \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## The job queue in production (docs/jobs.md): as many workers as wanted, exactly ONE beat,
+## all with the web's REDIS_URL and DATABASE_URL. `make run` needs neither (jobs in-process).
+worker: install
+	$(BIN)/celery -A project worker -l INFO
+
+beat: install
+	mkdir -p var
+	$(BIN)/celery -A project beat -l INFO -s var/celerybeat-schedule
 
 ## The whole suite, against real PostgreSQL, Redis and Chromium that it starts itself, on
 ## one pytest-xdist worker per core (at most 4; browser tests take turns on one worker).

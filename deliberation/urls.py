@@ -61,6 +61,7 @@ urlpatterns = [
     path("votes/<int:pk>/documents/<int:doc>/", votes.vote_document, name="vote-document"),
     path("hotline/import/", hotline.hotline_upload, name="hotline-upload"),
     path("hotline/import/<int:pk>/", hotline.hotline_preview, name="hotline-preview"),
+    path("hotline/import/<int:pk>/progress/", hotline.hotline_progress, name="hotline-progress"),
     path(
         "hotline/template.<str:fmt>",
         hotline.hotline_template,

@@ -316,3 +316,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Beat sends one task per periodic job and tick (deliberation/tasks/periodic.py, docs/jobs.md).
+CELERY_BEAT_SCHEDULER = "deliberation.tasks.periodic:PeriodicJobScheduler"
+#: Claims ("this tick ran") and the run log of the periodic jobs live under this Redis prefix.
+YISHI_JOBS_KEY_PREFIX = os.environ.get("YISHI_JOBS_KEY_PREFIX", "yishi:jobs")
+#: Tests and demos only: run every periodic job every this many seconds (unset: each job's own).
+YISHI_PERIODIC_EVERY = int(os.environ.get("YISHI_PERIODIC_EVERY", "0"))

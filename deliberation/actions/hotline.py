@@ -1,8 +1,9 @@
 """The 12345 hotline import: confirm a staged file, import it chunk by chunk, or cancel it.
 
 Staging (the upload) makes the import; until its uploader confirms it, nothing is imported,
-so "confirm the hotline import" is their task. Importing runs one chunk per ``step`` (the
-page's progress bar posts the next one until none is left: ``hotline/_step_action.html``).
+so "confirm the hotline import" is their task. Once confirmed, the import runs as a job to
+the end (``deliberation.tasks.hotline``) and the page only watches its progress live;
+``step`` imports the next chunk at once (without waiting for the job).
 """
 
 from __future__ import annotations
@@ -53,13 +54,15 @@ declare_kind(
 
 def _confirm(batch: HotlineImport, actor: Any, data: dict[str, Any]) -> Outcome:
     started = services.confirm_hotline_import(batch=batch, actor=actor)
-    return Outcome(
+    return Outcome(  # the page again, with the progress of the job (live) or its result
         ngettext(
             "Importing %(n)s valid row of %(file)s…",
             "Importing %(n)s valid rows of %(file)s…",
             started.to_import,
         )
-        % {"n": started.to_import, "file": started.filename}
+        % {"n": started.to_import, "file": started.filename},
+        redirect=reverse("hotline-preview", args=[started.pk]),
+        reload=True,
     )
 
 

@@ -6,10 +6,11 @@ created. Duplicates by ticket number, repeated in the file or already imported, 
 and skipped. A ticket number is one 12345 call, so it is imported once in the whole
 subdistrict (no double counting); where the uploader may not see the issue it became, the
 preview says only that it is taken, never which issue, compound or community holds it.
-``confirm_hotline_import`` starts the import; ``import_next_chunk`` turns the next ``CHUNK``
-valid rows into issues through ``report_issue`` (channel hotline, ticket kept)
-in one transaction, each row in its own savepoint, so the page can show a progress bar and
-a lost race on a ticket (another import got it first) skips that row only.
+``confirm_hotline_import`` starts the import (the job queue then runs it to the end:
+``deliberation.tasks.hotline``); ``import_next_chunk`` turns the next ``CHUNK`` valid rows
+into issues through ``report_issue`` (channel hotline, ticket kept) in one transaction, each
+row in its own savepoint, so the importer's open page can show the progress live and a lost
+race on a ticket (another import got it first) skips that row only.
 """
 
 from __future__ import annotations
@@ -19,12 +20,18 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation import policy
 from deliberation.errors import InvalidInput
 from deliberation.hotline_file import Catalog, HotlineFileError, read_table, validate_rows
+from deliberation.live.outbox import record_event
+from deliberation.live.refresh import TEMPLATE as REFETCH_TEMPLATE
+from deliberation.live.refresh import refresh_controls
+from deliberation.live.topics import topic
 from deliberation.models import (
     Compound,
     HotlineImport,
@@ -40,6 +47,10 @@ from .issues import push_triage_queue, report_issue
 R = HotlineImportRow.Status
 B = HotlineImport.Status
 CHUNK = 10
+
+#: Sent (inside the transaction) when an import is confirmed: the job queue runs it to the
+#: end (``deliberation.tasks.hotline``), so closing the page does not pause it.
+import_confirmed = Signal()
 
 
 @transaction.atomic
@@ -135,6 +146,7 @@ def confirm_hotline_import(*, batch: HotlineImport, actor: User) -> HotlineImpor
     if not changed:
         raise Conflict(_("This import was already confirmed or cancelled."))
     batch.refresh_from_db()
+    import_confirmed.send(sender=HotlineImport, batch=batch)
     return batch
 
 
@@ -247,4 +259,23 @@ def import_next_chunk(*, batch: HotlineImport, actor: User, size: int = CHUNK) -
         locked.finished_at = timezone.now()
         fields += ["status", "finished_at"]
     locked.save(update_fields=fields)
+    _push_progress(locked, actor)
     return locked
+
+
+def _push_progress(batch: HotlineImport, actor: User) -> None:
+    """The importer's open pages fetch the progress again (the bar, the counters, "done");
+    at the end their controls too, where nothing is left to do. The import runs in a job,
+    so these markers are all that moves the page (``deliberation.tasks.hotline``)."""
+    if not batch.uploaded_by_id:
+        return
+    home = topic("user", batch.uploaded_by_id, "home")
+    record_event(
+        topic=home,
+        kind="refetch",
+        template=REFETCH_TEMPLATE,
+        context={"url": reverse("hotline-progress", args=[batch.pk]), "target": "import-live"},
+        actor=actor,
+    )
+    if batch.status == B.DONE:
+        refresh_controls(kind="hotline_import", pk=batch.pk, topics=[home], actor=actor)

@@ -1,4 +1,5 @@
-"""12345 hotline import pages: upload, and the preview with the per-row report.
+"""12345 hotline import pages: upload, the preview with the per-row report, and its live
+progress (the import runs as a job; the page only watches).
 
 Confirming, importing chunk by chunk and cancelling are actions on the import
 (``deliberation.actions.hotline``), drawn by the preview page's controls and posted to the
@@ -27,9 +28,12 @@ from deliberation.hotline_file import (
     HotlineFileError,
 )
 from deliberation.hotline_forms import UploadForm
+from deliberation.live.topics import topic
 from deliberation.models import HotlineImport
 from deliberation.selectors.hotline import import_counts
 from deliberation.services import hotline as services
+
+from .live import live_context
 
 #: Rows shown in the preview table (the counts cover every row).
 PREVIEW_LIMIT = 300
@@ -91,6 +95,7 @@ def hotline_upload(request: HttpRequest) -> HttpResponse:
 @require_safe
 def hotline_preview(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _load(request, pk)
+    user_id: int = request.user.pk  # type: ignore[assignment]  # login_required
     counts = import_counts(batch)
     rows = list(batch.rows.order_by("line")[:PREVIEW_LIMIT])
     context = {
@@ -99,8 +104,20 @@ def hotline_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "truncated": batch.total_rows > PREVIEW_LIMIT,
         "limit": PREVIEW_LIMIT,
+        # the import runs as a job: its chunks tell the importer's pages to fetch the progress
+        **live_context([topic("user", user_id, "home")]),
     }
     return render(request, "hotline/preview.html", context)
+
+
+@login_required
+@require_safe
+def hotline_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The counters and the progress bar (or the result) alone: what the page fetches again
+    when a chunk of the import's job is done."""
+    batch = _load(request, pk)
+    context = {"batch": batch, "counts": import_counts(batch)}
+    return render(request, "hotline/_live.html", context)
 
 
 @login_required

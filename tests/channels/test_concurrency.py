@@ -10,9 +10,11 @@ from deliberation.models import HotlineImport, Issue, User
 from deliberation.services.conflicts import Conflict
 from deliberation.services.hotline import (
     confirm_hotline_import,
+    import_confirmed,
     import_next_chunk,
     stage_hotline_file,
 )
+from deliberation.tasks.hotline import start_import_job
 from tests.concurrency import run_together
 
 from .hotline_files import csv_bytes, good_row
@@ -38,8 +40,13 @@ def test_two_imports_of_the_same_tickets_make_one_issue_each(tdemo) -> None:
     content = csv_bytes([good_row(n) for n in range(1, 21)])
     a = stage_hotline_file(actor=juwei, name="a.csv", content=content)
     b = stage_hotline_file(actor=jiedao, name="b.csv", content=content)
-    confirm_hotline_import(batch=a, actor=juwei)
-    confirm_hotline_import(batch=b, actor=jiedao)
+    # confirmed without their jobs (run in-process at once here): the chunks below race
+    import_confirmed.disconnect(start_import_job)
+    try:
+        confirm_hotline_import(batch=a, actor=juwei)
+        confirm_hotline_import(batch=b, actor=jiedao)
+    finally:
+        import_confirmed.connect(start_import_job)
     results = run_together(
         [
             lambda: import_next_chunk(batch=a, actor=juwei, size=50),

@@ -105,10 +105,13 @@ def test_confirm_imports_valid_rows_as_hotline_issues(demo: Demo) -> None:
     assert f'action="{act(batch, "confirm")}"' in preview  # the primary next step
     assert f'action="{act(batch, "cancel")}"' in preview
     response = client.post(act(batch, "confirm"), HTTP_HX_REQUEST="true")
-    assert response.status_code == 200
-    html = response.content.decode()
+    # the page again: the import runs as a job (here: not yet, it starts after the commit)
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("hotline-preview", args=[batch.pk])
+    html = client.get(response["HX-Redirect"]).content.decode()
     assert "正在导入 a.xlsx 中的 2 条有效记录" in html  # says what happened
-    assert f'hx-post="{act(batch, "step")}"' in html  # the bar asks for the next chunk
+    assert 'id="import-bar" max="100" value="0"' in html  # watching the job's progress
+    assert f'action="{act(batch, "step")}"' in html  # the next rows at once, if one wants
     assert act(batch, "cancel") not in html  # only what is possible now
     response = client.post(act(batch, "step"), HTTP_HX_REQUEST="true")
     # the last chunk: the page again, with every row's result
@@ -139,15 +142,18 @@ def test_each_chunk_moves_the_bar_and_the_counters_together(demo: Demo) -> None:
     client.post(act(batch, "confirm"))
     response = client.post(act(batch, "step"), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    html = response.content.decode()
-    assert 'id="import-bar" max="100" value="83"' in html
-    # the page's counters are swapped with the bar: "10 of 12" next to "Imported 10"
-    assert 'id="import-counts" hx-swap-oob="true"' in html
-    assert 'id="count-imported">10<' in html
-    assert f'hx-post="{act(batch, "step")}"' in html  # and it asks for the next one
+    # the page's counters are swapped with the step's answer: "Imported 10"
+    assert 'id="import-counts" hx-swap-oob="true"' in response.content.decode()
+    assert 'id="count-imported">10<' in response.content.decode()
+    # and the progress the page fetches again agrees: "10 of 12" on the bar
+    progress = client.get(reverse("hotline-progress", args=[batch.pk])).content.decode()
+    assert 'id="import-bar" max="100" value="83"' in progress
+    assert 'id="count-imported">10<' in progress
     done = client.post(act(batch, "step"))  # without script: a plain POST and a redirect
     assert done.status_code == 302
     assert Issue.objects.filter(hotline_ticket__startswith="T-2026-").count() == 12
+    progress = client.get(reverse("hotline-progress", args=[batch.pk])).content.decode()
+    assert "完成：导入 12 条" in progress and "import-bar" not in progress
 
 
 def test_the_importer_is_asked_to_confirm_in_their_task_list(demo: Demo) -> None:

@@ -558,6 +558,10 @@ PAGES: dict[str, list[Budget]] = {
     "hotline-upload": [
         Budget("juwei", lambda d: reverse("hotline-upload"), growth_intake.grow_imports)
     ],
+    "hotline-progress": [
+        Budget(u, growth_intake.progress_url, growth_intake.grow_batch_rows)
+        for u in ("juwei", "jiedao")
+    ],
     # --- owners' votes and committees (more) ---
     "committee-page": [
         Budget(

@@ -228,6 +228,10 @@ def preview_url(demo: Any) -> str:
     return reverse("hotline-preview", args=[the_batch(demo).pk])
 
 
+def progress_url(demo: Any) -> str:
+    return reverse("hotline-progress", args=[the_batch(demo).pk])
+
+
 def batch_controls_url(demo: Any) -> str:
     return reverse("action-controls", args=["hotline_import", the_batch(demo).pk])
 

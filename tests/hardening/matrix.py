@@ -723,6 +723,7 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
             allow("residents_committee") | SUBDISTRICT,
             [
                 surfaces_intake.hotline_preview_page,
+                surfaces_intake.hotline_progress_fragment,
             ],
         )
     ],

@@ -427,6 +427,15 @@ def hotline_preview_page(demo: Any, role: str, client: Client, obj: Any, allowed
     assert ("T-MATRIX-000001" in html) is allowed, role  # the staged ticket
 
 
+def hotline_progress_fragment(
+    demo: Any, role: str, client: Client, obj: Any, allowed: bool
+) -> None:
+    """The import's live progress (counters, bar): whoever may see the preview, no one else."""
+    response = client.get(reverse("hotline-progress", args=[obj.pk]))
+    _expect(role, response, allowed, (200,), "progress", about=obj)
+    assert ('id="import-live"' in response.content.decode()) is allowed, role
+
+
 # --- Open311 ---------------------------------------------------------------------------------
 
 OPEN311 = "/open311/v2/"
