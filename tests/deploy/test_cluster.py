@@ -1,29 +1,36 @@
-"""Two app workers behind nginx (the repository's proxy settings), on PostgreSQL and Redis,
-as ``docs/deploy.md`` runs them: pages and sockets through the proxy, an event committed on
-one worker reaching a socket on the other, and losing a worker losing no event.
+"""Two app workers behind nginx (the repository's proxy settings), a job worker and the
+scheduler, on PostgreSQL and Redis, as ``docs/deploy.md`` runs them: pages and sockets through
+the proxy, an event committed on one worker reaching a socket on the other, losing a worker
+losing no event, and the scheduler killed mid-run and restarted running no job twice.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import signal
 import socket
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+from deliberation import periodic
 from deliberation.demo.tuanjiehu import DEMO_PASSWORD
 from deliberation.models import Announcement, Compound, User
 from deliberation.selectors.places import organizations_posting_for
 from tests.support.nginx import Proxy
 from tests.support.production import SITE, Browser, production_env
 from tests.support.server import LiveServer
+from tests.support.workers import celery_processes, runs_by_job, wait_for, worker_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FRAME = re.compile(r"^<!--ev:(\d+)-->")
+TICK = 2  # seconds: every periodic job runs every TICK seconds here
 
 
 class LiveClient:
@@ -101,16 +108,37 @@ def _announce(browser: Browser, compound: Compound, organization_id: int, title:
     assert Announcement.objects.filter(title=title).count() == 1
 
 
+def _ticks_after(start: dict[str, int], more: int) -> Any:
+    """A check: every job ran for ``more`` ticks past its tick in ``start``."""
+
+    def check() -> dict[str, list[int]] | None:
+        by_job = runs_by_job(periodic.recent_runs())
+        if set(periodic.REGISTRY) - set(by_job):
+            return None
+        done = all(len([t for t in by_job[j] if t > start.get(j, -1)]) >= more for j in by_job)
+        return by_job if done else None
+
+    return check
+
+
 @pytest.fixture
-def cluster(tdemo, collected_static: Path, tmp_path: Path):
+def cluster(tdemo, collected_static: Path, tmp_path: Path, settings: Any):
     env = production_env(collected_static, tmp_path / "var")
     workers = [LiveServer(env=env), LiveServer(env=env)]
     proxy = Proxy([w.port for w in workers], tmp_path / "nginx")
+    settings.YISHI_JOBS_KEY_PREFIX = f"test-cluster-{uuid.uuid4().hex}"  # this test's run log
+    jobs_env = worker_env(YISHI_PERIODIC_EVERY=str(TICK))
+    schedule = str(tmp_path / "beat-schedule")
+    jobs = [
+        ["worker", "--pool=solo", "-n", f"cluster-{uuid.uuid4().hex[:6]}@%h", "-l", "INFO"],
+        ["beat", "-s", schedule, "-l", "INFO"],
+    ]
     try:
-        for worker in workers:
-            worker.start()
-        proxy.start()
-        yield workers, proxy
+        with celery_processes(jobs, jobs_env, tmp_path) as procs:
+            for worker in workers:
+                worker.start()
+            proxy.start()
+            yield workers, proxy, procs, (jobs_env, schedule, tmp_path)
     finally:
         proxy.stop()
         for worker in workers:
@@ -118,7 +146,7 @@ def cluster(tdemo, collected_static: Path, tmp_path: Path):
 
 
 def test_two_workers_behind_nginx_share_events_and_losing_one_loses_none(cluster, tdemo) -> None:
-    (first, second), proxy = cluster
+    (first, second), proxy, (_worker, beat), (jobs_env, schedule, logs) = cluster
     compound = tdemo.tuanjie
     topic = f"compound:{compound.pk}:public"
     staff_user = User.objects.get(username="juwei")
@@ -160,3 +188,14 @@ def test_two_workers_behind_nginx_share_events_and_losing_one_loses_none(cluster
         page.reconnect()
     for page in [*pages, on_second]:
         page.wait_for("一号进程停止后发布")
+
+    # The scheduler is killed mid-run and restarted: every job goes on, none runs twice in
+    # a tick (the worker claims each job's tick in Redis before running it).
+    before = wait_for(_ticks_after({}, 2), 90, "two ticks of every job", logs)
+    beat.send_signal(signal.SIGKILL)
+    beat.wait(10)
+    last = {job: max(ticks) for job, ticks in before.items()}
+    with celery_processes([["beat", "-s", schedule, "-l", "INFO"]], jobs_env, logs):
+        after = wait_for(_ticks_after(last, 2), 90, "two ticks after the restart", logs)
+    for job, ticks in after.items():
+        assert len(ticks) == len(set(ticks)), f"{job} ran twice in a tick: {sorted(ticks)}"
