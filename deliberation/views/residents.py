@@ -109,15 +109,18 @@ def residents_import(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(request, compound, preview=rows, confirm=confirm)
 
 
-def _letters(request: HttpRequest, compound: Compound) -> dict[str, Any]:
+def _letters(request: HttpRequest, compound: Compound, *, paged: bool) -> dict[str, Any]:
     """The letters of one building (``?building=<id>``, default the first): each unit's
-    registration link with its signed invitation, and the link's QR code."""
+    registration link with its signed invitation, and the link's QR code. The page shows
+    them 50 at a time; the PDF prints the whole building."""
     buildings = list(Building.objects.filter(compound=compound).order_by("name"))
     chosen = parse_id(request.GET.get("building", "")) if request.GET.get("building") else None
     building = next((b for b in buildings if b.pk == chosen), buildings[0] if buildings else None)
     letters = []
+    units = Unit.objects.filter(building=building).select_related("building").order_by("number")
+    page = Paginator(units, PER_PAGE).get_page(request.GET.get("page")) if paged else None
     if building is not None:
-        for unit in Unit.objects.filter(building=building).order_by("number"):
+        for unit in page if page is not None else units:
             url = request.build_absolute_uri(
                 reverse("account-register") + "?invite=" + invitation_token(unit)
             )
@@ -128,18 +131,20 @@ def _letters(request: HttpRequest, compound: Compound) -> dict[str, Any]:
         "buildings": buildings,
         "building": building,
         "letters": letters,
+        "page": page,
     }
 
 
 @login_required
 @require_safe
 def letters_page(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "residents/letters.html", _letters(request, _compound(request, pk)))
+    context = _letters(request, _compound(request, pk), paged=True)
+    return render(request, "residents/letters.html", context)
 
 
 @login_required
 @require_safe
 def letters_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    context = _letters(request, _compound(request, pk))
+    context = _letters(request, _compound(request, pk), paged=False)
     name = f"letters-{pk}-{context['building'].pk if context['building'] else 0}.pdf"
     return _pdf(request, "documents/letters.html", context, name)

@@ -885,3 +885,10 @@ PAGES["compound-contracts"] = [
     )
     for u in ("jumin", "yeweihui", "wuye", "jiedao")
 ]
+
+
+# --- residents' accounts (budgets_accounts.py) ------------------------------------------------
+from . import budgets_accounts  # noqa: E402
+
+PAGES |= budgets_accounts.PAGES
+NOT_PAGES |= budgets_accounts.NOT_PAGES
