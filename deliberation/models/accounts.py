@@ -13,7 +13,7 @@ class LinkRequest(models.Model):
     """A person asks to be linked to a unit; the residents' committee approves or refuses.
 
     ``register_match`` is what the owner register said when the request was made (an owner
-    claim is checked against it: docs/law.md §accounts)."""
+    claim is checked against it: docs/law.md §13)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting for the residents' committee")

@@ -1,6 +1,6 @@
 """Residents' accounts: who creates them, links them to homes and acts for a resident.
 
-The residents' committee knows its community's residents (居委会: docs/law.md §accounts),
+The residents' committee knows its community's residents (居委会: docs/law.md §13),
 so it alone creates their accounts and decides their link requests; the subdistrict
 watches but does not decide for it."""
 
