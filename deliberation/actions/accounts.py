@@ -9,7 +9,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from deliberation.account_forms import (
     ApproveLinkForm,
@@ -17,13 +17,15 @@ from deliberation.account_forms import (
     RefuseLinkForm,
     ResidentRowsForm,
 )
+from deliberation.issue_forms import ConfirmForm
 from deliberation.live.topics import topic
-from deliberation.models import Compound, LinkRequest, User
+from deliberation.models import Compound, LinkRequest, User, WorkOrder
 from deliberation.policy.principal import Kind, Principal
 from deliberation.services import accounts as services
 from deliberation.services.resident_import import apply_residents
+from workflows import work_orders as flow
 
-from . import compounds  # noqa: F401  (declares the compound kind first)
+from . import compounds, work_orders  # noqa: F401  (declare their kinds first)
 from .registry import Action, Audience, ObjectKind, Outcome, Weight, declare, declare_kind
 
 P = LinkRequest.Status
@@ -212,5 +214,46 @@ declare(
         form_kwargs=lambda compound, user: {"compound": compound, "user": user},
         weight=Weight.PRIMARY,
         extra={"controls": False},  # only under a preview
+    )
+)
+
+
+# --- assisted participation: staff enter a resident's answer (docs/law.md §13) -------------
+
+
+def _rate_for_reporter(order: WorkOrder, actor: User, data: dict[str, Any]) -> Outcome:
+    flow.perform(
+        order,
+        "confirm",
+        actor=actor,
+        fixed=data["fixed"] == "yes",
+        rating=data["rating"],
+        comment=data["comment"],
+        for_reporter=True,
+    )
+    return Outcome(
+        _("The reporter's rating of work order #%(id)s is recorded as entered by you.")
+        % {"id": order.pk}
+    )
+
+
+def _reporter_is_a_resident(user: Any, order: WorkOrder) -> bool:
+    return bool(order.issue_id and order.issue and order.issue.reporter_id)
+
+
+declare(
+    Action(
+        kind="work_order",
+        name="rate_for_reporter",
+        rule="residents.assist",
+        label=pgettext_lazy("accounts action", "Enter the reporter's rating for them"),
+        help=gettext_lazy("The reporter answered in person or by phone; the timeline says so."),
+        run=_rate_for_reporter,
+        form=ConfirmForm,
+        policy_object=lambda order: order.compound_id,
+        also=_reporter_is_a_resident,
+        when=lambda order: order.status == WorkOrder.Status.VERIFIED,
+        weight=Weight.SECONDARY,
+        order=10,
     )
 )

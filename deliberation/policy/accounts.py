@@ -26,6 +26,14 @@ def manage_residents(p: Principal, compound: Any) -> bool:
     return p.is_superuser or p.serves(_compound_id(compound), Kind.RESIDENTS_COMMITTEE)
 
 
+@action("residents.assist")
+def assist_residents(p: Principal, compound: Any) -> bool:
+    """Enter a step for a resident of the compound who asks in person or by phone (recorded
+    as "entered by X for Y"): the community's residents' and Party committees."""
+    cid = _compound_id(compound)
+    return p.is_superuser or p.serves(cid, Kind.RESIDENTS_COMMITTEE, Kind.PARTY_COMMITTEE)
+
+
 @action("link_request.view")
 def view_link_request(p: Principal, link_request: Any) -> bool:
     return p.user_id == link_request.user_id or manage_residents(p, _request_compound(link_request))

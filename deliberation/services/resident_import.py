@@ -63,7 +63,7 @@ def parse_residents(compound: Compound, name: str, data: bytes) -> list[Resident
         raw = (raw + [""] * 5)[:5]
         if not any(raw):
             continue
-        row = ResidentRow(i, *raw)
+        row = ResidentRow(i, raw[0], raw[1], raw[2], raw[3], raw[4])
         if not row.name:
             row.errors.append(_("name missing"))
         try:

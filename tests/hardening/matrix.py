@@ -678,6 +678,8 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
             ],
         )
     ],
+    # staff enter a resident's answer given in person or by phone (docs/law.md §13)
+    "residents.assist": [ActionRow("团结公寓", allow("residents_committee", "party_committee"))],
     "link_request.view": [ActionRow("link request in 团结公寓", allow("residents_committee"))],
     "link_request.decide": [ActionRow("link request in 团结公寓", allow("residents_committee"))],
     # only the person who asked (none of the matrix's roles)

@@ -49,7 +49,37 @@ def _someone_joined(compound: Any) -> bool:
     ).exists()
 
 
+def _verified(demo: Any) -> Any:
+    from .work_orders import verified
+
+    return verified(demo)
+
+
+def _completed(demo: Any) -> Any:
+    from .work_orders import completed
+
+    return completed(demo)
+
+
+def _closed(order: Any) -> bool:
+    from deliberation.models import WorkOrder
+
+    return WorkOrder.objects.get(pk=order.pk).status == WorkOrder.Status.CLOSED
+
+
 ROWS: list[Row] = [
+    Row(
+        "work_order.rate_for_reporter",
+        allowed_roles("residents_committee", "party_committee"),
+        available=_verified,
+        unavailable=_completed,
+        data=lambda demo, o, user: {
+            "rate_for_reporter-fixed": "yes",
+            "rate_for_reporter-rating": "satisfied",
+            "rate_for_reporter-comment": "电话回访",
+        },
+        done=_closed,
+    ),
     Row(
         "link_request.approve",
         COMMITTEE,
