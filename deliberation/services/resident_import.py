@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from deliberation import policy
 from deliberation.errors import InvalidInput
 from deliberation.models import Compound, Residency, Unit, User
-from deliberation.services.owner_register import _cells
+from deliberation.services.owner_register import _cells, _csv_cell
 from deliberation.services.phone_codes import normalize_phone
 
 from .accounts import create_resident
@@ -88,8 +88,6 @@ def parse_residents(compound: Compound, name: str, data: bytes) -> list[Resident
 def apply_residents(*, actor: User, compound: Compound, rows: list[dict[str, Any]]) -> int:
     """Store previewed rows, checked again (units may have changed since the preview)."""
     policy.require(actor, "residents.manage", compound)
-    from deliberation.services.owner_register import _csv_cell
-
     text = "\n".join(",".join(_csv_cell(r.get(k, "")) for k in COLUMNS) for r in rows)
     checked = parse_residents(compound, "rows.csv", text.encode())
     if not checked or any(r.errors for r in checked):
