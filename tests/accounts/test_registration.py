@@ -191,3 +191,16 @@ def test_password_reset_by_email_answers_alike(demo: Any, mailoutbox: Any) -> No
     unknown = Client().post(reverse("account-reset"), {"phone_or_email": "nobody@example.org"})
     assert known.status_code == unknown.status_code == 200
     assert len(mailoutbox) == 1 and "/accounts/reset/" in mailoutbox[0].body
+
+
+def test_password_reset_answers_alike_for_an_unknown_number(demo: Any) -> None:
+    User.objects.filter(username="jumin").update(phone="13700000009")
+    known, unknown = Client(), Client()
+    a = known.post(reverse("account-reset"), {"phone_or_email": "13700000009"})
+    b = unknown.post(reverse("account-reset"), {"phone_or_email": "13700000008"})
+    assert (a.status_code, a["Location"]) == (b.status_code, b["Location"])
+    strip = re.compile(r"[A-Za-z0-9]{64}")  # the CSRF tokens
+    page_a = known.get(a["Location"]).content.decode().replace("13700000009", "N")
+    page_b = unknown.get(b["Location"]).content.decode().replace("13700000008", "N")
+    assert strip.sub("", page_a) == strip.sub("", page_b)
+    assert [m["to"] for m in recording.sent("sms")] == ["13700000009"]
