@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from deliberation.errors import InvalidInput
 from deliberation.models import Compound, Residency
 from deliberation.services.phone_codes import normalize_phone
+from deliberation.user_text import UserTextForm
 
 RELATIONS = Residency.Relation.choices
 RESIDENT_ROWS_MAX_AGE = 60 * 60
@@ -34,7 +35,7 @@ class PhoneField(forms.CharField):
             raise forms.ValidationError(str(exc), code="phone") from exc
 
 
-class PhoneForm(forms.Form):
+class PhoneForm(UserTextForm):
     phone = PhoneField()
 
 
@@ -44,7 +45,7 @@ class CodeField(forms.CharField):
         self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code"})
 
 
-class PasswordPairForm(forms.Form):
+class PasswordPairForm(UserTextForm):
     password1 = forms.CharField(
         label=_("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -82,7 +83,7 @@ class ResetForm(PasswordPairForm):
     field_order = ["code", "password1", "password2"]
 
 
-class LinkRequestForm(forms.Form):
+class LinkRequestForm(UserTextForm):
     """Which home: the compound, the building and the unit number, as on the door."""
 
     compound = forms.ModelChoiceField(
@@ -101,11 +102,11 @@ class ApproveLinkForm(forms.Form):
     )
 
 
-class RefuseLinkForm(forms.Form):
+class RefuseLinkForm(UserTextForm):
     reason = forms.CharField(label=_("Reason (the person reads it)"), max_length=300)
 
 
-class CreateResidentForm(forms.Form):
+class CreateResidentForm(UserTextForm):
     """The committee links a person to a unit of the compound."""
 
     name = forms.CharField(label=_("Name"), max_length=100)

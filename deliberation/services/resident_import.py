@@ -5,6 +5,7 @@ previewed rows are confirmed, and only if every row is valid."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +67,8 @@ def parse_residents(compound: Compound, name: str, data: bytes) -> list[Resident
         row = ResidentRow(i, raw[0], raw[1], raw[2], raw[3], raw[4])
         if not row.name:
             row.errors.append(_("name missing"))
+        elif len(row.name) > 100 or any(unicodedata.category(ch) == "Cc" for ch in row.name):
+            row.errors.append(_("a name of at most 100 characters, without control characters"))
         try:
             row.phone = normalize_phone(row.phone)
         except InvalidInput:

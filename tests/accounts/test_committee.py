@@ -137,3 +137,25 @@ def test_the_letters_print_as_a_pdf(demo: Any) -> None:
     assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
     assert answer.content.startswith(b"%PDF")
     assert Client().get(reverse("residents-letters-pdf", args=[demo.tuanjie.pk])).status_code == 302
+
+
+def test_control_characters_are_refused_in_forms_and_files(demo: Any) -> None:
+    client = _juwei(demo)
+    answer = client.post(
+        reverse("action", args=["compound", demo.tuanjie.pk, "create_resident"]),
+        {
+            "create_resident-name": "王阿姨\x1b[2J",
+            "create_resident-phone": "13800138000",
+            "create_resident-building": "2号楼",
+            "create_resident-number": "302",
+            "create_resident-relation": "occupant",
+        },
+    )
+    assert answer.status_code == 400
+    csv = "李大爷\x07,13600000001,2号楼,302,住户\n"
+    answer = client.post(
+        reverse("residents-import", args=[demo.tuanjie.pk]),
+        {"file": SimpleUploadedFile("r.csv", csv.encode())},
+    )
+    assert answer.status_code == 400
+    assert not User.objects.filter(phone__in=["13800138000", "13600000001"]).exists()
