@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from deliberation.views import (
+    accounts,
     actions,
     committees,
     compounds,
@@ -17,6 +18,7 @@ from deliberation.views import (
     public,
     rates,
     register,
+    residents,
     supervision,
     votes,
     work_orders,
@@ -26,6 +28,24 @@ from deliberation.views import sessions as s
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz/", health.healthz, name="healthz"),
+    # Residents' own accounts (views/accounts.py) and the committee's page (views/residents.py)
+    path("accounts/register/", accounts.register, name="account-register"),
+    path("accounts/register/code/", accounts.register_verify, name="account-register-verify"),
+    path("accounts/homes/", accounts.homes, name="account-homes"),
+    path("accounts/reset/", accounts.password_reset, name="account-reset"),
+    path("accounts/reset/code/", accounts.password_reset_verify, name="account-reset-verify"),
+    path("compounds/<int:pk>/residents/", residents.residents_page, name="residents-page"),
+    path(
+        "compounds/<int:pk>/residents/import/",
+        residents.residents_import,
+        name="residents-import",
+    ),
+    path("compounds/<int:pk>/residents/letters/", residents.letters_page, name="residents-letters"),
+    path(
+        "compounds/<int:pk>/residents/letters.pdf",
+        residents.letters_pdf,
+        name="residents-letters-pdf",
+    ),
     path("compounds/<int:pk>/", compounds.compound_detail, name="compound-detail"),
     path("issues/", issues.issue_list, name="issue-list"),
     path("issues/new/", issues.report, name="issue-report"),

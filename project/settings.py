@@ -165,6 +165,13 @@ OPEN311_RATE_LIMITS = {
 # body from the same key within ten minutes is the same request (seconds).
 OPEN311_IDEMPOTENCY_TTL = 24 * 3600
 OPEN311_DUPLICATE_WINDOW = 600
+# Residents' accounts (deliberation/services/phone_codes.py), (requests, seconds): SMS codes
+# per number and per client address, new accounts per client address.
+YISHI_ACCOUNT_RATE_LIMITS = {
+    "code-phone": (3, 600),
+    "code-client": (10, 3600),
+    "signup-client": (5, 3600),
+}
 # A prefix for the rate-limit counters (deployments sharing one Redis; tests isolate by it).
 RATE_LIMIT_NAMESPACE = os.environ.get("RATE_LIMIT_NAMESPACE", "")
 

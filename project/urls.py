@@ -8,6 +8,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # a reset link sent by e-mail (deliberation.views.accounts.password_reset)
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/reset_confirm.html", success_url="/accounts/login/"
+        ),
+        name="password_reset_confirm",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("workflows.urls")),
     path("", include("deliberation.urls")),

@@ -5,6 +5,7 @@ actions when imported, at the bottom of this module."""
 from __future__ import annotations
 
 from . import (  # noqa: E402,F401,I001  (each area declares its kinds and actions)
+    accounts,
     announcements,
     committee_bodies,
     committees,

@@ -1,3 +1,4 @@
+from .accounts import LinkRequest
 from .announcements import Announcement
 from .channels import ApiKey, HotlineImport, HotlineImportRow, Open311Submission
 from .committees import BodySeat, Candidate, CommitteeBody, CommitteeElection
@@ -58,6 +59,7 @@ from .work_orders import (
 )
 
 __all__ = [
+    "LinkRequest",
     "AdoptedText",
     "BallotReceipt",
     "MatterDocument",

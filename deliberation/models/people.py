@@ -68,11 +68,12 @@ class Membership(models.Model):
 
 
 class Residency(models.Model):
-    """Where a person lives: as owner or as occupant (tenant, family member)."""
+    """Where a person lives: as owner, as occupant (family member) or as tenant."""
 
     class Relation(models.TextChoices):
         OWNER = "owner", _("owner")
         OCCUPANT = "occupant", _("occupant")
+        TENANT = "tenant", _("tenant")
 
     user = models.ForeignKey(
         "deliberation.User", on_delete=models.CASCADE, related_name="residencies"

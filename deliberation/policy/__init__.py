@@ -43,6 +43,7 @@ EXISTENCE_RULES: dict[str, tuple[str, ...]] = {
     "Invitation": ("session.know_invitation",),
     "Minutes": ("session.know_minutes",),
     "HotlineImport": ("hotline.view_import",),
+    "LinkRequest": ("link_request.view",),
 }
 
 
@@ -78,6 +79,7 @@ def can_subscribe(user: Any, topic: str) -> bool:
 
 
 from . import (  # noqa: E402,F401  (registers rules)
+    accounts,
     channels,
     committees,
     compounds,

@@ -29,6 +29,7 @@ def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "compound": compound,
         "announcements": list(recent_announcements(compound)),
         "can_view_register": policy.can(request.user, "register.view", compound),
+        "can_manage_residents": policy.can(request.user, "residents.manage", compound),
         "ledger_latest": ledger.published(compound).first(),
         **live_context([topic("compound", compound.pk, "public")]),
     }

@@ -895,3 +895,9 @@ PAGES["compound-contracts"] = [
 from . import budgets_public  # noqa: E402
 
 PAGES |= budgets_public.PAGES
+
+# --- residents' accounts (budgets_accounts.py) ------------------------------------------------
+from . import budgets_accounts  # noqa: E402
+
+PAGES |= budgets_accounts.PAGES
+NOT_PAGES |= budgets_accounts.NOT_PAGES

@@ -29,6 +29,7 @@ from deliberation.models import Organization
 from . import growth_indicators as gi
 from . import (  # noqa: F401
     growth_sessions,
+    surfaces_accounts,
     surfaces_evaluations,
     surfaces_intake,
     surfaces_meetings,
@@ -97,6 +98,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "pending ledger entry in 团结公寓": sl.pending_entry,
     "hotline import by juwei": lambda demo: surfaces_intake.hotline_batch(demo),
     "rising-trend alarm in 团结公寓": gi.alarm,
+    "link request in 团结公寓": surfaces_accounts.link_request,
 }
 
 
@@ -665,6 +667,23 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
             [sv.import_shown, sv.import_form, sv.import_upload],
         )
     ],
+    # --- residents' accounts (only the residents' committee of the compound) ------------------
+    "residents.manage": [
+        ActionRow(
+            "团结公寓",
+            allow("residents_committee"),
+            [
+                page(surfaces_accounts.residents_url("residents-page")),
+                page(surfaces_accounts.residents_url("residents-letters")),
+            ],
+        )
+    ],
+    # staff enter a resident's answer given in person or by phone (docs/law.md §13)
+    "residents.assist": [ActionRow("团结公寓", allow("residents_committee", "party_committee"))],
+    "link_request.view": [ActionRow("link request in 团结公寓", allow("residents_committee"))],
+    "link_request.decide": [ActionRow("link request in 团结公寓", allow("residents_committee"))],
+    # only the person who asked (none of the matrix's roles)
+    "link_request.withdraw": [ActionRow("link request in 团结公寓", allow())],
     # --- owners' committees and 物管会 -------------------------------------------------------
     "committee.view": [
         ActionRow(

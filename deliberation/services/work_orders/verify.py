@@ -96,15 +96,25 @@ def verify_work_order(
 
 @transaction.atomic
 def confirm_work_order(
-    *, work_order: WorkOrder, actor: Any, fixed: bool, rating: str, comment: str = ""
+    *,
+    work_order: WorkOrder,
+    actor: Any,
+    fixed: bool,
+    rating: str,
+    comment: str = "",
+    for_reporter: bool = False,
 ) -> WorkOrder:
     """The reporter confirms and rates (满意 / 基本满意 / 不满意). Not fixed or dissatisfied
     reopens the order with the same party; otherwise it closes and the issue closes as
-    fixed."""
+    fixed. ``for_reporter``: staff enter the reporter's answer, given in person or by phone
+    (``residents.assist``; the timeline says who entered it for whom, docs/law.md §13)."""
     if rating not in Issue.Rating.values:
         raise field_error("rating", _("Choose a rating."))
     order = lock_order(work_order)
-    policy.require(actor, "work_order.confirm", order)
+    if for_reporter:
+        policy.require(actor, "residents.assist", order.compound_id)
+    else:
+        policy.require(actor, "work_order.confirm", order)
     require_status(order, (W.VERIFIED,))
     now = timezone.now()
     reopen = (not fixed) or rating == Issue.Rating.DISSATISFIED
@@ -167,6 +177,35 @@ def confirm_work_order(
             reporter_comment=comment,
             actor=actor,
         )
+    if for_reporter:
+        _record_assistance(order, actor)
     push_work_order(order, actor=actor)
     copy_state(order, work_order)
     return order
+
+
+def _record_assistance(order: WorkOrder, actor: Any) -> None:
+    """ "Entered by X for Y" on the issue's timeline: the organization for everyone who sees
+    the issue, the two people's names for the parties only."""
+    issue = order.issue
+    if issue is None:
+        return
+    committee = order.compound.community.residents_committee
+    reporter = issue.reporter
+    issue_services.record_issue_activity(
+        issue=issue,
+        kind=IssueActivity.Kind.NOTE,
+        public_text=message(
+            gettext_noop(
+                "Entered by %(org)s for the reporter, who answered in person or by phone."
+            ),
+            org=committee.name if committee else "",
+        ),
+        staff_note=message(
+            gettext_noop("Entered by %(staff)s for %(resident)s."),
+            staff=str(actor),
+            resident=str(reporter) if reporter else "",
+        ),
+        actor=actor,
+        organization=committee,
+    )

@@ -36,9 +36,11 @@ def test_controls_offer_only_what_is_possible_now_primary_first_danger_last(demo
 
 def test_a_finished_order_offers_nothing_to_anyone(demo) -> None:
     issue, order = verified()
-    for username in ("wuye", "juwei", "jiedao", "dudao"):
+    for username in ("wuye", "jiedao", "dudao"):
         assert _names(username, order) == [], username
     assert _names("jumin", order) == ["confirm"]  # only the reporter's rating is left
+    # ... which the residents' committee may enter for them, asked in person or by phone
+    assert _names("juwei", order) == ["rate_for_reporter"]
 
 
 def test_the_controls_endpoint_draws_the_persons_own_controls(demo) -> None:

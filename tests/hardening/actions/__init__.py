@@ -86,6 +86,7 @@ def allowed_roles(*roles: str) -> frozenset[str]:
 
 def _tables() -> tuple[list[Row], dict[str, KindBudget]]:
     from . import (
+        accounts,
         committee_bodies,
         committees,
         compounds,
@@ -119,6 +120,7 @@ def _tables() -> tuple[list[Row], dict[str, KindBudget]]:
         meetings,
         ledger,
         contracts,
+        accounts,
     )
     for area in areas:
         rows += area.ROWS
