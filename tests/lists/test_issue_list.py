@@ -39,6 +39,7 @@ def test_my_reports_shows_only_the_residents_own(demo) -> None:
     status, page = get("jumin", "?mine=1")
     assert status == 200 and mine.pk in rows(page) and neighbour.pk not in rows(page)
     assert 'href="?mine=1"' in get("jumin")[1]  # the way in, from the list
+    assert f'href="{reverse("issue-list")}?mine=1"' in page  # and from the menu
 
 
 def test_status_category_party_compound_and_dates_narrow(demo) -> None:
