@@ -39,7 +39,8 @@ def _resident_links(user: Any, p: policy.Principal) -> list[tuple[str, str]]:
     links = []
     if policy.can(user, "issue.report"):
         links.append((pgettext("navigation", "Report"), reverse("issue-report")))
-    links.append((pgettext("navigation", "My reports"), reverse("issue-list")))
+    # Their own reports (deliberation.lists), not every issue of the compound they can see.
+    links.append((pgettext("navigation", "My reports"), reverse("issue-list") + "?mine=1"))
     home = min(p.home_compounds) if p.home_compounds else None
     if home is not None and policy.can(user, "compound.view", home):
         mine = reverse("compound-detail", args=[home])
@@ -66,5 +67,6 @@ def _staff_links(user: Any, p: policy.Principal) -> list[tuple[str, str]]:
 def _current_url(urls: list[str], path: str) -> str | None:
     """The link the page belongs under: the longest one its path starts with ("/" only
     for the home page itself), so the report form is not also "my reports"."""
-    under = [u for u in urls if path == u or (u != "/" and path.startswith(u))]
+    paths = {u: u.split("?", 1)[0] for u in urls}
+    under = [u for u, p in paths.items() if path == p or (p != "/" and path.startswith(p))]
     return max(under, key=len, default=None)

@@ -47,6 +47,7 @@ urlpatterns = [
         name="residents-letters-pdf",
     ),
     path("compounds/<int:pk>/", compounds.compound_detail, name="compound-detail"),
+    path("compounds/<int:pk>/notices/", compounds.compound_notices, name="compound-notices"),
     path("issues/", issues.issue_list, name="issue-list"),
     path("issues/new/", issues.report, name="issue-report"),
     path("issues/enter/", issues.enter, name="issue-enter"),
@@ -58,6 +59,7 @@ urlpatterns = [
         supervision.escalation_history_page,
         name="escalation-history",
     ),
+    path("work-orders/", work_orders.work_order_list, name="work-order-list"),
     path("work-orders/<int:pk>/", work_orders.work_order_detail, name="work-order-detail"),
     path(
         "work-orders/<int:pk>/evidence/<int:evidence_pk>/",

@@ -133,7 +133,11 @@ def vote_page_context(
 
 
 def votes_of_compound(compound_id: int) -> QuerySet[OwnersVote]:
-    return OwnersVote.objects.filter(compound_id=compound_id).annotate(n_matters=Count("matters"))
+    return (
+        OwnersVote.objects.filter(compound_id=compound_id)
+        .annotate(n_matters=Count("matters"))
+        .order_by("-created_at", "-id")
+    )
 
 
 def pending_paper_ballots(vote: OwnersVote) -> QuerySet[Ballot]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from deliberation.models import (
@@ -13,6 +15,8 @@ from deliberation.models import (
     WorkOrder,
     WorkOrderNote,
 )
+from deliberation.policy import load_principal
+from deliberation.policy.principal import COMMUNITY_KINDS, OWNER_BODY_KINDS
 
 from .job_card import job_history
 from .portable import array_subquery
@@ -24,6 +28,23 @@ def work_orders_with_parties() -> QuerySet[WorkOrder]:
     return WorkOrder.objects.select_related(
         "responsible", "compound", "issue", "category", "dispatched_by"
     )
+
+
+def work_orders_visible_to(user: Any) -> QuerySet[WorkOrder]:
+    """Every order the user may open (the ``work_order.view`` rule as a query), newest
+    first: all for the subdistrict; a party's own and those it co-operates on; the
+    committees' and owners' bodies' of the compounds they serve."""
+    p = load_principal(user)
+    qs = work_orders_with_parties().order_by("-created_at", "-id")
+    if p.is_subdistrict:
+        return qs
+    orgs = list(p.org_kinds)
+    kinds = (*COMMUNITY_KINDS, *OWNER_BODY_KINDS)
+    served = [c for c in p.served_compounds if p.serves(c, *kinds)]
+    helping = WorkOrder.co_operating.through.objects.filter(
+        workorder_id=OuterRef("pk"), organization_id__in=orgs
+    )
+    return qs.filter(Q(responsible_id__in=orgs) | Q(compound_id__in=served) | Exists(helping))
 
 
 def inbox(organization: Organization | int, *, limit: int = INBOX_SIZE) -> list[WorkOrder]:
@@ -118,26 +139,12 @@ def supervised_orders(
     )
 
 
-ESCALATION_HISTORY_SIZE = 200
-
-
-def escalation_history(
-    *, status: str = "", reason: str = "", compound: int | None = None
-) -> tuple[list[Escalation], int]:
-    """Every escalation, newest first, filtered; and how many match in all."""
-    qs = Escalation.objects.all()
-    if status:
-        qs = qs.filter(status=status)
-    if reason:
-        qs = qs.filter(reason=reason)
-    if compound is not None:
-        qs = qs.filter(work_order__compound_id=compound)
-    rows = list(
-        qs.select_related(
-            "work_order__responsible", "work_order__compound", "supervisor", "handled_by"
-        ).order_by("-created_at", "-id")[:ESCALATION_HISTORY_SIZE]
-    )
-    return rows, qs.count()
+def escalations_with_orders() -> QuerySet[Escalation]:
+    """Every escalation, newest first, with what its history row shows (one query a page;
+    ``deliberation.lists.escalations`` filters it)."""
+    return Escalation.objects.select_related(
+        "work_order__responsible", "work_order__compound", "supervisor", "handled_by"
+    ).order_by("-created_at", "-id")
 
 
 def suggest_responsible(compound: Compound) -> Organization | None:

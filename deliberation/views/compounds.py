@@ -9,22 +9,30 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from deliberation import actions, policy
+from deliberation.lists import paged
+from deliberation.lists.notices import NoticeFilters
 from deliberation.live.topics import topic
+from deliberation.models import Compound
 from deliberation.selectors import ledger
-from deliberation.selectors.announcements import recent_announcements
+from deliberation.selectors.announcements import announcements_of, recent_announcements
 
 from .live import live_context
+
+
+def _compound(request: HttpRequest, pk: int) -> Compound:
+    kind = actions.kind_of("compound")
+    assert kind is not None
+    compound = kind.load(pk)
+    if not isinstance(compound, Compound):
+        raise Http404
+    policy.require(request.user, "compound.view", compound)
+    return compound
 
 
 @login_required
 @require_safe
 def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    kind = actions.kind_of("compound")
-    assert kind is not None
-    compound = kind.load(pk)
-    if compound is None:
-        raise Http404
-    policy.require(request.user, "compound.view", compound)
+    compound = _compound(request, pk)
     context = {
         "compound": compound,
         "announcements": list(recent_announcements(compound)),
@@ -34,3 +42,14 @@ def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **live_context([topic("compound", compound.pk, "public")]),
     }
     return render(request, "compounds/detail.html", context)
+
+
+@login_required
+@require_safe
+def compound_notices(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every notice of the compound, searched, filtered and paged (``deliberation.lists``);
+    the board on the compound's page shows the newest, live."""
+    compound = _compound(request, pk)
+    listing = paged(request, announcements_of(compound), NoticeFilters)
+    context = {"compound": compound, "list": listing, "list_id": "notices"}
+    return render(request, "compounds/notices.html", context, status=listing.status)

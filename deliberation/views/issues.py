@@ -29,6 +29,8 @@ from deliberation import policy
 from deliberation.errors import InvalidInput
 from deliberation.ids import parse_id
 from deliberation.issue_forms import ReportForm
+from deliberation.lists import paged
+from deliberation.lists.issues import IssueFilters
 from deliberation.live.topics import topic
 from deliberation.models import Compound, Issue, IssuePhoto, Unit, WorkOrder
 from deliberation.photos import photo_response
@@ -43,8 +45,6 @@ from deliberation.services.idempotency import create_once
 from deliberation.services.issues import report_issue, triage_organizations
 
 from .live import live_context
-
-LIST_SIZE = 100
 
 
 def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
@@ -187,10 +187,14 @@ def enter(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def issue_list(request: HttpRequest) -> HttpResponse:
-    issues = list(issues_visible_to(request.user)[:LIST_SIZE])
+    """What the user may see, searched, filtered and paged (``deliberation.lists``);
+    ``?mine=1`` is the resident's "my reports"."""
+    listing = paged(request, issues_visible_to(request.user), IssueFilters)
+    issues = listing.rows
     for issue in issues:
         issue.shown_where = _shown_where(request, issue)  # type: ignore[attr-defined]
-    return render(request, "issues/list.html", {"issues": issues})
+    context = {"list": listing, "issues": issues, "list_id": "issues"}
+    return render(request, "issues/list.html", context, status=listing.status)
 
 
 def _shown_where(request: HttpRequest, issue: Issue) -> str:

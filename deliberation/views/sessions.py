@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_safe
 
 from deliberation import policy
 from deliberation.ics import invitation_ics as build_ics
+from deliberation.lists import paged
+from deliberation.lists.sessions import SessionFilters
 from deliberation.live.topics import topic
 from deliberation.models import Invitation, Minutes, Session
 from deliberation.policy.sessions import parties_of
@@ -35,11 +37,18 @@ def _session(request: HttpRequest, pk: int, *, controls: bool = False) -> Sessio
 @login_required
 @require_safe
 def session_list(request: HttpRequest) -> HttpResponse:
-    sessions = list(sessions_visible_to(request.user)[:100])
+    """What the user may follow, searched, filtered and paged (``deliberation.lists``)."""
+    listing = paged(request, sessions_visible_to(request.user), SessionFilters)
     can_convene = any(
         policy.can(request.user, "session.convene", c) for c in compounds_visible_to(request.user)
     )
-    return render(request, "sessions/list.html", {"sessions": sessions, "can_convene": can_convene})
+    context = {
+        "list": listing,
+        "list_id": "sessions",
+        "sessions": listing.rows,
+        "can_convene": can_convene,
+    }
+    return render(request, "sessions/list.html", context, status=listing.status)
 
 
 def _minutes(session: Session) -> Minutes | None:

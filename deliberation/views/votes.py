@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from deliberation import actions, policy
+from deliberation.lists import paged
+from deliberation.lists.votes import VoteFilters
 from deliberation.live.topics import topic
 from deliberation.models import Ballot, Compound, MatterDocument, OwnersVote
 from deliberation.selectors import votes as sel
@@ -36,14 +38,17 @@ def compound_votes(request: HttpRequest, pk: int) -> HttpResponse:
     if not isinstance(compound, Compound):
         raise Http404
     policy.require(request.user, "vote.view", compound)
+    listing = paged(request, sel.votes_of_compound(compound.pk), VoteFilters)
     context = {
         "compound": compound,
-        "votes": list(sel.votes_of_compound(compound.pk)),
+        "list": listing,
+        "list_id": "votes",
+        "votes": listing.rows,
         "can_view_register": policy.can(request.user, "register.view", compound),
         "adopted_texts": sel.adopted_texts(compound.pk),
         **live_context([topic("compound", compound.pk, "public")]),
     }
-    return render(request, "votes/list.html", context)
+    return render(request, "votes/list.html", context, status=listing.status)
 
 
 @login_required

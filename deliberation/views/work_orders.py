@@ -13,6 +13,8 @@ from django.views.decorators.http import require_safe
 
 from deliberation import policy
 from deliberation.ids import parse_id
+from deliberation.lists import paged
+from deliberation.lists.work_orders import WorkOrderFilters
 from deliberation.live.topics import topic
 from deliberation.models import Organization, WorkOrder, WorkOrderEvidence
 from deliberation.photos import photo_response
@@ -25,6 +27,7 @@ from deliberation.selectors.work_orders import (
     inbox,
     pending_extensions,
     supervised_orders,
+    work_orders_visible_to,
 )
 from deliberation.selectors.work_orders import work_order_detail as load_order
 
@@ -77,6 +80,21 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
         **live_context([topic("org", s["organization"].pk, "inbox") for s in sections]),
     }
     return render(request, "work_orders/inbox.html", context)
+
+
+# --- every order the user may open ----------------------------------------------------------
+
+
+@login_required
+@require_safe
+def work_order_list(request: HttpRequest) -> HttpResponse:
+    """Every order the user may open, searched, filtered and paged (``deliberation.lists``):
+    the inbox shows what is still to do, this finds any order again."""
+    if not load_principal(request.user).is_party_staff:
+        return redirect("issue-list")  # residents follow their issues there
+    listing = paged(request, work_orders_visible_to(request.user), WorkOrderFilters)
+    context = {"list": listing, "list_id": "work-orders", "orders": listing.rows}
+    return render(request, "work_orders/list.html", context, status=listing.status)
 
 
 # --- the order page --------------------------------------------------------------------------

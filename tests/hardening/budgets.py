@@ -370,6 +370,14 @@ PAGES: dict[str, list[Budget]] = {
         Budget("wuye", _compound_url("compound-detail"), grow_announcements),
         Budget("jiedao", _compound_url("compound-detail"), grow_units),
     ],
+    "compound-notices": [
+        Budget("jumin", _compound_url("compound-notices"), grow_announcements),
+        Budget(
+            "wuye",
+            lambda d: _compound_url("compound-notices")(d) + "?q=budget&mine=1",
+            grow_announcements,
+        ),
+    ],
     # posting a notice and confirming an owner register import: steps on the compound
     "action#5": [
         Budget(
@@ -437,6 +445,12 @@ PAGES: dict[str, list[Budget]] = {
         Budget("wuye", lambda d: reverse("inbox"), grow_inbox, max_queries=WITH_TASK_LIST),
         Budget("juwei", lambda d: reverse("inbox"), grow_new_issues, max_queries=WITH_TASK_LIST),
         Budget("dudao", lambda d: reverse("inbox"), grow_escalations, max_queries=WITH_TASK_LIST),
+    ],
+    # Every order the user may open, filtered and paged (deliberation/lists).
+    "work-order-list": [
+        Budget("wuye", lambda d: reverse("work-order-list"), grow_inbox),
+        Budget("juwei", lambda d: reverse("work-order-list") + "?status=dispatched", grow_inbox),
+        Budget("jiedao", lambda d: reverse("work-order-list") + "?q=o&mine=1", grow_inbox),
     ],
     # One action alone on its own page (where a task needing input leads).
     "action": [

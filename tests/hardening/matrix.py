@@ -220,6 +220,10 @@ def _compound_page(obj: Any) -> str:
     return reverse("compound-detail", args=[obj.pk])
 
 
+def _compound_notices(obj: Any) -> str:
+    return reverse("compound-notices", args=[obj.pk])
+
+
 TUANJIE_SERVERS = allow(
     "party_committee", "residents_committee", "property_firm", "owners_committee"
 )
@@ -282,12 +286,12 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         ActionRow(
             "团结公寓",
             TUANJIE_SERVERS | SUBDISTRICT | allow("resident"),
-            [page(_compound_page)],
+            [page(_compound_page), page(_compound_notices)],
         ),
         ActionRow(
             "轻工宿舍",
             QINGGONG_SERVERS | SUBDISTRICT | allow("resident_other_compound"),
-            [page(_compound_page)],
+            [page(_compound_page), page(_compound_notices)],
         ),
     ],
     "compound.announce": [
@@ -362,7 +366,11 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         )
     ],
     "work_order.view": [
-        ActionRow("work order in 团结公寓", TUANJIE_SERVERS | SUBDISTRICT, [page(_order_page)]),
+        ActionRow(
+            "work order in 团结公寓",
+            TUANJIE_SERVERS | SUBDISTRICT,
+            [page(_order_page), surfaces_intake.work_order_listed],
+        ),
     ],
     "work_order.dispatch": [
         ActionRow(

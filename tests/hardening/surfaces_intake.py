@@ -266,6 +266,18 @@ def inbox_of_org(demo: Any, role: str, client: Client, obj: Any, allowed: bool) 
 # --- escalations -----------------------------------------------------------------------------
 
 
+def work_order_listed(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:
+    """The work orders list (searched by its number) shows the order exactly to those who
+    may open it; residents are sent to their issues."""
+    response = client.get(reverse("work-order-list") + f"?q=%23{obj.pk}")
+    if role == "anonymous":
+        assert response.status_code == 302, response.status_code
+        return
+    assert response.status_code in (200, 302), (role, response.status_code)
+    listed = f'id="work-order-row-{obj.pk}"' in response.content.decode()
+    assert listed is allowed, role
+
+
 def escalation(demo: Any) -> Escalation:
     """An open escalation of a dispatched order in 团结公寓 (not accepted in time)."""
     from tests.intake.factories import dispatched

@@ -1,0 +1,34 @@
+"""A compound's notices, all of them (the board on its page shows the newest): search in
+the title and text, the organization that posted, the date, and "mine" (posted by me)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from deliberation.models import Announcement, Organization
+
+from . import ListFilters, mine_filter
+
+
+class NoticeFilters(ListFilters):
+    search_fields = ("title", "body")
+    date_field = "created_at"
+
+    party = django_filters.ModelChoiceFilter(
+        label=_("posted by"),
+        field_name="organization",
+        queryset=Organization.objects.order_by("kind", "name"),
+        empty_label=_("all"),
+    )
+    mine = mine_filter(_("Only notices I posted"))
+
+    class Meta:
+        model = Announcement
+        fields: list[str] = []
+
+    def filter_mine(self, queryset: QuerySet[Any], name: str, value: bool) -> QuerySet[Any]:
+        return queryset.filter(author_id=self.user_id)
