@@ -47,6 +47,16 @@ ALLOWED_POSTS: dict[str, str] = {
         "a read: the composition typed so far is checked against the rules and the answer "
         "shown as the form is filled; nothing is stored (the form's own step is an action)"
     ),
+    "account-register": "creation: a person without an account asks for one (none exists yet)",
+    "account-register-verify": "creation: the code sent to the phone creates the account",
+    "account-homes": "creation: a resident asks to link a home (a new link request)",
+    "residents-import": (
+        "a read: the uploaded spreadsheet is parsed and previewed, nothing is stored; its "
+        "confirm step is the compound.import_residents action"
+    ),
+    "account-reset": "authentication: a password reset by phone or e-mail asks for a code",
+    "account-reset-verify": "authentication: the code from the phone sets a new password",
+    "password_reset_confirm": "Django's authentication: the e-mailed reset link sets a password",
     "login": "Django's authentication (no thing to act on)",
     "logout": "Django's authentication: LogoutView is POST-only",
     "set_language": "Django's language switch (a preference in the session)",
