@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from deliberation.views.api import api
 from project.error_pages import permission_denied
 
 urlpatterns = [
@@ -9,6 +10,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The JSON API (docs/api.md): before the pages, whose action URL would match its paths.
+    path("api/v1/", api.urls),
     path("", include("workflows.urls")),
     path("", include("deliberation.urls")),
 ]
