@@ -47,6 +47,11 @@ ALLOWED_POSTS: dict[str, str] = {
         "a read: the composition typed so far is checked against the rules and the answer "
         "shown as the form is filled; nothing is stored (the form's own step is an action)"
     ),
+    "api-v1:api-action": (
+        "the JSON API's face of the one action endpoint: a key's steps go through the same "
+        "actions.perform (deliberation/views/api/steps.py)"
+    ),
+    "api-v1:api-root": "django-ninja's root of the JSON API: its JSON 404 for any method",
     "login": "Django's authentication (no thing to act on)",
     "logout": "Django's authentication: LogoutView is POST-only",
     "set_language": "Django's language switch (a preference in the session)",
@@ -60,6 +65,7 @@ ALLOWED_NAMESPACES: dict[str, str] = {
 #: Path prefixes of unnamed patterns outside the walk, and why.
 ALLOWED_UNNAMED: dict[str, str] = {
     "/open311/v2/": "Open311's catch-all: the standard's JSON 404 for any method, stores nothing",
+    "/api/v1/": "the JSON API's catch-all: its JSON 404 for any method, stores nothing",
 }
 
 #: Values tried for each path parameter, until the path resolves to the same view.

@@ -11,10 +11,11 @@ its message in the request's language.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from deliberation.errors import Conflict
 from deliberation.views.open311_guards import ApiError
@@ -32,6 +33,7 @@ api = NinjaAPI(
     ),
     auth=OrganizationKey(),
     urls_namespace="api-v1",
+    docs_decorator=require_safe,
 )
 api.add_router("/", reads.router)
 api.add_router("/", steps.router)
@@ -54,6 +56,13 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
     response["WWW-Authenticate"] = "Bearer"
     return response
+
+
+@api.exception_handler(HttpError)
+def _unreadable(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """ninja's own refusals: a body that is not JSON (400)."""
+    message = _("The body is not JSON: send a JSON object of the step's fields.")
+    return _refusal(request, exc.status_code, message)
 
 
 @api.exception_handler(ApiError)
@@ -93,4 +102,10 @@ def _malformed(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return _refusal(request, 422, _("The request does not match the API's schema."), fields)
 
 
-__all__ = ["api"]
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other path under ``/api/v1/``: the API's 404, in its shape (not the HTML page)."""
+    message = _("There is nothing with this id that you may see.")
+    return JsonResponse({"ok": False, "message": message, "fields": {}}, status=404)
+
+
+__all__ = ["api", "not_found"]

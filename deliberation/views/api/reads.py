@@ -92,7 +92,7 @@ def compound_list(request: HttpRequest, paging: Query[Paging]) -> Any:
 
 
 @router.get(
-    "/compounds/{int:id}", response={200: out.CompoundOut, **errors(403, 404)}, tags=["compounds"]
+    "/compounds/{id}", response={200: out.CompoundOut, **errors(403, 404)}, tags=["compounds"]
 )
 def compound_detail(request: HttpRequest, id: int = Id) -> Any:
     compound = known(request, "compound", id)
@@ -101,7 +101,7 @@ def compound_detail(request: HttpRequest, id: int = Id) -> Any:
 
 
 @router.get(
-    "/compounds/{int:id}/notices",
+    "/compounds/{id}/notices",
     response={200: page_of(out.NoticeOut), **errors(403, 404)},
     tags=["compounds"],
 )
@@ -128,7 +128,7 @@ def issue_list(request: HttpRequest, paging: Query[Paging]) -> Any:
     return paged(qs, paging, out.issue_out)
 
 
-@router.get("/issues/{int:id}", response={200: out.IssueOut, **errors(404)}, tags=["issues"])
+@router.get("/issues/{id}", response={200: out.IssueOut, **errors(404)}, tags=["issues"])
 def issue_detail(request: HttpRequest, id: int = Id) -> Any:
     return out.issue_out(known(request, "issue", id))
 
@@ -141,7 +141,7 @@ def work_order_list(request: HttpRequest, paging: Query[Paging]) -> Any:
 
 
 @router.get(
-    "/work-orders/{int:id}", response={200: out.WorkOrderOut, **errors(404)}, tags=["work orders"]
+    "/work-orders/{id}", response={200: out.WorkOrderOut, **errors(404)}, tags=["work orders"]
 )
 def work_order_detail(request: HttpRequest, id: int = Id) -> Any:
     return out.work_order_out(known(request, "work_order", id))
@@ -155,7 +155,7 @@ def session_list(request: HttpRequest, paging: Query[Paging]) -> Any:
     return paged(sessions_visible_to(account_of(request)), paging, out.session_out)
 
 
-@router.get("/sessions/{int:id}", response={200: out.SessionOut, **errors(404)}, tags=["sessions"])
+@router.get("/sessions/{id}", response={200: out.SessionOut, **errors(404)}, tags=["sessions"])
 def session_detail(request: HttpRequest, id: int = Id) -> Any:
     return out.session_out(known(request, "session", id))
 
@@ -168,7 +168,7 @@ def resolution_list(request: HttpRequest, paging: Query[Paging]) -> Any:
 
 
 @router.get(
-    "/resolutions/{int:id}", response={200: out.ResolutionOut, **errors(404)}, tags=["sessions"]
+    "/resolutions/{id}", response={200: out.ResolutionOut, **errors(404)}, tags=["sessions"]
 )
 def resolution_detail(request: HttpRequest, id: int = Id) -> Any:
     resolution = sel.resolutions_visible_to(account_of(request)).filter(pk=id).first()
@@ -186,6 +186,6 @@ def vote_list(request: HttpRequest, paging: Query[Paging]) -> Any:
     return paged(sel.votes_visible_to(account_of(request)), paging, out.vote_out)
 
 
-@router.get("/votes/{int:id}", response={200: out.VoteOut, **errors(404)}, tags=["votes"])
+@router.get("/votes/{id}", response={200: out.VoteOut, **errors(404)}, tags=["votes"])
 def vote_detail(request: HttpRequest, id: int = Id) -> Any:
     return out.vote_out(known(request, "vote", id))

@@ -20,6 +20,7 @@ from typing import Any
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 from ninja import Body, Path, Router
+from pydantic import StrictBool, StrictFloat, StrictInt, StrictStr
 
 from deliberation import actions
 from deliberation.actions import InvalidForm, ObjectKind
@@ -33,8 +34,9 @@ log = logging.getLogger("yishi.api")
 
 router = Router()
 
-#: A value of a form field: text, a number, a checkbox, or the choices of a multiple one.
-FieldValue = str | int | float | bool | list[str | int] | None
+#: A value of a form field: text, a number, a checkbox, or the choices of a multiple one
+#: (strict: ``[false]`` is not a list of choices).
+FieldValue = StrictStr | StrictInt | StrictFloat | StrictBool | list[StrictStr | StrictInt] | None
 
 #: Kinds whose URL segment is not their name with dashes and an "s".
 SEGMENTS = {"evidence": "evidence", "minutes": "minutes"}
@@ -127,8 +129,8 @@ def _declare(kind: ObjectKind) -> None:
     step.__name__ = f"{kind.name}_action"
     labels = ", ".join(f"`{n}`" for n in names)
     router.post(
-        f"/{segment(kind.name)}/{{int:id}}/actions/{{name}}",
-        response={200: out.Done, **errors(403, 404, 409)},
+        f"/{segment(kind.name)}/{{id}}/actions/{{name}}",
+        response={200: out.Done, **errors(400, 403, 404, 409)},
         operation_id=f"{kind.name}_action",
         url_name="api-action",
         summary=f"Take a step on a {kind.name.replace('_', ' ')}",
