@@ -180,7 +180,7 @@ def issue_out(i: Issue) -> dict[str, Any]:
         "id": i.pk,
         "status": i.status,
         "status_label": str(i.get_status_display()),  # type: ignore[attr-defined]
-        "category": i.category.code if i.category_id else None,  # type: ignore[attr-defined]
+        "category": i.category.code if i.category is not None else None,
         "compound_id": i.compound_id,  # type: ignore[attr-defined]
         "description": i.description,
         "urgency": i.urgency,
