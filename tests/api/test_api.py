@@ -10,7 +10,8 @@ from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 
-from deliberation.models import Organization, WorkOrder
+from deliberation.law.owners_votes import MatterKind
+from deliberation.models import Matter, Organization, OwnersVote, WorkOrder
 from deliberation.services.open311_keys import create_api_key
 from tests.intake.factories import dispatched, tuanjie
 from tests.support.demo import Demo
@@ -193,3 +194,43 @@ def test_the_schema_and_its_docs_page_are_published_without_a_cdn(demo: Demo) ->
     html = docs.content.decode()
     assert "cdn" not in html.lower() and "<script>" not in html
     assert "script-src 'self'" in docs["Content-Security-Policy"]
+
+
+def test_a_logged_in_browser_session_cannot_act_through_the_api(demo: Demo) -> None:
+    """Only a key opens the API: a session cookie is no way around CSRF."""
+    _issue, order = dispatched("API: 会话不算")
+    browser = Client()
+    browser.force_login(demo.user("wuye"))
+    refused = browser.post(f"{BASE}/work-orders/{order.pk}/actions/accept")
+    assert refused.status_code == 401
+    order.refresh_from_db()
+    assert order.status == WorkOrder.Status.DISPATCHED
+
+
+def test_every_other_path_is_the_apis_json_404(firm_key: str) -> None:
+    api = Client()
+    for path in ("/", "/nope", "/issues/abc/x", "/work-orders/1/actions"):
+        response = api.get(BASE + path, **bearer(firm_key))
+        assert response.status_code == 404, path
+        assert response.json()["ok"] is False, path
+
+
+def test_vote_tallies_only_once_published(demo: Demo) -> None:
+    office = Organization.objects.filter(kind=Organization.Kind.SUBDISTRICT_OFFICE).first()
+    raw = key_of(office, "results board")
+    vote = OwnersVote.objects.create(
+        compound=demo.tuanjie,
+        title="API 表决",
+        origin=OwnersVote.Origin.COMMITTEE,
+        proposed_by=demo.user("yeweihui"),
+        status=OwnersVote.Status.TALLIED,
+    )
+    Matter.objects.create(
+        vote=vote, title="更换电梯", kind=MatterKind.OTHER, outcome="passed", tally={"yes": 9}
+    )
+    api = Client()
+    [matter] = api.get(f"{BASE}/votes/{vote.pk}", **bearer(raw)).json()["matters"]
+    assert matter["outcome"] is None and matter["tally"] is None
+    OwnersVote.objects.filter(pk=vote.pk).update(status=OwnersVote.Status.PUBLISHED)
+    [matter] = api.get(f"{BASE}/votes/{vote.pk}", **bearer(raw)).json()["matters"]
+    assert matter["outcome"] == "passed" and matter["tally"] == {"yes": 9}

@@ -96,5 +96,5 @@ def _first_vote(demo: Any) -> OwnersVote:
 NOT_PAGES: dict[str, str] = {
     "api-v1:api-action": "POST only: the JSON face of the one action endpoint, whose "
     "queries test_action_budgets.py counts through the page's",
-    "api-v1:api-root": "django-ninja's root path: the API's 404 (no list)",
+    "api-v1:api-root": "the API's root: its JSON 404 (no list)",
 }

@@ -51,7 +51,7 @@ ALLOWED_POSTS: dict[str, str] = {
         "the JSON API's face of the one action endpoint: a key's steps go through the same "
         "actions.perform (deliberation/views/api/steps.py)"
     ),
-    "api-v1:api-root": "django-ninja's root of the JSON API: its JSON 404 for any method",
+    "api-v1:api-root": "the JSON API's root: its JSON 404 for any method, stores nothing",
     "login": "Django's authentication (no thing to act on)",
     "logout": "Django's authentication: LogoutView is POST-only",
     "set_language": "Django's language switch (a preference in the session)",

@@ -10,8 +10,11 @@ its message in the request's language.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
@@ -108,4 +111,13 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return JsonResponse({"ok": False, "message": message, "fields": {}}, status=404)
 
 
-__all__ = ["api", "not_found"]
+def api_urls() -> tuple[list[Any], str, str]:
+    """ninja's URL patterns, its root (``api-root``, which ninja reverses for the schema's
+    paths) answering the API's JSON 404 instead of ninja's HTML one."""
+    patterns, app_name, namespace = api.urls
+    root = path("", not_found, name="api-root")
+    kept = [root if getattr(p, "name", "") == "api-root" else p for p in patterns]
+    return kept, app_name, namespace
+
+
+__all__ = ["api", "api_urls", "not_found"]
