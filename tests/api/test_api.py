@@ -3,6 +3,7 @@ the steps its staff may take, with the pages' answers (403/404/409/422) as JSON.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from deliberation.law.owners_votes import MatterKind
-from deliberation.models import Matter, Organization, OwnersVote, WorkOrder
+from deliberation.models import ExtensionRequest, Matter, Organization, OwnersVote, WorkOrder
 from deliberation.services.open311_keys import create_api_key
 from tests.intake.factories import dispatched, tuanjie
 from tests.support.demo import Demo
@@ -234,3 +235,20 @@ def test_vote_tallies_only_once_published(demo: Demo) -> None:
     OwnersVote.objects.filter(pk=vote.pk).update(status=OwnersVote.Status.PUBLISHED)
     [matter] = api.get(f"{BASE}/votes/{vote.pk}", **bearer(raw)).json()["matters"]
     assert matter["outcome"] == "passed" and matter["tally"] == {"yes": 9}
+
+
+def test_an_extension_request_is_known_only_with_its_order(other_firm_key: str) -> None:
+    """A step on a thing that shares its order's existence (an extension request) answers a
+    stranger the 404 a missing id gets, not a 403 that says it exists."""
+    _issue, order = dispatched("API: 延期申请")
+    request = ExtensionRequest.objects.create(
+        work_order=order,
+        requested_by=order.issue.reporter,
+        reason="等配件",
+        new_resolve_by=order.resolve_by + timedelta(days=3),
+    )
+    api = Client()
+    hidden = post(api, f"/extensions/{request.pk}/actions/decide", other_firm_key)
+    missing = post(api, "/extensions/999999999/actions/decide", other_firm_key)
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()

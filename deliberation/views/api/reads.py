@@ -73,8 +73,10 @@ def known(request: HttpRequest, kind_name: str, pk: int) -> Any:
     obj = kind.load(pk) if kind is not None else None
     if obj is None:
         raise Http404
-    if type(obj).__name__ in policy.EXISTENCE_RULES:
-        policy.visible_or_404(account_of(request), obj)
+    # an extension request or an escalation is known to whoever may know its work order
+    subject = kind.belongs_to(obj) if kind is not None and kind.belongs_to else obj
+    if type(subject).__name__ in policy.EXISTENCE_RULES:
+        policy.visible_or_404(account_of(request), subject)
     return obj
 
 
