@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "channels",
     "axes",
     "csp",
+    "ninja",  # the JSON API's published docs (Swagger UI from our static files)
     "viewflow",
     "viewflow.workflow",
     "deliberation",

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from deliberation.views.api import api_urls, not_found
 from project.error_pages import permission_denied
 
 urlpatterns = [
@@ -17,6 +18,9 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The JSON API (docs/api.md): before the pages, whose action URL would match its paths.
+    path("api/v1/", api_urls()),
+    re_path(r"^api/v1/(?P<rest>.*)$", not_found),
     path("", include("workflows.urls")),
     path("", include("deliberation.urls")),
 ]

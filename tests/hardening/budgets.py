@@ -823,6 +823,13 @@ PAGES |= budgets_evaluations.PAGES
 FRAGMENTS |= budgets_evaluations.FRAGMENTS
 
 
+# --- the JSON API (budgets_api.py) -----------------------------------------------------------
+from . import budgets_api  # noqa: E402
+
+PAGES |= budgets_api.PAGES
+NOT_PAGES |= budgets_api.NOT_PAGES
+
+
 # --- the evaluation's evidence ledger and published results (docs/law.md §9) ----------------
 from . import growth_evidence  # noqa: E402
 from .actions import evidence as evidence_actions  # noqa: E402

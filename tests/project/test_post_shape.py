@@ -57,6 +57,11 @@ ALLOWED_POSTS: dict[str, str] = {
     "account-reset": "authentication: a password reset by phone or e-mail asks for a code",
     "account-reset-verify": "authentication: the code from the phone sets a new password",
     "password_reset_confirm": "Django's authentication: the e-mailed reset link sets a password",
+    "api-v1:api-action": (
+        "the JSON API's face of the one action endpoint: a key's steps go through the same "
+        "actions.perform (deliberation/views/api/steps.py)"
+    ),
+    "api-v1:api-root": "the JSON API's root: its JSON 404 for any method, stores nothing",
     "login": "Django's authentication (no thing to act on)",
     "logout": "Django's authentication: LogoutView is POST-only",
     "set_language": "Django's language switch (a preference in the session)",
@@ -70,6 +75,7 @@ ALLOWED_NAMESPACES: dict[str, str] = {
 #: Path prefixes of unnamed patterns outside the walk, and why.
 ALLOWED_UNNAMED: dict[str, str] = {
     "/open311/v2/": "Open311's catch-all: the standard's JSON 404 for any method, stores nothing",
+    "/api/v1/": "the JSON API's catch-all: its JSON 404 for any method, stores nothing",
 }
 
 #: Values tried for each path parameter, until the path resolves to the same view.
