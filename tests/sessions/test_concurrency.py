@@ -20,12 +20,6 @@ def test_database_is_postgresql(tdemo) -> None:
     assert connection.vendor == "postgresql"
 
 
-#: Seed the world instead of restoring the copy: after the copy was restored, the first test
-#: here found the residents' representative not a resident of 团结公寓 in a full run (not
-#: reproduced alone; under investigation), while seeding has always held.
-SEED_DEMO = True
-
-
 def test_five_positions_at_once_are_all_recorded(tdemo) -> None:
     session = opened(tdemo)
     session.auto_close_rounds = False

@@ -7,9 +7,17 @@ of every table is kept in a schema of its own (``SCHEMA``) and ``restore`` puts 
 one transaction: tens of milliseconds instead. The rows come back with their ids, and each
 sequence is set just past its table's highest id: a test that reset the sequences (e.g.
 ``reset_sequences = True``) must not hand out an id the restored rows already hold.
+
+A transactional test's teardown puts the copy back instead of emptying the tables
+(``restoring_teardown``), so the next one finds the world in place and restores nothing:
+one copy per test instead of a flush (which also re-creates every content type and
+permission) and then a copy.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -20,6 +28,11 @@ SCHEMA = "demo_snapshot"
 
 #: The tables copied by ``take`` in this process's test database (none yet: seed first).
 _copied: list[str] = []
+
+#: Whether the tables hold the copy as it is: put back by the last transactional test's
+#: teardown, and no transactional test has written since (the other tests' writes are rolled
+#: back).
+_intact: list[bool] = [False]
 
 
 def _quoted(table: str, schema: str = "public") -> str:
@@ -54,3 +67,27 @@ def restore() -> bool:
             cursor.execute(statement)
     ContentType.objects.clear_cache()  # a flush re-created them under other ids
     return True
+
+
+def intact() -> bool:
+    """The world is the copy, untouched since it was put back (see ``restoring_teardown``)."""
+    return _intact[0]
+
+
+def written() -> None:
+    """A transactional test is about to write for real: the world is no longer the copy."""
+    _intact[0] = False
+
+
+def restoring_teardown(flush: Callable[[Any], None]) -> Callable[[Any], None]:
+    """``TransactionTestCase._fixture_teardown`` that puts the copy back in place of the
+    flush; the flush itself while there is no copy, or for a test limited to some apps."""
+
+    def teardown(case: Any) -> None:
+        written()
+        if case.available_apps is None and restore():
+            _intact[0] = True
+            return
+        flush(case)
+
+    return teardown
