@@ -11,9 +11,11 @@ class DeliberationConfig(AppConfig):
         # committee re-election reminders, Open311 key purge, rising-trend alarms.
         # live.access: open sockets re-check their rights when a session, user, membership
         # or residency changes.
+        from deliberation import tasks  # noqa: F401  (jobs; notifications hear of new tasks)
         from deliberation.live import access  # noqa: F401
         from deliberation.services import (  # noqa: F401
             committees,
+            notifications,
             open311,
             trend_alarms,
             votes,

@@ -14,6 +14,7 @@ from deliberation.views import (
     indicators,
     issues,
     ledger,
+    notifications,
     rates,
     register,
     supervision,
@@ -25,6 +26,15 @@ from deliberation.views import sessions as s
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz/", health.healthz, name="healthz"),
+    path("notifications/", notifications.notification_list, name="notification-list"),
+    path("notifications/bell/", notifications.bell, name="notification-bell"),
+    path("notifications/read/", notifications.notification_read, name="notification-read"),
+    path(
+        "notifications/settings/",
+        notifications.notification_preferences,
+        name="notification-preferences",
+    ),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification-open"),
     path("compounds/<int:pk>/", compounds.compound_detail, name="compound-detail"),
     path("issues/", issues.issue_list, name="issue-list"),
     path("issues/new/", issues.report, name="issue-report"),

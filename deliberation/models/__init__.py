@@ -24,6 +24,15 @@ from .issues import (
 )
 from .ledger import LedgerAttachment, LedgerEntry, LedgerPublication, LedgerRules
 from .meetings import AdoptedText, BallotReceipt, MatterDocument
+from .notifications import (
+    Channel,
+    Delivery,
+    Digest,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    NotificationSettings,
+)
 from .organizations import Organization
 from .people import Membership, Residency, User
 from .places import Building, Community, Compound, Ownership, Subdistrict, Unit
@@ -58,6 +67,13 @@ from .work_orders import (
 )
 
 __all__ = [
+    "Channel",
+    "Delivery",
+    "Digest",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
+    "NotificationSettings",
     "AdoptedText",
     "BallotReceipt",
     "MatterDocument",

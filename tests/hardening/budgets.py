@@ -885,3 +885,9 @@ PAGES["compound-contracts"] = [
     )
     for u in ("jumin", "yeweihui", "wuye", "jiedao")
 ]
+
+
+# --- notifications (budgets_notifications.py) --------------------------------------------
+from . import budgets_notifications  # noqa: E402
+
+PAGES |= budgets_notifications.PAGES
