@@ -24,8 +24,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from deliberation import policy
-from deliberation.actions import kind_of
+from deliberation.actions import action_of, kind_of
 from deliberation.actions.notification_text import notification_text
+from deliberation.actions.running import may
 from deliberation.models import Channel, Notification, NotificationKind
 from deliberation.services import notifications as svc
 
@@ -68,9 +69,16 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 def _may_open(request: HttpRequest, n: Notification) -> bool:
+    """A task: may the person still take that step (whatever its state now)? Anything
+    else: may they still see the thing?"""
     kind = kind_of(n.target_kind) if n.target_kind else None
     if kind is None or n.target_pk is None:
         return bool(n.url) and not n.target_kind
+    task_kind, _dot, name = str(n.params.get("action", "")).partition(".")
+    action = action_of(task_kind, name) if n.kind == NotificationKind.TASK else None
+    if action is not None:
+        obj = kind.load(n.target_pk)
+        return obj is not None and may(request.user, obj, action)
     rule = VIEW_RULES.get(n.target_kind)
     if rule is None:
         return True  # its page asks its own rule
