@@ -13,13 +13,15 @@ class DeliberationConfig(AppConfig):
         # worker and beat load no URLs, so they must know every job from the start.
         # live.access: open sockets re-check their rights when a session, user, membership
         # or residency changes.
-        # The job queue's tasks and the receivers that enqueue them (after commit).
+        # The job queue's tasks and the receivers that enqueue them (after commit);
+        # notifications hear of new tasks.
         from deliberation import tasks  # noqa: F401
         from deliberation.live import access  # noqa: F401
         from deliberation.services import (  # noqa: F401
             committees,
             contracts,
             idempotency,
+            notifications,
             open311,
             stored_files,
             trend_alarms,

@@ -33,6 +33,7 @@ from deliberation.models import (
     Unit,
     User,
 )
+from deliberation.services import notifications
 
 DEMO_PASSWORD = "yishi-demo-2026"  # noqa: S105  (documented demo credential)
 K = Organization.Kind
@@ -285,9 +286,15 @@ def unit_area(compound_index: int, building_index: int, floor: int, slot: int) -
     return Decimal(base) + Decimal((slot * 25 + floor * 7) % 100) / 100
 
 
-@transaction.atomic
 def seed() -> dict[str, int]:
-    """Create or update the demo world. Returns counts of the main kinds of rows."""
+    """Create or update the demo world. Returns counts of the main kinds of rows. Its
+    history is no news: no one is notified of it (nor of its tasks, until they change)."""
+    with notifications.paused():
+        return _seed()
+
+
+@transaction.atomic
+def _seed() -> dict[str, int]:
     subdistrict, _ = Subdistrict.objects.get_or_create(name=SUBDISTRICT)
     communities = {
         name: Community.objects.get_or_create(name=name, defaults={"subdistrict": subdistrict})[0]

@@ -11,12 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.dispatch import Signal
 from django.urls import reverse
 
 from .outbox import record_event
 from .topics import topic
 
 TEMPLATE = "actions/_refetch.html"
+
+#: Sent by ``refresh_tasks`` with ``organizations`` and ``users``: their task lists may have
+#: changed (the notifications of new tasks listen, ``deliberation.tasks.notifications``).
+tasks_changed = Signal()
 
 
 def refresh_controls(*, kind: str, pk: int, topics: Iterable[str], actor: Any = None) -> None:
@@ -44,6 +49,8 @@ def refresh_tasks(
 ) -> None:
     """Inside the writer's transaction: the task lists of these organizations' members and
     of these people refetch."""
+    organizations, users = list(organizations), list(users)
+    tasks_changed.send(sender=None, organizations=organizations, users=users)
     url = reverse("task-list")
     for name in sorted(task_topics(organizations=organizations, users=users)):
         record_event(

@@ -25,6 +25,15 @@ from .issues import (
 )
 from .ledger import LedgerAttachment, LedgerEntry, LedgerPublication, LedgerRules
 from .meetings import AdoptedText, BallotReceipt, MatterDocument
+from .notifications import (
+    Channel,
+    Delivery,
+    Digest,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    NotificationSettings,
+)
 from .organizations import Organization
 from .people import Membership, Residency, User
 from .places import Building, Community, Compound, Ownership, Subdistrict, Unit
@@ -60,6 +69,13 @@ from .work_orders import (
 
 __all__ = [
     "LinkRequest",
+    "Channel",
+    "Delivery",
+    "Digest",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
+    "NotificationSettings",
     "AdoptedText",
     "BallotReceipt",
     "MatterDocument",

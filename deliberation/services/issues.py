@@ -64,6 +64,7 @@ from deliberation.models import (
 from deliberation.selectors.issues import timeline_of, triage_committees, triage_queue
 from deliberation.stored_messages import Message, message
 
+from . import notifications
 from .stored_files import files_removed_on_rollback, save_file
 
 S = Issue.Status
@@ -280,6 +281,7 @@ def move_issue(
     push_issue(locked, actor=actor)
     if was_new or status == S.NEW:
         push_triage_queue(locked.compound, actor=actor)
+    notifications.notify_issue_status(locked, actor=actor)
     copy_issue_state(locked, issue)
     return issue
 

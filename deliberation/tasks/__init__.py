@@ -6,4 +6,4 @@ code that wants work done enqueues it after its transaction commits
 package, so every module with tasks is imported here.
 """
 
-from . import delivery, hotline, periodic  # noqa: F401
+from . import delivery, hotline, notifications, periodic  # noqa: F401

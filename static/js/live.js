@@ -11,23 +11,29 @@
 
   function root() { return document.getElementById("live"); }
 
+  /* A page may hold a second socket (the header's bell, on the person's own topic): only
+   * #live's own socket drives the status and the cursor; every socket says its state. */
+  function own(el, evt) { return !!el && !!evt.target && el.contains(evt.target); }
+
   document.addEventListener("htmx:wsOpen", function (evt) {
+    if (evt.target && evt.target.dataset) { evt.target.dataset.socket = "open"; }
     var el = root();
-    if (!el) { return; }
+    if (!own(el, evt)) { return; }
     el.querySelector("#live-status").dataset.state = "open";
     var last = parseInt(el.dataset.liveLast || "0", 10) || 0;
     evt.detail.socketWrapper.send(JSON.stringify({ resume: last }));
   });
 
-  document.addEventListener("htmx:wsClose", function () {
+  document.addEventListener("htmx:wsClose", function (evt) {
+    if (evt.target && evt.target.dataset) { evt.target.dataset.socket = "closed"; }
     var el = root();
-    if (el) { el.querySelector("#live-status").dataset.state = "closed"; }
+    if (own(el, evt)) { el.querySelector("#live-status").dataset.state = "closed"; }
   });
 
   document.addEventListener("htmx:wsBeforeMessage", function (evt) {
     var el = root();
     var m = EV.exec(evt.detail.message || "");
-    if (!el || !m) { return; }
+    if (!m) { return; }
     var id = parseInt(m[1], 10);
     if (seen.has(id)) {
       evt.preventDefault();  // a replay repeating what this page already applied
@@ -35,7 +41,7 @@
     }
     seen.add(id);
     if (seen.size > SEEN_MAX) { seen.delete(seen.values().next().value); }
-    if (id > (parseInt(el.dataset.liveLast || "0", 10) || 0)) {
+    if (own(el, evt) && id > (parseInt(el.dataset.liveLast || "0", 10) || 0)) {
       el.dataset.liveLast = String(id);
     }
   });

@@ -922,3 +922,8 @@ from . import budgets_accounts  # noqa: E402
 
 PAGES |= budgets_accounts.PAGES
 NOT_PAGES |= budgets_accounts.NOT_PAGES
+
+# --- notifications (budgets_notifications.py) --------------------------------------------
+from . import budgets_notifications  # noqa: E402
+
+PAGES |= budgets_notifications.PAGES

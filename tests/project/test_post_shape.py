@@ -65,6 +65,10 @@ ALLOWED_POSTS: dict[str, str] = {
     "login": "Django's authentication (no thing to act on)",
     "logout": "Django's authentication: LogoutView is POST-only",
     "set_language": "Django's language switch (a preference in the session)",
+    "notification-read": (
+        "a person's own bookkeeping: marking their notifications read (no thing of the domain)"
+    ),
+    "notification-preferences": "a person's own settings: how they want to be notified",
 }
 
 #: Whole namespaces outside the walk, and why.

@@ -113,7 +113,11 @@ def test_the_resident_home_is_told_to_refetch_its_tasks_when_voting_opens(tdemo)
         connected, code = await comm.connect()
         assert connected, code
         assert await database_sync_to_async(svc.run_clock)() >= 1
-        message = await comm.receive_from(timeout=5)
+        # (the bell's "fetch again" markers of the new notifications share the topic)
+        messages = [await comm.receive_from(timeout=5)]
+        while 'data-refetch-target="task-list"' not in messages[-1] and len(messages) < 10:
+            messages.append(await comm.receive_from(timeout=5))
+        message = messages[-1]
         assert f'data-refetch="{reverse("task-list")}"' in message
         assert 'data-refetch-target="task-list"' in message
         await comm.disconnect()

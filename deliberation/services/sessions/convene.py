@@ -29,7 +29,7 @@ from deliberation.policy.sessions import forget_access
 from deliberation.selectors.sessions import (
     PARTY_ORDER,
 )
-from deliberation.services import session_issues
+from deliberation.services import notifications, session_issues
 from deliberation.user_text import AGENDA_DESCRIPTION_MAX, clean_field, clean_link
 
 from .common import (
@@ -148,6 +148,7 @@ def convene_session(
         if issues:
             session_issues.put_on_agenda(item=item, issues=issues, actor=convener)
     push_room(session, kind="session.convened", actor=convener)
+    notifications.notify_session_convened(session)
     return session
 
 

@@ -15,6 +15,7 @@ from deliberation.live.outbox import record_event
 from deliberation.live.topics import topic
 from deliberation.models import Minutes, Session, User
 from deliberation.selectors.minutes import minutes_record
+from deliberation.services import notifications
 from deliberation.services.announcements import post_announcement
 from deliberation.user_text import clean_field
 
@@ -111,4 +112,5 @@ def publish_minutes(*, actor: User, session: Session) -> Minutes:
             link=reverse("session-minutes", args=[session.pk]),
         )
     _push(minutes, actor)
+    notifications.notify_minutes_published(session)
     return minutes

@@ -26,6 +26,7 @@ from deliberation.selectors.votes import (
     vote_organizations,
     vote_page_context,
 )
+from deliberation.services import notifications
 from deliberation.services.announcements import BOARD_TEMPLATE, board_context
 
 S = OwnersVote.Status
@@ -108,6 +109,7 @@ def _push_staff(vote: OwnersVote, actor: Any = None) -> None:
 def _changed(vote: OwnersVote, kind: str, actor: Any = None) -> None:
     _push(vote, kind, actor)
     vote_changed.send(sender=OwnersVote, vote=vote)
+    notifications.notify_vote_changed(vote)
 
 
 def follow(vote: OwnersVote, *, users: list[int] | tuple[int, ...] = (), actor: Any = None) -> None:
