@@ -60,7 +60,7 @@ beat: install
 ## One file: `make test PYTEST_ARGS="-n0 tests/live/test_outbox.py"` (-n0: no workers).
 TEST_WORKERS ?= auto
 test: system-deps install test-js lint typecheck
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadgroup --durations=40 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -13,7 +13,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -27,6 +26,8 @@ from deliberation import policy
 from deliberation.actions import action_of, kind_of
 from deliberation.actions.notification_text import notification_text
 from deliberation.actions.running import may
+from deliberation.lists import paged
+from deliberation.lists.notifications import NotificationFilters
 from deliberation.models import Channel, Notification, NotificationKind
 from deliberation.services import notifications as svc
 
@@ -54,17 +55,16 @@ def bell(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def notification_list(request: HttpRequest) -> HttpResponse:
-    found = Notification.objects.filter(recipient=request.user)  # type: ignore[misc]
-    if request.GET.get("unread") == "1":
-        found = found.filter(read_at__isnull=True)
-    page = Paginator(found.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    mine = Notification.objects.filter(recipient=request.user)  # type: ignore[misc]
+    listing = paged(
+        request, mine.order_by("-created_at", "-pk"), NotificationFilters, per_page=PAGE_SIZE
     )
-    rows = [(n, notification_text(n)) for n in page.object_list]
+    rows = [(n, notification_text(n)) for n in listing.rows]
     return render(
         request,
         "notifications/list.html",
-        {"page": page, "rows": rows, "unread_only": request.GET.get("unread") == "1"},
+        {"list": listing, "rows": rows, "list_id": "notifications"},
+        status=listing.status,
     )
 
 

@@ -35,15 +35,17 @@
     var m = EV.exec(evt.detail.message || "");
     if (!m) { return; }
     var id = parseInt(m[1], 10);
+    /* The cursor moves with what #live's socket received, also when the bell's socket
+     * (same person's topic) brought the event first and it was applied from there. */
+    if (own(el, evt) && id > (parseInt(el.dataset.liveLast || "0", 10) || 0)) {
+      el.dataset.liveLast = String(id);
+    }
     if (seen.has(id)) {
-      evt.preventDefault();  // a replay repeating what this page already applied
+      evt.preventDefault();  // a replay, or the other socket's copy: applied once already
       return;
     }
     seen.add(id);
     if (seen.size > SEEN_MAX) { seen.delete(seen.values().next().value); }
-    if (own(el, evt) && id > (parseInt(el.dataset.liveLast || "0", 10) || 0)) {
-      el.dataset.liveLast = String(id);
-    }
   });
 })();
 

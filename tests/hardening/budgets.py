@@ -794,12 +794,13 @@ FRAGMENTS: dict[str, FragmentBudget] = {
     ),
     # --- intake, work orders and channels (more) ---
     # The community's check offers the reporter the rating form (their own topic only);
-    # the whole verification (writes, the order, inbox and committee pushes) is 33 queries.
+    # the whole verification (writes, the order, inbox and committee pushes, and telling the
+    # reporter: the notification and its SMS delivery row) is 43 queries.
     "issues/_rate.html": FragmentBudget(
         growth_intake.grow_reporters_issues,
         growth_intake.verify,
         prepare=growth_intake.completed_order,
-        max_queries=40,
+        max_queries=45,
     ),
 }
 

@@ -45,7 +45,9 @@ PAGES: dict[str, list[Budget]] = {
     "notification-list": [
         Budget("jumin", lambda d: reverse("notification-list"), grow_notifications),
         Budget(
-            "jumin", lambda d: reverse("notification-list") + "?unread=1&page=2", grow_notifications
+            "jumin",
+            lambda d: reverse("notification-list") + "?unread=on&page=2",
+            grow_notifications,
         ),
     ],
     "notification-bell": [

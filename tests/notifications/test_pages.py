@@ -130,3 +130,34 @@ def test_message_ids_are_translated_for_the_reader(demo: Any) -> None:
     client.cookies["django_language"] = "en"
     en = client.get(reverse("notification-list")).content.decode()
     assert f"Your report #{issue.pk}" in en
+
+
+def test_the_list_filters_by_kind_unread_and_search_and_refuses_bad_values(demo: Any) -> None:
+    jumin = demo.user("jumin")
+    lamp, glass = report("路灯不亮"), report("窗户玻璃破了")
+    about_lamp = _told(jumin, lamp)
+    about_glass = _told(jumin, glass)
+    Notification.objects.filter(pk=about_glass.pk).update(read_at="2026-01-01T00:00Z")
+    task = svc.notify(
+        recipients=[jumin],
+        kind=NotificationKind.TASK,
+        msgid="Please rate how report #%(id)s was handled.",
+        params={"id": lamp.pk},
+        target=("issue", lamp.pk),
+        url=reverse("issue-detail", args=[lamp.pk]),
+    )[0]
+    client = login_client(jumin)
+    url = reverse("notification-list")
+
+    def shown(query: str) -> set[int]:
+        page = client.get(url + query)
+        assert page.status_code == 200
+        return {n.pk for n, _text in page.context["rows"]}
+
+    assert shown("?unread=on") >= {about_lamp.pk, task.pk}
+    assert about_glass.pk not in shown("?unread=on")
+    assert shown("?kind=task") == {task.pk}
+    assert shown(f"?q=%23{glass.pk}") == {about_glass.pk}  # the report's number, as typed
+    refused = client.get(url + "?kind=nonsense")
+    assert refused.status_code == 400
+    assert "kind" in refused.context["list"].form.errors
