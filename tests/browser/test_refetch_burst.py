@@ -102,7 +102,7 @@ def test_a_burst_of_markers_ends_with_a_fetch_made_after_the_last(
         fetched.clear()
         page.evaluate(BURST, ["/tasks/", "task-list", 5])
         with contextlib.suppress(PlaywrightTimeoutError):  # told below
-            page.locator("#task-list[data-fetch='2']").wait_for(state="attached", timeout=3_000)
+            page.locator("#task-list[data-fetch='2']").wait_for(state="attached", timeout=10_000)
         page.wait_for_timeout(200)  # time for a fetch too many
         shown = page.get_attribute("#task-list", "data-fetch")
         if (shown, len(fetched)) != ("2", 2):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from deliberation.demo.tuanjiehu import seed
 from deliberation.models import Party, Position, Round
 from deliberation.services import sessions as services
 from deliberation.services.sessions import SessionConflict
@@ -14,6 +15,14 @@ from tests.concurrency import run_together
 from .helpers import DELEGATES, opened, user
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _whole_world(tdemo) -> None:
+    """Seed over the restored copy: in full runs (never alone) a restored world twice lacked
+    the residents' representative's residence here; seeding puts back whatever is missing
+    (cause not found; see the closing note of 2026-12-02)."""
+    seed()
 
 
 def test_database_is_postgresql(tdemo) -> None:
