@@ -100,9 +100,9 @@ def tdemo(request: pytest.FixtureRequest, transactional_db: None) -> Demo:
     """The demo world committed for real: for websocket, live-server and browser tests.
     Put back from the copy taken after the session's seed, unless the last transactional
     test's teardown already did and nothing wrote since; seeded only while there is no copy.
-    (Browser tests and tests/sessions/test_concurrency.py used to seed instead, after two
-    failures not reproduced since: the seed on top of the copy finds every row there, so
-    the world they get is the same.)"""
+    (A session convened right after tests/project/test_demo_snapshot.py's flush used to
+    lose its compounds: the copy put back did not move the many-to-many tables' sequences
+    past their rows, and their inserts ignore conflicts. ``restore`` now moves every one.)"""
     marker = request.node.get_closest_marker("django_db")
     sequences_reset = bool(marker and marker.kwargs.get("reset_sequences"))
     if not ((intact() and not sequences_reset) or restore()):

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from deliberation.demo.tuanjiehu import seed
-from deliberation.models import Party, Position, Residency, Round, Unit
+from deliberation.models import Party, Position, Round
 from deliberation.services import sessions as services
 from deliberation.services.sessions import SessionConflict
 from tests.concurrency import run_together
@@ -15,22 +14,6 @@ from tests.concurrency import run_together
 from .helpers import DELEGATES, opened, user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _representative_lives_there(tdemo) -> None:
-    """The residents' representative must live in the compound concerned. In full runs (never
-    alone) an earlier test left the demo's representative without that residence — a restore
-    or a re-seed did not bring it back (cause not found; closing note of 2026-12-02). This
-    module's subject is concurrency, so it arranges that precondition itself."""
-    seed()
-    unit = Unit.objects.filter(building__compound=tdemo.tuanjie).order_by("id").first()
-    assert unit is not None
-    Residency.objects.get_or_create(
-        user=user(DELEGATES[Party.RESIDENTS_REPS]),
-        unit=unit,
-        defaults={"relation": Residency.Relation.OCCUPANT},
-    )
 
 
 def test_database_is_postgresql(tdemo) -> None:

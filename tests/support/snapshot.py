@@ -63,7 +63,9 @@ def restore() -> bool:
         for table in _copied:
             source, target = _quoted(table, SCHEMA), _quoted(table)
             cursor.execute(f"INSERT INTO {target} SELECT * FROM {source}")  # noqa: S608
-        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+        for statement in connection.ops.sequence_reset_sql(
+            no_style(), apps.get_models(include_auto_created=True)
+        ):
             cursor.execute(statement)
     ContentType.objects.clear_cache()  # a flush re-created them under other ids
     return True
