@@ -27,8 +27,9 @@ def test_a_cycle_from_opening_to_the_corrected_public_list(browser, live_server_
     assert_accessible(office, "cycles and the opening form")
     office.fill("#id_year", "2031")
     office.select_option("#id_half", "1")
-    office.click("#evaluation-open button[type=submit]")
-    office.wait_for_url(f"{server.url}/evaluations/*/")
+    # Opening scores every provider of the subdistrict: seconds on a loaded machine.
+    office.click("#evaluation-open button[type=submit]", no_wait_after=True)
+    office.wait_for_url(f"{server.url}/evaluations/*/", timeout=30_000)
     cycle = EvaluationCycle.objects.get(year=2031, half=1)
     page_url = f"{server.url}/evaluations/{cycle.pk}/"
     assert_accessible(office, "cycle page, scoring")

@@ -54,7 +54,7 @@ def test_a_printed_ballot_entered_by_its_code_and_confirmed(browser, live_server
     chair.select_option(".paper-confirm select", value="disagree")
     chair.click(".paper-confirm button[type=submit]")
     chair.wait_for_function(
-        f"document.querySelector('[data-turnout-heads]').textContent === '{before + 1}'"
+        f"document.querySelector('[data-turnout-heads]')?.textContent === '{before + 1}'"
     )
     ballot = Ballot.objects.get(voter=owner)
     assert ballot.confirmed and ballot.channel == "paper" and ballot.choice == "disagree"
