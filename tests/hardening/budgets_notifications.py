@@ -74,9 +74,7 @@ PAGES: dict[str, list[Budget]] = {
         Budget("jumin", lambda d: reverse("account-wechat-bind"), _nothing, statuses=(303,)),
     ],
     "account-wechat-callback": [
-        Budget(
-            "jumin", lambda d: reverse("account-wechat-callback"), _nothing, statuses=(400,)
-        ),
+        Budget("jumin", lambda d: reverse("account-wechat-callback"), _nothing, statuses=(400,)),
     ],
     "account-wechat-unbind": [
         Budget(

@@ -90,7 +90,8 @@ def test_a_person_binds_their_wechat_and_the_settings_page_shows_it(
     assert client.post(reverse("account-wechat-unbind")).status_code == 303
     jumin.refresh_from_db()
     assert jumin.wechat_openid == ""
-    assert 'data-wechat="unbound"' in client.get(reverse("notification-preferences")).content.decode()
+    page = client.get(reverse("notification-preferences")).content.decode()
+    assert 'data-wechat="unbound"' in page
 
 
 def test_an_altered_state_binds_nothing(demo: Any, wechat_on: None) -> None:
@@ -161,9 +162,7 @@ def test_anonymous_is_sent_to_login(client: Any) -> None:
     assert client.get(reverse("account-wechat-unbind")).status_code in (302, 405)
 
 
-def test_saving_settings_while_unbound_keeps_the_wechat_choices(
-    demo: Any, wechat_on: None
-) -> None:
+def test_saving_settings_while_unbound_keeps_the_wechat_choices(demo: Any, wechat_on: None) -> None:
     jumin = demo.user("jumin")
     svc.save_preferences(
         user=jumin,
