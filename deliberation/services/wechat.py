@@ -162,10 +162,12 @@ def template_message(d: Delivery, n: Notification, text: str) -> OutboundMessage
     with translation.override(settings.LANGUAGE_CODE):  # the message leaves the app
         title = str(NotificationKind(n.kind).label)
     link = settings.YISHI_SITE_URL + reverse("notification-open", args=[n.pk]) if n.url else ""
+    made = timezone.localtime(n.created_at)
     values = {
         "title": title,
         "body": text,
-        "time": timezone.localtime(n.created_at).strftime("%Y年%m月%d日 %H:%M"),
+        # WeChat's time field format; built by hand, as strftime may not take non-ASCII
+        "time": f"{made.year}年{made.month:02d}月{made.day:02d}日 {made:%H:%M}",
         "link": link,
     }
     return OutboundMessage(
