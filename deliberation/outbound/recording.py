@@ -9,7 +9,7 @@ file lock, so concurrent workers count correctly.
 
 :class:`FakeWeChatClient` stands in for WeChat's web authorization: the code
 ``code-for-<openid>`` answers that openid, any other code is refused as WeChat refuses an
-invalid or used one.
+invalid or used one (and ``code-unreachable`` finds WeChat out of reach).
 """
 
 from __future__ import annotations
@@ -97,10 +97,14 @@ def wechat_error_next(*errcodes: int) -> None:
 
 class FakeWeChatClient:
     PREFIX = "code-for-"
+    #: the code that finds WeChat out of reach
+    UNREACHABLE = "code-unreachable"
 
     def openid_for_code(self, code: str) -> str:
         with _locked() as folder, open(folder / "codes.jsonl", "a", encoding="utf-8") as out:
             out.write(json.dumps(code) + "\n")
+        if code == self.UNREACHABLE:
+            raise wechat.WeChatUnavailable("recording fake: WeChat out of reach")
         if code.startswith(self.PREFIX) and len(code) > len(self.PREFIX):
             return code[len(self.PREFIX) :]
         raise wechat.WeChatError(40029, "invalid code")

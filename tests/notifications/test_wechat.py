@@ -99,7 +99,7 @@ def test_an_altered_state_binds_nothing(demo: Any, wechat_on: None) -> None:
     client = login_client(jumin)
     state = _start(client)
     altered = state[:-1] + ("0" if state[-1] != "0" else "1")
-    for bad in (altered, "", "not-a-state", state + "00"):
+    for bad in (altered, "", "not-a-state", state + "00", state.upper(), "é" * 66, "a" * 9999):
         refused = _back(client, bad, "code-for-oJUMIN")
         assert refused.status_code == 400
         assert "不是从您的账号发起" in refused.content.decode()
@@ -146,6 +146,51 @@ def test_a_code_wechat_refuses_or_an_openid_bound_elsewhere_binds_nothing(
     assert taken.status_code == 400 and "已绑定另一个账号" in taken.content.decode()
     jumin.refresh_from_db()
     assert jumin.wechat_openid == ""
+
+
+def test_wechat_out_of_reach_binds_nothing_and_says_so(demo: Any, wechat_on: None) -> None:
+    jumin = demo.user("jumin")
+    client = login_client(jumin)
+    down = _back(client, _start(client), "code-unreachable")
+    assert down.status_code == 503 and "暂时无法连接微信" in down.content.decode()
+    jumin.refresh_from_db()
+    assert jumin.wechat_openid == ""
+
+
+def test_the_real_client_exchanges_the_code_for_the_openid(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.YISHI_WECHAT = {"appid": "wxA", "secret": "S", "templates": {}}
+    with pytest.raises(ValueError):
+        wechat_outbound._http("http://api.weixin.qq.com/plain")  # only ever https
+    asked: list[str] = []
+    answers = iter(
+        [
+            {"access_token": "AT", "expires_in": 7200, "openid": "oREAL", "scope": "snsapi_base"},
+            {"errcode": 40029, "errmsg": "invalid code"},
+            {"access_token": "AT"},
+        ]
+    )
+
+    def fake_http(url: str, body: Any = None) -> dict[str, Any]:
+        asked.append(url)
+        return next(answers)
+
+    monkeypatch.setattr(wechat_outbound, "_http", fake_http)
+    client = wechat_outbound.HttpWeChatClient()
+    assert client.openid_for_code("C1") == "oREAL"
+    where = urlsplit(asked[0])
+    assert (where.netloc, where.path) == ("api.weixin.qq.com", "/sns/oauth2/access_token")
+    assert parse_qs(where.query) == {
+        "appid": ["wxA"],
+        "secret": ["S"],
+        "code": ["C1"],
+        "grant_type": ["authorization_code"],
+    }
+    with pytest.raises(wechat_outbound.WeChatError):
+        client.openid_for_code("C2")
+    with pytest.raises(wechat_outbound.WeChatUnavailable):
+        client.openid_for_code("C3")  # an answer without an openid
 
 
 def test_without_an_official_account_wechat_is_not_offered(demo: Any) -> None:
