@@ -22,6 +22,7 @@ from deliberation.views import (
     residents,
     supervision,
     votes,
+    wechat,
     work_orders,
 )
 from deliberation.views import sessions as s
@@ -35,6 +36,10 @@ urlpatterns = [
     path("accounts/homes/", accounts.homes, name="account-homes"),
     path("accounts/reset/", accounts.password_reset, name="account-reset"),
     path("accounts/reset/code/", accounts.password_reset_verify, name="account-reset-verify"),
+    # Binding one's WeChat (views/wechat.py): off to WeChat, back with a code; unbinding
+    path("accounts/wechat/bind/", wechat.bind, name="account-wechat-bind"),
+    path("accounts/wechat/callback/", wechat.callback, name="account-wechat-callback"),
+    path("accounts/wechat/unbind/", wechat.unbind, name="account-wechat-unbind"),
     path("compounds/<int:pk>/residents/", residents.residents_page, name="residents-page"),
     path(
         "compounds/<int:pk>/residents/import/",

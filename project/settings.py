@@ -7,6 +7,7 @@ and Redis, as in production and in the test suite.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -308,6 +309,33 @@ YISHI_OUTBOUND = {
     "email": os.environ.get("YISHI_EMAIL_SENDER", "deliberation.outbound.email.EmailSender"),
     "sms": os.environ.get("YISHI_SMS_SENDER", "deliberation.outbound.console.ConsoleSender"),
     "wechat": os.environ.get("YISHI_WECHAT_SENDER", "deliberation.outbound.console.ConsoleSender"),
+}
+#: The site's address as people outside reach it: links in WeChat messages and WeChat's
+#: return address after authorization are absolute.
+YISHI_SITE_URL = os.environ.get("YISHI_SITE_URL", "http://localhost:8000").rstrip("/")
+
+
+def _wechat_templates(raw: str) -> dict[str, object]:
+    try:
+        found = json.loads(raw or "{}")
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"YISHI_WECHAT_TEMPLATES is not JSON: {exc}") from exc
+    if not isinstance(found, dict):
+        raise ImproperlyConfigured("YISHI_WECHAT_TEMPLATES must map notification kinds")
+    return found
+
+
+# The WeChat Official Account (公众号, deliberation/outbound/wechat.py): people bind their
+# openid by WeChat's web authorization; notifications go out as template messages, one
+# template per notification kind (a template id, or {"template_id": …, "fields": {…}}).
+# Without appid and secret WeChat is not offered.
+YISHI_WECHAT = {
+    "appid": os.environ.get("YISHI_WECHAT_APPID", ""),
+    "secret": os.environ.get("YISHI_WECHAT_SECRET", ""),
+    "client": os.environ.get(
+        "YISHI_WECHAT_CLIENT", "deliberation.outbound.wechat.HttpWeChatClient"
+    ),
+    "templates": _wechat_templates(os.environ.get("YISHI_WECHAT_TEMPLATES", "")),
 }
 #: Where the recording fake (tests) writes what it sent; shared with job worker processes.
 YISHI_OUTBOUND_RECORD_DIR = os.environ.get(

@@ -79,12 +79,15 @@ class Delivery(models.Model):
         FAILED = "failed", pgettext_lazy("delivery", "failed")
         #: Over the person's rate limit: told in the daily digest instead.
         DIGEST = "digest", pgettext_lazy("delivery", "folded into the digest")
+        #: The channel does not apply to this person now (WeChat not bound, no template for
+        #: the kind): nothing was sent, nothing is retried.
+        SKIPPED = "skipped", pgettext_lazy("delivery", "not applicable")
 
     notification = models.ForeignKey(
         Notification, on_delete=models.CASCADE, related_name="deliveries"
     )
     channel = models.CharField(max_length=16, choices=Channel.choices)
-    to = models.CharField(max_length=200)
+    to = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     #: ``notification:<id>:<channel>``: the provider's idempotency key, unique here.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,10 +14,23 @@ class User(AbstractUser):
     display_name = models.CharField(_("name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     is_party_member = models.BooleanField(_("Party member"), default=False)
+    #: The person's WeChat user id for our Official Account (公众号), bound by themselves
+    #: through WeChat's web authorization (``services/wechat.py``); empty when unbound.
+    wechat_openid = models.CharField(_("WeChat openid"), max_length=64, blank=True)
+    #: When WeChat last refused a message to that openid (unfollowed, invalid): messages
+    #: stop until the person binds again.
+    wechat_refused_at = models.DateTimeField(_("WeChat refused since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wechat_openid"],
+                condition=~Q(wechat_openid=""),
+                name="user_wechat_openid_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -37,9 +37,27 @@ class OutboundMessage:
     body: str
     key: str
     subject: str = ""
-    #: WeChat template messages: the template id and its fields.
+    #: WeChat template messages: the template id, its fields (name → value) and the page
+    #: the message opens (absolute). ``to`` is then the recipient's openid.
     template: str = ""
     data: Mapping[str, str] = field(default_factory=dict)
+    url: str = ""
+
+    def template_payload(self) -> dict[str, Any]:
+        """The body a WeChat adapter posts to ``cgi-bin/message/template/send`` as it is.
+
+        ``client_msg_id`` is WeChat's idempotency key: the same key to the same openid is
+        sent once (within WeChat's window), so a retry after a lost answer does not repeat.
+        """
+        payload: dict[str, Any] = {
+            "touser": self.to,
+            "template_id": self.template,
+            "data": {name: {"value": value} for name, value in self.data.items()},
+            "client_msg_id": self.key,
+        }
+        if self.url:
+            payload["url"] = self.url
+        return payload
 
 
 class DeliveryFailed(Exception):
@@ -48,6 +66,11 @@ class DeliveryFailed(Exception):
 
 class DeliveryRefused(Exception):
     """The provider will never take this message (bad number, unsubscribed): do not retry."""
+
+
+class RecipientGone(DeliveryRefused):
+    """The address itself is dead (a WeChat user who unfollowed, an invalid openid): do not
+    retry, and stop using the address until the person gives it again."""
 
 
 class Sender(Protocol):

@@ -11,5 +11,8 @@ log = logging.getLogger("yishi.outbound")
 
 class ConsoleSender:
     def send(self, message: OutboundMessage) -> str:
-        log.info("[%s → %s] %s %s", message.channel, message.to, message.subject, message.body)
+        if message.template:
+            log.info("[%s → %s] %s", message.channel, message.to, message.template_payload())
+        else:
+            log.info("[%s → %s] %s %s", message.channel, message.to, message.subject, message.body)
         return message.key

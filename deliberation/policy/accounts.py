@@ -47,3 +47,10 @@ def decide_link_request(p: Principal, link_request: Any) -> bool:
 @action("link_request.withdraw")
 def withdraw_link_request(p: Principal, link_request: Any) -> bool:
     return p.user_id is not None and p.user_id == link_request.user_id
+
+
+@action("account.wechat")
+def bind_wechat(p: Principal, account: Any) -> bool:
+    """Bind or unbind a WeChat: only to one's own account — not staff, not a superuser
+    (a WeChat bound to an account reads that person's notifications)."""
+    return p.user_id is not None and p.user_id == getattr(account, "pk", None)

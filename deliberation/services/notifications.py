@@ -11,7 +11,9 @@ their own compound), and its link is re-checked by the policy when opened.
 Deliveries outside the app are rows (``Delivery``) whose key makes sending idempotent;
 ``deliveries_queued`` is sent once they are committed, and the job queue sends them
 (``deliberation.tasks.notifications``). Quiet hours hold SMS and WeChat until they end;
-past the hourly limit, messages are folded into the daily digest instead.
+past the hourly limit, messages are folded into the daily digest instead. WeChat goes as a
+template message to the person's bound openid (``services/wechat.py``); where it does not
+apply (not bound, no template for the kind) the delivery is recorded as ``skipped``.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ from deliberation.models import (
     Session,
     User,
 )
+from deliberation.outbound import wechat as wechat_outbound
+from deliberation.services import wechat as wechat_services
 
 K = NotificationKind
 #: Sent on commit with ``ids``: the deliveries the job queue should now send.
@@ -55,7 +59,7 @@ deliveries_queued = Signal()
 residents_event = Signal()
 
 #: Channels that leave the system, and the user field holding each one's address.
-OUTSIDE = {Channel.SMS: "phone", Channel.WECHAT: "phone", Channel.EMAIL: "email"}
+OUTSIDE = {Channel.SMS: "phone", Channel.WECHAT: "wechat_openid", Channel.EMAIL: "email"}
 #: Channels that respect quiet hours (an e-mail waits in the inbox anyway).
 QUIET = {Channel.SMS, Channel.WECHAT}
 #: Residents hear by SMS about their own reports and their votes (and their tasks, which
@@ -100,6 +104,13 @@ class Preferences:
         return default_enabled(staff=self.staff, kind=kind, channel=channel)
 
 
+def offered_channels(user: User) -> list[Channel]:
+    """The channels a person may choose: WeChat only once the site has an Official Account
+    and the person has bound their WeChat."""
+    wechat = wechat_outbound.configured() and bool(user.wechat_openid)
+    return [c for c in Channel if c != Channel.WECHAT or wechat]
+
+
 def preferences_of(user: User) -> Preferences:
     rows = NotificationPreference.objects.filter(user=user).values_list(
         "kind", "channel", "enabled"
@@ -120,9 +131,11 @@ def save_preferences(
     quiet_from: time | None,
     quiet_until: time | None,
 ) -> None:
-    """Store the person's choices: only those that differ from the defaults are kept."""
+    """Store the person's choices: only those that differ from the defaults are kept.
+    Channels not among ``choices`` (WeChat while unbound) keep what was chosen before."""
     staff = is_staff(user)
-    NotificationPreference.objects.filter(user=user).delete()
+    channels = {c for _k, c in choices}
+    NotificationPreference.objects.filter(user=user, channel__in=channels).delete()
     NotificationPreference.objects.bulk_create(
         NotificationPreference(user=user, kind=k, channel=c, enabled=on)
         for (k, c), on in sorted(choices.items())
@@ -219,8 +232,22 @@ def _deliveries(n: Notification, user: User, prefs: Preferences, now: datetime) 
     settings = settings_of(user)
     ids = []
     for channel, field in OUTSIDE.items():
+        if not prefs.enabled(n.kind, channel):
+            continue
         address = getattr(user, field, "")
-        if not address or not prefs.enabled(n.kind, channel):
+        if channel == Channel.WECHAT:
+            reason = wechat_services.not_applicable(user, n.kind)
+            if reason:  # chosen, but it cannot go: say so, send nothing, retry nothing
+                Delivery.objects.create(
+                    notification=n,
+                    channel=channel,
+                    to=address,
+                    key=f"notification:{n.pk}:{channel}",
+                    status=Delivery.Status.SKIPPED,
+                    error=reason,
+                )
+                continue
+        if not address:
             continue
         over = _over_limit(user, settings, now)
         d = Delivery.objects.create(
@@ -250,14 +277,18 @@ def deliver(delivery_id: int, text: str) -> str:
             return d.status if d else "gone"
         if d.send_after and d.send_after > timezone.now():
             raise NotYet(d.send_after)
+        message = _message(d, text)
+        if message is None:
+            d.save(update_fields=["status", "error"])
+            return d.status
         d.attempts += 1
         try:
-            outbound.send(
-                outbound.OutboundMessage(
-                    channel=d.channel, to=d.to, body=text, key=d.key, subject=text[:60]
-                )
-            )
+            outbound.send(message)
             d.status, d.sent_at, d.error = Delivery.Status.SENT, timezone.now(), ""
+        except outbound.RecipientGone as gone:
+            d.status, d.error = Delivery.Status.REFUSED, str(gone)[:300]
+            if d.channel == Channel.WECHAT:
+                wechat_services.flag_refused(message.to)
         except outbound.DeliveryRefused as refused:
             d.status, d.error = Delivery.Status.REFUSED, str(refused)[:300]
         except outbound.DeliveryFailed as failed:
@@ -266,6 +297,21 @@ def deliver(delivery_id: int, text: str) -> str:
     if failure is not None:
         raise failure
     return d.status
+
+
+def _message(d: Delivery, text: str) -> outbound.OutboundMessage | None:
+    """What to send for ``d``; None (and ``d`` marked skipped) when WeChat no longer applies
+    (unbound, or refused by WeChat, since the delivery was made)."""
+    if d.channel != Channel.WECHAT:
+        return outbound.OutboundMessage(
+            channel=d.channel, to=d.to, body=text, key=d.key, subject=text[:60]
+        )
+    n = Notification.objects.select_related("recipient").get(pk=d.notification_id)
+    reason = wechat_services.not_applicable(n.recipient, n.kind)
+    if reason:
+        d.status, d.error = Delivery.Status.SKIPPED, reason
+        return None
+    return wechat_services.template_message(d, n, text)
 
 
 def give_up(delivery_id: int) -> None:

@@ -111,6 +111,7 @@ def deliver(
     subject: str = "",
     template: str = "",
     data: Mapping[str, str] | None = None,
+    url: str = "",
 ) -> str:
     """One message to one address (the fields of ``OutboundMessage``), sent once."""
     message = OutboundMessage(
@@ -121,5 +122,6 @@ def deliver(
         subject=subject,
         template=template,
         data=dict(data or {}),
+        url=url,
     )
     return attempt(self, lambda: send_once(message))

@@ -29,6 +29,7 @@ from deliberation.actions.running import may
 from deliberation.lists import paged
 from deliberation.lists.notifications import NotificationFilters
 from deliberation.models import Channel, Notification, NotificationKind
+from deliberation.outbound import wechat
 from deliberation.services import notifications as svc
 
 PAGE_SIZE = 20
@@ -122,10 +123,13 @@ class PreferencesForm(forms.Form):
     quiet_from = forms.TimeField(label=gettext_lazy("Quiet hours from"), required=False)
     quiet_until = forms.TimeField(label=gettext_lazy("until"), required=False)
 
-    def __init__(self, *args: object, prefs: svc.Preferences, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, prefs: svc.Preferences, channels: list[Channel], **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.channels = channels
         for kind in NotificationKind:
-            for channel in Channel:
+            for channel in channels:
                 self.fields[f"{kind.value}__{channel.value}"] = forms.BooleanField(
                     label=f"{kind.label}: {channel.label}",
                     required=False,
@@ -140,7 +144,7 @@ class PreferencesForm(forms.Form):
 
     def grid(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [
-            (str(kind.label), [self[f"{kind.value}__{c.value}"] for c in Channel])
+            (str(kind.label), [self[f"{kind.value}__{c.value}"] for c in self.channels])
             for kind in NotificationKind
         ]
 
@@ -148,17 +152,19 @@ class PreferencesForm(forms.Form):
         return {
             (k.value, c.value): bool(self.cleaned_data[f"{k.value}__{c.value}"])
             for k in NotificationKind
-            for c in Channel
+            for c in self.channels
         }
 
 
 @login_required
 def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """The kind × channel grid (WeChat once bound), quiet hours, and the WeChat binding."""
+    offered = svc.offered_channels(request.user)  # type: ignore[arg-type]
     prefs = svc.preferences_of(request.user)  # type: ignore[arg-type]
     current = svc.settings_of(request.user)  # type: ignore[arg-type]
     initial = {"quiet_from": current.quiet_from, "quiet_until": current.quiet_until}
     if request.method == "POST":
-        form = PreferencesForm(request.POST, prefs=prefs, initial=initial)
+        form = PreferencesForm(request.POST, prefs=prefs, channels=offered, initial=initial)
         if form.is_valid():
             svc.save_preferences(
                 user=request.user,  # type: ignore[arg-type]
@@ -170,13 +176,22 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(reverse("notification-preferences"), status=303)
         status = 400
     elif request.method in ("GET", "HEAD"):
-        form, status = PreferencesForm(prefs=prefs, initial=initial), 200
+        form, status = PreferencesForm(prefs=prefs, channels=offered, initial=initial), 200
     else:
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
-    channels = [str(c.label) for c in Channel]
+    channels = [str(c.label) for c in offered]
+    user = request.user
     return render(
         request,
         "notifications/preferences.html",
-        {"form": form, "channels": channels},
+        {
+            "form": form,
+            "channels": channels,
+            "wechat": {
+                "configured": wechat.configured(),
+                "bound": bool(user.wechat_openid),  # type: ignore[union-attr]
+                "refused": user.wechat_refused_at is not None,  # type: ignore[union-attr]
+            },
+        },
         status=status,
     )

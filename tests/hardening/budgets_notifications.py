@@ -69,4 +69,20 @@ PAGES: dict[str, list[Budget]] = {
         Budget("jumin", lambda d: reverse("notification-preferences"), _nothing),
         Budget("wuye", lambda d: reverse("notification-preferences"), _nothing),
     ],
+    # Binding one's WeChat: lists nothing (without an Official Account, back to settings)
+    "account-wechat-bind": [
+        Budget("jumin", lambda d: reverse("account-wechat-bind"), _nothing, statuses=(303,)),
+    ],
+    "account-wechat-callback": [
+        Budget("jumin", lambda d: reverse("account-wechat-callback"), _nothing, statuses=(400,)),
+    ],
+    "account-wechat-unbind": [
+        Budget(
+            "jumin",
+            lambda d: reverse("account-wechat-unbind"),
+            _nothing,
+            method="post",
+            statuses=(303,),
+        ),
+    ],
 }

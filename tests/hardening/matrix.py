@@ -99,6 +99,8 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "hotline import by juwei": lambda demo: surfaces_intake.hotline_batch(demo),
     "rising-trend alarm in 团结公寓": gi.alarm,
     "link request in 团结公寓": surfaces_accounts.link_request,
+    "jumin's account": lambda demo: demo.user("jumin"),
+    "one's own account": lambda demo: demo.user("jumin"),
 }
 
 
@@ -692,6 +694,16 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
     "link_request.decide": [ActionRow("link request in 团结公寓", allow("residents_committee"))],
     # only the person who asked (none of the matrix's roles)
     "link_request.withdraw": [ActionRow("link request in 团结公寓", allow())],
+    # a WeChat is bound to one's own account only: jumin's by jumin alone, and each (logged
+    # in) role to its own
+    "account.wechat": [
+        ActionRow("jumin's account", allow("resident")),
+        ActionRow(
+            "one's own account",
+            frozenset(ROLES) - {"anonymous"},
+            target=lambda demo, user, obj: user,
+        ),
+    ],
     # --- owners' committees and 物管会 -------------------------------------------------------
     "committee.view": [
         ActionRow(

@@ -69,6 +69,7 @@ ALLOWED_POSTS: dict[str, str] = {
         "a person's own bookkeeping: marking their notifications read (no thing of the domain)"
     ),
     "notification-preferences": "a person's own settings: how they want to be notified",
+    "account-wechat-unbind": "a person's own setting: forgetting the WeChat bound to them",
 }
 
 #: Whole namespaces outside the walk, and why.

@@ -7,6 +7,7 @@ folder, so whatever they do can be checked from the test.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -41,6 +42,12 @@ def worker_env(**extra: str) -> dict[str, str]:
             "YISHI_SMS_SENDER": RECORDING,
             "YISHI_EMAIL_SENDER": RECORDING,
             "YISHI_WECHAT_SENDER": RECORDING,
+            # the test's WeChat account (if it set one up), so workers send as it does
+            "YISHI_SITE_URL": settings.YISHI_SITE_URL,
+            "YISHI_WECHAT_APPID": settings.YISHI_WECHAT.get("appid", ""),
+            "YISHI_WECHAT_SECRET": settings.YISHI_WECHAT.get("secret", ""),
+            "YISHI_WECHAT_CLIENT": "deliberation.outbound.recording.FakeWeChatClient",
+            "YISHI_WECHAT_TEMPLATES": json.dumps(settings.YISHI_WECHAT.get("templates", {})),
             "YISHI_JOBS_KEY_PREFIX": settings.YISHI_JOBS_KEY_PREFIX,
             "DEBUG": "1",
             "CELERY_SKIP_CHECKS": "1",  # the suite runs the checks; a worker starts faster
