@@ -65,6 +65,13 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     show_signatures = vote.origin == OwnersVote.Origin.PETITION and policy.can(
         request.user, "vote.record_paper", vote
     )
+    signatures = sel.signatures_context(vote)["signatures"] if show_signatures else []
+    key = head_key(person_id=user_id)
+    mine = (
+        next((s for s in signatures if s.key == key), None)
+        if show_signatures  # the list holds it already
+        else sel.my_signature(vote, key)
+    )
     topics = [topic("vote", vote.pk, "public")]
     if staff or show_signatures:
         topics.append(topic("vote", vote.pk, "staff"))
@@ -77,8 +84,8 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "my_receipt": sel.latest_receipt(vote, user_id) if vote.noticed_at else None,
         "show_paper_queue": staff and voting,
         "show_signatures": show_signatures,
-        "signatures": sel.signatures_context(vote)["signatures"] if show_signatures else [],
-        "my_signature": sel.my_signature(vote, head_key(person_id=user_id)),
+        "signatures": signatures,
+        "my_signature": mine,
         "pending": list(sel.pending_paper_ballots(vote)) if staff and voting else [],
         "demo_notice": days == 0,
         **live_context(topics),
