@@ -102,6 +102,8 @@ def test_the_owners_committee_enters_too_and_is_named(demo) -> None:
         ({"call_at": "now", "call_note": "   "}, "call_note"),
         ({"call_at": "future", "call_note": "业主本人来电"}, "call_at"),
         ({"call_at": "before", "call_note": "业主本人来电"}, "call_at"),
+        ({"call_at": "now", "call_note": "业主本人来电\x01"}, "call_note"),
+        ({"call_at": "now", "call_note": "长" * 201}, "call_note"),
     ],
 )
 def test_a_phone_signature_needs_its_call(demo, call: dict[str, str], field: str) -> None:
@@ -252,3 +254,27 @@ def test_a_legacy_paper_signature_still_reads(demo) -> None:
         actor=demo.user("juwei"), vote=vote, key=head_key(person_id=demo.user("jumin").pk)
     )
     assert sig.how == PetitionSignature.How.PAPER and sig.organization is not None
+
+
+def test_through_the_api_the_phone_call_is_required_and_the_organization_named(demo) -> None:
+    """The step is the action model's, so the residents' committee's own system takes it by
+    key too (docs/api.md): 422 naming the field, then stored for the key's organization."""
+    from django.test import Client
+
+    from deliberation.services.open311_keys import create_api_key
+
+    vote = _petition(demo)
+    committee = demo.tuanjie.community.residents_committee
+    _key, raw = create_api_key(name="居委会台账", organization=committee)
+    api, auth = Client(), {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    path = f"/api/v1/votes/{vote.pk}/actions/sign_for"
+    body = {"key": head_key(person_id=demo.user("jumin").pk), "how": "phone"}
+    refused = api.post(path, body, "application/json", **auth)
+    assert refused.status_code == 422, refused.content
+    assert "call_at" in refused.json()["fields"]
+    assert vote.signatures.count() == 1
+    body |= {"call_at": _minute(timezone.now()), "call_note": "居委会致电业主 13800000000"}
+    done = api.post(path, body, "application/json", **auth)
+    assert done.status_code == 200, done.content
+    sig = vote.signatures.get(key=body["key"])
+    assert sig.how == "phone" and sig.organization == committee
