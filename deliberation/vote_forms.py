@@ -71,9 +71,13 @@ class SignatureForOwnerForm(forms.Form):
     """Staff enter an owner's signature (assisted participation, docs/law.md §13). The
     service checks the rest: a phone signature needs its call (``record_signature_for``)."""
 
-    key = forms.ChoiceField(
+    #: Offers the owners who have not signed; the service checks the register and answers a
+    #: signature entered meanwhile (a second clerk, a page out of date) with a clear 409.
+    key = forms.CharField(
         label=_("Owner"),
         help_text=_("From the owner register; owners who have signed are not listed."),
+        max_length=32,
+        widget=forms.Select,
     )
     how = forms.ChoiceField(
         label=_("How did the owner give the signature?"),
@@ -99,7 +103,7 @@ class SignatureForOwnerForm(forms.Form):
 
     def __init__(self, *args: Any, heads: list[Head], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["key"].choices = [(h.key, _head_label(h)) for h in heads]  # type: ignore[attr-defined]
+        self.fields["key"].widget.choices = [(h.key, _head_label(h)) for h in heads]  # type: ignore[attr-defined]
 
 
 class ReviewForm(forms.Form):

@@ -155,10 +155,6 @@ def record_signature_for(
     head = owner_register(vote.compound).head(key)
     if head is None:
         raise _invalid(_("Choose an owner from the register."), "key")
-    if how == How.PHONE:
-        call_at, call_note = _checked_call(vote, call_at, call_note)
-    else:
-        call_at, call_note = None, ""
     earlier = vote.signatures.filter(key=key).first()
     if earlier is not None:
         raise VoteConflict(
@@ -169,6 +165,10 @@ def record_signature_for(
                 "when": date_format(timezone.localtime(earlier.signed_at), "SHORT_DATETIME_FORMAT"),
             }
         )
+    if how == How.PHONE:
+        call_at, call_note = _checked_call(vote, call_at, call_note)
+    else:
+        call_at, call_note = None, ""
     organization = _acting_org(actor, vote)
     sig = PetitionSignature.objects.create(
         vote=vote,
