@@ -76,7 +76,6 @@ class SignatureForOwnerForm(forms.Form):
     key = forms.CharField(
         label=_("Owner"),
         help_text=_("From the owner register; owners who have signed are not listed."),
-        max_length=32,
         widget=forms.Select,
     )
     how = forms.ChoiceField(
