@@ -10,6 +10,11 @@ def _how_from_online(apps, schema_editor):
     sig.objects.filter(online=False).update(how="paper")
 
 
+def _online_from_how(apps, schema_editor):
+    sig = apps.get_model("deliberation", "PetitionSignature")
+    sig.objects.exclude(how="online").update(online=False)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("deliberation", "0025_notifications"),
@@ -53,7 +58,7 @@ class Migration(migrations.Migration):
                 verbose_name="entered by",
             ),
         ),
-        migrations.RunPython(_how_from_online, migrations.RunPython.noop),
+        migrations.RunPython(_how_from_online, _online_from_how),
         migrations.RemoveField(
             model_name="petitionsignature",
             name="online",

@@ -280,3 +280,13 @@ def test_through_the_api_the_phone_call_is_required_and_the_organization_named(d
     assert done.status_code == 200, done.content
     sig = vote.signatures.get(key=body["key"])
     assert sig.how == "phone" and sig.organization == committee
+
+
+def test_the_database_refuses_a_phone_signature_without_its_call(demo) -> None:
+    from django.db import IntegrityError, transaction
+
+    vote = _petition(demo)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PetitionSignature.objects.create(
+            vote=vote, key="p999999", label="x", how="phone", recorded_by=demo.user("juwei")
+        )
