@@ -16,7 +16,15 @@ from django.utils.translation import pgettext_lazy
 
 from deliberation.ids import parse_id
 from deliberation.law.owners_votes import DEFAULT_UNANSWERED, Unanswered
-from deliberation.models import Ballot, Candidate, Matter, OwnersVote, User, Voter
+from deliberation.models import (
+    Ballot,
+    Candidate,
+    Matter,
+    OwnersVote,
+    PetitionSignature,
+    User,
+    Voter,
+)
 from deliberation.selectors.ballot_codes import ballot_code, voter_for_code
 from deliberation.selectors.owner_register import Head
 from deliberation.user_text import UserTextForm
@@ -51,12 +59,50 @@ def _head_label(head: Head) -> str:
     return f"{head.label}（{'、'.join(head.units)}）" if head.units else head.label
 
 
-class PaperSignatureForm(forms.Form):
-    key = forms.ChoiceField(label=_("Owner who signed on paper"))
+#: How staff may enter a signature for an owner, in the order a clerk meets them.
+ENTERED_FOR_CHOICES = [
+    (PetitionSignature.How.PAPER.value, _("On a paper form the owner signed")),
+    (PetitionSignature.How.IN_PERSON.value, _("In person")),
+    (PetitionSignature.How.PHONE.value, _("By phone")),
+]
+
+
+class SignatureForOwnerForm(forms.Form):
+    """Staff enter an owner's signature (assisted participation, docs/law.md §13). The
+    service checks the rest: a phone signature needs its call (``record_signature_for``)."""
+
+    #: Offers the owners who have not signed; the service checks the register and answers a
+    #: signature entered meanwhile (a second clerk, a page out of date) with a clear 409.
+    key = forms.CharField(
+        label=_("Owner"),
+        help_text=_("From the owner register; owners who have signed are not listed."),
+        widget=forms.Select,
+    )
+    how = forms.ChoiceField(
+        label=_("How did the owner give the signature?"),
+        choices=ENTERED_FOR_CHOICES,
+        widget=forms.RadioSelect,
+    )
+    call_at = forms.DateTimeField(
+        label=_("Time of the call"),
+        help_text=_("By phone only."),
+        required=False,
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
+    )
+    call_note = forms.CharField(
+        label=_("The call"),
+        help_text=_(
+            "By phone only: who called whom, and the number, e.g. “the owner called from "
+            "138…, said name and unit”."
+        ),
+        max_length=200,
+        required=False,
+    )
 
     def __init__(self, *args: Any, heads: list[Head], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["key"].choices = [(h.key, _head_label(h)) for h in heads]  # type: ignore[attr-defined]
+        self.fields["key"].widget.choices = [(h.key, _head_label(h)) for h in heads]  # type: ignore[attr-defined]
 
 
 class ReviewForm(forms.Form):

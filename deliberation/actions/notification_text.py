@@ -1,8 +1,9 @@
 """A notification's text in the reader's language.
 
 Notifications store a source message id and parameters (``services/notifications``); the
-parameters that are themselves words (a task's label, an issue's status) are stored as
-names and translated here, in the language active when the text is read or sent.
+parameters that are themselves words (a task's label, an issue's status, how a signature
+was given) are stored as names and translated here, in the language active when the text
+is read or sent.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
-from deliberation.models import Issue, Notification
+from deliberation.models import Issue, Notification, PetitionSignature
 
 from .registry import action_of
 
@@ -24,6 +25,8 @@ def _words(params: dict[str, Any]) -> dict[str, Any]:
         words["label"] = str(action.task_label or action.label)
     if "issue_status" in params:
         words["issue_status"] = str(Issue.Status(params["issue_status"]).label)
+    if "signature_how" in params:
+        words["signature_how"] = str(PetitionSignature.How(params["signature_how"]).label)
     return words
 
 

@@ -32,8 +32,8 @@ from deliberation.vote_forms import (
     DeliveryForm,
     NoticeForm,
     PaperBallotForm,
-    PaperSignatureForm,
     ReviewForm,
+    SignatureForOwnerForm,
 )
 
 from .registry import Action, Audience, ObjectKind, Outcome, Weight, declare, declare_kind
@@ -152,9 +152,19 @@ def _sign(vote: OwnersVote, actor: User, data: dict[str, Any]) -> Outcome:
     return Outcome(_("You signed the petition “%(title)s”.") % {"title": vote.title})
 
 
-def _paper_signature(vote: OwnersVote, actor: User, data: dict[str, Any]) -> Outcome:
-    sig = services.record_paper_signature(actor=actor, vote=vote, key=data["key"])
-    return Outcome(_("Paper signature of %(owner)s recorded.") % {"owner": sig.label})
+def _sign_for(vote: OwnersVote, actor: User, data: dict[str, Any]) -> Outcome:
+    sig = services.record_signature_for(
+        actor=actor,
+        vote=vote,
+        key=data["key"],
+        how=data["how"],
+        call_at=data["call_at"],
+        call_note=data["call_note"],
+    )
+    return Outcome(
+        _("Signature of %(owner)s entered for them (%(how)s); they are told.")
+        % {"owner": sig.label, "how": sig.get_how_display()}
+    )
 
 
 def _unsigned_heads(vote: OwnersVote, user: Any) -> dict[str, Any]:
@@ -317,11 +327,15 @@ for _action in (
     ),
     Action(
         kind="vote",
-        name="paper_signature",
+        name="sign_for",
         rule="vote.record_paper",
-        label=pgettext_lazy("vote action", "Record a paper signature"),
-        run=_paper_signature,
-        form=PaperSignatureForm,
+        label=pgettext_lazy("vote action", "Enter a signature for an owner"),
+        help=gettext_lazy(
+            "The owner signed a paper form, or asked in person or by phone; the signatures "
+            "list says who entered it for whom, and the owner is told."
+        ),
+        run=_sign_for,
+        form=SignatureForOwnerForm,
         form_kwargs=_unsigned_heads,
         when=lambda v: v.status == S.PETITIONING,
     ),

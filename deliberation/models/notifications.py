@@ -24,6 +24,7 @@ class NotificationKind(models.TextChoices):
     MEETING = "meeting", pgettext_lazy("notifications", "Owners' meetings are noticed")
     VOTE = "vote", pgettext_lazy("notifications", "Votes open and close")
     RESULTS = "results", pgettext_lazy("notifications", "Vote results are published")
+    ENTERED_FOR = "entered_for", pgettext_lazy("notifications", "Staff enter a step for me")
 
 
 class Channel(models.TextChoices):

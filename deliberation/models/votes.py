@@ -323,18 +323,53 @@ class PetitionSignature(models.Model):
     vote = models.ForeignKey(OwnersVote, on_delete=models.CASCADE, related_name="signatures")
     key = models.CharField(max_length=32)  # the owner's head key, as in ``Voter.key``
     label = models.CharField(_("owner"), max_length=200)
-    online = models.BooleanField(_("signed online"), default=True)
+
+    class How(models.TextChoices):
+        """How the owner gave the signature. Every way but online is entered by staff for
+        the owner (assisted participation, docs/law.md §13)."""
+
+        ONLINE = "online", pgettext_lazy("signature given", "online")
+        PAPER = "paper", pgettext_lazy("signature given", "on a paper form")
+        IN_PERSON = "in_person", pgettext_lazy("signature given", "in person")
+        PHONE = "phone", pgettext_lazy("signature given", "by phone")
+
+    how = models.CharField(
+        _("signature given"), max_length=16, choices=How.choices, default=How.ONLINE
+    )
+    #: The owner online, or the staff member who entered the signature for them.
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    #: The staff member's organization at the time (the timeline names it), for a signature
+    #: entered for the owner; empty when the owner signed online.
+    organization = models.ForeignKey(
+        "deliberation.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("entered by"),
+    )
+    #: A phone signature: when the call took place and who called whom (from which number),
+    #: what a dispute over the signature checks against the call records.
+    call_at = models.DateTimeField(_("time of the call"), null=True, blank=True)
+    call_note = models.CharField(_("the call"), max_length=200, blank=True)
     signed_at = models.DateTimeField(_("signed"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("petition signature")
         verbose_name_plural = _("petition signatures")
         constraints = [
-            models.UniqueConstraint(fields=["vote", "key"], name="signature_one_per_owner")
+            models.UniqueConstraint(fields=["vote", "key"], name="signature_one_per_owner"),
+            models.CheckConstraint(
+                condition=~Q(how="phone") | (Q(call_at__isnull=False) & ~Q(call_note="")),
+                name="signature_phone_has_call",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def online(self) -> bool:
+        return self.how == self.How.ONLINE

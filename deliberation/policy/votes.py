@@ -70,7 +70,9 @@ def _staff(p: Principal, cid: int) -> bool:
 
 @action("vote.record_paper")
 def record_paper(p: Principal, obj: Any) -> bool:
-    """Paper signatures and notice delivery: residents' committee and owners' committee."""
+    """Signatures entered for owners (a paper form, in person, by phone: docs/law.md §13)
+    and notice delivery: residents' committee and owners' committee. The same staff follow
+    the vote's staff topic, which carries the signatures list with names."""
     return _staff(p, _cid(obj))
 
 

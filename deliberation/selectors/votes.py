@@ -18,6 +18,7 @@ from deliberation.models import (
     Matter,
     Organization,
     OwnersVote,
+    PetitionSignature,
     Voter,
 )
 
@@ -130,6 +131,25 @@ def vote_page_context(
         "petition_remaining": max(vote.petition_needed - signed, 0),
         "petition_pct_needed": 20,
     }
+
+
+def petition_signatures(vote: OwnersVote) -> QuerySet[PetitionSignature]:
+    """Who signed and how, with who entered a signature for an owner (one query; a
+    petition stops at 20 % of the heads, so the list stays that short)."""
+    return vote.signatures.select_related("recorded_by", "organization").order_by("signed_at", "id")
+
+
+def signatures_context(vote: OwnersVote) -> dict[str, Any]:
+    """The staff's signatures list (``votes/_signatures.html``), on the page and pushed."""
+    petition = vote.origin == OwnersVote.Origin.PETITION
+    return {"vote": vote, "signatures": list(petition_signatures(vote)) if petition else []}
+
+
+def my_signature(vote: OwnersVote, key: str) -> PetitionSignature | None:
+    """The owner's own signature: they see how it was given and who entered it for them."""
+    if vote.origin != OwnersVote.Origin.PETITION:
+        return None
+    return petition_signatures(vote).filter(key=key).first()
 
 
 def votes_of_compound(compound_id: int) -> QuerySet[OwnersVote]:

@@ -63,8 +63,10 @@ OUTSIDE = {Channel.SMS: "phone", Channel.WECHAT: "wechat_openid", Channel.EMAIL:
 #: Channels that respect quiet hours (an e-mail waits in the inbox anyway).
 QUIET = {Channel.SMS, Channel.WECHAT}
 #: Residents hear by SMS about their own reports and their votes (and their tasks, which
-#: are ratings, signatures and ballots); party staff read the app and a daily digest.
-RESIDENT_SMS = {K.TASK, K.ISSUE_STATUS, K.MEETING, K.VOTE, K.RESULTS}
+#: are ratings, signatures and ballots), and of a step staff entered for them: whoever asked
+#: by phone may not read the app, and a wrong entry must reach them to be challenged.
+#: Party staff read the app and a daily digest.
+RESIDENT_SMS = {K.TASK, K.ISSUE_STATUS, K.MEETING, K.VOTE, K.RESULTS, K.ENTERED_FOR}
 
 
 _paused: ContextVar[bool] = ContextVar("notifications_paused", default=False)

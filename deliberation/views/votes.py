@@ -18,6 +18,7 @@ from deliberation.lists.votes import VoteFilters
 from deliberation.live.topics import topic
 from deliberation.models import Ballot, Compound, MatterDocument, OwnersVote
 from deliberation.selectors import votes as sel
+from deliberation.selectors.owner_register import head_key
 from deliberation.services import votes as svc
 
 from .documents import vote_documents
@@ -60,8 +61,19 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     policy.visible_or_404(request.user, vote)
     user_id: int = request.user.pk  # type: ignore[assignment]
     staff = policy.can(request.user, "vote.enter_paper", vote)
+    # who enters signatures for owners sees the names and who entered what
+    show_signatures = vote.origin == OwnersVote.Origin.PETITION and policy.can(
+        request.user, "vote.record_paper", vote
+    )
+    signatures = sel.signatures_context(vote)["signatures"] if show_signatures else []
+    key = head_key(person_id=user_id)
+    mine = (
+        next((s for s in signatures if s.key == key), None)
+        if show_signatures  # the list holds it already
+        else sel.my_signature(vote, key)
+    )
     topics = [topic("vote", vote.pk, "public")]
-    if staff:
+    if staff or show_signatures:
         topics.append(topic("vote", vote.pk, "staff"))
     days, _period = svc.notice_days()
     voting = vote.status == OwnersVote.Status.VOTING
@@ -71,6 +83,9 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "documents": vote_documents(request.user, vote),
         "my_receipt": sel.latest_receipt(vote, user_id) if vote.noticed_at else None,
         "show_paper_queue": staff and voting,
+        "show_signatures": show_signatures,
+        "signatures": signatures,
+        "my_signature": mine,
         "pending": list(sel.pending_paper_ballots(vote)) if staff and voting else [],
         "demo_notice": days == 0,
         **live_context(topics),

@@ -262,6 +262,72 @@ def grow_votes(demo: Any, n: int) -> None:
     )
 
 
+def _budget_petition(demo: Any) -> Any:
+    """A petition of 团结公寓 that never reaches 20 % (it lists every signature)."""
+    from deliberation.models import OwnersVote
+
+    found = OwnersVote.objects.filter(compound=demo.tuanjie, title="预算联名提议").first()
+    if found is not None:
+        return found
+    from deliberation.law.owners_votes import MatterKind
+    from deliberation.models import User
+    from deliberation.selectors.owner_register import owner_register
+    from deliberation.services.votes import MatterSpec, start_petition
+
+    roles = {demo.user("jumin").pk, demo.user("yeweihui").pk}
+    owners = [h.person_id for h in owner_register(demo.tuanjie).heads if h.person_id]
+    starter = User.objects.get(pk=next(pk for pk in owners if pk not in roles))
+    vote = start_petition(
+        actor=starter,
+        compound=demo.tuanjie,
+        title="预算联名提议",
+        matters=[MatterSpec(MatterKind.OTHER, "预算事项")],
+    )
+    OwnersVote.objects.filter(pk=vote.pk).update(total_heads=10**7, petition_needed=2 * 10**6)
+    vote.refresh_from_db()
+    return vote
+
+
+def grow_signatures(demo: Any, n: int) -> None:
+    """Signatures staff entered for owners, each with its organization and call."""
+    from django.utils import timezone
+
+    from deliberation.models import PetitionSignature
+
+    vote = _budget_petition(demo)
+    start = vote.signatures.count()
+    juwei = demo.user("juwei")
+    PetitionSignature.objects.bulk_create(
+        PetitionSignature(
+            vote=vote,
+            key=f"b{start + i}",
+            label=f"预算业主{start + i}",
+            how="phone",
+            recorded_by=juwei,
+            organization=demo.tuanjie.community.residents_committee,
+            call_at=timezone.now(),
+            call_note="业主本人来电",
+        )
+        for i in range(n)
+    )
+
+
+def _unsigned(demo: Any, i: int) -> str:
+    from deliberation.selectors.owner_register import owner_register
+
+    vote = _budget_petition(demo)
+    signed = set(vote.signatures.values_list("key", flat=True))
+    return next(h.key for h in owner_register(demo.tuanjie).heads if h.key not in signed)
+
+
+def _sign_for(demo: Any, key: str) -> Any:
+    from deliberation.services.votes import record_signature_for
+
+    return record_signature_for(
+        actor=demo.user("juwei"), vote=_budget_petition(demo), key=key, how="in_person"
+    )
+
+
 def _cast(demo: Any, matter: Any) -> Any:
     from deliberation.services.votes import cast_ballot
 
@@ -431,6 +497,16 @@ PAGES: dict[str, list[Budget]] = {
             max_queries=MAX_PAGE_QUERIES + 2,
         )
         for u in ("jumin", "juwei", "yeweihui")
+    ],
+    # a petition: the staff's signatures list, the owner's own signature
+    "vote-detail#petition": [
+        Budget(
+            u,
+            lambda d: reverse("vote-detail", args=[_budget_petition(d).pk]),
+            grow_signatures,
+            max_queries=MAX_PAGE_QUERIES + 2,
+        )
+        for u in ("jumin", "juwei")
     ],
     "vote-audit": [
         Budget("juwei", lambda d: reverse("vote-audit", args=[_meeting(d).pk]), grow_ballots)
@@ -784,6 +860,11 @@ FRAGMENTS: dict[str, FragmentBudget] = {
     # A question pushes the board to the room and to the public (two renders, one load).
     "sessions/_board.html": FragmentBudget(grow_session, _ask, max_queries=22),
     "votes/_panel.html": FragmentBudget(grow_ballots, _cast, prepare=_a_matter, max_queries=40),
+    # Entering a signature for an owner: the staff's signatures list, the panel, the owner
+    # told (notification, SMS delivery, bell) and their tasks.
+    "votes/_signatures.html": FragmentBudget(
+        grow_signatures, _sign_for, prepare=_unsigned, max_queries=45
+    ),
     "votes/_paper_queue.html": FragmentBudget(
         grow_paper_ballots, _enter_paper, prepare=lambda d, i: _voters(d, 1)[0], max_queries=40
     ),

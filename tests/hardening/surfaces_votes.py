@@ -307,7 +307,7 @@ def refer_service(user: Any, compound: Any) -> Any:
 
 
 sign_shown = shown("sign", _vote_page, _action_url("sign"))
-record_paper_shown = shown("paper signature", _vote_page, _action_url("paper_signature"))
+record_paper_shown = shown("enter a signature for an owner", _vote_page, _action_url("sign_for"))
 convene_shown = shown("convene", _vote_page, _action_url("convene"))
 order_shown = shown("order convening", _vote_page, _action_url("order"))
 review_shown = shown("review", _vote_page, _action_url("review"))

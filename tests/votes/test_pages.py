@@ -137,7 +137,7 @@ def test_refused_actions_are_403_whatever_is_posted(demo) -> None:
         matters=[MatterSpec("other", "x")],
     )
     jumin = login_client(demo.user("jumin"))
-    actions = ("review", "paper", "confirm", "notice", "paper_signature", "publish", "order")
+    actions = ("review", "paper", "confirm", "notice", "sign_for", "publish", "order")
     for action in (*actions, "open", "close", "delivered"):  # the ballot box is the staff's
         r = jumin.post(_act("vote", vote.pk, action), {})
         assert r.status_code == 403, action

@@ -27,6 +27,7 @@ from .petition import (
     convene,
     order_convening,
     record_paper_signature,
+    record_signature_for,
     sign_petition,
     start_petition,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "publish_results",
     "record_delivery",
     "record_paper_signature",
+    "record_signature_for",
     "review",
     "run_clock",
     "sign_petition",

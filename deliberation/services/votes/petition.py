@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from deliberation import policy
 from deliberation.law import owners_votes as law
+from deliberation.live.outbox import record_event
 from deliberation.live.refresh import refresh_tasks
-from deliberation.models import Compound, OwnersVote, PetitionSignature, User
+from deliberation.live.topics import topic
+from deliberation.models import Compound, NotificationKind, OwnersVote, PetitionSignature, User
 from deliberation.selectors.owner_register import head_key, owner_register
+from deliberation.selectors.votes import signatures_context
+from deliberation.services import notifications
 from deliberation.services.stored_files import files_removed_on_rollback
+from deliberation.user_text import clean_field
 
 from .common import (
     MatterSpec,
     S,
     VoteConflict,
+    _acting_org,
     _changed,
     _invalid,
     _locked,
@@ -25,6 +37,8 @@ from .common import (
     vote_changed,
 )
 from .proposal import _create_matters, _new_vote
+
+How = PetitionSignature.How
 
 
 def _owners(vote: OwnersVote) -> list[int]:
@@ -93,26 +107,118 @@ def sign_petition(*, actor: User, vote: OwnersVote) -> PetitionSignature:
     sig = PetitionSignature.objects.create(
         vote=vote, key=head.key, label=head.label, recorded_by=actor
     )
+    _push_signatures(vote, actor)
     _after_signature(vote, actor, kind="vote.signed", signer=actor.pk)
     return sig
 
 
+def _push_signatures(vote: OwnersVote, actor: User) -> None:
+    """The signatures list, with names and who entered what: for the staff who check it."""
+    record_event(
+        topic=topic("vote", vote.pk, "staff"),
+        kind="vote.signatures",
+        template="votes/_signatures.html",
+        context=signatures_context(vote),
+        actor=actor,
+    )
+
+
+#: The ways staff enter a signature for an owner (assisted participation, docs/law.md §13).
+ENTERED_FOR = (How.PAPER, How.IN_PERSON, How.PHONE)
+
+
 @transaction.atomic
-def record_paper_signature(*, actor: User, vote: OwnersVote, key: str) -> PetitionSignature:
-    """Staff record an owner's signature on paper (the head is chosen from the register)."""
+def record_signature_for(
+    *,
+    actor: User,
+    vote: OwnersVote,
+    key: str,
+    how: str,
+    call_at: datetime | None = None,
+    call_note: str = "",
+) -> PetitionSignature:
+    """Staff enter the signature of an owner chosen from the register, given on a paper
+    form, in person or by phone (BJ reg. art. 35 counts owners who sign, not how; docs/
+    law.md §13: the timeline says who entered it for whom).
+
+    A phone signature leaves no paper behind, so its call is noted: when it took place and
+    who called whom from which number. That is the least a dispute needs: the owner (or the
+    committee) can hold it against the telephone bill, and the owner is told at once
+    (``entered_for`` notification) so a wrong entry is challenged while the petition runs.
+    Call details given with another way are ignored (the form shows them for phone only).
+    """
     vote = _locked(vote)
     policy.require(actor, "vote.record_paper", vote)
     _require_status(vote, S.PETITIONING)
+    if how not in ENTERED_FOR:
+        raise _invalid(_("Choose how the owner gave the signature."), "how")
     head = owner_register(vote.compound).head(key)
     if head is None:
-        raise _invalid(_("Choose an owner from the register."))
-    if vote.signatures.filter(key=key).exists():
-        raise VoteConflict(_("This owner has already signed."))
+        raise _invalid(_("Choose an owner from the register."), "key")
+    earlier = vote.signatures.filter(key=key).first()
+    if earlier is not None:
+        raise VoteConflict(
+            _("%(owner)s has already signed this petition (%(how)s, %(when)s).")
+            % {
+                "owner": earlier.label,
+                "how": earlier.get_how_display(),
+                "when": date_format(timezone.localtime(earlier.signed_at), "SHORT_DATETIME_FORMAT"),
+            }
+        )
+    if how == How.PHONE:
+        call_at, call_note = _checked_call(vote, call_at, call_note)
+    else:
+        call_at, call_note = None, ""
+    organization = _acting_org(actor, vote)
     sig = PetitionSignature.objects.create(
-        vote=vote, key=key, label=head.label, online=False, recorded_by=actor
+        vote=vote,
+        key=key,
+        label=head.label,
+        how=how,
+        recorded_by=actor,
+        organization=organization,
+        call_at=call_at,
+        call_note=call_note,
     )
+    _push_signatures(vote, actor)
+    if head.person_id and head.person_id != actor.pk:
+        notifications.notify(
+            recipients=User.objects.filter(pk=head.person_id),
+            kind=NotificationKind.ENTERED_FOR,
+            msgid=gettext_noop(
+                "%(org)s entered your signature on the petition “%(title)s” for you "
+                "(%(signature_how)s). If you did not give it, tell the residents' committee."
+            ),
+            params={"org": organization.name, "title": vote.title, "signature_how": how},
+            target=("vote", vote.pk),
+            url=reverse("vote-detail", args=[vote.pk]),
+            dedupe=f"vote:{vote.pk}:signature:{key}",
+        )
     _after_signature(vote, actor, kind="vote.signed", signer=head.person_id)
     return sig
+
+
+def _checked_call(
+    vote: OwnersVote, call_at: datetime | None, call_note: str
+) -> tuple[datetime, str]:
+    """A phone call's time (after the petition started, not in the future) and its note."""
+    if call_at is None:
+        raise _invalid(_("Enter when the call took place."), "call_at")
+    if call_at > timezone.now():
+        raise _invalid(_("The call cannot be in the future."), "call_at")
+    if call_at < vote.created_at.replace(second=0, microsecond=0):  # a clerk gives minutes
+        raise _invalid(_("The call must be after the petition started."), "call_at")
+    try:
+        note = clean_field(PetitionSignature, "call_note", call_note, required=True)
+    except ValidationError as error:
+        raise _invalid(error.messages[0], "call_note") from None
+    return call_at, note
+
+
+def record_paper_signature(*, actor: User, vote: OwnersVote, key: str) -> PetitionSignature:
+    """Staff record an owner's signature on a paper form (the head is chosen from the
+    register)."""
+    return record_signature_for(actor=actor, vote=vote, key=key, how=How.PAPER)
 
 
 @transaction.atomic

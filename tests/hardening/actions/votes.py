@@ -227,12 +227,27 @@ ROWS: list[Row] = [
         done=lambda v: _signed(v) > 1,
     ),
     Row(
-        "vote.paper_signature",
+        "vote.sign_for",
         STAFF,
+        scenario="on a paper form",
         available=petitioning,
         unavailable=convening,
-        data=lambda demo, v, user: {"paper_signature-key": sv.unsigned_head(v)},
+        data=lambda demo, v, user: {"sign_for-key": sv.unsigned_head(v), "sign_for-how": "paper"},
         done=lambda v: _signed(v) > 1,
+    ),
+    Row(
+        "vote.sign_for",
+        STAFF,
+        scenario="by phone, with the call noted",
+        available=petitioning,
+        unavailable=convening,
+        data=lambda demo, v, user: {
+            "sign_for-key": sv.unsigned_head(v),
+            "sign_for-how": "phone",
+            "sign_for-call_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "sign_for-call_note": "业主本人来电 13800000000",
+        },
+        done=lambda v: v.signatures.filter(how="phone").exists(),
     ),
     # Not the subdistrict while the deadline runs and it has not ordered (BJ reg. art. 36) …
     Row(
