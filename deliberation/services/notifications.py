@@ -18,7 +18,8 @@ apply (not bound, no template for the kind) the delivery is recorded as ``skippe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -26,13 +27,14 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.dispatch import Signal
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from deliberation import outbound
-from deliberation.live.outbox import record_event
+from deliberation.live.outbox import record_events
 from deliberation.live.topics import topic
 from deliberation.models import (
     Channel,
@@ -114,15 +116,32 @@ def offered_channels(user: User) -> list[Channel]:
 
 
 def preferences_of(user: User) -> Preferences:
-    rows = NotificationPreference.objects.filter(user=user).values_list(
-        "kind", "channel", "enabled"
+    return preferences_for([user])[user.pk]
+
+
+def preferences_for(users: Sequence[User]) -> dict[int, Preferences]:
+    """Each person's preferences, in two queries however many people."""
+    ids = [u.pk for u in users]
+    staff = set(
+        Membership.objects.filter(user_id__in=ids, active=True).values_list("user_id", flat=True)
     )
-    return Preferences(is_staff(user), {(k, c): e for k, c, e in rows})
+    changed: dict[int, dict[tuple[str, str], bool]] = defaultdict(dict)
+    rows = NotificationPreference.objects.filter(user_id__in=ids).values_list(
+        "user_id", "kind", "channel", "enabled"
+    )
+    for pk, k, c, e in rows:
+        changed[pk][(k, c)] = e
+    return {pk: Preferences(pk in staff, changed[pk]) for pk in ids}
 
 
 def settings_of(user: User) -> NotificationSettings:
     found = NotificationSettings.objects.filter(user=user).first()
     return found or NotificationSettings(user=user)
+
+
+def _settings_for(users: Sequence[User]) -> dict[int, NotificationSettings]:
+    found = {s.user_id: s for s in NotificationSettings.objects.filter(user__in=users)}
+    return {u.pk: found.get(u.pk) or NotificationSettings(user=u) for u in users}
 
 
 @transaction.atomic
@@ -162,27 +181,30 @@ def quiet_until(settings: NotificationSettings, now: datetime) -> datetime | Non
     return ends if ends > local else ends + timedelta(days=1)
 
 
-def _over_limit(user: User, settings: NotificationSettings, now: datetime) -> bool:
-    sent = Delivery.objects.filter(
-        notification__recipient=user,
-        created_at__gte=now - timedelta(hours=1),
-        status__in=[Delivery.Status.PENDING, Delivery.Status.SENT],
-    ).count()
-    return sent >= settings.hourly_limit
+def _sent_last_hour(users: Sequence[User], now: datetime) -> Counter[int]:
+    """Messages each person was sent (or is about to be) in the last hour: the hourly limit."""
+    rows = (
+        Delivery.objects.filter(
+            notification__recipient__in=users,
+            created_at__gte=now - timedelta(hours=1),
+            status__in=[Delivery.Status.PENDING, Delivery.Status.SENT],
+        )
+        .values_list("notification__recipient")
+        .annotate(n=Count("id"))
+    )
+    return Counter({pk: n for pk, n in rows})
 
 
 def unread_count(user: Any) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def refresh_bell(user_id: int) -> None:
-    """Inside the writer's transaction: the person's open pages fetch their bell again."""
-    record_event(
-        topic=topic("user", user_id, "home"),
-        kind="notification-bell",
-        template="actions/_refetch.html",
-        context={"url": reverse("notification-bell"), "target": "notification-bell"},
-    )
+#: The event that makes a person's open pages fetch their bell again.
+BELL: dict[str, Any] = {
+    "kind": "notification-bell",
+    "template": "actions/_refetch.html",
+    "context": {"url": reverse_lazy("notification-bell"), "target": "notification-bell"},
+}
 
 
 def notify(
@@ -196,73 +218,111 @@ def notify(
     dedupe: str = "",
 ) -> list[Notification]:
     """Tell each recipient (once per ``dedupe`` key when given), in the app and on the
-    channels they chose. Call inside the writer's transaction."""
-    if _paused.get():
+    channels they chose. Call inside the writer's transaction. The same number of queries
+    for one person or a compound's thousand residents."""
+    people = {u.pk: u for u in recipients if u.is_active}
+    if _paused.get() or not people:
         return []
-    made: list[Notification] = []
-    queued: list[int] = []
     now = timezone.now()
-    for user in {u.pk: u for u in recipients if u.is_active}.values():
-        prefs = preferences_of(user)
-        try:
-            with transaction.atomic():
-                n = Notification.objects.create(
-                    recipient=user,
-                    kind=kind,
-                    msgid=msgid,
-                    params=dict(params or {}),
-                    target_kind=target[0] if target else "",
-                    target_pk=target[1] if target else None,
-                    url=url,
-                    dedupe=dedupe,
-                )
-        except IntegrityError:  # already told about this
-            continue
-        made.append(n)
-        if prefs.enabled(kind, Channel.IN_APP):
-            refresh_bell(user.pk)
-        else:
-            n.read_at = now
-            n.save(update_fields=["read_at"])
-        queued += _deliveries(n, user, prefs, now)
+    if dedupe:
+        told = Notification.objects.filter(recipient__in=list(people), dedupe=dedupe)
+        for pk in told.values_list("recipient_id", flat=True):
+            people.pop(pk, None)
+    prefs = preferences_for(list(people.values()))
+    made = _created(
+        Notification(
+            recipient=user,
+            kind=kind,
+            msgid=msgid,
+            params=dict(params or {}),
+            target_kind=target[0] if target else "",
+            target_pk=target[1] if target else None,
+            url=url,
+            dedupe=dedupe,
+            read_at=None if prefs[pk].enabled(kind, Channel.IN_APP) else now,
+        )
+        for pk, user in people.items()
+    )
+    record_events(
+        topics=[topic("user", n.recipient_id, "home") for n in made if n.read_at is None],
+        **BELL,
+    )
+    queued = _deliveries(made, people, prefs, now)
     if queued:
         transaction.on_commit(lambda: deliveries_queued.send(sender=Delivery, ids=queued))
     return made
 
 
-def _deliveries(n: Notification, user: User, prefs: Preferences, now: datetime) -> list[int]:
-    settings = settings_of(user)
-    ids = []
-    for channel, field in OUTSIDE.items():
-        if not prefs.enabled(n.kind, channel):
-            continue
-        address = getattr(user, field, "")
-        if channel == Channel.WECHAT:
-            reason = wechat_services.not_applicable(user, n.kind)
-            if reason:  # chosen, but it cannot go: say so, send nothing, retry nothing
-                Delivery.objects.create(
+def _created(notifications: Iterable[Notification]) -> list[Notification]:
+    """Insert them at once; if another writer told someone of the same ``dedupe`` key
+    meanwhile, one by one, leaving out whoever was told already."""
+    rows = list(notifications)
+    try:
+        with transaction.atomic():
+            return Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        made = []
+        for n in rows:
+            try:
+                with transaction.atomic():
+                    n.save(force_insert=True)
+            except IntegrityError:  # already told about this
+                continue
+            made.append(n)
+        return made
+
+
+def _deliveries(
+    made: Sequence[Notification],
+    people: Mapping[int, User],
+    prefs: Mapping[int, Preferences],
+    now: datetime,
+) -> list[int]:
+    """The messages outside the app, one row each; the ids of those to send now."""
+    if not made:
+        return []
+    users = [people[n.recipient_id] for n in made]
+    settings = _settings_for(users)
+    sent = _sent_last_hour(users, now)
+    rows = []
+    for n in made:
+        user, chosen, own = people[n.recipient_id], prefs[n.recipient_id], settings[n.recipient_id]
+        for channel, field in OUTSIDE.items():
+            if not chosen.enabled(n.kind, channel):
+                continue
+            address = getattr(user, field, "") or ""
+            key = f"notification:{n.pk}:{channel}"
+            if channel == Channel.WECHAT:
+                reason = wechat_services.not_applicable(user, n.kind)
+                if reason:  # chosen, but it cannot go: say so, send nothing, retry nothing
+                    rows.append(
+                        Delivery(
+                            notification=n,
+                            channel=channel,
+                            to=address,
+                            key=key,
+                            status=Delivery.Status.SKIPPED,
+                            error=reason,
+                        )
+                    )
+                    continue
+            if not address:
+                continue
+            over = sent[user.pk] >= own.hourly_limit
+            if not over:
+                sent[user.pk] += 1
+            rows.append(
+                Delivery(
                     notification=n,
                     channel=channel,
                     to=address,
-                    key=f"notification:{n.pk}:{channel}",
-                    status=Delivery.Status.SKIPPED,
-                    error=reason,
+                    key=key,
+                    status=Delivery.Status.DIGEST if over else Delivery.Status.PENDING,
+                    send_after=quiet_until(own, now) if channel in QUIET else None,
                 )
-                continue
-        if not address:
-            continue
-        over = _over_limit(user, settings, now)
-        d = Delivery.objects.create(
-            notification=n,
-            channel=channel,
-            to=address,
-            key=f"notification:{n.pk}:{channel}",
-            status=Delivery.Status.DIGEST if over else Delivery.Status.PENDING,
-            send_after=quiet_until(settings, now) if channel in QUIET else None,
-        )
-        if not over:
-            ids.append(d.pk)
-    return ids
+            )
+    created = Delivery.objects.bulk_create(rows)
+    return [d.pk for d in created if d.status == Delivery.Status.PENDING]
 
 
 class NotYet(Exception):

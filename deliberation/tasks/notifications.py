@@ -59,15 +59,21 @@ def _residents_event(sender: Any, compounds: list[int], event: dict[str, Any], *
     _enqueue(notify_residents, compounds, event)
 
 
+#: Residents told in one transaction: a fixed number of queries each, short locks.
+RESIDENTS_PER_TRANSACTION = 500
+
+
 @shared_task
 def notify_residents(compounds: list[int], event: dict[str, Any]) -> int:
     """Tell every resident of ``compounds`` of one event (once each: its ``dedupe`` key)."""
     told = 0
     if event.get("target"):
         event["target"] = tuple(event["target"])
-    for user in svc.compound_residents(compounds):
+    residents = svc.compound_residents(compounds)
+    for start in range(0, len(residents), RESIDENTS_PER_TRANSACTION):
         with transaction.atomic():
-            told += len(svc.notify(recipients=[user], **event))
+            chunk = residents[start : start + RESIDENTS_PER_TRANSACTION]
+            told += len(svc.notify(recipients=chunk, **event))
     return told
 
 

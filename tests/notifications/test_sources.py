@@ -8,7 +8,16 @@ from typing import Any
 from django.utils import translation
 
 from deliberation.actions.notification_text import notification_text
-from deliberation.models import Channel, Delivery, Notification, NotificationKind, User
+from deliberation.models import (
+    Channel,
+    Delivery,
+    Event,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    NotificationSettings,
+    User,
+)
 from deliberation.outbound import recording
 from deliberation.services import notifications as svc
 from deliberation.services.work_orders import accept_work_order
@@ -95,3 +104,62 @@ def test_residents_hear_when_a_vote_opens(
         recipient__in=outsiders, dedupe__startswith=f"vote:{vote.pk}:"
     ).exists()
     assert Delivery.objects.filter(notification__in=opened, channel=Channel.SMS).exists()
+
+
+def _residents(n: int, tag: str) -> list[User]:
+    return User.objects.bulk_create(
+        User(username=f"{tag}-{i}", phone=f"139{i:08d}", display_name=f"居民{i}") for i in range(n)
+    )
+
+
+def _tell(people: list[User]) -> list[Notification]:
+    return svc.notify(
+        recipients=people,
+        kind=NotificationKind.MEETING,
+        msgid="A session is convened: %(title)s",
+        params={"title": "电梯更新"},
+        dedupe="session:1:convened",
+    )
+
+
+def test_telling_many_residents_costs_what_telling_a_few_does(demo: Any) -> None:
+    """A compound's residents are told in a fixed number of queries (the job takes them
+    500 at a time): 10 or 300 residents, the same statements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n, tag in ((10, "few"), (300, "many")):
+        people = _residents(n, tag)
+        with CaptureQueriesContext(connection) as queries:
+            made = _tell(people)
+        assert len(made) == n
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_telling_many_keeps_each_persons_choices_limits_and_dedupe(demo: Any) -> None:
+    people = _residents(5, "choice")
+    busy, no_app, no_phone = people[2], people[3], people[4]
+    NotificationPreference.objects.create(
+        user=no_app, kind=NotificationKind.MEETING, channel=Channel.IN_APP, enabled=False
+    )
+    NotificationSettings.objects.create(user=busy, hourly_limit=0)
+    no_phone.phone = ""
+    no_phone.save(update_fields=["phone"])
+
+    made = {n.recipient_id: n for n in _tell(people)}
+    assert set(made) == {p.pk for p in people}
+    assert made[no_app.pk].read_at is not None  # off in the app: not unread
+    assert all(made[p.pk].read_at is None for p in people if p != no_app)
+    bells = Event.objects.filter(kind="notification-bell", topic__startswith="user:")
+    assert {e.topic for e in bells} >= {f"user:{p.pk}:home" for p in people if p != no_app}
+    assert not bells.filter(topic=f"user:{no_app.pk}:home").exists()
+    sms = {d.notification.recipient_id: d for d in Delivery.objects.filter(channel=Channel.SMS)}
+    assert no_phone.pk not in sms
+    assert sms[busy.pk].status == Delivery.Status.DIGEST  # over their hourly limit
+    assert sms[people[0].pk].status == Delivery.Status.PENDING
+    assert sms[people[0].pk].to == people[0].phone
+    # The same event again: nobody is told twice.
+    assert _tell(people) == []
+    assert Notification.objects.filter(dedupe="session:1:convened").count() == 5
