@@ -47,12 +47,13 @@ def work_orders_visible_to(user: Any) -> QuerySet[WorkOrder]:
     return qs.filter(Q(responsible_id__in=orgs) | Q(compound_id__in=served) | Exists(helping))
 
 
-def inbox(organization: Organization | int, *, limit: int = INBOX_SIZE) -> list[WorkOrder]:
-    """The orders an organization still has to act on, the most urgent deadline first."""
-    return list(
+def open_orders(organization: Organization | int) -> QuerySet[WorkOrder]:
+    """The orders an organization still has to act on, the most urgent deadline first (the
+    inbox's section, filtered and paged by ``deliberation.lists.inbox``)."""
+    return (
         work_orders_with_parties()
         .filter(responsible=organization, status__in=WorkOrder.ACTIVE_STATUSES)
-        .order_by("-is_overdue", "respond_by", "id")[:limit]
+        .order_by("-is_overdue", "respond_by", "id")
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from deliberation.lists.inbox import ORDERS, section_context
 from deliberation.live.outbox import record_event
 from deliberation.live.topics import topic
 from deliberation.models import (
@@ -15,7 +16,6 @@ from deliberation.models import (
 )
 from deliberation.selectors.work_orders import (
     awaiting_committee,
-    inbox,
     pending_extensions,
     supervised_orders,
     work_order_detail,
@@ -38,7 +38,8 @@ def push_inbox(organization: Organization, *, actor: Any = None) -> None:
         topic=topic("org", organization.pk, "inbox"),
         kind="inbox.changed",
         template=INBOX_TEMPLATE,
-        context={"organization": organization, "orders": inbox(organization)},
+        # everyone's copy: the unfiltered first page (a filtered page fetches its own)
+        context=section_context(ORDERS, organization),
         actor=actor,
     )
 
