@@ -104,6 +104,8 @@ def inbox_section(request: HttpRequest, org: int, section: str) -> HttpResponse:
     if organization is None or kind is None:
         raise Http404
     policy.require(request.user, "work_order.inbox", organization)
+    if kind is TRIAGE:
+        policy.require(request.user, "issue.triage_queue", organization)
     if kind not in _sections(request.user, organization):
         raise Http404
     context = section_context(kind, organization, request)
