@@ -1,8 +1,9 @@
 """The inbox's sections on the lists pattern (issue 11 §5): an organization's open work
-orders and, for a residents' committee (or the subdistrict office), its triage queue. Each
-section is a list of its own on the one inbox page: its fields carry the section's prefix
-(``orders-<org>-status``, ``triage-<org>-page``), so each is searched, filtered and paged
-without touching the others.
+orders; for a residents' committee (or the subdistrict office) its triage queue; for the
+supervision group its overdue list. Each section is a list of its own on the one inbox
+page: its fields carry the section's prefix (``orders-<org>-status``, ``triage-<org>-page``,
+``supervised-<org>-party``), so each is searched, filtered and paged without touching the
+others. (The committee's verify-and-decide list is still its first 100 rows.)
 
 The same function draws a section for the page, for its refetch (``inbox-section``, with
 the page's query string) and for the fragment pushed to everyone (no request: the
@@ -20,10 +21,10 @@ from django.http import HttpRequest
 
 from deliberation.models import Issue, Organization, WorkOrder
 from deliberation.selectors.issues import waiting_for_triage, with_respond_by
-from deliberation.selectors.work_orders import open_orders
+from deliberation.selectors.work_orders import open_orders, supervised
 
 from . import ListFilters, Listing, paged
-from .issues import category_filter, compound_filter
+from .issues import category_filter, compound_filter, party_filter
 from .work_orders import OrderFilters, status_filter
 
 
@@ -31,6 +32,12 @@ class OpenOrderFilters(OrderFilters):
     """An inbox holds only orders still to act on: their statuses are the choice."""
 
     status = status_filter(list(WorkOrder.ACTIVE_STATUSES))
+
+
+class SupervisedFilters(OpenOrderFilters):
+    """The overdue list spans every party: which one is late is the first question."""
+
+    party = party_filter()
 
 
 class TriageFilters(ListFilters):
@@ -70,7 +77,10 @@ TRIAGE = Section(
     "issues/_triage_queue.html",
     prepare=with_respond_by,  # each row's SLA clock
 )
-SECTIONS = {s.key: s for s in (ORDERS, TRIAGE)}
+SUPERVISED = Section(
+    "supervised", SupervisedFilters, supervised, "overdue", "work_orders/_overdue.html"
+)
+SECTIONS = {s.key: s for s in (ORDERS, TRIAGE, SUPERVISED)}
 
 
 def section_listing(

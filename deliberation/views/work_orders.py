@@ -14,7 +14,14 @@ from django.views.decorators.http import require_safe
 from deliberation import policy
 from deliberation.ids import parse_id
 from deliberation.lists import paged
-from deliberation.lists.inbox import ORDERS, SECTIONS, TRIAGE, Section, section_context
+from deliberation.lists.inbox import (
+    ORDERS,
+    SECTIONS,
+    SUPERVISED,
+    TRIAGE,
+    Section,
+    section_context,
+)
 from deliberation.lists.work_orders import WorkOrderFilters
 from deliberation.live.topics import topic
 from deliberation.models import Organization, WorkOrder, WorkOrderEvidence
@@ -25,7 +32,6 @@ from deliberation.selectors.job_card import reporter_contact
 from deliberation.selectors.work_orders import (
     awaiting_committee,
     pending_extensions,
-    supervised_orders,
     work_orders_visible_to,
 )
 from deliberation.selectors.work_orders import work_order_detail as load_order
@@ -41,10 +47,13 @@ K = Organization.Kind
 
 def _sections(user: Any, org: Organization) -> list[Section]:
     """The filtered, paged sections of an organization's inbox the user may see: its open
-    orders; a community organization's triage queue for those who triage there."""
+    orders; a community organization's triage queue for those who triage there; the
+    supervision group's overdue list for those who supervise."""
     community = org.kind in (K.RESIDENTS_COMMITTEE, K.SUBDISTRICT_OFFICE)
     if community and policy.can(user, "issue.triage_queue", org):
         return [TRIAGE, ORDERS]
+    if org.kind == K.SUPERVISION_GROUP and policy.can(user, "escalation.list", None):
+        return [SUPERVISED, ORDERS]
     return [ORDERS]
 
 
@@ -53,9 +62,9 @@ def _sections(user: Any, org: Organization) -> list[Section]:
 def inbox_page(request: HttpRequest) -> HttpResponse:
     """Everything the user's organizations must act on, live: work orders; for a residents'
     committee its triage queue and what it must verify or decide; for the supervision group
-    the overdue list. The orders and the triage queue are lists (``deliberation.lists.inbox``)
-    each searched, filtered and paged on its own, all on one page: an inbox is what is
-    waiting, seen at once."""
+    the overdue list. All but the committee's verify-and-decide list are lists
+    (``deliberation.lists.inbox``), each searched, filtered and paged on its own, all on one
+    page: an inbox is what is waiting, seen at once."""
     user = request.user
     p = load_principal(user)
     wanted = request.GET.get("org", "")
@@ -82,8 +91,6 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
         if org.kind == K.RESIDENTS_COMMITTEE:
             section["to_verify"] = awaiting_committee(org)
             section["extensions"] = pending_extensions(org)
-        if org.kind == K.SUPERVISION_GROUP and policy.can(user, "escalation.list", None):
-            section["supervised"] = supervised_orders(org)
         sections.append(section)
     context = {
         "sections": sections,
@@ -106,6 +113,8 @@ def inbox_section(request: HttpRequest, org: int, section: str) -> HttpResponse:
     policy.require(request.user, "work_order.inbox", organization)
     if kind is TRIAGE:
         policy.require(request.user, "issue.triage_queue", organization)
+    if kind is SUPERVISED:
+        policy.require(request.user, "escalation.list", None)
     if kind not in _sections(request.user, organization):
         raise Http404
     context = section_context(kind, organization, request)

@@ -322,6 +322,11 @@ def escalation_list(demo: Any, role: str, client: Client, obj: Any, allowed: boo
     if allowed:
         html = response.content.decode()
         assert f'id="overdue-{group.pk}"' in html and f'id="overdue-row-{obj.pk}"' in html
+    # what an open, filtered inbox fetches when a push says the list changed
+    section = client.get(reverse("inbox-section", args=[group.pk, "supervised"]) + "?q=")
+    _expect(role, section, allowed, (200,), "overdue list section")
+    if allowed:
+        assert f'id="overdue-row-{obj.pk}"' in section.content.decode(), role
 
 
 def escalation_history_page(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:

@@ -11,15 +11,26 @@ import re
 from django.urls import reverse
 
 from deliberation.lists import PAGE_SIZE
-from deliberation.models import Compound, Event, IssueCategory, WorkOrder
+from deliberation.models import (
+    Compound,
+    Escalation,
+    Event,
+    IssueCategory,
+    Organization,
+    WorkOrder,
+)
 from deliberation.selectors.places import compounds_visible_to
-from tests.hardening.budgets import grow_inbox, grow_new_issues
+from tests.hardening.budgets import grow_escalations, grow_inbox, grow_new_issues
 from tests.intake.factories import dispatched, report, tuanjie, user
 from tests.support.clients import login_client
 
 
 def _ids(prefix: str, html: str) -> set[int]:
     return {int(n) for n in re.findall(rf'id="{prefix}-row-(\d+)"', html)}
+
+
+def _overdue(html: str) -> set[int]:
+    return {int(n) for n in re.findall(r'id="overdue-order-(\d+)"', html)}
 
 
 def inbox(username: str, query: str = "", status: int = 200) -> str:
@@ -129,3 +140,20 @@ def test_the_push_is_the_unfiltered_first_page_and_a_refetch_is_filtered(demo) -
     assert section.status_code == 200
     assert _ids("inbox", section.content.decode()) == {lamp.pk}
     assert "hx-swap-oob" not in section.content.decode()
+
+
+def test_the_overdue_list_is_filtered_by_the_late_party(demo) -> None:
+    grow_escalations(demo, 3)
+    group = Organization.objects.get(kind=Organization.Kind.SUPERVISION_GROUP)
+    listed = _overdue(inbox("dudao"))
+    escalated = set(
+        Escalation.objects.filter(supervisor=group).values_list("work_order_id", flat=True)
+    )
+    assert listed and listed <= escalated
+    g, f = group.pk, firm()
+    assert _overdue(inbox("dudao", f"?supervised-{g}-party={f}")) == listed
+    other = Organization.objects.filter(kind="property_rights_unit").first()
+    assert _overdue(inbox("dudao", f"?supervised-{g}-party={other.pk}")) == set()
+    # the overdue list is the supervision group's: a firm is refused it
+    url = reverse("inbox-section", args=[g, "supervised"])
+    assert login_client(user("wuye")).get(url).status_code == 403

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deliberation.lists.inbox import ORDERS, section_context
+from deliberation.lists.inbox import ORDERS, SUPERVISED, section_context
 from deliberation.live.outbox import record_event
 from deliberation.live.topics import topic
 from deliberation.models import (
@@ -17,7 +17,6 @@ from deliberation.models import (
 from deliberation.selectors.work_orders import (
     awaiting_committee,
     pending_extensions,
-    supervised_orders,
     work_order_detail,
 )
 
@@ -67,7 +66,7 @@ def push_overdue(supervisor: Organization, *, actor: Any = None) -> None:
         topic=topic("org", supervisor.pk, "inbox"),
         kind="overdue.changed",
         template=OVERDUE_TEMPLATE,
-        context={"organization": supervisor, "supervised": supervised_orders(supervisor)},
+        context=section_context(SUPERVISED, supervisor),  # unfiltered; filtered pages refetch
         actor=actor,
     )
 
