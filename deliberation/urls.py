@@ -69,6 +69,7 @@ urlpatterns = [
     path("issues/<int:pk>/", issues.issue_detail, name="issue-detail"),
     path("issues/<int:pk>/photos/<int:photo_pk>/", issues.issue_photo, name="issue-photo"),
     path("inbox/", work_orders.inbox_page, name="inbox"),
+    path("inbox/<int:org>/<slug:section>/", work_orders.inbox_section, name="inbox-section"),
     path(
         "supervision/escalations/",
         supervision.escalation_history_page,

@@ -23,6 +23,10 @@ In the template::
 Unknown filter values answer 400 with the message at the field; the valid filters still
 apply. The query count is fixed whatever the row count: the choices of each select (one
 query each), the count and the page.
+
+Several lists on one page (the inbox's sections) each take a ``prefix``: their fields are
+``<prefix>-q``, ``<prefix>-page`` …, each pages on its own, and each list's form and links
+keep the other lists' parameters (``Listing.kept``, ``page_url``).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ import django_filters
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 PAGE_SIZE = 25
@@ -48,6 +52,9 @@ class Listing:
     filters: ListFilters
     page: Page
     status: int
+    prefix: str = ""
+    anchor: str = ""  # the element links and the form come back to (``#…``)
+    query: QueryDict | None = None  # the whole page's query string
 
     @property
     def rows(self) -> list[Any]:
@@ -65,22 +72,77 @@ class Listing:
     def filtered(self) -> bool:
         """Whether any filter is set (the form then opens on a phone)."""
         data = self.filters.data or {}
-        return any(data.get(name) for name in self.filters.filters)
+        return any(data.get(self.filters.form.add_prefix(name)) for name in self.filters.filters)
+
+    @property
+    def page_param(self) -> str:
+        return f"{self.prefix}-page" if self.prefix else "page"
+
+    def own(self, name: str) -> bool:
+        """Whether a query parameter belongs to this list (a prefixed list's own ones)."""
+        return name.startswith(f"{self.prefix}-") if self.prefix else True
+
+    def _url(self, **changes: Any) -> str:
+        query = (self.query or QueryDict()).copy()
+        for name, value in changes.items():
+            query[name] = value
+        anchor = f"#{self.anchor}" if self.anchor else ""
+        return f"?{query.urlencode()}{anchor}"
+
+    @property
+    def previous_url(self) -> str:
+        return self._url(**{self.page_param: self.page.previous_page_number()})
+
+    @property
+    def next_url(self) -> str:
+        return self._url(**{self.page_param: self.page.next_page_number()})
+
+    @property
+    def clear_url(self) -> str:
+        """This list without its filters; the page's other lists keep theirs."""
+        kept = QueryDict(mutable=True)
+        for name, value in self.kept:
+            kept.appendlist(name, value)
+        anchor = f"#{self.anchor}" if self.anchor else ""
+        return f"?{kept.urlencode()}{anchor}"
+
+    @property
+    def kept(self) -> list[tuple[str, str]]:
+        """The other lists' parameters, carried as hidden fields by this list's form."""
+        if not self.prefix or self.query is None:
+            return []
+        return [(k, v) for k, values in self.query.lists() if not self.own(k) for v in values]
 
 
 def paged(
-    request: HttpRequest,
+    request: HttpRequest | None,
     visible: QuerySet[Any],
     filters: type[ListFilters],
     *,
     per_page: int = PAGE_SIZE,
+    prefix: str = "",
+    anchor: str = "",
 ) -> Listing:
     """Filter what ``visible`` already allows by the request's GET, and cut one page."""
-    bound = filters(request.GET or None, queryset=visible, request=request)
+    query = request.GET if request is not None else QueryDict()
+    own = any(name.startswith(f"{prefix}-") for name in query) if prefix else bool(query)
+    bound = filters(
+        query if own else None, queryset=visible, request=request, prefix=prefix or None
+    )
     rows = bound.qs
     status = 400 if bound.is_bound and not bound.form.is_valid() else 200
-    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
-    return Listing(filters=bound, page=page, status=status)
+    page_param = f"{prefix}-page" if prefix else "page"
+    page = Paginator(rows, per_page).get_page(query.get(page_param))
+    return Listing(
+        filters=bound, page=page, status=status, prefix=prefix, anchor=anchor, query=query
+    )
+
+
+def first_page(
+    visible: QuerySet[Any], filters: type[ListFilters], *, prefix: str = "", anchor: str = ""
+) -> Listing:
+    """The unfiltered first page, for a fragment pushed to everyone (no one's filters)."""
+    return paged(None, visible, filters, prefix=prefix, anchor=anchor)
 
 
 class DateRangeCheck(forms.Form):

@@ -12,40 +12,34 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from deliberation.models import IssueCategory, WorkOrder
+from deliberation.models import WorkOrder
 from deliberation.policy import load_principal
 
 from . import ListFilters, mine_filter
-from .issues import compound_choices, responsible_parties
+from .issues import category_filter, compound_filter, party_filter
 
 
-class WorkOrderFilters(ListFilters):
+def status_filter(statuses: list[str]) -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(
+        label=pgettext_lazy("intake", "status"),
+        choices=[(value, label) for value, label in WorkOrder.Status.choices if value in statuses],
+        empty_label=_("all"),
+    )
+
+
+class OrderFilters(ListFilters):
+    """What every list of orders offers: search in the title, status, only overdue, compound,
+    category, the date it was dispatched."""
+
     search_fields = ("title",)
     date_field = "created_at"
 
-    status = django_filters.ChoiceFilter(
-        label=pgettext_lazy("intake", "status"),
-        choices=WorkOrder.Status.choices,
-        empty_label=_("all"),
-    )
+    status = status_filter(list(WorkOrder.Status.values))
     overdue = django_filters.BooleanFilter(
         label=_("Only overdue"), method="only_overdue", widget=forms.CheckboxInput
     )
-    compound = django_filters.ModelChoiceFilter(
-        label=_("compound"), queryset=compound_choices, empty_label=_("all")
-    )
-    category = django_filters.ModelChoiceFilter(
-        label=_("category"),
-        queryset=IssueCategory.objects.order_by("ordering", "code"),
-        empty_label=_("all"),
-    )
-    party = django_filters.ModelChoiceFilter(
-        label=_("responsible party"),
-        field_name="responsible",
-        queryset=responsible_parties(),
-        empty_label=_("all"),
-    )
-    mine = mine_filter(_("Only my organizations' orders"))
+    compound = compound_filter()
+    category = category_filter()
 
     class Meta:
         model = WorkOrder
@@ -53,6 +47,11 @@ class WorkOrderFilters(ListFilters):
 
     def only_overdue(self, queryset: QuerySet[Any], name: str, value: bool) -> QuerySet[Any]:
         return queryset.filter(is_overdue=True) if value else queryset
+
+
+class WorkOrderFilters(OrderFilters):
+    party = party_filter()
+    mine = mine_filter(_("Only my organizations' orders"))
 
     def filter_mine(self, queryset: QuerySet[Any], name: str, value: bool) -> QuerySet[Any]:
         orgs = list(load_principal(getattr(self.request, "user", None)).org_kinds)

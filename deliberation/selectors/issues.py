@@ -24,7 +24,6 @@ from deliberation.policy.principal import COMMUNITY_KINDS
 
 from .portable import array_subquery
 
-QUEUE_SIZE = 100
 LIST_SIZE = 100
 
 
@@ -59,8 +58,9 @@ def timeline_of(issue: Issue) -> list[IssueActivity]:
     )
 
 
-def triage_queue(organization: Organization | None, *, limit: int = QUEUE_SIZE) -> list[Issue]:
-    """Issues waiting for triage (new, or sent back), oldest first.
+def waiting_for_triage(organization: Organization | None) -> QuerySet[Issue]:
+    """Issues waiting for triage (new, or sent back), oldest first; set each row's clock
+    with ``with_respond_by``.
 
     A community organization's queue holds its community's compounds; any other
     organization's (the subdistrict office's) the issues reported without a compound;
@@ -71,7 +71,7 @@ def triage_queue(organization: Organization | None, *, limit: int = QUEUE_SIZE) 
         qs = qs.filter(compound__community=organization.community)
     elif organization is not None:
         qs = qs.filter(compound__isnull=True)
-    return with_respond_by(list(qs[:limit]))
+    return qs
 
 
 def triage_committees(compound: Any) -> list[int]:

@@ -47,12 +47,13 @@ def work_orders_visible_to(user: Any) -> QuerySet[WorkOrder]:
     return qs.filter(Q(responsible_id__in=orgs) | Q(compound_id__in=served) | Exists(helping))
 
 
-def inbox(organization: Organization | int, *, limit: int = INBOX_SIZE) -> list[WorkOrder]:
-    """The orders an organization still has to act on, the most urgent deadline first."""
-    return list(
+def open_orders(organization: Organization | int) -> QuerySet[WorkOrder]:
+    """The orders an organization still has to act on, the most urgent deadline first (the
+    inbox's section, filtered and paged by ``deliberation.lists.inbox``)."""
+    return (
         work_orders_with_parties()
         .filter(responsible=organization, status__in=WorkOrder.ACTIVE_STATUSES)
-        .order_by("-is_overdue", "respond_by", "id")[:limit]
+        .order_by("-is_overdue", "respond_by", "id")
     )
 
 
@@ -112,21 +113,20 @@ def work_order_detail(pk: int) -> WorkOrder | None:
     return order
 
 
-def supervised_orders(
-    supervisor: Organization | int, *, limit: int = INBOX_SIZE
-) -> list[WorkOrder]:
+def supervised(supervisor: Organization | int) -> QuerySet[WorkOrder]:
     """The supervision group's live overdue list: every order it was escalated that is not
-    done yet, with each escalation and follow-up (``escalations``, oldest first).
+    done yet, with each escalation and follow-up (``escalations``, oldest first); filtered
+    and paged as an inbox section (``deliberation.lists.inbox``).
 
     An order stays while the party still has to act and it is overdue or an escalation waits
     for a follow-up; a follow-up alone no longer takes it off the list. It leaves when the
     work is reported done, sent back or cancelled, or a granted extension puts it on time."""
     escalated = Escalation.objects.filter(work_order=OuterRef("pk"), supervisor=supervisor)
     waiting = escalated.filter(status=Escalation.Status.OPEN)
-    return list(
+    return (
         WorkOrder.objects.filter(Exists(escalated), status__in=WorkOrder.ACTIVE_STATUSES)
         .filter(Q(is_overdue=True) | Exists(waiting))
-        .select_related("responsible", "compound")
+        .select_related("responsible", "compound", "category")
         .prefetch_related(
             Prefetch(
                 "escalations",
@@ -135,7 +135,7 @@ def supervised_orders(
                 .order_by("created_at", "id"),
             )
         )
-        .order_by("overdue_at", "id")[:limit]
+        .order_by("overdue_at", "id")
     )
 
 

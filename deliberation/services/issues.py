@@ -46,6 +46,7 @@ from django.utils.translation import gettext_noop
 
 from deliberation import policy
 from deliberation.errors import InvalidInput
+from deliberation.lists.inbox import TRIAGE, section_context
 from deliberation.live.outbox import record_event
 from deliberation.live.refresh import refresh_tasks
 from deliberation.live.topics import topic
@@ -61,7 +62,7 @@ from deliberation.models import (
     Urgency,
     User,
 )
-from deliberation.selectors.issues import timeline_of, triage_committees, triage_queue
+from deliberation.selectors.issues import timeline_of, triage_committees
 from deliberation.stored_messages import Message, message
 
 from . import notifications
@@ -126,7 +127,7 @@ def push_triage_queue(compound: Compound | None, *, actor: Any = None) -> None:
             topic=topic("org", org.pk, "inbox"),
             kind="triage.changed",
             template=QUEUE_TEMPLATE,
-            context={"organization": org, "issues": triage_queue(org)},
+            context=section_context(TRIAGE, org),  # unfiltered; filtered pages refetch
             actor=actor,
         )
     refresh_tasks(organizations=triage_committees(compound), actor=actor)

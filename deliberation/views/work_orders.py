@@ -14,19 +14,24 @@ from django.views.decorators.http import require_safe
 from deliberation import policy
 from deliberation.ids import parse_id
 from deliberation.lists import paged
+from deliberation.lists.inbox import (
+    ORDERS,
+    SECTIONS,
+    SUPERVISED,
+    TRIAGE,
+    Section,
+    section_context,
+)
 from deliberation.lists.work_orders import WorkOrderFilters
 from deliberation.live.topics import topic
 from deliberation.models import Organization, WorkOrder, WorkOrderEvidence
 from deliberation.photos import photo_response
 from deliberation.policy import load_principal
 from deliberation.policy.principal import COMMUNITY_KINDS
-from deliberation.selectors.issues import triage_queue
 from deliberation.selectors.job_card import reporter_contact
 from deliberation.selectors.work_orders import (
     awaiting_committee,
-    inbox,
     pending_extensions,
-    supervised_orders,
     work_orders_visible_to,
 )
 from deliberation.selectors.work_orders import work_order_detail as load_order
@@ -40,12 +45,26 @@ K = Organization.Kind
 # --- the inbox -------------------------------------------------------------------------------
 
 
+def _sections(user: Any, org: Organization) -> list[Section]:
+    """The filtered, paged sections of an organization's inbox the user may see: its open
+    orders; a community organization's triage queue for those who triage there; the
+    supervision group's overdue list for those who supervise."""
+    community = org.kind in (K.RESIDENTS_COMMITTEE, K.SUBDISTRICT_OFFICE)
+    if community and policy.can(user, "issue.triage_queue", org):
+        return [TRIAGE, ORDERS]
+    if org.kind == K.SUPERVISION_GROUP and policy.can(user, "escalation.list", None):
+        return [SUPERVISED, ORDERS]
+    return [ORDERS]
+
+
 @login_required
 @require_safe
 def inbox_page(request: HttpRequest) -> HttpResponse:
     """Everything the user's organizations must act on, live: work orders; for a residents'
     committee its triage queue and what it must verify or decide; for the supervision group
-    the overdue list."""
+    the overdue list. All but the committee's verify-and-decide list are lists
+    (``deliberation.lists.inbox``), each searched, filtered and paged on its own, all on one
+    page: an inbox is what is waiting, seen at once."""
     user = request.user
     p = load_principal(user)
     wanted = request.GET.get("org", "")
@@ -63,23 +82,43 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     else:
         orgs = list(Organization.objects.filter(pk__in=list(p.org_kinds)).order_by("kind", "id"))
     sections: list[dict[str, Any]] = []
+    status = 200
     for org in orgs:
-        section: dict[str, Any] = {"organization": org, "orders": inbox(org)}
-        community = org.kind in (K.RESIDENTS_COMMITTEE, K.SUBDISTRICT_OFFICE)
-        if community and policy.can(user, "issue.triage_queue", org):
-            section["triage"] = triage_queue(org)
+        section: dict[str, Any] = {"organization": org}
+        for kind in _sections(user, org):
+            section[kind.key] = section_context(kind, org, request)
+            status = max(status, section[kind.key]["list"].status)
         if org.kind == K.RESIDENTS_COMMITTEE:
             section["to_verify"] = awaiting_committee(org)
             section["extensions"] = pending_extensions(org)
-        if org.kind == K.SUPERVISION_GROUP and policy.can(user, "escalation.list", None):
-            section["supervised"] = supervised_orders(org)
         sections.append(section)
     context = {
         "sections": sections,
         "can_enter": p.is_subdistrict or bool(p.orgs_of_kind(*COMMUNITY_KINDS)),
         **live_context([topic("org", s["organization"].pk, "inbox") for s in sections]),
     }
-    return render(request, "work_orders/inbox.html", context)
+    return render(request, "work_orders/inbox.html", context, status=status)
+
+
+@login_required
+@require_safe
+def inbox_section(request: HttpRequest, org: int, section: str) -> HttpResponse:
+    """One inbox section's live part as the page's query string asks: what an open inbox
+    with filters or another page fetches when a push says the section changed
+    (``data-keep-query``)."""
+    organization = Organization.objects.filter(pk=org).first()
+    kind = SECTIONS.get(section)
+    if organization is None or kind is None:
+        raise Http404
+    policy.require(request.user, "work_order.inbox", organization)
+    if kind is TRIAGE:
+        policy.require(request.user, "issue.triage_queue", organization)
+    if kind is SUPERVISED:
+        policy.require(request.user, "escalation.list", None)
+    if kind not in _sections(request.user, organization):
+        raise Http404
+    context = section_context(kind, organization, request)
+    return render(request, kind.template, context, status=context["list"].status)
 
 
 # --- every order the user may open ----------------------------------------------------------

@@ -114,6 +114,14 @@
   var inflight = {};  // element id -> true while its refetch is in flight
   var pending = {};  // element id -> url to fetch once that element is free
 
+  /* A list the page filters or pages (data-keep-query: the inbox's sections) is fetched
+   * with the page's own query string, so it stays as the page's URL says. */
+  function withQuery(target, url) {
+    var query = window.location.search.replace(/^\?/, "");
+    if (!target.hasAttribute("data-keep-query") || !query) { return url; }
+    return url + (url.indexOf("?") < 0 ? "?" : "&") + query;
+  }
+
   function refetch(id, url) {
     var target = document.getElementById(id);
     if (!url || !target || !window.htmx) { return; }  // pages without that element ignore it
@@ -125,7 +133,7 @@
       keepNotice(id);
       setTimeout(flush, 0);
     };
-    var done = window.htmx.ajax("GET", url, { source: target, target: target, swap: "outerHTML" });
+    var done = window.htmx.ajax("GET", withQuery(target, url), { source: target, target: target, swap: "outerHTML" });
     if (done && done.then) { done.then(finish, finish); } else { delete inflight[id]; }
   }
 
@@ -147,6 +155,18 @@
   });
   document.addEventListener("htmx:afterSettle", function () { setTimeout(flush, 0); });
   document.addEventListener("htmx:afterRequest", function () { setTimeout(flush, 0); });
+
+  /* A pushed copy is rendered once for every subscriber: unfiltered, first page. A page
+   * whose URL asks for something else (filters, another page) never swaps it in: it
+   * fetches its own copy from the element's data-live-url instead. */
+  document.addEventListener("htmx:oobBeforeSwap", function (evt) {
+    var target = evt.detail.target;
+    if (!target || !target.id || !target.hasAttribute("data-keep-query")) { return; }
+    var url = target.getAttribute("data-live-url");
+    if (!url || !window.location.search) { return; }
+    evt.detail.shouldSwap = false;
+    refetch(target.id, url);
+  });
 
   document.addEventListener("htmx:wsAfterMessage", function () {
     var slots = document.querySelectorAll("[data-refetch]");

@@ -164,6 +164,39 @@ def grow_inbox(demo: Any, n: int) -> None:
     _orders(demo, n, WorkOrder.Status.DISPATCHED)
 
 
+def _inbox_orgs(demo: Any) -> dict[str, int]:
+    from deliberation.models import Organization
+
+    group = Organization.objects.get(kind=Organization.Kind.SUPERVISION_GROUP)
+    return {
+        "firm": demo.tuanjie.property_provider_id,
+        "rc": demo.tuanjie.community.residents_committee_id,
+        "group": group.pk,
+    }
+
+
+def _section_url(demo: Any, section: str, query: str) -> str:
+    """An inbox section's URL; ``{firm}`` and ``{rc}`` in the query are the organizations'."""
+    orgs = _inbox_orgs(demo)
+    org = orgs[{"orders": "firm", "triage": "rc", "supervised": "group"}[section]]
+    return reverse("inbox-section", args=[org, section]) + query.format(**orgs)
+
+
+def _inbox_query(demo: Any) -> str:
+    query = "?orders-{firm}-status=dispatched&orders-{firm}-q=o&orders-{firm}-page=2"
+    return reverse("inbox") + query.format(**_inbox_orgs(demo))
+
+
+def _supervised_query(demo: Any) -> str:
+    query = "?supervised-{group}-party={firm}&supervised-{group}-q=o&supervised-{group}-page=2"
+    return reverse("inbox") + query.format(**_inbox_orgs(demo))
+
+
+def _triage_query(demo: Any) -> str:
+    query = "?triage-{rc}-q=q&triage-{rc}-compound={compound}&triage-{rc}-page=2"
+    return reverse("inbox") + query.format(compound=demo.tuanjie.pk, **_inbox_orgs(demo))
+
+
 def grow_to_verify(demo: Any, n: int) -> None:
     from deliberation.models import WorkOrder
 
@@ -521,6 +554,24 @@ PAGES: dict[str, list[Budget]] = {
         Budget("wuye", lambda d: reverse("inbox"), grow_inbox, max_queries=WITH_TASK_LIST),
         Budget("juwei", lambda d: reverse("inbox"), grow_new_issues, max_queries=WITH_TASK_LIST),
         Budget("dudao", lambda d: reverse("inbox"), grow_escalations, max_queries=WITH_TASK_LIST),
+        # filtered and on another page (deliberation/lists/inbox.py): the same budget
+        Budget("wuye", _inbox_query, grow_inbox, max_queries=WITH_TASK_LIST),
+        # the chosen compound is looked up once to be checked (one of the user's own)
+        Budget("juwei", _triage_query, grow_new_issues, max_queries=WITH_TASK_LIST + 1),
+        # the chosen party likewise
+        Budget("dudao", _supervised_query, grow_escalations, max_queries=WITH_TASK_LIST + 1),
+    ],
+    # One inbox section, as a filtered page refetches it when a push says it changed.
+    "inbox-section": [
+        Budget("wuye", lambda d: _section_url(d, "orders", "?orders-{firm}-q=o"), grow_inbox),
+        Budget(
+            "juwei", lambda d: _section_url(d, "triage", "?triage-{rc}-page=2"), grow_new_issues
+        ),
+        Budget(
+            "dudao",
+            lambda d: _section_url(d, "supervised", "?supervised-{group}-overdue=on"),
+            grow_escalations,
+        ),
     ],
     # Every order the user may open, filtered and paged (deliberation/lists).
     "work-order-list": [

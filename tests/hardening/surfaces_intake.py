@@ -168,6 +168,11 @@ def triage_queue_on_inbox(demo: Any, role: str, client: Client, obj: Any, allowe
     _expect(role, response, allowed, (200,), "triage queue")
     if allowed:
         assert f'id="triage-queue-{obj.pk}"' in response.content.decode(), role
+    # what an open, filtered inbox fetches when a push says the queue changed
+    section = client.get(reverse("inbox-section", args=[obj.pk, "triage"]))
+    _expect(role, section, allowed, (200,), "triage queue section")
+    if allowed:
+        assert f'id="triage-queue-{obj.pk}"' in section.content.decode(), role
 
 
 # --- work orders -----------------------------------------------------------------------------
@@ -261,6 +266,11 @@ def inbox_of_org(demo: Any, role: str, client: Client, obj: Any, allowed: bool) 
     _expect(role, response, allowed, (200,), "inbox")
     if allowed:
         assert f'id="inbox-{obj.pk}"' in response.content.decode(), role
+    # what an open, filtered inbox fetches when a push says the orders changed
+    section = client.get(reverse("inbox-section", args=[obj.pk, "orders"]) + "?q=x")
+    _expect(role, section, allowed, (200,), "inbox section")
+    if allowed:
+        assert f'id="inbox-{obj.pk}"' in section.content.decode(), role
 
 
 # --- escalations -----------------------------------------------------------------------------
@@ -312,6 +322,11 @@ def escalation_list(demo: Any, role: str, client: Client, obj: Any, allowed: boo
     if allowed:
         html = response.content.decode()
         assert f'id="overdue-{group.pk}"' in html and f'id="overdue-row-{obj.pk}"' in html
+    # what an open, filtered inbox fetches when a push says the list changed
+    section = client.get(reverse("inbox-section", args=[group.pk, "supervised"]) + "?q=")
+    _expect(role, section, allowed, (200,), "overdue list section")
+    if allowed:
+        assert f'id="overdue-row-{obj.pk}"' in section.content.decode(), role
 
 
 def escalation_history_page(demo: Any, role: str, client: Client, obj: Any, allowed: bool) -> None:

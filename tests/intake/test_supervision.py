@@ -51,9 +51,7 @@ def _follow_up(order: WorkOrder, note: str) -> None:
 def _overdue_list(group: Organization) -> str:
     page = login_client(user("dudao")).get(reverse("inbox") + f"?org={group.pk}")
     assert page.status_code == 200
-    found = re.search(
-        rf'<section id="overdue-{group.pk}".*?</section>', page.content.decode(), re.S
-    )
+    found = re.search(rf'<div id="overdue-{group.pk}".*?</div>', page.content.decode(), re.S)
     assert found
     return found.group(0)
 

@@ -47,3 +47,23 @@ def test_hostile_filter_values_never_fail(demo) -> None:
             response = client.get(url, dict.fromkeys(PARAMS, value))
             assert response.status_code in (200, 400), (url, value, response.status_code)
             assert "<script>alert(1)</script>" not in response.content.decode(), url
+
+
+def test_hostile_values_in_the_inbox_sections_never_fail(demo) -> None:
+    """The inbox's sections take the same fields under their prefix (``orders-<org>-q``,
+    ``triage-<org>-page``): a bad value is a 400 naming that section's field, on the page
+    and on the section a filtered page fetches again."""
+    firm = demo.tuanjie.property_provider_id
+    committee = demo.tuanjie.community.residents_committee_id
+    for username, org, section in (("wuye", firm, "orders"), ("juwei", committee, "triage")):
+        client = login_client(user(username))
+        urls = [reverse("inbox"), reverse("inbox-section", args=[org, section])]
+        for value in HOSTILE:
+            query = {f"{section}-{org}-{name}": value for name in PARAMS + ["overdue"]}
+            for url in urls:
+                response = client.get(url, query)
+                assert response.status_code in (200, 400), (url, value, response.status_code)
+                assert "<script>alert(1)</script>" not in response.content.decode(), url
+        bad = client.get(reverse("inbox"), {f"{section}-{org}-compound": "99999999999999999999"})
+        assert bad.status_code == 400
+        assert f'id="id_{section}-{org}-compound-errors"' in bad.content.decode()

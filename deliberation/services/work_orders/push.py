@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from deliberation.lists.inbox import ORDERS, SUPERVISED, section_context
 from deliberation.live.outbox import record_event
 from deliberation.live.topics import topic
 from deliberation.models import (
@@ -15,9 +16,7 @@ from deliberation.models import (
 )
 from deliberation.selectors.work_orders import (
     awaiting_committee,
-    inbox,
     pending_extensions,
-    supervised_orders,
     work_order_detail,
 )
 
@@ -38,7 +37,8 @@ def push_inbox(organization: Organization, *, actor: Any = None) -> None:
         topic=topic("org", organization.pk, "inbox"),
         kind="inbox.changed",
         template=INBOX_TEMPLATE,
-        context={"organization": organization, "orders": inbox(organization)},
+        # everyone's copy: the unfiltered first page (a filtered page fetches its own)
+        context=section_context(ORDERS, organization),
         actor=actor,
     )
 
@@ -66,7 +66,7 @@ def push_overdue(supervisor: Organization, *, actor: Any = None) -> None:
         topic=topic("org", supervisor.pk, "inbox"),
         kind="overdue.changed",
         template=OVERDUE_TEMPLATE,
-        context={"organization": supervisor, "supervised": supervised_orders(supervisor)},
+        context=section_context(SUPERVISED, supervisor),  # unfiltered; filtered pages refetch
         actor=actor,
     )
 

@@ -149,7 +149,7 @@ def _periodic_sweep() -> int:
 @transaction.atomic
 def handle_escalation(*, escalation: Escalation, actor: Any, note: str) -> Escalation:
     """The supervision group records its follow-up; the order stays on its overdue list
-    until the work is done (``supervised_orders``)."""
+    until the work is done (``selectors.work_orders.supervised``)."""
     if not note.strip():
         raise field_error("note", _("Record what was done."))
     esc = (
