@@ -161,10 +161,12 @@ def _sign_for(vote: OwnersVote, actor: User, data: dict[str, Any]) -> Outcome:
         call_at=data["call_at"],
         call_note=data["call_note"],
     )
-    return Outcome(
+    told = (
         _("Signature of %(owner)s entered for them (%(how)s); they are told.")
-        % {"owner": sig.label, "how": sig.get_how_display()}
+        if sig.owner_told
+        else _("Signature of %(owner)s entered for them (%(how)s).")
     )
+    return Outcome(told % {"owner": sig.label, "how": sig.get_how_display()})
 
 
 def _unsigned_heads(vote: OwnersVote, user: Any) -> dict[str, Any]:

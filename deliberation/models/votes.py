@@ -320,6 +320,9 @@ class BallotAudit(models.Model):
 class PetitionSignature(models.Model):
     """An owner's signature on a petition for a temporary meeting (BJ reg. art. 35)."""
 
+    #: Not stored: set by the service that entered it when the owner was notified of it.
+    owner_told = False
+
     vote = models.ForeignKey(OwnersVote, on_delete=models.CASCADE, related_name="signatures")
     key = models.CharField(max_length=32)  # the owner's head key, as in ``Voter.key``
     label = models.CharField(_("owner"), max_length=200)

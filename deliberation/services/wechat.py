@@ -23,7 +23,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from deliberation import job_claims, policy
-from deliberation.errors import InvalidInput
+from deliberation.errors import Conflict, InvalidInput
 from deliberation.models import Delivery, Notification, NotificationKind, User
 from deliberation.outbound import OutboundMessage, wechat
 
@@ -49,7 +49,7 @@ def bind_state(user: User, now: float | None = None) -> str:
     return issued + nonce + _mac(user.pk, issued, nonce)
 
 
-def _start_again() -> str:
+def start_again() -> str:
     return _("Start again from your notification settings.")
 
 
@@ -62,17 +62,17 @@ def check_state(user: User, state: str) -> None:
         raise InvalidInput(
             _("This WeChat link was not started from your account, or it was altered.")
             + " "
-            + _start_again()
+            + start_again()
         )
     if time.time() - int(issued, 16) > STATE_SECONDS:
         raise InvalidInput(
             _("This WeChat link has expired (it is good for %(minutes)s minutes).")
             % {"minutes": STATE_SECONDS // 60}
             + " "
-            + _start_again()
+            + start_again()
         )
     if not job_claims.claim(job_claims.key("wechat-state", nonce), STATE_SECONDS + 60):
-        raise InvalidInput(_("This WeChat link was used already.") + " " + _start_again())
+        raise InvalidInput(_("This WeChat link was used already.") + " " + start_again())
 
 
 def redirect_uri() -> str:
@@ -88,30 +88,28 @@ def bind_url(user: User) -> str:
 def bind(*, actor: User, state: str, code: str) -> User:
     """Check the state, exchange WeChat's code for the openid and store it on ``actor``.
 
-    Bad input (state or code) raises ``InvalidInput`` and changes nothing; WeChat out of
-    reach raises ``WeChatDown``."""
+    Bad input (state or code) raises ``InvalidInput`` and changes nothing; a WeChat bound to
+    another account raises ``Conflict``; WeChat out of reach raises ``WeChatDown``."""
     policy.require(actor, "account.wechat", actor)
     if not wechat.configured():
         raise InvalidInput(_("WeChat is not set up on this site."))
     check_state(actor, state)
     if not code:
-        raise InvalidInput(_("WeChat did not confirm your account.") + " " + _start_again())
+        raise InvalidInput(_("WeChat did not confirm your account.") + " " + start_again())
     try:
         openid = wechat.client().openid_for_code(code)
     except wechat.WeChatError as exc:
-        raise InvalidInput(
-            _("WeChat did not confirm your account.") + " " + _start_again()
-        ) from exc
+        raise InvalidInput(_("WeChat did not confirm your account.") + " " + start_again()) from exc
     except wechat.WeChatUnavailable as exc:
         raise WeChatDown(str(exc)) from exc
     taken = _("This WeChat is bound to another account. Unbind it there first.")
     try:
         with transaction.atomic():
             if User.objects.filter(wechat_openid=openid).exclude(pk=actor.pk).exists():
-                raise InvalidInput(taken)
+                raise Conflict(taken)
             User.objects.filter(pk=actor.pk).update(wechat_openid=openid, wechat_refused_at=None)
     except IntegrityError as exc:  # bound elsewhere at the same moment
-        raise InvalidInput(taken) from exc
+        raise Conflict(taken) from exc
     actor.wechat_openid, actor.wechat_refused_at = openid, None
     return actor
 

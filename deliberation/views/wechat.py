@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from deliberation.errors import InvalidInput
+from deliberation.errors import Conflict, InvalidInput
 from deliberation.outbound import wechat
 from deliberation.services import wechat as svc
 
@@ -46,12 +46,16 @@ def callback(request: HttpRequest) -> HttpResponse:
             state=request.GET.get("state", ""),
             code=request.GET.get("code", ""),
         )
-    except InvalidInput as refused:
+    except (InvalidInput, Conflict) as refused:
         return render(
-            request, "notifications/wechat_refused.html", {"message": str(refused)}, status=400
+            request,
+            "notifications/wechat_refused.html",
+            {"message": str(refused)},
+            status=refused.status,
         )
     except svc.WeChatDown:
-        message = _("WeChat could not be reached. Please try again in a few minutes.")
+        # The link is spent (our state and WeChat's code are single-use): start again.
+        message = _("WeChat could not be reached.") + " " + svc.start_again()
         return render(
             request, "notifications/wechat_refused.html", {"message": message}, status=503
         )

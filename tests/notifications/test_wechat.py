@@ -143,7 +143,7 @@ def test_a_code_wechat_refuses_or_an_openid_bound_elsewhere_binds_nothing(
     jumin2.wechat_openid = "oSHARED"
     jumin2.save(update_fields=["wechat_openid"])
     taken = _back(client, _start(client), "code-for-oSHARED")
-    assert taken.status_code == 400 and "已绑定另一个账号" in taken.content.decode()
+    assert taken.status_code == 409 and "已绑定另一个账号" in taken.content.decode()
     jumin.refresh_from_db()
     assert jumin.wechat_openid == ""
 
@@ -153,6 +153,7 @@ def test_wechat_out_of_reach_binds_nothing_and_says_so(demo: Any, wechat_on: Non
     client = login_client(jumin)
     down = _back(client, _start(client), "code-unreachable")
     assert down.status_code == 503 and "暂时无法连接微信" in down.content.decode()
+    assert "请从通知设置页面重新开始" in down.content.decode()  # the link is spent
     jumin.refresh_from_db()
     assert jumin.wechat_openid == ""
 

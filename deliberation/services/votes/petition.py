@@ -182,17 +182,19 @@ def record_signature_for(
     )
     _push_signatures(vote, actor)
     if head.person_id and head.person_id != actor.pk:
-        notifications.notify(
-            recipients=User.objects.filter(pk=head.person_id),
-            kind=NotificationKind.ENTERED_FOR,
-            msgid=gettext_noop(
-                "%(org)s entered your signature on the petition “%(title)s” for you "
-                "(%(signature_how)s). If you did not give it, tell the residents' committee."
-            ),
-            params={"org": organization.name, "title": vote.title, "signature_how": how},
-            target=("vote", vote.pk),
-            url=reverse("vote-detail", args=[vote.pk]),
-            dedupe=f"vote:{vote.pk}:signature:{key}",
+        sig.owner_told = bool(
+            notifications.notify(
+                recipients=User.objects.filter(pk=head.person_id),
+                kind=NotificationKind.ENTERED_FOR,
+                msgid=gettext_noop(
+                    "%(org)s entered your signature on the petition “%(title)s” for you "
+                    "(%(signature_how)s). If you did not give it, tell the residents' committee."
+                ),
+                params={"org": organization.name, "title": vote.title, "signature_how": how},
+                target=("vote", vote.pk),
+                url=reverse("vote-detail", args=[vote.pk]),
+                dedupe=f"vote:{vote.pk}:signature:{key}",
+            )
         )
     _after_signature(vote, actor, kind="vote.signed", signer=head.person_id)
     return sig
