@@ -159,9 +159,11 @@ class DateRangeCheck(forms.Form):
 class ListFilters(django_filters.FilterSet):
     """Search, date range and "mine", common to every list; each list names its own
     columns: ``search_fields`` (icontains; a number also matches the id),
-    ``date_field`` (a DateTimeField, compared by local date) and ``filter_mine``."""
+    ``date_field`` (a DateTimeField, compared by local date) and ``filter_mine``; a number
+    also matches ``number_field`` (the ``#id`` the rows show)."""
 
     search_fields: ClassVar[tuple[str, ...]] = ()
+    number_field: ClassVar[str] = "pk"
     date_field: ClassVar[str] = "created_at"
 
     q = django_filters.CharFilter(
@@ -193,7 +195,7 @@ class ListFilters(django_filters.FilterSet):
             match |= Q(**{f"{field}__icontains": words})
         number = words.lstrip("#")
         if number.isdigit() and len(number) < 10:
-            match |= Q(pk=int(number))
+            match |= Q(**{self.number_field: int(number)})
         return queryset.filter(match)
 
     def from_date(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:

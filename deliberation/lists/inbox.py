@@ -3,7 +3,10 @@ orders; for a residents' committee (or the subdistrict office) its triage queue;
 supervision group its overdue list. Each section is a list of its own on the one inbox
 page: its fields carry the section's prefix (``orders-<org>-status``, ``triage-<org>-page``,
 ``supervised-<org>-party``), so each is searched, filtered and paged without touching the
-others. (The committee's verify-and-decide list is still its first 100 rows.)
+others. A residents' committee also has what it must check and decide: its community's
+completed orders to verify (``verify-<org>-…``) and its pending extension requests
+(``extensions-<org>-…``), two sections since they are different things (orders, requests)
+filtered by different columns.
 
 The same function draws a section for the page, for its refetch (``inbox-section``, with
 the page's query string) and for the fragment pushed to everyone (no request: the
@@ -19,9 +22,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from deliberation.models import Issue, Organization, WorkOrder
+from deliberation.models import ExtensionRequest, Issue, Organization, WorkOrder
 from deliberation.selectors.issues import waiting_for_triage, with_respond_by
-from deliberation.selectors.work_orders import open_orders, supervised
+from deliberation.selectors.work_orders import (
+    extension_requests,
+    open_orders,
+    supervised,
+    to_verify,
+)
 
 from . import ListFilters, Listing, paged
 from .issues import category_filter, compound_filter, party_filter
@@ -49,6 +57,37 @@ class TriageFilters(ListFilters):
 
     class Meta:
         model = Issue
+        fields: list[str] = []
+
+
+class VerifyFilters(ListFilters):
+    """The committee's orders to verify: all completed, so no status; dated by completion."""
+
+    search_fields = ("title",)
+    date_field = "completed_at"
+
+    compound = compound_filter()
+    category = category_filter()
+    party = party_filter()
+
+    class Meta:
+        model = WorkOrder
+        fields: list[str] = []
+
+
+class ExtensionFilters(ListFilters):
+    """The committee's pending extension requests, by their order's title, compound and
+    party, dated by the request."""
+
+    search_fields = ("work_order__title", "reason")
+    number_field = "work_order_id"  # the rows show their order's number
+    date_field = "created_at"
+
+    compound = compound_filter(field_name="work_order__compound")
+    party = party_filter(field_name="work_order__responsible")
+
+    class Meta:
+        model = ExtensionRequest
         fields: list[str] = []
 
 
@@ -80,7 +119,15 @@ TRIAGE = Section(
 SUPERVISED = Section(
     "supervised", SupervisedFilters, supervised, "overdue", "work_orders/_overdue.html"
 )
-SECTIONS = {s.key: s for s in (ORDERS, TRIAGE, SUPERVISED)}
+VERIFY = Section("verify", VerifyFilters, to_verify, "to-verify", "work_orders/_to_verify.html")
+EXTENSIONS = Section(
+    "extensions",
+    ExtensionFilters,
+    extension_requests,
+    "extension-requests",
+    "work_orders/_extensions.html",
+)
+SECTIONS = {s.key: s for s in (ORDERS, TRIAGE, SUPERVISED, VERIFY, EXTENSIONS)}
 
 
 def section_listing(

@@ -21,8 +21,6 @@ from deliberation.policy.principal import COMMUNITY_KINDS, OWNER_BODY_KINDS
 from .job_card import job_history
 from .portable import array_subquery
 
-INBOX_SIZE = 100
-
 
 def work_orders_with_parties() -> QuerySet[WorkOrder]:
     return WorkOrder.objects.select_related(
@@ -57,28 +55,34 @@ def open_orders(organization: Organization | int) -> QuerySet[WorkOrder]:
     )
 
 
-def awaiting_committee(organization: Organization, *, limit: int = INBOX_SIZE) -> list[WorkOrder]:
-    """What a residents' committee must act on: completed orders to verify, pending
-    extension requests (annotated through ``pending_extensions``)."""
-    if organization.community_id is None:
-        return []
-    return list(
+def to_verify(organization: Organization) -> QuerySet[WorkOrder]:
+    """A residents' committee's orders to verify: those completed in its community, the
+    longest waiting first (the inbox's section, filtered and paged by
+    ``deliberation.lists.inbox``)."""
+    community_id = organization.community_id
+    if community_id is None:
+        return WorkOrder.objects.none()
+    return (
         work_orders_with_parties()
-        .filter(compound__community_id=organization.community_id)
-        .filter(status=WorkOrder.Status.COMPLETED)
-        .order_by("completed_at", "id")[:limit]
+        .filter(compound__community_id=community_id, status=WorkOrder.Status.COMPLETED)
+        .order_by("completed_at", "id")
     )
 
 
-def pending_extensions(
-    organization: Organization, *, limit: int = INBOX_SIZE
-) -> list[ExtensionRequest]:
-    qs = ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING).select_related(
-        "work_order__responsible", "work_order__compound", "requested_by"
+def extension_requests(organization: Organization) -> QuerySet[ExtensionRequest]:
+    """A residents' committee's extension requests to decide: the pending ones on orders in
+    its community, the oldest first (an inbox section, ``deliberation.lists.inbox``)."""
+    community_id = organization.community_id
+    if community_id is None:
+        return ExtensionRequest.objects.none()
+    return (
+        ExtensionRequest.objects.filter(
+            status=ExtensionRequest.Status.PENDING,
+            work_order__compound__community_id=community_id,
+        )
+        .select_related("work_order__responsible", "work_order__compound", "requested_by")
+        .order_by("created_at", "id")
     )
-    if organization.community_id is not None:
-        qs = qs.filter(work_order__compound__community_id=organization.community_id)
-    return list(qs.order_by("created_at", "id")[:limit])
 
 
 def work_order_detail(pk: int) -> WorkOrder | None:

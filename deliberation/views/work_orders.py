@@ -15,10 +15,12 @@ from deliberation import policy
 from deliberation.ids import parse_id
 from deliberation.lists import paged
 from deliberation.lists.inbox import (
+    EXTENSIONS,
     ORDERS,
     SECTIONS,
     SUPERVISED,
     TRIAGE,
+    VERIFY,
     Section,
     section_context,
 )
@@ -29,12 +31,8 @@ from deliberation.photos import photo_response
 from deliberation.policy import load_principal
 from deliberation.policy.principal import COMMUNITY_KINDS
 from deliberation.selectors.job_card import reporter_contact
-from deliberation.selectors.work_orders import (
-    awaiting_committee,
-    pending_extensions,
-    work_orders_visible_to,
-)
 from deliberation.selectors.work_orders import work_order_detail as load_order
+from deliberation.selectors.work_orders import work_orders_visible_to
 
 from .live import live_context
 
@@ -46,25 +44,30 @@ K = Organization.Kind
 
 
 def _sections(user: Any, org: Organization) -> list[Section]:
-    """The filtered, paged sections of an organization's inbox the user may see: its open
-    orders; a community organization's triage queue for those who triage there; the
-    supervision group's overdue list for those who supervise."""
+    """The filtered, paged sections of an organization's inbox the user may see (who may
+    open the inbox at all is ``work_order.inbox``): its open orders; a community
+    organization's triage queue for those who triage there; a residents' committee's
+    orders to verify and extension requests to decide; the supervision group's overdue
+    list for those who supervise."""
+    sections: list[Section] = []
     community = org.kind in (K.RESIDENTS_COMMITTEE, K.SUBDISTRICT_OFFICE)
     if community and policy.can(user, "issue.triage_queue", org):
-        return [TRIAGE, ORDERS]
+        sections.append(TRIAGE)
+    if org.kind == K.RESIDENTS_COMMITTEE:
+        sections += [VERIFY, EXTENSIONS]
     if org.kind == K.SUPERVISION_GROUP and policy.can(user, "escalation.list", None):
-        return [SUPERVISED, ORDERS]
-    return [ORDERS]
+        sections.append(SUPERVISED)
+    return [*sections, ORDERS]
 
 
 @login_required
 @require_safe
 def inbox_page(request: HttpRequest) -> HttpResponse:
     """Everything the user's organizations must act on, live: work orders; for a residents'
-    committee its triage queue and what it must verify or decide; for the supervision group
-    the overdue list. All but the committee's verify-and-decide list are lists
-    (``deliberation.lists.inbox``), each searched, filtered and paged on its own, all on one
-    page: an inbox is what is waiting, seen at once."""
+    committee its triage queue, the orders it must verify and the extensions it must decide;
+    for the supervision group the overdue list. Each is a list (``deliberation.lists.inbox``),
+    searched, filtered and paged on its own, all on one page: an inbox is what is waiting,
+    seen at once."""
     user = request.user
     p = load_principal(user)
     wanted = request.GET.get("org", "")
@@ -88,9 +91,6 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
         for kind in _sections(user, org):
             section[kind.key] = section_context(kind, org, request)
             status = max(status, section[kind.key]["list"].status)
-        if org.kind == K.RESIDENTS_COMMITTEE:
-            section["to_verify"] = awaiting_committee(org)
-            section["extensions"] = pending_extensions(org)
         sections.append(section)
     context = {
         "sections": sections,

@@ -30,6 +30,10 @@ MAX_PAGE_QUERIES = 12
 #: registry, and the prefetches of their joins; never one per row.
 TASK_LIST_QUERIES = sum(1 for kind in KINDS.values() if kind.task_candidates) + 2
 WITH_TASK_LIST = MAX_PAGE_QUERIES + TASK_LIST_QUERIES
+#: A residents' committee's inbox has four filtered sections (triage, orders to verify,
+#: extension requests, its own orders): each one's count and page, and one query per select
+#: of its filter form (compound, category, party), whatever the rows.
+COMMITTEE_INBOX = WITH_TASK_LIST + 7
 
 
 def grow_announcements(demo: Any, n: int) -> None:
@@ -178,7 +182,7 @@ def _inbox_orgs(demo: Any) -> dict[str, int]:
 def _section_url(demo: Any, section: str, query: str) -> str:
     """An inbox section's URL; ``{firm}`` and ``{rc}`` in the query are the organizations'."""
     orgs = _inbox_orgs(demo)
-    org = orgs[{"orders": "firm", "triage": "rc", "supervised": "group"}[section]]
+    org = orgs["firm" if section == "orders" else "group" if section == "supervised" else "rc"]
     return reverse("inbox-section", args=[org, section]) + query.format(**orgs)
 
 
@@ -194,6 +198,16 @@ def _supervised_query(demo: Any) -> str:
 
 def _triage_query(demo: Any) -> str:
     query = "?triage-{rc}-q=q&triage-{rc}-compound={compound}&triage-{rc}-page=2"
+    return reverse("inbox") + query.format(compound=demo.tuanjie.pk, **_inbox_orgs(demo))
+
+
+def _committee_query(demo: Any) -> str:
+    """Both of the committee's own sections filtered (a party, a compound) and paged."""
+    query = (
+        "?verify-{rc}-q=task&verify-{rc}-party={firm}&verify-{rc}-page=2"
+        "&extensions-{rc}-compound={compound}&extensions-{rc}-since=2000-01-01"
+        "&extensions-{rc}-page=2"
+    )
     return reverse("inbox") + query.format(compound=demo.tuanjie.pk, **_inbox_orgs(demo))
 
 
@@ -552,14 +566,27 @@ PAGES: dict[str, list[Budget]] = {
     ],
     "inbox": [
         Budget("wuye", lambda d: reverse("inbox"), grow_inbox, max_queries=WITH_TASK_LIST),
-        Budget("juwei", lambda d: reverse("inbox"), grow_new_issues, max_queries=WITH_TASK_LIST),
+        Budget("juwei", lambda d: reverse("inbox"), grow_new_issues, max_queries=COMMITTEE_INBOX),
         Budget("dudao", lambda d: reverse("inbox"), grow_escalations, max_queries=WITH_TASK_LIST),
         # filtered and on another page (deliberation/lists/inbox.py): the same budget
         Budget("wuye", _inbox_query, grow_inbox, max_queries=WITH_TASK_LIST),
         # the chosen compound is looked up once to be checked (one of the user's own)
-        Budget("juwei", _triage_query, grow_new_issues, max_queries=WITH_TASK_LIST + 1),
+        Budget("juwei", _triage_query, grow_new_issues, max_queries=COMMITTEE_INBOX + 1),
         # the chosen party likewise
         Budget("dudao", _supervised_query, grow_escalations, max_queries=WITH_TASK_LIST + 1),
+        # the committee's orders to verify and extension requests (no cap: paged)
+        Budget(
+            "juwei",
+            lambda d: reverse("inbox"),
+            growth_intake.grow_orders_to_verify,
+            max_queries=COMMITTEE_INBOX,
+        ),
+        Budget(
+            "juwei",
+            _committee_query,
+            growth_intake.grow_orders_to_verify,
+            max_queries=COMMITTEE_INBOX + 2,
+        ),
     ],
     # One inbox section, as a filtered page refetches it when a push says it changed.
     "inbox-section": [
@@ -571,6 +598,16 @@ PAGES: dict[str, list[Budget]] = {
             "dudao",
             lambda d: _section_url(d, "supervised", "?supervised-{group}-overdue=on"),
             grow_escalations,
+        ),
+        Budget(
+            "juwei",
+            lambda d: _section_url(d, "verify", "?verify-{rc}-q=task&verify-{rc}-page=2"),
+            growth_intake.grow_orders_to_verify,
+        ),
+        Budget(
+            "juwei",
+            lambda d: _section_url(d, "extensions", "?extensions-{rc}-party={firm}"),
+            growth_intake.grow_orders_to_verify,
         ),
     ],
     # Every order the user may open, filtered and paged (deliberation/lists).
@@ -869,6 +906,19 @@ def _complete(demo: Any, order: Any) -> Any:
     return complete_work_order(work_order=order, actor=demo.user("wuye"), text="done")
 
 
+def _ask_for_time(demo: Any, order: Any) -> Any:
+    from datetime import timedelta
+
+    from deliberation.services.work_orders import request_extension
+
+    return request_extension(
+        work_order=order,
+        actor=demo.user("wuye"),
+        reason="parts on order",
+        new_resolve_by=order.resolve_by + timedelta(days=2),
+    )
+
+
 def _open_escalation(demo: Any, i: int) -> Any:
     from django.utils import timezone
 
@@ -902,8 +952,12 @@ FRAGMENTS: dict[str, FragmentBudget] = {
     "work_orders/_inbox.html": FragmentBudget(grow_inbox, _dispatch, max_queries=60),
     # Dispatching tells the parties' task lists to fetch again (a content-free marker).
     "actions/_refetch.html": FragmentBudget(grow_inbox, _dispatch, max_queries=60),
-    "work_orders/_committee.html": FragmentBudget(
+    # Completing an order (or asking for time) pushes both of the committee's sections.
+    "work_orders/_to_verify.html": FragmentBudget(
         grow_to_verify, _complete, prepare=_accepted_order, max_queries=60
+    ),
+    "work_orders/_extensions.html": FragmentBudget(
+        growth_intake.grow_orders_to_verify, _ask_for_time, prepare=_accepted_order, max_queries=60
     ),
     "work_orders/_overdue.html": FragmentBudget(
         grow_escalations, _handle, prepare=_open_escalation, max_queries=40

@@ -412,7 +412,12 @@ ACTION_MATRIX: dict[str, list[ActionRow]] = {
         )
     ],
     "work_order.inbox": [
-        ActionRow("京朝物业", allow("property_firm") | SUBDISTRICT, [surfaces_intake.inbox_of_org])
+        ActionRow("京朝物业", allow("property_firm") | SUBDISTRICT, [surfaces_intake.inbox_of_org]),
+        ActionRow(
+            "中路 residents' committee",
+            allow("residents_committee") | SUBDISTRICT,
+            [surfaces_intake.committee_sections_on_inbox],
+        ),
     ],
     "escalation.handle": [
         ActionRow(

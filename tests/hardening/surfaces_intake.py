@@ -273,6 +273,33 @@ def inbox_of_org(demo: Any, role: str, client: Client, obj: Any, allowed: bool) 
         assert f'id="inbox-{obj.pk}"' in section.content.decode(), role
 
 
+def committee_sections_on_inbox(
+    demo: Any, role: str, client: Client, obj: Any, allowed: bool
+) -> None:
+    """The residents' committee's orders to verify and extension requests, on its inbox
+    (``?org=``) and as a filtered page refetches them: its members and the subdistrict."""
+    from tests.intake.factories import dispatched
+
+    with rolled_back():
+        _issue, done = dispatched("matrix: 楼道灯")
+        _completed(demo, done)
+        _issue, late = dispatched("matrix: 水管")
+        extension = _extension(demo, late)
+        response = client.get(reverse("inbox") + f"?org={obj.pk}")
+        _expect(role, response, allowed, (200,), "committee inbox")
+        if allowed:
+            html = response.content.decode()
+            assert f'id="verify-row-{done.pk}"' in html, role
+            assert f'id="extension-row-{extension.pk}"' in html, role
+        for section, row in (("verify", done), ("extensions", extension)):
+            url = reverse("inbox-section", args=[obj.pk, section]) + f"?{section}-{obj.pk}-q="
+            fetched = client.get(url)
+            _expect(role, fetched, allowed, (200,), f"{section} section")
+            if allowed:
+                marker = "verify" if section == "verify" else "extension"
+                assert f'id="{marker}-row-{row.pk}"' in fetched.content.decode(), role
+
+
 # --- escalations -----------------------------------------------------------------------------
 
 

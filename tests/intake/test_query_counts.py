@@ -18,7 +18,7 @@ MAX_QUERIES = 12
 #: The inbox's listed sections (deliberation/lists/inbox.py) each cost, beyond their rows,
 #: their count and the choices of their two selects (compound, category): fixed.
 SECTION_QUERIES = 3
-SECTIONS = {"juwei": 2, "wuye": 1, "dudao": 1}  # triage queue and orders; orders
+SECTIONS = {"juwei": 4, "wuye": 1, "dudao": 1}  # triage, to verify, extensions, orders; orders
 
 
 def make_issues(n: int) -> None:

@@ -51,11 +51,18 @@ def test_hostile_filter_values_never_fail(demo) -> None:
 
 def test_hostile_values_in_the_inbox_sections_never_fail(demo) -> None:
     """The inbox's sections take the same fields under their prefix (``orders-<org>-q``,
-    ``triage-<org>-page``): a bad value is a 400 naming that section's field, on the page
-    and on the section a filtered page fetches again."""
+    ``triage-<org>-page``, the committee's ``verify-<org>-…`` and ``extensions-<org>-…``): a
+    bad value is a 400 naming that section's field, on the page and on the section a
+    filtered page fetches again."""
     firm = demo.tuanjie.property_provider_id
     committee = demo.tuanjie.community.residents_committee_id
-    for username, org, section in (("wuye", firm, "orders"), ("juwei", committee, "triage")):
+    sections = [
+        ("wuye", firm, "orders"),
+        ("juwei", committee, "triage"),
+        ("juwei", committee, "verify"),
+        ("juwei", committee, "extensions"),
+    ]
+    for username, org, section in sections:
         client = login_client(user(username))
         urls = [reverse("inbox"), reverse("inbox-section", args=[org, section])]
         for value in HOSTILE:
@@ -67,3 +74,10 @@ def test_hostile_values_in_the_inbox_sections_never_fail(demo) -> None:
         bad = client.get(reverse("inbox"), {f"{section}-{org}-compound": "99999999999999999999"})
         assert bad.status_code == 400
         assert f'id="id_{section}-{org}-compound-errors"' in bad.content.decode()
+        if section in ("verify", "extensions"):  # by party too; the refetch (no form) 400s
+            party = {f"{section}-{org}-party": "-1", f"{section}-{org}-q": "x"}
+            bad = client.get(reverse("inbox"), party)
+            assert bad.status_code == 400
+            assert f'id="id_{section}-{org}-party-errors"' in bad.content.decode()
+            url = reverse("inbox-section", args=[org, section])
+            assert client.get(url, party).status_code == 400

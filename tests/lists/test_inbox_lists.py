@@ -1,5 +1,7 @@
-"""The inbox's sections scale (issue 11 §5): each of an organization's open orders and its
-triage queue is searched, filtered and paged under its own prefix, on the one inbox page;
+"""The inbox's sections scale (issue 11 §5): each of an organization's open orders, its
+triage queue, the committee's orders to verify and extension requests to decide, and the
+supervision group's overdue list is searched, filtered and paged under its own prefix, on
+the one inbox page;
 another organization's compound is refused at its field, never shown; what is pushed to
 everyone is the unfiltered first page, and what a filtered page fetches again is filtered
 as its URL says."""
@@ -7,6 +9,7 @@ as its URL says."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from django.urls import reverse
 
@@ -20,8 +23,10 @@ from deliberation.models import (
     WorkOrder,
 )
 from deliberation.selectors.places import compounds_visible_to
+from deliberation.services.work_orders import request_extension
 from tests.hardening.budgets import grow_escalations, grow_inbox, grow_new_issues
-from tests.intake.factories import dispatched, report, tuanjie, user
+from tests.hardening.growth_intake import grow_orders_to_verify
+from tests.intake.factories import completed, dispatched, report, tuanjie, user
 from tests.support.clients import login_client
 
 
@@ -157,3 +162,115 @@ def test_the_overdue_list_is_filtered_by_the_late_party(demo) -> None:
     # the overdue list is the supervision group's: a firm is refused it
     url = reverse("inbox-section", args=[g, "supervised"])
     assert login_client(user("wuye")).get(url).status_code == 403
+
+
+def _late(description: str) -> tuple[WorkOrder, int]:
+    """A dispatched order whose firm asked the committee for more time: (order, request)."""
+    _, order = dispatched(description)
+    extension = request_extension(
+        work_order=order,
+        actor=user("wuye"),
+        reason="等配件",
+        new_resolve_by=order.resolve_by + timedelta(days=3),
+    )
+    return order, extension.pk
+
+
+def test_the_committees_orders_to_verify_are_filtered(demo) -> None:
+    _, lamp = completed("壬癸楼道灯")
+    _, pipe = completed("壬癸水管")
+    _, other = completed("垃圾清运")
+    rc, f = committee(), firm()
+    assert {lamp.pk, pipe.pk, other.pk} <= _ids("verify", inbox("juwei"))
+    assert _ids("verify", inbox("juwei", f"?verify-{rc}-q=壬癸")) == {lamp.pk, pipe.pk}
+    assert _ids("verify", inbox("juwei", f"?verify-{rc}-q=%23{pipe.pk}")) == {pipe.pk}
+    query = f"?verify-{rc}-q=壬癸&verify-{rc}-compound={tuanjie().pk}&verify-{rc}-party={f}"
+    assert _ids("verify", inbox("juwei", query)) == {lamp.pk, pipe.pk}
+    repair = IssueCategory.objects.get(code="repair")
+    query = f"?verify-{rc}-q=壬癸&verify-{rc}-category={repair.pk}"
+    assert _ids("verify", inbox("juwei", query)) == {
+        o.pk for o in (lamp, pipe) if WorkOrder.objects.get(pk=o.pk).category_id == repair.pk
+    }
+    owners = Organization.objects.filter(kind="property_rights_unit").first()
+    assert _ids("verify", inbox("juwei", f"?verify-{rc}-party={owners.pk}")) == set()
+    assert _ids("verify", inbox("juwei", f"?verify-{rc}-since=2999-01-01")) == set()
+    # dated by completion, the longest waiting first
+    WorkOrder.objects.filter(pk=pipe.pk).update(completed_at=lamp.completed_at - timedelta(days=9))
+    page = inbox("juwei", f"?verify-{rc}-q=壬癸")
+    assert page.index(f'id="verify-row-{pipe.pk}"') < page.index(f'id="verify-row-{lamp.pk}"')
+    day = (lamp.completed_at - timedelta(days=9)).date().isoformat()
+    query = f"?verify-{rc}-q=壬癸&verify-{rc}-until={day}"
+    assert _ids("verify", inbox("juwei", query)) == {pipe.pk}
+    assert "暂无待审批的延期申请。" in page  # nothing asked for more time, in Chinese
+
+
+def test_the_committees_extension_requests_are_filtered(demo) -> None:
+    lamp, lamp_ask = _late("子丑楼道灯")
+    _, pipe_ask = _late("子丑水管")
+    _, other_ask = _late("垃圾清运")
+    rc, f = committee(), firm()
+    assert {lamp_ask, pipe_ask, other_ask} <= _ids("extension", inbox("juwei"))
+    assert _ids("extension", inbox("juwei", f"?extensions-{rc}-q=子丑")) == {lamp_ask, pipe_ask}
+    # the rows show their order's number: that is what a number finds
+    assert _ids("extension", inbox("juwei", f"?extensions-{rc}-q=%23{lamp.pk}")) == {lamp_ask}
+    query = f"?extensions-{rc}-q=子丑&extensions-{rc}-compound={tuanjie().pk}"
+    assert _ids("extension", inbox("juwei", query + f"&extensions-{rc}-party={f}")) == {
+        lamp_ask,
+        pipe_ask,
+    }
+    owners = Organization.objects.filter(kind="property_rights_unit").first()
+    assert _ids("extension", inbox("juwei", f"?extensions-{rc}-party={owners.pk}")) == set()
+    page = inbox("juwei", f"?extensions-{rc}-until=2000-01-01")
+    assert _ids("extension", page) == set() and "没有符合条件的延期申请。" in page
+
+
+def test_the_committees_sections_page_on_their_own_and_keep_each_others_query(demo) -> None:
+    grow_orders_to_verify(demo, PAGE_SIZE + 4)  # as many completed orders, and requests
+    rc = committee()
+    first = inbox("juwei")
+    to_verify, asked = _ids("verify", first), _ids("extension", first)
+    assert len(to_verify) == PAGE_SIZE and len(asked) == PAGE_SIZE  # no cap: paged
+    page = inbox("juwei", f"?verify-{rc}-page=2&extensions-{rc}-q=task")
+    assert len(_ids("verify", page)) >= 4 and not _ids("verify", page) & to_verify
+    assert _ids("extension", page) == asked  # still its own first page
+    nxt = re.search(rf'id="extensions-{rc}-paging".*?rel="next" href="([^"]+)"', page, re.S)
+    assert nxt is not None
+    assert f"verify-{rc}-page=2" in nxt.group(1) and f"extensions-{rc}-page=2" in nxt.group(1)
+    form = page.split(f'id="verify-{rc}-filter-form"')[1].split("</form>")[0]
+    assert f'name="extensions-{rc}-q" value="task"' in form
+    assert f'name="verify-{rc}-page"' not in form
+
+
+def test_the_committees_sections_refuse_another_compound_and_other_people(demo) -> None:
+    rc, f = committee(), firm()
+    other = elsewhere("juwei")
+    for section in ("verify", "extensions"):
+        page = inbox("juwei", f"?{section}-{rc}-compound={other.pk}", status=400)
+        assert f'id="id_{section}-{rc}-compound-errors"' in page
+        url = reverse("inbox-section", args=[rc, section])
+        fetched = login_client(user("juwei")).get(url + f"?{section}-{rc}-compound={other.pk}")
+        assert fetched.status_code == 400
+        # the committee's sections are its own: a firm is refused them, and has none
+        client = login_client(user("wuye"))
+        assert client.get(url).status_code == 403
+        assert client.get(reverse("inbox-section", args=[f, section])).status_code == 404
+
+
+def test_the_committees_pushes_are_unfiltered_and_a_refetch_is_filtered(demo) -> None:
+    _, lamp = completed("寅卯楼道灯")
+    _, bins = completed("垃圾清运")
+    rc = committee()
+    pushed = Event.objects.filter(topic=f"org:{rc}:inbox", kind="verify.changed").latest("id")
+    html = pushed.html["zh-hans"]
+    assert 'hx-swap-oob="true"' in html and "data-keep-query" in html
+    assert f'data-live-url="{reverse("inbox-section", args=[rc, "verify"])}"' in html
+    assert {lamp.pk, bins.pk} <= _ids("verify", html) and "filter-form" not in html
+    _, ask = _late("寅卯水管")
+    pushed = Event.objects.filter(topic=f"org:{rc}:inbox", kind="extensions.changed").latest("id")
+    assert ask in _ids("extension", pushed.html["zh-hans"])
+    section = login_client(user("juwei")).get(
+        reverse("inbox-section", args=[rc, "verify"]) + f"?verify-{rc}-q=寅卯&org={rc}"
+    )
+    assert section.status_code == 200
+    assert _ids("verify", section.content.decode()) == {lamp.pk}
+    assert "hx-swap-oob" not in section.content.decode()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deliberation.lists.inbox import ORDERS, SUPERVISED, section_context
+from deliberation.lists.inbox import EXTENSIONS, ORDERS, SUPERVISED, VERIFY, section_context
 from deliberation.live.outbox import record_event
 from deliberation.live.topics import topic
 from deliberation.models import (
@@ -14,11 +14,7 @@ from deliberation.models import (
     Organization,
     WorkOrder,
 )
-from deliberation.selectors.work_orders import (
-    awaiting_committee,
-    pending_extensions,
-    work_order_detail,
-)
+from deliberation.selectors.work_orders import work_order_detail
 
 W = WorkOrder.Status
 IS = Issue.Status
@@ -26,7 +22,6 @@ IS = Issue.Status
 
 INBOX_TEMPLATE = "work_orders/_inbox.html"
 DETAIL_TEMPLATE = "work_orders/_detail.html"
-COMMITTEE_TEMPLATE = "work_orders/_committee.html"
 OVERDUE_TEMPLATE = "work_orders/_overdue.html"
 
 # --- live fragments --------------------------------------------------------------------------
@@ -44,21 +39,19 @@ def push_inbox(organization: Organization, *, actor: Any = None) -> None:
 
 
 def push_committee(compound: Compound, *, actor: Any = None) -> None:
-    """The residents' committee's list of orders to verify and extensions to decide."""
+    """The residents' committee's orders to verify and extensions to decide: two inbox
+    sections, each pushed as its unfiltered first page (filtered pages refetch)."""
     rc = compound.community.residents_committee
     if rc is None:
         return
-    record_event(
-        topic=topic("org", rc.pk, "inbox"),
-        kind="committee.changed",
-        template=COMMITTEE_TEMPLATE,
-        context={
-            "organization": rc,
-            "to_verify": awaiting_committee(rc),
-            "extensions": pending_extensions(rc),
-        },
-        actor=actor,
-    )
+    for kind, section in (("verify.changed", VERIFY), ("extensions.changed", EXTENSIONS)):
+        record_event(
+            topic=topic("org", rc.pk, "inbox"),
+            kind=kind,
+            template=section.template,
+            context=section_context(section, rc),
+            actor=actor,
+        )
 
 
 def push_overdue(supervisor: Organization, *, actor: Any = None) -> None:
