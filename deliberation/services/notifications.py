@@ -292,19 +292,11 @@ def _deliveries(
                 continue
             address = getattr(user, field, "") or ""
             key = f"notification:{n.pk}:{channel}"
+            row = {"notification": n, "channel": channel, "to": address, "key": key}
             if channel == Channel.WECHAT:
                 reason = wechat_services.not_applicable(user, n.kind)
                 if reason:  # chosen, but it cannot go: say so, send nothing, retry nothing
-                    rows.append(
-                        Delivery(
-                            notification=n,
-                            channel=channel,
-                            to=address,
-                            key=key,
-                            status=Delivery.Status.SKIPPED,
-                            error=reason,
-                        )
-                    )
+                    rows.append(Delivery(**row, status=Delivery.Status.SKIPPED, error=reason))
                     continue
             if not address:
                 continue
@@ -313,10 +305,7 @@ def _deliveries(
                 sent[user.pk] += 1
             rows.append(
                 Delivery(
-                    notification=n,
-                    channel=channel,
-                    to=address,
-                    key=key,
+                    **row,
                     status=Delivery.Status.DIGEST if over else Delivery.Status.PENDING,
                     send_after=quiet_until(own, now) if channel in QUIET else None,
                 )
