@@ -103,8 +103,7 @@ def firm_choices(compound: Compound, *, providers: bool = False) -> list[tuple[s
 class MatterRow:
     """One matter's bound fields, for the template."""
 
-    number: int
-    shown: bool
+    number: int | str
     title: Any
     kind: Any
     text: Any
@@ -118,18 +117,20 @@ class ProposalForm(UserTextForm):
     """A meeting's title and its matters, each typed by Civil Code art. 278."""
 
     title = forms.CharField(label=_("title"), max_length=200)
+    max_matters = MAX_MATTERS
+    #: Stands for a row's number in ``template_row`` (the page's script puts the number in).
+    ROW_NUMBER = "__N__"
 
     def __init__(self, *args: Any, compound: Compound, **kwargs: Any) -> None:
         self.compound = compound
-        firms = firm_choices(compound)
-        providers = firm_choices(compound, providers=True)
+        self._choices = firm_choices(compound), firm_choices(compound, providers=True)
         self.base_fields = dict(type(self).base_fields)  # type: ignore[misc]  # per instance
         for i in range(1, MAX_MATTERS + 1):
-            self.base_fields.update(self._row_fields(i, firms, providers))
+            self.base_fields.update(self._row_fields(i, *self._choices))
         super().__init__(*args, **kwargs)
 
     def _row_fields(
-        self, i: int, firms: list[tuple[str, str]], providers: list[tuple[str, str]]
+        self, i: int | str, firms: list[tuple[str, str]], providers: list[tuple[str, str]]
     ) -> dict[str, forms.Field]:
         no_provider = self.compound.property_provider_id is None
         return {
@@ -178,17 +179,20 @@ class ProposalForm(UserTextForm):
         return bool((self.data.get(self.add_prefix(f"matter_title_{i}")) or "").strip())
 
     def rows(self) -> list[MatterRow]:
-        """Every row, the first ``OPEN_ROWS`` and any filled one shown; the rest hidden
-        until "add a matter" opens them."""
+        """The rows drawn: the first ``OPEN_ROWS`` and up to the last filled one. The others
+        are not drawn: "add a matter" makes each from ``template_row`` on the page (drawing
+        all twenty, four selects each, cost most of a resident's compound page)."""
         last = max([i for i in range(1, MAX_MATTERS + 1) if self._filled(i)], default=0)
         return [
-            MatterRow(
-                i,
-                i <= max(OPEN_ROWS, last),
-                *(self[f"matter_{name}_{i}"] for name in FIELDS),
-            )
-            for i in range(1, MAX_MATTERS + 1)
+            MatterRow(i, *(self[f"matter_{name}_{i}"] for name in FIELDS))
+            for i in range(1, max(OPEN_ROWS, last) + 1)
         ]
+
+    def template_row(self) -> MatterRow:
+        """One empty row numbered ``ROW_NUMBER``, for the page's ``<template>``."""
+        n = self.ROW_NUMBER
+        fields = self._row_fields(n, *self._choices)
+        return MatterRow(n, *(forms.BoundField(self, f, name) for name, f in fields.items()))
 
     def _org(self, i: int, name: str) -> Organization | None:
         pk = self.cleaned_data.get(f"matter_{name}_{i}") or ""

@@ -123,8 +123,9 @@
   });
 })();
 
-// A meeting proposal: "add a matter" opens the next hidden row, "remove" empties a row
-// and hides it (the server skips rows without a title). Without JS the first rows show.
+// A meeting proposal: "add a matter" opens a row emptied earlier or makes the next one from
+// the page's <template> (its number in place of __N__), up to data-max; "remove" empties a
+// row and hides it (the server skips rows without a title). Without JS the first rows show.
 (function () {
   "use strict";
   function setUp(root) {
@@ -132,18 +133,34 @@
       b.hidden = false;
     });
   }
+  function count(rows) { return rows.querySelectorAll("[data-matter-row]").length; }
+  function full(rows) {
+    return !rows.querySelector("[data-matter-row][hidden]") &&
+      count(rows) >= Number(rows.dataset.max);
+  }
+  function newRow(rows) {
+    var template = rows.querySelector("template[data-matter-template]");
+    if (!template || count(rows) >= Number(rows.dataset.max)) return null;
+    var holder = document.createElement("div");
+    holder.innerHTML = template.innerHTML.replace(/__N__/g, String(count(rows) + 1));
+    var row = holder.firstElementChild;
+    rows.insertBefore(row, template);
+    setUp(row);
+    return row;
+  }
   document.addEventListener("DOMContentLoaded", function () { setUp(document); });
   document.addEventListener("htmx:load", function (e) { setUp(e.target); });
   document.addEventListener("click", function (event) {
     var add = event.target.closest && event.target.closest("[data-add-matter]");
-    if (add) {
-      var next = add.form && add.form.querySelector("[data-matter-row][hidden]");
+    if (add && add.form) {
+      var rows = add.form.querySelector("[data-matter-rows]");
+      var next = rows.querySelector("[data-matter-row][hidden]") || newRow(rows);
       if (next) {
         next.hidden = false;
         var input = next.querySelector("input, select, textarea");
         if (input) input.focus();
       }
-      if (!add.form.querySelector("[data-matter-row][hidden]")) add.disabled = true;
+      add.disabled = full(rows);
       return;
     }
     var remove = event.target.closest && event.target.closest("[data-remove-matter]");

@@ -49,9 +49,11 @@ def test_five_matters_with_text_documents_and_a_chosen_firm(demo) -> None:
     firm = Organization.objects.get(name="湖畔物业管理有限公司（示例）")
     client = login_client(demo.user("yeweihui"))
     page = client.get(reverse("compound-votes", args=[demo.tuanjie.pk])).content.decode()
-    # every firm is offered, alliance members marked; rows beyond the third wait hidden
+    # every firm is offered, alliance members marked; three rows are drawn, the others are
+    # made on the page from one template row, up to twenty
     assert "湖畔物业管理有限公司（示例）（物业服务联盟成员）" in page
-    assert 'data-matter-row="4" hidden' in page and "propose-matter_title_20" in page
+    assert 'data-matter-row="3"' in page and 'data-matter-row="4"' not in page
+    assert 'name="propose-matter_title___N__"' in page and 'data-max="20"' in page
     data = {
         "propose-title": "团结公寓2026年第一次临时业主大会",
         **_row(1, "选聘湖畔物业", "manager", effect="property_firm", firm=str(firm.pk)),
