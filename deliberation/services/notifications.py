@@ -228,6 +228,8 @@ def notify(
         told = Notification.objects.filter(recipient__in=list(people), dedupe=dedupe)
         for pk in told.values_list("recipient_id", flat=True):
             people.pop(pk, None)
+        if not people:
+            return []
     prefs = preferences_for(list(people.values()))
     made = _created(
         Notification(
