@@ -104,6 +104,8 @@ class MatterRow:
     """One matter's bound fields, for the template."""
 
     number: int | str
+    #: The empty row the page's script copies (numbered ``ProposalForm.ROW_NUMBER``).
+    template: bool
     title: Any
     kind: Any
     text: Any
@@ -118,7 +120,7 @@ class ProposalForm(UserTextForm):
 
     title = forms.CharField(label=_("title"), max_length=200)
     max_matters = MAX_MATTERS
-    #: Stands for a row's number in ``template_row`` (the page's script puts the number in).
+    #: Stands for the template row's number (the page's script puts the real one in).
     ROW_NUMBER = "__N__"
 
     def __init__(self, *args: Any, compound: Compound, **kwargs: Any) -> None:
@@ -179,20 +181,18 @@ class ProposalForm(UserTextForm):
         return bool((self.data.get(self.add_prefix(f"matter_title_{i}")) or "").strip())
 
     def rows(self) -> list[MatterRow]:
-        """The rows drawn: the first ``OPEN_ROWS`` and up to the last filled one. The others
-        are not drawn: "add a matter" makes each from ``template_row`` on the page (drawing
-        all twenty, four selects each, cost most of a resident's compound page)."""
+        """The rows drawn — the first ``OPEN_ROWS`` and up to the last filled one — then one
+        empty template row: "add a matter" makes each further row from it on the page
+        (drawing all twenty, four selects each, cost most of a resident's compound page)."""
         last = max([i for i in range(1, MAX_MATTERS + 1) if self._filled(i)], default=0)
-        return [
-            MatterRow(i, *(self[f"matter_{name}_{i}"] for name in FIELDS))
+        drawn = [
+            MatterRow(i, False, *(self[f"matter_{name}_{i}"] for name in FIELDS))
             for i in range(1, max(OPEN_ROWS, last) + 1)
         ]
-
-    def template_row(self) -> MatterRow:
-        """One empty row numbered ``ROW_NUMBER``, for the page's ``<template>``."""
         n = self.ROW_NUMBER
         fields = self._row_fields(n, *self._choices)
-        return MatterRow(n, *(forms.BoundField(self, f, name) for name, f in fields.items()))
+        bound = (forms.BoundField(self, f, name) for name, f in fields.items())
+        return [*drawn, MatterRow(n, True, *bound)]
 
     def _org(self, i: int, name: str) -> Organization | None:
         pk = self.cleaned_data.get(f"matter_{name}_{i}") or ""
