@@ -20,7 +20,7 @@ from deliberation.demo.votes import PETITION_TITLE
 from deliberation.models import OwnersVote, User
 from deliberation.services import votes as svc
 from tests.support.axe import assert_accessible
-from tests.support.browser import browser_login, wait_live
+from tests.support.browser import TURNOUT_IS, browser_login, wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -123,7 +123,7 @@ def test_tuanjie_petition_to_work_order(browser, live_server_asgi) -> None:
     assert_accessible(chair, "paper ballot to confirm")
     chair.select_option(".paper-confirm select", value="agree")
     chair.click(".paper-confirm button[type=submit]")
-    owner.wait_for_function("document.querySelector('[data-turnout-heads]')?.textContent === '2'")
+    owner.wait_for_function(TURNOUT_IS, arg="2")
 
     # Many more owners return paper ballots (entered and confirmed through the services);
     # the owner's page shows the quorum reached without reloading.

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from deliberation.demo.votes import MEETING_TITLE
 from deliberation.models import Ballot, OwnersVote
 from tests.support.axe import assert_accessible
-from tests.support.browser import browser_login, wait_live
+from tests.support.browser import TURNOUT_IS, browser_login, wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,9 +53,7 @@ def test_a_printed_ballot_entered_by_its_code_and_confirmed(browser, live_server
     assert code in chair.inner_text(".paper-confirm")  # matched against the paper's code
     chair.select_option(".paper-confirm select", value="disagree")
     chair.click(".paper-confirm button[type=submit]")
-    chair.wait_for_function(
-        f"document.querySelector('[data-turnout-heads]')?.textContent === '{before + 1}'"
-    )
+    chair.wait_for_function(TURNOUT_IS, arg=str(before + 1))
     ballot = Ballot.objects.get(voter=owner)
     assert ballot.confirmed and ballot.channel == "paper" and ballot.choice == "disagree"
     for page in (staff, chair):

@@ -43,6 +43,12 @@ def browser_login(browser: Any, server: LiveServer, username: str, *, phone: boo
     return page
 
 
+#: For ``page.wait_for_function(TURNOUT_IS, arg="2")``: a vote page's turnout in heads. A
+#: function, not an expression: Playwright re-checks an expression with ``eval`` in the page,
+#: which the CSP refuses (it passed only when the first check already held).
+TURNOUT_IS = "n => document.querySelector('[data-turnout-heads]')?.textContent === n"
+
+
 def wait_live(page: Any) -> None:
     """Wait until the page's websocket is open (and has asked to resume)."""
     page.wait_for_selector("#live-status[data-state=open]", timeout=10_000)
