@@ -12,6 +12,7 @@ import re
 from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 
 from deliberation.lists import PAGE_SIZE
 from deliberation.models import (
@@ -198,7 +199,7 @@ def test_the_committees_orders_to_verify_are_filtered(demo) -> None:
     WorkOrder.objects.filter(pk=pipe.pk).update(completed_at=lamp.completed_at - timedelta(days=9))
     page = inbox("juwei", f"?verify-{rc}-q=壬癸")
     assert page.index(f'id="verify-row-{pipe.pk}"') < page.index(f'id="verify-row-{lamp.pk}"')
-    day = (lamp.completed_at - timedelta(days=9)).date().isoformat()
+    day = timezone.localdate(lamp.completed_at - timedelta(days=9)).isoformat()
     query = f"?verify-{rc}-q=壬癸&verify-{rc}-until={day}"
     assert _ids("verify", inbox("juwei", query)) == {pipe.pk}
     assert "暂无待审批的延期申请。" in page  # nothing asked for more time, in Chinese
