@@ -259,7 +259,7 @@ for _action in (
         run=_send_notice,
         when=lambda h: h.status == H.NOTICE,
         task=True,
-        due=lambda h: _end_of(h.created_at.date() + timedelta(days=3)),
+        due=lambda h: _end_of(timezone.localdate(h.created_at) + timedelta(days=3)),
         task_label=gettext_lazy("Send the notice to the old firm"),
         weight=Weight.PRIMARY,
     ),

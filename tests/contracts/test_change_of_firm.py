@@ -5,7 +5,8 @@ route to the new firm."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -227,3 +228,16 @@ def test_the_new_firm_takes_over_by_its_step_on_the_day(demo) -> None:
     assert Compound.objects.get(pk=demo.tuanjie.pk).property_provider_id == handover.new_firm_id
     # one change of firm at a time; a new one may start after the takeover
     assert Handover.objects.get(pk=handover.pk).status == Handover.Status.TAKEN_OVER
+
+
+def test_the_notice_is_due_three_beijing_days_after_the_handover_starts(demo) -> None:
+    """Started at 00:30 in Beijing (16:30 UTC the day before): due at the end of the third
+    day after, counted in Beijing, not in UTC."""
+    handover = _handover(demo)
+    started = datetime(2026, 12, 3, 0, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    Handover.objects.filter(pk=handover.pk).update(created_at=started)
+    mine = actions.tasks_for(user("yeweihui"))
+    tasks = [t for t in mine if t.kind.name == "handover" and t.obj.pk == handover.pk]
+    assert [(t.action.name, timezone.localtime(t.due)) for t in tasks] == [
+        ("send_notice", datetime(2026, 12, 6, 23, 59, tzinfo=ZoneInfo("Asia/Shanghai")))
+    ]
