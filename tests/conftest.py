@@ -42,7 +42,9 @@ def pytest_collection_modifyitems(
 ) -> Iterator[None]:
     """Before the other plugins (xdist reads the groups, ``--dist loadgroup``): under xdist
     (``make test``) the browser tests take turns on one worker: two Chromiums and their
-    Daphnes at once on two cores would only push both towards their timeouts.
+    Daphnes at once on two cores would only push both towards their timeouts. Except those
+    marked ``browser(shared_out=True)``: the axe walks, one per role, which wait for no live
+    update and would otherwise be one 150-second stretch of that one worker's turn.
 
     After them (pytest-django's order: db, transactional, no database): the slowest modules
     first (``SLOW_FIRST``), each in its own order, the rest as they were. Under loadgroup a
@@ -50,7 +52,8 @@ def pytest_collection_modifyitems(
     order."""
     if config.pluginmanager.hasplugin("xdist"):
         for item in items:
-            if item.get_closest_marker("browser"):
+            marker = item.get_closest_marker("browser")
+            if marker and not marker.kwargs.get("shared_out"):
                 item.add_marker(pytest.mark.xdist_group("browser"))
     yield
     first = {path: rank for rank, path in enumerate(SLOW_FIRST)}
