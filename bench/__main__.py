@@ -48,6 +48,10 @@ class Plan:
     announcements: int
     events: int
     issues: int = 0
+    # Work orders per fresh pool, if not ``POOL`` and ``SOAK_POOL``: each costs three real
+    # transitions in a driver process before its level starts (quick: fewer).
+    pool: int = 0
+    soak_pool: int = 0
 
 
 FULL = Plan(
@@ -81,6 +85,8 @@ QUICK = Plan(
     announcements=200,
     events=200,
     issues=200,
+    pool=3,
+    soak_pool=5,
 )
 
 
@@ -273,7 +279,9 @@ async def live_phases(
                 runs.append(("yishi, 2 workers", [one, two]))
             sizes: list[float] = []
             for label, workers in runs:
-                r = await live_level(workers=workers, audience=audience, **common)
+                r = await live_level(
+                    workers=workers, audience=audience, pool_size=plan.pool or POOL, **common
+                )
                 results["latency"].append({"server": label, **r})
                 sizes.append(r["fragment_bytes"].get("issue:public", 0))
                 report.progress(label, r)
@@ -292,7 +300,7 @@ async def live_phases(
             env=env,
             workers=[one],
             audience=audience,
-            pool_size=SOAK_POOL,
+            pool_size=plan.soak_pool or SOAK_POOL,
             n=plan.soak_clients,
             rate=plan.soak_rate,
             seconds=plan.soak_seconds,

@@ -24,16 +24,40 @@ from tests.support.production import collect_static, production_env
 from tests.support.server import LiveServer
 from tests.support.snapshot import intact, restore, restoring_teardown, take, written
 
+#: Modules whose tests take longest (seconds, ``--durations`` of a CI run), started first: a
+#: worker that starts a 100-second test when the other has nothing left leaves a core idle
+#: for as long. pytest-django puts the tests that use no database (the benchmark's among
+#: them) last, where they were exactly that.
+SLOW_FIRST = (
+    "tests/bench/test_quick.py",  # ~110 s: `python -m bench --quick`
+    "tests/deploy/test_cluster.py",  # ~40 s setup: two Daphnes, nginx, Celery
+    "tests/project/test_sqlite_concurrency.py",  # ~25 s
+    "tests/project/test_embedded_mode.py",  # ~17 s
+)
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (``--dist loadgroup``)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under xdist (``make test``) the browser tests take turns on one worker: two Chromiums
-    and their Daphnes at once on two cores would only push both towards their timeouts."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> Iterator[None]:
+    """Before the other plugins (xdist reads the groups, ``--dist loadgroup``): under xdist
+    (``make test``) the browser tests take turns on one worker: two Chromiums and their
+    Daphnes at once on two cores would only push both towards their timeouts. Except those
+    marked ``browser(shared_out=True)``: the axe walks, one per role, which wait for no live
+    update and would otherwise be one 150-second stretch of that one worker's turn.
+
+    After them (pytest-django's order: db, transactional, no database): the slowest modules
+    first (``SLOW_FIRST``), each in its own order, the rest as they were. Under loadgroup a
+    group goes out whole, the largest first (the browser tests), every other test in this
+    order."""
+    if config.pluginmanager.hasplugin("xdist"):
+        for item in items:
+            marker = item.get_closest_marker("browser")
+            if marker and not marker.kwargs.get("shared_out"):
+                item.add_marker(pytest.mark.xdist_group("browser"))
+    yield
+    first = {path: rank for rank, path in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: first.get(item.nodeid.split("::")[0], len(first)))
 
 
 @pytest.fixture(scope="session")

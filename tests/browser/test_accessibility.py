@@ -1,18 +1,17 @@
 """axe-core on the main pages, as each role meets them: in Chinese and English, on a phone
 (390×844) and a desktop (1280×800), with no critical or serious violation.
 
-One test walks every role's pages in every language and viewport and reports every
-violation at once. What it repeats costs most, so it repeats only what differs: the login
-page (the same for everyone) is checked once per language and viewport on each server; a
-role then logs in through the form once and its other contexts start from that session;
-axe is put into each context once, not sent again with every page.
+One test per role walks its pages in every language and viewport and reports every
+violation at once (one test per role, so that ``make test``'s workers can share them out;
+the error pages as deployed are one more). What it repeats costs most, so it repeats only
+what differs: the login page (the same for everyone) is checked once per language and
+viewport on each server (by the resident's walk and by the error pages' walk); a role logs
+in through the form once and its other contexts start from that session; axe is put into
+each context once, not sent again with every page.
 The journeys in tests/browser check the pages they pass through as well."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -26,11 +25,11 @@ from deliberation.demo.votes import PETITION_TITLE
 from deliberation.models import Compound, OwnersVote
 from tests.support.axe import axe_source, problems, timing
 from tests.support.demo import Demo
-from tests.support.paths import ROOT
 from tests.support.server import LiveServer
 from tests.support.server import suite_database_url as _test_database_url
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Shared out between the workers, not in the browser tests' one turn (tests/conftest.py).
+pytestmark = [pytest.mark.browser(shared_out=True), pytest.mark.django_db(transaction=True)]
 
 LANGUAGES = {"zh-hans": "zh-CN", "en": "en-US"}
 VIEWPORTS: dict[str, dict[str, Any]] = {
@@ -123,96 +122,97 @@ def build_world() -> dict[str, int]:
     }
 
 
-def test_every_role_s_pages_pass_axe(browser, live_server_asgi, production_server) -> None:
-    # In a thread of its own, like a request: Playwright's loop runs on this one, where the
-    # services' live publishing (async_to_sync) cannot.
+#: Each role's pages ({issue}, {order}, ... are filled from ``build_world``), one test per
+#: role so that the workers can share them out: walked in every language and viewport.
+ROLES: dict[str, list[tuple[str, int]]] = {
+    "jumin": [  # a resident
+        ("/issues/new/", 200),
+        ("/issues/{issue}/", 200),
+        ("/issues/", 200),
+        ("/compounds/{compound}/", 200),
+        ("/compounds/{compound}/votes/", 200),
+        ("/votes/{vote}/", 200),
+        ("/compounds/{compound}/committee/", 200),
+        ("/sessions/{session}/public/", 200),
+        ("/public/compounds/{compound}/figures/", 200),
+    ],
+    "juwei": [  # the residents' committee: triage, supervision, hotline, indicators
+        ("/inbox/", 200),
+        ("/issues/{issue}/", 200),
+        ("/issues/", 200),
+        ("/work-orders/{order}/", 200),
+        ("/sessions/{session}/", 200),
+        ("/hotline/import/", 200),
+        ("/indicators/", 200),
+        ("/indicators/rates/", 200),
+        ("/indicators/classified/", 200),
+        ("/indicators/?start=2026-13", 400),
+    ],
+    "wuye": [  # the property firm
+        ("/inbox/", 200),
+        ("/work-orders/{order}/", 200),
+        ("/compounds/{compound}/", 200),
+    ],
+    "shuji": [  # the party secretary convenes and chairs
+        ("/sessions/", 200),
+        ("/sessions/new/", 200),
+        ("/sessions/{session}/", 200),
+    ],
+    "yeweihui": [  # the owners' committee
+        ("/votes/{vote}/", 200),
+        ("/compounds/{compound}/committee/", 200),
+        ("/compounds/{compound}/register/", 200),
+        ("/indicators/", 200),
+    ],
+}
+
+#: The role whose walk also checks the login page (the same page for everyone).
+CHECKS_LOGIN = "jumin"
+
+
+def world() -> dict[str, int]:
+    """``build_world`` in a thread of its own, like a request: Playwright's loop runs on
+    this one, where the services' live publishing (async_to_sync) cannot."""
     with ThreadPoolExecutor(1) as pool:
-        w = pool.submit(build_world).result()
+        return pool.submit(build_world).result()
+
+
+@pytest.mark.parametrize("username", list(ROLES))
+def test_every_role_s_pages_pass_axe(browser, live_server_asgi, username: str) -> None:
+    w = world()
     walk = Walk(live_server_asgi)
-    compound, issue, order = w["compound"], w["issue"], w["order"]
-    walk.tour(
-        browser,
-        "jumin",  # a resident
-        [
-            ("/issues/new/", 200),
-            (f"/issues/{issue}/", 200),
-            ("/issues/", 200),
-            (f"/compounds/{compound}/", 200),
-            (f"/compounds/{compound}/votes/", 200),
-            (f"/votes/{w['vote']}/", 200),
-            (f"/compounds/{compound}/committee/", 200),
-            (f"/sessions/{w['session']}/public/", 200),
-            (f"/public/compounds/{compound}/figures/", 200),
-        ],
-    )
-    walk.tour(
-        browser,
-        "juwei",  # the residents' committee: triage, supervision, hotline, indicators
-        [
-            ("/inbox/", 200),
-            (f"/issues/{issue}/", 200),
-            ("/issues/", 200),
-            (f"/work-orders/{order}/", 200),
-            (f"/sessions/{w['session']}/", 200),
-            ("/hotline/import/", 200),
-            ("/indicators/", 200),
-            ("/indicators/rates/", 200),
-            ("/indicators/classified/", 200),
-            ("/indicators/?start=2026-13", 400),
-        ],
-    )
-    walk.tour(
-        browser,
-        "wuye",  # the property firm
-        [("/inbox/", 200), (f"/work-orders/{order}/", 200), (f"/compounds/{compound}/", 200)],
-    )
-    walk.tour(
-        browser,
-        "shuji",  # the party secretary convenes and chairs
-        [("/sessions/", 200), ("/sessions/new/", 200), (f"/sessions/{w['session']}/", 200)],
-    )
-    walk.tour(
-        browser,
-        "yeweihui",  # the owners' committee
-        [
-            (f"/votes/{w['vote']}/", 200),
-            (f"/compounds/{compound}/committee/", 200),
-            (f"/compounds/{compound}/register/", 200),
-            ("/indicators/", 200),
-        ],
-    )
-    # As deployed (DEBUG off): the login page, a page that does not exist, and a page the
-    # resident may not see (the owner register, linked from her compound page).
-    errors = Walk(production_server)
-    errors.tour(
-        browser, "jumin", [("/no-such-page/", 404), (f"/compounds/{compound}/register/", 403)]
-    )
-    walk.found += errors.found
+    if username != CHECKS_LOGIN:  # logs in through the form all the same
+        walk.login_checked.update(f"{lang}/{view}" for lang in LANGUAGES for view in VIEWPORTS)
+    walk.tour(browser, username, [(path.format(**w), status) for path, status in ROLES[username]])
     print(f"axe: {timing}")
     assert not walk.found, "\n".join(walk.found)
 
 
+def test_error_pages_as_deployed_pass_axe(browser, production_server) -> None:
+    """As deployed (DEBUG off): the login page, a page that does not exist, and a page the
+    resident may not see (the owner register, linked from her compound page)."""
+    w = world()
+    errors = Walk(production_server)
+    errors.tour(
+        browser, "jumin", [("/no-such-page/", 404), (f"/compounds/{w['compound']}/register/", 403)]
+    )
+    print(f"axe: {timing}")
+    assert not errors.found, "\n".join(errors.found)
+
+
 @pytest.fixture
-def production_server(tdemo: Demo, tmp_path: Path) -> Iterator[LiveServer]:
+def production_server(tdemo: Demo, collected_static: Path, tmp_path: Path) -> Iterator[LiveServer]:
     """DEBUG off, as deployed: our own error pages instead of Django's debug pages (plain
-    HTTP here, the proxy's part)."""
+    HTTP here, the proxy's part); the suite's one production ``collectstatic``."""
     env = {
         "DEBUG": "0",
         "SECRET_KEY": "axe-test-only-8f2k#Qv2!xLr7@pZ4mWb8^tYc1&Nf6*Hd3(Gs5)Je0-Ua_Io+",
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": _test_database_url(),
-        "STATIC_ROOT": str(tmp_path / "static"),
+        "STATIC_ROOT": str(collected_static),
         "YISHI_VAR_DIR": str(tmp_path / "var"),
         "SECURE_SSL_REDIRECT": "0",
     }
-    collected = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-    )
-    assert collected.returncode == 0, collected.stderr[-3000:]
     server = LiveServer(env=env)
     server.start()
     try:

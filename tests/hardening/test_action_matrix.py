@@ -35,6 +35,10 @@ from .actions import ROWS, Build, Row
 from .surfaces import ROLES, denied_status
 from .surfaces_intake import rolled_back
 
+#: One worker runs every row (``--dist loadgroup``): ``world`` takes ~18 s to build, once per
+#: worker that runs a row of it, and rows shared out one by one reach both workers.
+pytestmark = pytest.mark.xdist_group("action_matrix")
+
 
 def test_every_declared_action_has_a_matrix_row() -> None:
     declared = {a.key for a in actions.all_actions()}
