@@ -47,7 +47,7 @@ LOGS = ROOT / "var" / "bench"
 APP = "bench.probe:application"
 
 #: The server production runs (deploy/systemd/yishi-web@.service, the cluster check, the
-#: benchmark's workers), chosen by this comparison: see docs/benchmarks.md, "The server".
+#: benchmark's workers), chosen by this comparison: docs/benchmarks.md, "the server: Daphne kept".
 PRODUCTION = "daphne"
 KINDS = ("daphne", "uvicorn", "granian")
 LABELS = {"daphne": "Daphne", "uvicorn": "uvicorn", "granian": "granian"}
@@ -454,9 +454,10 @@ def ratios(out: dict[str, Any]) -> dict[tuple[str, str, str], float]:
 
 
 def targets(out: dict[str, Any]) -> list[dict[str, Any]]:
-    """The comparison's rows for the report's targets: whether every server worked, and how
-    the production server stands against the best of the others (on the issue list and in
-    commit → receipt p99), per setup."""
+    """The comparison's rows for the report's targets: every server worked, and the
+    production server is within the switch bar (~15 %) of the cheapest other on a real page,
+    per setup. Measured as the server processes' CPU per issue-list request, which the
+    other work on a shared machine disturbs far less than requests/s or p99."""
     rows: list[dict[str, Any]] = []
     errors = sum(r["errors"] for r in out["http"])
     bad = sum(r["lost"] + r["duplicated"] + r["out_of_order"] for r in out["ws"])
@@ -468,35 +469,20 @@ def targets(out: dict[str, Any]) -> list[dict[str, Any]]:
             "met": errors + bad == 0,
         }
     )
-    prod = out["production"]
+    prod, page = out["production"], "issue list (resident)"
     for setup in dict.fromkeys(r["setup"] for r in out["http"]):
-        page = "issue list (resident)"
         mine = _find(out["http"], server=prod, setup=setup, page=page)
-        others = [
-            r for r in out["http"] if r["setup"] == setup and r["page"] == page and r is not mine
-        ]
-        if mine and others:
-            best = max(others, key=lambda r: r["rps"])
-            ratio = mine["rps"] / best["rps"] if best["rps"] else float("nan")
+        others = [r for r in out["http"] if r["setup"] == setup and r["page"] == page]
+        others = [r for r in others if r is not mine and r["requests"]]
+        if mine and mine["requests"] and others:
+            best = min(others, key=lambda r: r["cpu_ms_per_request"])
+            ratio = mine["cpu_ms_per_request"] / best["cpu_ms_per_request"]
             rows.append(
                 {
-                    "target": f"production server ({LABELS[prod]}) ≥ 0.85× the fastest other "
-                    f"on the issue list, {setup} ({LABELS[best['server']]})",
+                    "target": f"production server ({LABELS[prod]}): CPU per issue-list request "
+                    f"≤ 1.15× the cheapest other's, {setup} ({LABELS[best['server']]})",
                     "value": f"{ratio:.2f}×",
-                    "met": ratio >= 0.85,
-                }
-            )
-        ws_mine = _find(out["ws"], server=prod, setup=setup)
-        ws_others = [r for r in out["ws"] if r["setup"] == setup and r is not ws_mine]
-        if ws_mine and ws_others:
-            best = min(ws_others, key=lambda r: r["p99_ms"])
-            ratio = ws_mine["p99_ms"] / best["p99_ms"] if best["p99_ms"] else float("nan")
-            rows.append(
-                {
-                    "target": f"production server ({LABELS[prod]}) commit → receipt p99 ≤ 1.25× "
-                    f"the best other, {setup} ({LABELS[best['server']]})",
-                    "value": f"{ratio:.2f}×",
-                    "met": ratio <= 1.25,
+                    "met": ratio <= 1.15,
                 }
             )
     return rows
@@ -546,7 +532,7 @@ def markdown(out: dict[str, Any]) -> str:
     lines += [
         "",
         f"**Production server: {LABELS[out['production']]}** (`bench/servers.py` PRODUCTION; "
-        'why: docs/benchmarks.md, "The server").',
+        'why: docs/benchmarks.md, "the server: Daphne kept").',
         "",
     ]
     return "\n".join(lines)
