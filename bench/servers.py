@@ -160,8 +160,9 @@ class Plan:
     clients: int
     rate: float
     ws_seconds: float
-    together: bool  # one driven run for every server at once, driven from this process
+    together: bool  # quick: every server at once, the transitions driven from this process
     kinds: tuple[str, ...] = KINDS
+    pool: int = 10  # work orders per fresh pool (every transition reaches every client)
 
 
 FULL = Plan(
@@ -177,14 +178,15 @@ FULL = Plan(
 )
 QUICK = Plan(
     processes=1,
-    http_seconds=0.25,
+    http_seconds=0.05,
     http_rounds=1,
-    warm_seconds=0.1,
-    concurrency=4,
+    warm_seconds=0,
+    concurrency=2,
     clients=5,
     rate=10,
     ws_seconds=0.2,
     together=True,
+    pool=2,
 )
 
 
@@ -215,9 +217,7 @@ def stop(lineup: Lineup) -> None:
             p.stop()
 
 
-#: Work orders in each fresh pool, and one client in ten is the firm's staff (as the live
-#: phases: every transition reaches every client).
-POOL = 10
+#: One client in ten is the firm's staff (as in the live phases).
 STAFF_EVERY = 10
 
 
@@ -294,38 +294,47 @@ def _cpu(processes: list[Process]) -> float:
     return sum(p.counters()["cpu_s"] for p in processes)
 
 
+async def _measure(
+    setup: tuple[str, int, str | None, list[Process]],
+    path: str,
+    cookie: str | None,
+    plan: Plan,
+    seconds: float,
+) -> tuple[dict[str, Any], float]:
+    """One load run on one setup; the server processes' CPU seconds it cost."""
+    _, port, _, procs = setup
+    before = _cpu(procs)
+    h = await load(port, path, cookie=cookie, concurrency=plan.concurrency, seconds=seconds)
+    return h, _cpu(procs) - before
+
+
 async def _http(lineup: Lineup, pages: list[tuple[str, str, str | None]]) -> list[dict[str, Any]]:
     """Each (setup, page): every server in turn, ``http_rounds`` rounds in rotated order."""
     plan = lineup.plan
     rows: list[dict[str, Any]] = []
     setups = {c.kind: c.setups() for c in lineup.contenders}
-    for s in range(len(setups[plan.kinds[0]])):
+    kinds = plan.kinds
+    for s in range(len(setups[kinds[0]])):
         for label, path, cookie in pages:
             runs: dict[str, list[dict[str, Any]]] = {k: [] for k in plan.kinds}
             cpu: dict[str, float] = {k: 0.0 for k in plan.kinds}
-            for c in lineup.contenders:  # warm: first connections, templates, DB pools
-                _, port, _, _ = setups[c.kind][s]
-                await load(
-                    port,
-                    path,
-                    cookie=cookie,
-                    concurrency=plan.concurrency,
-                    seconds=plan.warm_seconds,
+
+            if plan.together:  # quick: all at once, one short round, no warming
+                done = await asyncio.gather(
+                    *(_measure(setups[k][s], path, cookie, plan, plan.http_seconds) for k in kinds)
                 )
-            for r in range(plan.http_rounds):
-                order = [*plan.kinds[r % len(plan.kinds) :], *plan.kinds[: r % len(plan.kinds)]]
-                for kind in order:
-                    setup, port, _, procs = setups[kind][s]
-                    before = _cpu(procs)
-                    h = await load(
-                        port,
-                        path,
-                        cookie=cookie,
-                        concurrency=plan.concurrency,
-                        seconds=plan.http_seconds,
-                    )
-                    cpu[kind] += _cpu(procs) - before
-                    runs[kind].append(h)
+                measured = list(zip(kinds, done, strict=True))
+            else:
+                measured = []
+                for kind in kinds:  # warm: first connections, templates, DB pools
+                    await _measure(setups[kind][s], path, cookie, plan, plan.warm_seconds)
+                for r in range(plan.http_rounds):
+                    for kind in [*kinds[r % len(kinds) :], *kinds[: r % len(kinds)]]:
+                        m = await _measure(setups[kind][s], path, cookie, plan, plan.http_seconds)
+                        measured.append((kind, m))
+            for kind, (h, used) in measured:
+                cpu[kind] += used
+                runs[kind].append(h)
             for kind in plan.kinds:
                 rs = runs[kind]
                 requests = sum(h["requests"] for h in rs)
@@ -361,9 +370,10 @@ async def _ws(lineup: Lineup, driver: Driver, audience: Audience) -> list[dict[s
     ]
     groups = [runs] if plan.together else [[r] for r in runs]
     # A fresh pool of orders per run (timelines grow with every step), made in one go.
-    made = await driver.prepare(POOL * len(groups))
+    size = plan.pool
+    made = await driver.prepare(size * len(groups))
     pools = [
-        {"firm": made["firm"], "pool": made["pool"][i * POOL : (i + 1) * POOL]}
+        {"firm": made["firm"], "pool": made["pool"][i * size : (i + 1) * size]}
         for i in range(len(groups))
     ]
     rows = []
@@ -372,11 +382,11 @@ async def _ws(lineup: Lineup, driver: Driver, audience: Audience) -> list[dict[s
             Swarm(_targets(f"ws://127.0.0.1:{port}", origin, pool, audience, plan.clients))
             for _, _, port, origin, _ in group
         ]
-        for swarm in swarms:  # warm: the consumer's imports, the first policy queries
+        for swarm in [] if plan.together else swarms:  # warm: imports, first policy queries
             await swarm.connect(min(plan.clients, 3))
             await swarm.close()
         connect_s = [await swarm.connect(plan.clients) for swarm in swarms]
-        await asyncio.sleep(0.5 if plan.together else 2)
+        await asyncio.sleep(0.2 if plan.together else 2)
         before = [_cpu(procs) for *_, procs in group]
         count = max(1, round(plan.rate * plan.ws_seconds))
         out = await driver.drive([p["order"] for p in pool["pool"]], plan.rate, count)
@@ -422,12 +432,14 @@ async def compare(
     ]
     load_start, started = os.getloadavg(), time.monotonic()
     http = await _http(lineup, pages)
+    http_s = time.monotonic() - started
     ws = await _ws(lineup, Driver(env, in_process=plan.together), audience)
     return {
         "plan": plan.__dict__,
         "production": PRODUCTION,
         "load_avg": [load_start, os.getloadavg()],
         "duration_s": time.monotonic() - started,
+        "http_s": http_s,
         "http": http,
         "ws": ws,
     }
