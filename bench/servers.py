@@ -18,9 +18,9 @@ side in one run:
 
 ``python -m bench.servers [--quick]`` runs this phase alone (its own PostgreSQL, Redis and a
 small seed); ``python -m bench`` runs it after the live phases. The quick mode (``make test``)
-starts one process of each server while the earlier phases run, and drives one short run for
-all of them at once from the benchmark's own process: it proves the phase works, not which
-server is faster.
+starts one process of each server while the earlier phases run, then loads them all at once
+and drives one short run for all of them from the benchmark's own process: it proves the
+phase works, not which server is faster.
 """
 
 from __future__ import annotations
