@@ -513,8 +513,13 @@ def markdown(out: dict[str, Any]) -> str:
         "### The server: Daphne, uvicorn, granian side by side",
         "",
         f"Same app, same run; HTTP at {plan['concurrency']} connections, "
-        f"{plan['http_rounds']} round(s) of {plan['http_seconds']:g} s per server taking turns "
-        f"(requests/s: mean of the rounds; p99: the worst round); websockets: "
+        + (
+            "all servers at once (quick: proves they work, not which is faster)"
+            if plan["together"]
+            else f"{plan['http_rounds']} round(s) of {plan['http_seconds']:g} s per server "
+            "taking turns (requests/s: mean of the rounds; p99: the worst round)"
+        )
+        + "; websockets: "
         f"{plan['clients']} clients, {plan['rate']:g} transitions/s for "
         f"{plan['ws_seconds']:g} s{' (all servers in one run)' if plan['together'] else ''}. "
         f"Load average at the phase's start {l0}, at its end {l1}. CPU: the server processes' "
