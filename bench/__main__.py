@@ -3,8 +3,9 @@ appended as a Markdown table to ``docs/benchmarks.md``.
 
 It starts its own PostgreSQL and Redis (the test suite's server classes), migrates, seeds the
 demo plus generated volume, and serves ``bench.probe:application`` (Yishi + counters) with
-Daphne, one worker and then two sharing Redis. See ``docs/benchmarks.md`` for what each
-figure means.
+Daphne, one worker and then two sharing Redis; last, the same app under each candidate
+server side by side (``bench/servers.py``). See ``docs/benchmarks.md`` for what each figure
+means.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from bench import report
+from bench import report, servers
 from bench.httpload import load
 from bench.swarm import Swarm, Target, delivery_stats
 from tests.plugins.services import PostgresServer, RedisServer, free_port, wait_for_port
@@ -469,6 +470,7 @@ def main() -> None:
     pg, redis = PostgresServer(), RedisServer()
     pg.start()
     redis.start()
+    lineup: servers.Lineup | None = None
     try:
         create_database(pg)
         env = {
@@ -489,6 +491,8 @@ def main() -> None:
 
         django.setup()
         call_command("migrate", verbosity=0)
+        # Quick: the server comparison's processes start now, their imports under the seeding.
+        lineup = servers.start(servers.QUICK, env) if args.quick else None
         from bench.seed import seed_volume, session_cookie, swarm_cookies
         from deliberation.demo.sessions import TITLE as SESSION_TITLE
         from deliberation.models import Compound, Session, User
@@ -534,7 +538,15 @@ def main() -> None:
 
         connections.close_all()
         results = asyncio.run(live_phases(plan, env, audience, redis.url, http_targets))
+        lineup = lineup or servers.start(servers.FULL, env)
+        results["servers"] = asyncio.run(
+            servers.compare(
+                lineup, env, audience=servers.Audience(*astuple(audience)), resident=resident
+            )
+        )
     finally:
+        if lineup is not None:
+            servers.stop(lineup)
         redis.stop()
         pg.stop()
 
@@ -550,11 +562,11 @@ def main() -> None:
         "transitions": transitions,
         **results,
     }
-    out["targets"] = report.targets(out)
+    out["targets"] = report.targets(out) + servers.targets(out["servers"])
     json_path = args.json or (LOGS / ("quick.json" if args.quick else "full.json"))
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(out, indent=2, ensure_ascii=False))
-    table = report.markdown(out)
+    table = report.markdown(out) + "\n" + servers.markdown(out["servers"])
     print(table)
     if args.markdown:
         with open(args.markdown, "a") as f:

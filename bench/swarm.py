@@ -18,11 +18,14 @@ EV = re.compile(r"^<!--ev:(\d+)-->")
 @dataclass(frozen=True)
 class Target:
     """What one client opens: the websocket URL (a real page's topics), its session cookie,
-    and the topics it subscribed to (``None``: it receives everything, as on the floor)."""
+    the topics it subscribed to (``None``: it receives everything, as on the floor), and the
+    page's origin (``None``: the URL's own, as on a worker's port; behind the proxy the page
+    is ``https://`` on the proxy's host)."""
 
     url: str
     cookie: str | None = None
     topics: frozenset[str] | None = None
+    origin: str | None = None
 
 
 @dataclass
@@ -52,24 +55,22 @@ class Swarm:
             self.clients.append(client)
             ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             opened.append(ready)
-            self.tasks.append(
-                asyncio.create_task(self._run(client, target.url, target.cookie, gate, ready))
-            )
+            self.tasks.append(asyncio.create_task(self._run(client, target, gate, ready)))
         await asyncio.gather(*opened)
         return time.monotonic() - start
 
     async def _run(
         self,
         client: Client,
-        url: str,
-        cookie: str | None,
+        target: Target,
         gate: asyncio.Semaphore,
         ready: asyncio.Future[None],
     ) -> None:
         # As a browser on the page of that server: the socket accepts its exact origin only.
-        headers = {"Origin": "http://" + urlsplit(url).netloc}
-        if cookie:
-            headers["Cookie"] = cookie
+        url = target.url
+        headers = {"Origin": target.origin or "http://" + urlsplit(url).netloc}
+        if target.cookie:
+            headers["Cookie"] = target.cookie
         try:
             async with gate:
                 ws = await connect(

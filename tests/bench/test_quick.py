@@ -39,4 +39,12 @@ def test_quick_benchmark_runs_and_reports_every_target(tmp_path: Path) -> None:
     assert out["transitions"]["queries_per_transition"] > 0
     table = out_md.read_text()
     assert "### Targets" in table and "| soak: 0 lost | 0 | **met** |" in table
+    # The server comparison: every server answered both pages and pushed every event.
+    compared = out["servers"]
+    assert {r["server"] for r in compared["http"]} == {"daphne", "uvicorn", "granian"}
+    assert all(r["requests"] > 0 and r["errors"] == 0 for r in compared["http"]), compared
+    assert {r["server"] for r in compared["ws"]} == {"daphne", "uvicorn", "granian"}
+    for r in compared["ws"]:
+        assert r["deliveries"] == r["owed"] > 0 and r["lost"] == 0, r
+    assert "### The server" in table and "**Production server:" in table
     assert len(out["targets"]) >= 8
