@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import report, servers
+from bench import transitions as bench_transitions
 from bench.httpload import load
 from bench.swarm import Swarm, Target, delivery_stats
 from tests.plugins.services import PostgresServer, RedisServer, free_port, wait_for_port
@@ -366,71 +367,6 @@ def transitions_phase(plan: Plan) -> dict[str, Any]:
     }
 
 
-def work_order_transitions(plan: Plan, parties: int) -> dict[str, Any]:
-    """Work-order transitions through the services and the viewflow flow, with ``parties``
-    organizations involved (the responsible firm plus co-operating ones): dispatch (which
-    starts the flow) and a progress report (which pushes the order, its inbox and its issue)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from deliberation.models import Compound, Organization, User
-    from deliberation.services.work_orders import add_progress, dispatch_work_order
-    from workflows.work_orders import perform
-
-    juwei, wuye = User.objects.get(username="juwei"), User.objects.get(username="wuye")
-    compound = Compound.objects.select_related("property_provider", "community").get(
-        name="团结公寓"
-    )
-    firm = compound.property_provider
-    assert firm is not None
-    helpers = [
-        Organization.objects.get_or_create(
-            name=f"协作单位{i}（压测）",
-            defaults={
-                "kind": Organization.Kind.PROPERTY_FIRM,
-                "subdistrict_id": firm.subdistrict_id,
-            },
-        )[0]
-        for i in range(parties - 1)
-    ]
-
-    def dispatch(i: int) -> Any:
-        return dispatch_work_order(
-            actor=juwei,
-            responsible=firm,
-            title=f"压测工单 {i}",
-            description="楼道灯不亮（示例）",
-            compound=compound,
-            co_operating=helpers,
-        )
-
-    dispatch(-1)  # warm
-    with CaptureQueriesContext(connection) as ctx:
-        order = dispatch(0)
-    dispatch_queries = len(ctx.captured_queries)
-    count = max(2, plan.transitions // 4)
-    start = time.perf_counter()
-    for i in range(count):
-        dispatch(i + 1)
-    dispatch_rate = count / (time.perf_counter() - start)
-    perform(order, "accept", actor=wuye)
-    add_progress(work_order=order, actor=wuye, text="warm")
-    with CaptureQueriesContext(connection) as ctx:
-        add_progress(work_order=order, actor=wuye, text="进展 0")
-    progress_queries = len(ctx.captured_queries)
-    start = time.perf_counter()
-    for i in range(count):
-        add_progress(work_order=order, actor=wuye, text=f"进展 {i + 1}")
-    progress_rate = count / (time.perf_counter() - start)
-    return {
-        "parties": parties,
-        "dispatch_per_s": dispatch_rate,
-        "dispatch_queries": dispatch_queries,
-        "progress_per_s": progress_rate,
-        "progress_queries": progress_queries,
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small N, seconds (make test)")
@@ -504,7 +440,7 @@ def main() -> None:
             issues=plan.issues,
         )
         transitions = transitions_phase(plan)
-        transitions["work_orders"] = [work_order_transitions(plan, n) for n in (3, 30)]
+        transitions["steps"] = bench_transitions.for_plan(plan)  # bench/transitions.py
         if args.transitions_only:
             print(json.dumps(transitions, indent=2, ensure_ascii=False))
             print(report.transitions_markdown(transitions, machine))

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from typing import Any
 
+from bench import transitions
+
 
 def progress(label: str, r: dict[str, Any]) -> None:
     keys = ("clients", "p50_ms", "p99_ms", "lost", "rps", "requests")
@@ -101,6 +103,7 @@ def targets(out: dict[str, Any]) -> list[dict[str, Any]]:
             round(kib, 1),
             kib <= 100,
         )
+    rows += transitions.target_rows(out["transitions"].get("steps") or {})
     return rows
 
 
@@ -207,22 +210,7 @@ def markdown(out: dict[str, Any]) -> str:
 
 
 def _work_order_lines(t: dict[str, Any]) -> list[str]:
-    rows = t.get("work_orders") or []
-    if not rows:
-        return []
-    return [
-        "Work-order transitions (services + viewflow flow, serial on PostgreSQL):",
-        "",
-        "| parties involved | dispatch/s | queries per dispatch | progress/s "
-        "| queries per progress |",
-        "|---:|---:|---:|---:|---:|",
-        *(
-            f"| {r['parties']} | {r['dispatch_per_s']:.1f} | {r['dispatch_queries']} "
-            f"| {r['progress_per_s']:.1f} | {r['progress_queries']} |"
-            for r in rows
-        ),
-        "",
-    ]
+    return transitions.markdown_lines(t.get("steps") or {})  # bench/transitions.py
 
 
 def transitions_markdown(t: dict[str, Any], m: dict[str, Any]) -> str:

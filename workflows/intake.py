@@ -37,12 +37,6 @@ def _status(activation: Any) -> str:
     )
 
 
-def _issue(activation: Any) -> Issue:
-    issue = activation.process.artifact
-    assert isinstance(issue, Issue)
-    return issue
-
-
 class IntakeFlow(flow.Flow):
     """诉求受理流程 — one per issue (the process artifact)."""
 
@@ -128,7 +122,9 @@ class IntakeFlow(flow.Flow):
         return _status(activation) == S.NEW
 
     def do_triage(self, activation: Any, *, decision: str, actor: Any, **kwargs: Any) -> Any:
-        issue = _issue(activation)
+        # Each decision's service locks and reads the issue first: its id is enough here
+        # (loading the process's artifact would read the same row once more).
+        issue = Issue(pk=activation.process.artifact_object_id)
         if decision == "dispatch":
             return services.dispatch_issue(issue=issue, actor=actor, **kwargs)
         if decision == "session":

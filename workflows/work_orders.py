@@ -159,8 +159,10 @@ class WorkOrderFlow(flow.Flow):
         return activation.process
 
     def run_step(self, activation: Any, *, step: Callable[..., WorkOrder], **kwargs: Any) -> Any:
-        """Every human node runs the service ``perform`` chose for the action."""
-        return step(work_order=_order(activation), **kwargs)
+        """Every human node runs the service ``perform`` chose for the action. Each service
+        locks and reads the order itself first, so it gets the order's id only: loading the
+        process's artifact here would read the same row once more."""
+        return step(work_order=WorkOrder(pk=activation.process.artifact_object_id), **kwargs)
 
     def is_accepted(self, activation: Any) -> bool:
         return _status(activation) != W.SENT_BACK

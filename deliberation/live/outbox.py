@@ -62,7 +62,12 @@ def record_event(
 
 
 def record_events(
-    *, topics: Sequence[str], kind: str, template: str, context: Mapping[str, Any]
+    *,
+    topics: Sequence[str],
+    kind: str,
+    template: str,
+    context: Mapping[str, Any],
+    actor: Any = None,
 ) -> list[Event]:
     """``record_event`` of one fragment on many topics (a compound's residents' bells):
     rendered once, inserted in one statement, published together when the transaction
@@ -72,7 +77,10 @@ def record_events(
     if not topics:
         return []
     html = render_fragment(template, context)
-    events = Event.objects.bulk_create([Event(topic=t, kind=kind, html=html) for t in topics])
+    who = actor if getattr(actor, "pk", None) else None
+    events = Event.objects.bulk_create(
+        [Event(topic=t, kind=kind, html=html, actor=who) for t in topics]
+    )
     transaction.on_commit(lambda: publish_events(events))
     return events
 

@@ -168,6 +168,19 @@ def pending_paper_ballots(vote: OwnersVote) -> QuerySet[Ballot]:
     )
 
 
+#: The paper queue shows the oldest entries only: the second person works down the stack
+#: from the top, and every entry re-renders the queue for everyone (a stack of hundreds
+#: drawn each time made each entry slower than the last).
+PAPER_QUEUE_SHOWN = 30
+
+
+def paper_queue(vote: OwnersVote) -> dict[str, Any]:
+    """The queue's context: the ``PAPER_QUEUE_SHOWN`` oldest unconfirmed paper ballots
+    (``pending``) and whether more wait behind them (``more_pending``), in one query."""
+    rows = list(pending_paper_ballots(vote)[: PAPER_QUEUE_SHOWN + 1])
+    return {"pending": rows[:PAPER_QUEUE_SHOWN], "more_pending": len(rows) > PAPER_QUEUE_SHOWN}
+
+
 def register_voters(vote: OwnersVote) -> QuerySet[Voter]:
     """The meeting's register: the paper-entry picker."""
     return Voter.objects.filter(vote=vote).order_by("label")

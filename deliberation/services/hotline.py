@@ -198,11 +198,12 @@ def _import_row(
         reporter_phone=data.get("reporter_phone", ""),
         hotline_ticket=row.ticket,
         push_queue=False,  # pushed once per chunk (import_next_chunk)
+        push_page=False,  # a brand-new issue's page has no listener yet
     )
     # The issue was received when the citizen called 12345, not when we imported it:
-    # monthly counts and the response clock follow the call (docs/law.md §6).
-    called_at = datetime.fromisoformat(data["called_at"])
-    Issue.objects.filter(pk=issue.pk).update(created_at=called_at)
+    # monthly counts and the response clock follow the call (docs/law.md §6). Stored for
+    # the whole chunk at its end (one statement), still inside its transaction.
+    issue.created_at = datetime.fromisoformat(data["called_at"])
     return issue
 
 
@@ -242,12 +243,14 @@ def import_next_chunk(*, batch: HotlineImport, actor: User, size: int = CHUNK) -
                 row.status = R.SKIPPED
                 row.messages = [*row.messages, _("Could not be imported: skipped.")]
         row.data = _without_personal_data(row.data)
-        row.save(update_fields=["status", "messages", "issue", "data"])
         locked.processed += 1
         if row.status == R.IMPORTED:
             locked.imported += 1
         else:
             locked.skipped += 1
+    # The chunk's rows and its issues' call times in one statement each, not one per row.
+    HotlineImportRow.objects.bulk_update(rows, ["status", "messages", "issue", "data"])
+    Issue.objects.bulk_update([r.issue for r in rows if r.issue is not None], ["created_at"])
     # One push of each touched committee's triage queue per chunk, not one per row.
     touched = {r.data.get("compound_id") for r in rows if r.status == R.IMPORTED}
     for compound_id in sorted(c for c in touched if c):

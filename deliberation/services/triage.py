@@ -195,6 +195,5 @@ def dispatch_issue(
         urgency=locked.urgency,
         staff_note=staff_note,
     )
-    copy_issue_state(locked, issue)
-    issue.refresh_from_db()
+    copy_issue_state(locked, issue)  # ``locked`` holds the state as stored (see below)
     return order

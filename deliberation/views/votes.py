@@ -86,7 +86,7 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_signatures": show_signatures,
         "signatures": signatures,
         "my_signature": mine,
-        "pending": list(sel.pending_paper_ballots(vote)) if staff and voting else [],
+        **(sel.paper_queue(vote) if staff and voting else {"pending": []}),
         "demo_notice": days == 0,
         **live_context(topics),
     }

@@ -370,3 +370,31 @@ def test_public_push_carries_no_names_and_staff_push_stays_staff(
     assert voter.label not in public.html["zh-hans"]
     assert "data-turnout-heads" in public.html["zh-hans"]
     assert voter.label in staff.first().html["zh-hans"]  # the queue names whose paper it is
+
+
+def test_the_paper_queue_shows_the_oldest_entries_and_says_more_wait(demo) -> None:
+    """A stack of paper ballots: the queue (page and push) draws the oldest
+    ``PAPER_QUEUE_SHOWN`` for the second person and says that more wait, so each entry
+    costs the same however high the stack; confirming one brings the next into view."""
+    from deliberation.models import Event
+    from deliberation.selectors.votes import PAPER_QUEUE_SHOWN
+
+    vote = OwnersVote.objects.get(title__startswith="2026年第一次临时业主大会")
+    matters = list(vote.matters.order_by("position"))
+    voters = vote.voters.filter(ballots__isnull=True).order_by("id")
+    slots = [(v, m) for v in voters for m in matters][: PAPER_QUEUE_SHOWN + 1]
+    assert len(slots) == PAPER_QUEUE_SHOWN + 1
+    juwei = demo.user("juwei")
+    entered = [
+        svc.enter_paper_ballot(actor=juwei, matter=m, voter=v, choice="agree") for v, m in slots
+    ]
+    html = Event.objects.filter(topic=f"vote:{vote.pk}:staff").latest("id").html["zh-hans"]
+    shown = re.findall(r'data-ballot="(\d+)"', html)
+    assert shown == [str(b.pk) for b in entered[:PAPER_QUEUE_SHOWN]]
+    assert "还有更多纸质表决票待复核" in html
+    page = login_client(juwei).get(reverse("vote-detail", args=[vote.pk])).content.decode()
+    assert re.findall(r'data-ballot="(\d+)"', page) == shown and "还有更多纸质表决票" in page
+    svc.confirm_paper_ballot(actor=demo.user("yeweihui"), ballot=entered[0], choice="agree")
+    html = Event.objects.filter(topic=f"vote:{vote.pk}:staff").latest("id").html["zh-hans"]
+    assert re.findall(r'data-ballot="(\d+)"', html)[-1] == str(entered[-1].pk)
+    assert "还有更多纸质表决票待复核" not in html

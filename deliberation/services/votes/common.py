@@ -22,7 +22,7 @@ from deliberation.live.refresh import refresh_controls, refresh_tasks
 from deliberation.live.topics import topic
 from deliberation.models import Matter, Organization, OwnersVote, User
 from deliberation.selectors.votes import (
-    pending_paper_ballots,
+    paper_queue,
     vote_organizations,
     vote_page_context,
 )
@@ -101,7 +101,7 @@ def _push_staff(vote: OwnersVote, actor: Any = None) -> None:
         topic=topic("vote", vote.pk, "staff"),
         kind="vote.paper",
         template="votes/_paper_queue.html",
-        context={"vote": vote, "pending": list(pending_paper_ballots(vote))},
+        context={"vote": vote, **paper_queue(vote)},
         actor=actor,
     )
 

@@ -129,7 +129,8 @@ def dispatch_work_order(
             staff_note=staff_note,
             link=order,
         )
-        issue.refresh_from_db()
+        # move_issue left ``locked`` as stored; the caller's copy follows it (no re-read)
+        issue_services.copy_issue_state(locked, issue)
     push_work_order(order, actor=actor)
     # the parties' task lists gain "accept" (dispatching is a step on the issue, the
     # session or the vote, whose audience does not know the new order's parties)

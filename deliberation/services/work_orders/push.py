@@ -102,6 +102,6 @@ def push_work_order(
         push_inbox(fresh.responsible, actor=actor)
         for supervisor in {e.supervisor for e in fresh.escalations.all()}:
             push_overdue(supervisor, actor=actor)
-    if committee:
-        push_committee(fresh.compound, actor=actor)
+    if committee:  # the locked order came with its community and committee
+        push_committee(order.compound, actor=actor)
     return fresh

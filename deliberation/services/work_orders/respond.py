@@ -130,7 +130,8 @@ def add_progress(
     order = lock_order(work_order)
     policy.require(actor, "work_order.respond", order)
     require_status(order, WorkOrder.WORKING_STATUSES)
-    if order.status == W.ACCEPTED:
+    moved = order.status == W.ACCEPTED
+    if moved:
         order.status = W.IN_PROGRESS
         order.save(update_fields=["status", "updated_at"])
     note = add_note(
@@ -149,7 +150,10 @@ def add_progress(
         actor=actor,
         organization=order.responsible,
     )
-    push_work_order(order, actor=actor)
+    # The inbox and overdue rows show the status and the deadlines, never the notes: a note
+    # that leaves the status as it was changes nothing there, so only the order's page is
+    # re-rendered (the inbox was most of a note's cost, a whole page of rows per language).
+    push_work_order(order, actor=actor, inbox=moved)
     return note
 
 

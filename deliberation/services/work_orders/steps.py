@@ -44,7 +44,7 @@ def lock_order(order: WorkOrder | int) -> WorkOrder:
         WorkOrder.objects.select_for_update(of=("self",))
         .select_related(
             "responsible",
-            "compound__community",
+            "compound__community__residents_committee",  # verify's note, the committee push
             "issue__reporter",
             "issue__category",  # the issue's pushed staff fragment shows them: load them
             "issue__responsible",  # here rather than lazily while rendering it
