@@ -141,10 +141,20 @@ if REDIS_URL:
             }
         }
     else:
+        # REDIS_CHANNEL_URLS (comma-separated) spreads the live groups over several Redis
+        # servers, each group on the one its name hashes to (docs/scaling.md); the cache,
+        # the job queue and the claims stay on REDIS_URL. Every web worker must list the
+        # same servers in the same order.
         CHANNEL_LAYERS = {
             "default": {
                 "BACKEND": "deliberation.live.layer.LiveChannelLayer",
-                "CONFIG": {"hosts": [REDIS_URL]},
+                "CONFIG": {
+                    "hosts": [
+                        u.strip()
+                        for u in os.environ.get("REDIS_CHANNEL_URLS", REDIS_URL).split(",")
+                        if u.strip()
+                    ]
+                },
             }
         }
     CACHES = {
