@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps migrate demo messages lint typecheck bench clean test-js worker beat
+.PHONY: run test install system-deps migrate demo messages lint typecheck bench district clean test-js worker beat
 
 ## axe-core for the browser tests' accessibility checks, pinned in tests/package-lock.json.
 AXE := tests/node_modules/axe-core/axe.min.js
@@ -73,6 +73,12 @@ typecheck: install
 ## The live-update / HTTP / transitions benchmark (issue 5): appends to docs/benchmarks.md.
 bench: install
 	$(BIN)/python -m bench --markdown docs/benchmarks.md --json docs/benchmarks/$(shell date +%Y%m%d-%H%M).json
+
+## A district on PostgreSQL and every list page over it (docs/scaling.md); SCALE=1 is 2,000
+## compounds and 10 M events (~10-20 min on 2 cores).
+SCALE ?= 0.5
+district: install
+	$(BIN)/python -m bench.district --scale $(SCALE) --json var/bench/district-$(SCALE).json
 
 clean:
 	rm -rf $(VENV) var staticfiles

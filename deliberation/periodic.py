@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from deliberation import job_claims
-from deliberation.live.outbox import publish_pending
+from deliberation.live.outbox import prune_events, publish_pending
 
 log = logging.getLogger("yishi.periodic")
 
@@ -181,3 +181,10 @@ def start_in_process(interval: float = 30.0) -> threading.Thread:
 @periodic("publish_outbox")
 def _publish_outbox() -> int:
     return publish_pending()
+
+
+@periodic("prune_outbox", at="04:30")
+def _prune_outbox() -> int:
+    """Keep the outbox bounded: events older than ``YISHI_OUTBOX_KEEP_DAYS`` go, in small
+    batches, at night (docs/scaling.md)."""
+    return prune_events()

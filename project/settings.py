@@ -141,10 +141,20 @@ if REDIS_URL:
             }
         }
     else:
+        # REDIS_CHANNEL_URLS (comma-separated) spreads the live groups over several Redis
+        # servers, each group on the one its name hashes to (docs/scaling.md); the cache,
+        # the job queue and the claims stay on REDIS_URL. Every web worker must list the
+        # same servers in the same order.
         CHANNEL_LAYERS = {
             "default": {
                 "BACKEND": "deliberation.live.layer.LiveChannelLayer",
-                "CONFIG": {"hosts": [REDIS_URL]},
+                "CONFIG": {
+                    "hosts": [
+                        u.strip()
+                        for u in os.environ.get("REDIS_CHANNEL_URLS", REDIS_URL).split(",")
+                        if u.strip()
+                    ]
+                },
             }
         }
     CACHES = {
@@ -283,6 +293,10 @@ LOGGING = {
 
 # Live updates: an unpublished outbox event older than this is re-sent by publish_outbox.
 YISHI_OUTBOX_RETRY_SECONDS = 5
+# Outbox events older than this many days are pruned (daily job prune_outbox, deliberation/
+# periodic.py): they only serve the replay of a reconnecting page, and a page older than
+# that is told to fetch itself again instead (docs/scaling.md).
+YISHI_OUTBOX_KEEP_DAYS = float(os.environ.get("YISHI_OUTBOX_KEEP_DAYS", "7"))
 # Live sockets re-check their session and topics at least this often (deliberation/live/
 # access.py): the bound for changes that send no signal, such as a session expiring.
 YISHI_LIVE_RECHECK_SECONDS = float(os.environ.get("YISHI_LIVE_RECHECK_SECONDS", "30"))

@@ -2,7 +2,8 @@
 
 Policy decides at connect time which topics a user may join; after that the consumer only
 forwards pre-rendered fragments: no query and no rendering per message. A client that
-reconnects sends ``{"resume": <cursor>}`` (once per socket) and gets what it missed, in order.
+reconnects sends ``{"resume": <cursor>}`` (once per socket) and gets what it missed, in order
+(or, when its cursor is older than the pruned outbox, a marker to fetch its page again).
 
 The right to listen is re-decided while the socket is open (``access.py``): on an
 ``access.changed`` message to the user's group (logout, session deleted, user, membership or
@@ -38,7 +39,7 @@ from django.conf import settings
 from deliberation import policy
 
 from .access import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, access_group, still_allowed
-from .outbox import MESSAGE_TYPE, events_after, frame
+from .outbox import MESSAGE_TYPE, events_after, frame, last_event_id, pruned_past, stale_marker
 from .topics import group_name, parse_topic
 
 log = logging.getLogger("yishi.live")
@@ -65,10 +66,16 @@ def _resume(
     """Re-check the right to the topics, then what the socket missed: (close code or None,
     frames, whether more is left than one replay may carry). Events that committed late
     (below ``last_id``, ``events_after``) come first; what does not fit of them is dropped,
-    what does not fit of the rest is left for the next connection."""
+    what does not fit of the rest is left for the next connection.
+
+    A page whose cursor is older than the outbox keeps (``YISHI_OUTBOX_KEEP_DAYS``: what it
+    missed may be pruned) gets no replay but one marker telling it to fetch its page again,
+    with the cursor to go on from: a full refresh, never a silent gap."""
     refused = still_allowed(session_key, user_id, topics)
     if refused is not None:
         return refused, [], False
+    if pruned_past(last_id):
+        return None, [stale_marker(last_event_id())], False
     events = events_after(topics, last_id, limit=REPLAY_MAX_EVENTS + 1)
     late = [e for e in events if e.pk < last_id][:REPLAY_MAX_EVENTS]
     after = [e for e in events if e.pk > last_id]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from channels.layers import get_channel_layer
@@ -29,6 +29,9 @@ log = logging.getLogger("yishi.live")
 
 #: Message type the consumer handles (``live_event``).
 MESSAGE_TYPE = "live.event"
+
+#: Rows deleted per statement when pruning: short transactions, no long lock on the table.
+PRUNE_BATCH = 5000
 
 
 def render_fragment(template: str, context: Mapping[str, Any]) -> dict[str, str]:
@@ -179,3 +182,47 @@ def last_event_id() -> int:
     """The cursor a freshly rendered page starts from."""
     last = Event.objects.order_by("-id").values_list("id", flat=True).first()
     return last or 0
+
+
+def prune_events(*, now: datetime | None = None, batch: int = PRUNE_BATCH) -> int:
+    """Delete the oldest events, those created more than ``YISHI_OUTBOX_KEEP_DAYS`` ago, so
+    the outbox stays bounded; returns how many went. Only the replay of reconnecting pages
+    reads old rows (``events_after``; the session room and page cursors read the newest id
+    only), so what goes is what no page older than the horizon may replay any more: such a
+    page is told to fetch itself again instead (``pruned_past``).
+
+    It deletes a *prefix by id*, walking the primary key from the oldest row and stopping at
+    the first row inside the horizon: every row kept has a larger id than every row deleted,
+    which is what makes ``pruned_past`` exact. (Ids are taken slightly out of commit order;
+    a younger row among old ones stops the walk there, the next run takes the rest.)"""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.YISHI_OUTBOX_KEEP_DAYS)
+    removed = 0
+    while True:
+        rows = list(Event.objects.order_by("id").values_list("id", "created_at")[:batch])
+        old = 0
+        while old < len(rows) and rows[old][1] < cutoff:
+            old += 1
+        if old:
+            removed += Event.objects.filter(id__lte=rows[old - 1][0]).delete()[0]
+        if old < batch:
+            return removed
+
+
+def pruned_past(last_id: int) -> bool:
+    """Whether a page whose cursor is ``last_id`` may have missed events that were pruned:
+    its cursor came from an event (``last_event_id``), and pruning removes a prefix by id,
+    so if no event at or below it is left, pruning has passed it. (When pruning took
+    exactly the cursor's own event and nothing after it, the page is told to refresh
+    although it missed nothing: harmless, and only for a page older than the horizon.)"""
+    return last_id > 0 and not Event.objects.filter(id__lte=last_id).exists()
+
+
+def stale_marker(cursor: int) -> str:
+    """What a page gets instead of a replay when ``pruned_past`` its cursor: no event, but a
+    "fetch this whole page again" marker carrying the cursor to go on from
+    (``static/js/live.js``, ``data-refetch-page``). Sent without an ``ev`` frame so no page
+    can drop it as already seen."""
+    return (
+        '<div hx-swap-oob="beforeend:#live-refetch">'
+        f'<span data-refetch-page="" data-live-last="{int(cursor)}"></span></div>'
+    )

@@ -271,6 +271,9 @@ class Issue(models.Model):
             ),
             models.Index(fields=["status", "-created_at"], name="issue_status_recent"),
             models.Index(fields=["reporter", "-created_at"], name="issue_reporter_recent"),
+            # District scale (docs/scaling.md): Open311's recent requests and the indicators'
+            # date ranges read a time window of every compound's issues.
+            models.Index(fields=["-created_at"], name="issue_recent"),
         ]
         constraints = [
             # A hotline ticket is imported once (duplicates by ticket number are skipped).

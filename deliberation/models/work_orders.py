@@ -135,6 +135,9 @@ class WorkOrder(models.Model):
             models.Index(fields=["status", "respond_by"], name="wo_respond_clock"),
             models.Index(fields=["status", "resolve_by"], name="wo_resolve_clock"),
             models.Index(fields=["origin_type", "origin_id"], name="wo_origin"),
+            # District scale (docs/scaling.md): the orders list pages newest first and the
+            # indicators read a date window over every party's orders.
+            models.Index(fields=["-created_at"], name="wo_recent"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -39,10 +39,13 @@ def work_orders_visible_to(user: Any) -> QuerySet[WorkOrder]:
     orgs = list(p.org_kinds)
     kinds = (*COMMUNITY_KINDS, *OWNER_BODY_KINDS)
     served = [c for c in p.served_compounds if p.serves(c, *kinds)]
-    helping = WorkOrder.co_operating.through.objects.filter(
-        workorder_id=OuterRef("pk"), organization_id__in=orgs
-    )
-    return qs.filter(Q(responsible_id__in=orgs) | Q(compound_id__in=served) | Exists(helping))
+    # Two indexed arms united, not one OR with an EXISTS: PostgreSQL cannot use an index
+    # for ``responsible IN … OR EXISTS (…)`` and read every order of the district to count
+    # a firm's list (docs/scaling.md).
+    own = WorkOrder.objects.filter(Q(responsible_id__in=orgs) | Q(compound_id__in=served))
+    helping = WorkOrder.co_operating.through.objects.filter(organization_id__in=orgs)
+    visible = own.order_by().values("pk").union(helping.order_by().values("workorder_id"))
+    return qs.filter(pk__in=visible)
 
 
 def open_orders(organization: Organization | int) -> QuerySet[WorkOrder]:

@@ -168,7 +168,27 @@
     refetch(target.id, url);
   });
 
+  /* The page's cursor is older than the outbox keeps (deliberation/live/outbox.py,
+   * pruned_past): what it missed cannot be replayed, so the page fetches its own main
+   * region again (the marker names the cursor to go on from; pushes from then on apply
+   * on top). A form being filled in is not thrown away: sending it answers fresh. */
+  function refetchPage(marker) {
+    var el = document.getElementById("live");
+    var last = parseInt(marker.getAttribute("data-live-last") || "0", 10) || 0;
+    if (el && last > (parseInt(el.dataset.liveLast || "0", 10) || 0)) {
+      el.dataset.liveLast = String(last);
+    }
+    var main = document.getElementById("main");
+    if (!main || !window.htmx || dirty(main)) { return; }
+    window.htmx.ajax("GET", window.location.href, { source: main, target: main, select: "#main", swap: "outerHTML" });
+  }
+
   document.addEventListener("htmx:wsAfterMessage", function () {
+    var stale = document.querySelectorAll("[data-refetch-page]");
+    for (var j = 0; j < stale.length; j++) {
+      stale[j].remove();
+      if (j === stale.length - 1) { refetchPage(stale[j]); }
+    }
     var slots = document.querySelectorAll("[data-refetch]");
     for (var i = 0; i < slots.length; i++) {
       var url = slots[i].getAttribute("data-refetch");
