@@ -31,6 +31,7 @@ from tests.support.snapshot import intact, restore, restoring_teardown, take, wr
 SLOW_FIRST = (
     "tests/bench/test_quick.py",  # ~110 s: `python -m bench --quick`
     "tests/deploy/test_cluster.py",  # ~40 s setup: two Daphnes, nginx, Celery
+    "tests/bench/test_district.py",  # ~60 s: a district seeded twice with COPY
     "tests/project/test_sqlite_concurrency.py",  # ~25 s
     "tests/project/test_embedded_mode.py",  # ~17 s
 )
