@@ -114,31 +114,32 @@ class LiveLoopLayer(RedisPubSubLoopLayer):  # type: ignore[misc]
         self._shards = [LiveShard(host, self) for host in hosts]
 
     async def group_send_many(self, messages: Sequence[tuple[str, dict[str, Any]]]) -> list[bool]:
-        """``group_send`` of every (group, message), one pipeline per Redis shard, in order
-        within a shard (so within a group). Returns, per message, whether it went out."""
-        by_shard: dict[LiveShard, list[int]] = {}
-        items: list[tuple[str, bytes]] = []
-        for i, (group, message) in enumerate(messages):
+        """``group_send`` of every (group, message) in order: each run of messages for the
+        same Redis shard in one pipeline (one round trip; with one Redis, the whole batch),
+        the runs one after the other, so nothing leaves before what was queued ahead of it
+        (the replay relies on a transaction's lower ids having gone out first,
+        ``outbox.events_after``). Stops at the first failure. Returns, per message,
+        whether it went out."""
+        runs: list[tuple[LiveShard, list[tuple[str, bytes]]]] = []
+        for group, message in messages:
             channel = self._get_group_channel_name(group)
-            by_shard.setdefault(self._get_shard(channel), []).append(i)
-            items.append((channel, self.channel_layer.serialize(message)))
-        shards = list(by_shard)
-        results = await asyncio.gather(
-            *(shard.publish_many([items[i] for i in by_shard[shard]]) for shard in shards),
-            return_exceptions=True,
-        )
-        sent = [False] * len(messages)
-        for shard, result in zip(shards, results, strict=True):
-            if isinstance(result, BaseException):
+            shard = self._get_shard(channel)
+            if not runs or runs[-1][0] is not shard:
+                runs.append((shard, []))
+            runs[-1][1].append((channel, self.channel_layer.serialize(message)))
+        sent: list[bool] = []
+        for shard, items in runs:
+            try:
+                await shard.publish_many(items)
+            except Exception:
                 log.warning(
                     "live: publishing to Redis shard %d failed",
                     self._shards.index(shard),
-                    exc_info=result,
+                    exc_info=True,
                 )
-                continue
-            for i in by_shard[shard]:
-                sent[i] = True
-        return sent
+                break
+            sent.extend([True] * len(items))
+        return sent + [False] * (len(messages) - len(sent))
 
     async def receive(self, channel: str) -> Any:
         """As the parent's, minus the deserialisation ``_receive_message`` already did."""

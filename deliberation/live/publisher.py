@@ -9,10 +9,13 @@ five events left ~15 ms after the commit (docs/benchmarks.md, "Notes on the 19:1
 How: ``on_commit`` callbacks only queue (``submit``); nothing in the writer's thread waits
 for Redis. A daemon thread with its own event loop takes whatever is queued — a
 transaction's callbacks run one after the other, so its events are normally all there — and
-sends it in one round trip per Redis shard (``LiveChannelLayer.group_send_many``), then
-marks the events that went out with one ``UPDATE``. One queue, one thread, one pipeline at
-a time: events leave in the order they were queued. Django itself drops the callbacks of a
-rolled-back savepoint, so what was undone is never queued.
+sends it in one round trip (``LiveChannelLayer.group_send_many``: one pipeline per run of
+messages for the same Redis shard), then marks the events that went out with one
+``UPDATE``. One queue, one thread, one pipeline at a time: events leave in the order they
+were queued. Django itself drops the callbacks of a rolled-back savepoint, so what was
+undone is never queued. The ``UPDATE`` runs on the thread's own database connection, kept
+or closed by ``CONN_MAX_AGE`` as a request's is (with 0, one connection per batch: set
+``DB_CONN_MAX_AGE`` in production).
 
 Which layers: the Redis ones, reachable from any event loop — in every process, the web
 workers included (their request threads stop waiting on Redis as well). Not the in-memory
