@@ -29,6 +29,7 @@ from django.utils.crypto import constant_time_compare
 from deliberation import policy
 from deliberation.models import Membership, Residency, User
 
+from . import publisher
 from .blocking import call_blocking
 
 log = logging.getLogger("yishi.live")
@@ -94,6 +95,9 @@ def announce_access_changed(user_id: int | None, *, ended_session: str | None = 
 def _send(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
+        return
+    if publisher.serves(layer):  # behind the events its process queued before it
+        publisher.get().submit([(None, group, message)], mark=False)
         return
     try:
         call_blocking(layer.group_send, group, message)  # also from a thread with a loop

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from channels_redis.pubsub import (
@@ -64,6 +64,16 @@ class LiveShard(RedisSingleShardConnection):  # type: ignore[misc]
         await super().subscribe(channel)
         self.subscribed_once = True
 
+    async def publish_many(self, items: Sequence[tuple[str, bytes]]) -> None:
+        """``PUBLISH`` each (channel, data) in order, in one round trip (a pipeline on one
+        connection of the kept pool)."""
+        async with self._lock:
+            self._ensure_redis()
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for channel, data in items:
+                    pipe.publish(channel, data)
+                await pipe.execute()
+
     def connected(self) -> None:
         """Any (re)connection after the first subscription may have lost messages."""
         if self.subscribed_once:
@@ -103,6 +113,34 @@ class LiveLoopLayer(RedisPubSubLoopLayer):  # type: ignore[misc]
         hosts = [shard.host for shard in getattr(self, "_shards")]  # noqa: B009  (untyped parent)
         self._shards = [LiveShard(host, self) for host in hosts]
 
+    async def group_send_many(self, messages: Sequence[tuple[str, dict[str, Any]]]) -> list[bool]:
+        """``group_send`` of every (group, message) in order: each run of messages for the
+        same Redis shard in one pipeline (one round trip; with one Redis, the whole batch),
+        the runs one after the other, so nothing leaves before what was queued ahead of it
+        (the replay relies on a transaction's lower ids having gone out first,
+        ``outbox.events_after``). Stops at the first failure. Returns, per message,
+        whether it went out."""
+        runs: list[tuple[LiveShard, list[tuple[str, bytes]]]] = []
+        for group, message in messages:
+            channel = self._get_group_channel_name(group)
+            shard = self._get_shard(channel)
+            if not runs or runs[-1][0] is not shard:
+                runs.append((shard, []))
+            runs[-1][1].append((channel, self.channel_layer.serialize(message)))
+        sent: list[bool] = []
+        for shard, items in runs:
+            try:
+                await shard.publish_many(items)
+            except Exception:
+                log.warning(
+                    "live: publishing to Redis shard %d failed",
+                    self._shards.index(shard),
+                    exc_info=True,
+                )
+                break
+            sent.extend([True] * len(items))
+        return sent + [False] * (len(messages) - len(sent))
+
     async def receive(self, channel: str) -> Any:
         """As the parent's, minus the deserialisation ``_receive_message`` already did."""
         if channel not in self.channels:
@@ -127,6 +165,10 @@ class LiveChannelLayer(RedisPubSubChannelLayer):  # type: ignore[misc]
         """``receive`` for ``channel`` bound to this loop's layer, for a consumer's read
         loop: skips the proxy's per-call coroutine and layer lookup."""
         return functools.partial(self._get_layer().receive, channel)
+
+    async def group_send_many(self, messages: Sequence[tuple[str, dict[str, Any]]]) -> list[bool]:
+        """Many ``group_send`` in one round trip per shard (``LiveLoopLayer``)."""
+        return await self._get_layer().group_send_many(messages)
 
     def _get_layer(self) -> LiveLoopLayer:
         loop = asyncio.get_running_loop()

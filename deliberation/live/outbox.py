@@ -1,7 +1,9 @@
 """Record live events in the writer's transaction; publish them after it commits.
 
 A fragment is rendered once per audience (a topic) and language, here, inside the
-transaction that made the change, so the consumer only forwards text. If publishing fails
+transaction that made the change, so the consumer only forwards text. After the commit the
+events go to the process's kept publisher (``publisher.py``: what a transaction queued
+leaves together, over one kept connection). If publishing fails
 (Redis away), the event stays unpublished and ``publish_pending`` sends it later; clients
 that were disconnected replay from the table by id in any case (``events_after``, which
 also finds events that committed after a later-numbered one).
@@ -22,6 +24,7 @@ from django.utils import timezone, translation
 
 from deliberation.models import Event
 
+from . import publisher
 from .blocking import call_blocking
 from .topics import group_name
 
@@ -60,7 +63,7 @@ def record_event(
         html=render_fragment(template, context),
         actor=actor if getattr(actor, "pk", None) else None,
     )
-    transaction.on_commit(lambda: publish_events([event]))
+    transaction.on_commit(lambda: publish_later([event]))
     return event
 
 
@@ -84,7 +87,7 @@ def record_events(
     events = Event.objects.bulk_create(
         [Event(topic=t, kind=kind, html=html, actor=who) for t in topics]
     )
-    transaction.on_commit(lambda: publish_events(events))
+    transaction.on_commit(lambda: publish_later(events))
     return events
 
 
@@ -104,15 +107,35 @@ def messages_for(event: Event) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
+def publish_later(events: Sequence[Event]) -> None:
+    """After a commit: hand the events to the process's kept publisher, which sends what
+    its writers queued together and marks it (``deliberation/live/publisher.py``); the
+    writer does not wait. The in-memory layer (embedded ``make run``) is sent to at once."""
+    if publisher.serves(get_channel_layer()):
+        publisher.get().submit(_messages(events))
+    else:
+        publish_events(events)
+
+
+def _messages(events: Iterable[Event]) -> list[publisher.Message]:
+    return [
+        (event.pk, group, message) for event in events for group, message in messages_for(event)
+    ]
+
+
 def publish_events(events: Iterable[Event]) -> int:
-    """Send events to their groups; mark the ones that went out. Returns how many did."""
+    """Send events to their groups and wait; mark the ones that went out. Returns how many
+    did."""
     events = list(events)
     if not events:
         return 0
     layer = get_channel_layer()
     sent: list[int] = []
     try:
-        call_blocking(_send_all, layer, events, sent)  # also from a thread with a loop
+        if publisher.serves(layer):
+            sent = publisher.get().submit(_messages(events), mark=False).wait()
+        else:  # on the server's loop (the in-memory layer lives there)
+            call_blocking(_send_all, layer, events, sent)  # also from a thread with a loop
     except Exception:  # the layer is unreachable: the outbox keeps them for a retry
         log.warning(
             "live publish failed for %d event(s); kept in the outbox",

@@ -10,6 +10,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from deliberation.live import publisher
 from deliberation.live.layer import RESET
 from deliberation.live.outbox import publish_pending, record_event
 from deliberation.live.topics import group_name
@@ -37,6 +38,7 @@ def test_record_outside_a_transaction_is_refused(tdemo) -> None:
 
 def test_fragment_rendered_once_per_language(tdemo) -> None:
     event = record(tdemo.tuanjie)
+    assert publisher.flush()  # published by the process's publisher thread, after the commit
     event.refresh_from_db()
     assert set(event.html) == {"zh-hans", "en"}
     assert "公告栏" in event.html["zh-hans"] and "Notice board" in event.html["en"]
@@ -56,6 +58,7 @@ def test_failed_publish_stays_in_outbox_and_is_retried(tdemo, redis_server) -> N
         redis_server.stop()
         try:
             event = await database_sync_to_async(record)(compound)  # commit; publish fails
+            assert await database_sync_to_async(publisher.flush)()
         finally:
             redis_server.start()
         await database_sync_to_async(event.refresh_from_db)()
