@@ -24,7 +24,7 @@ class FormRenderer(DjangoTemplates):
         return self.backend(
             {
                 "APP_DIRS": True,
-                "DIRS": [OVERRIDES, Path(django.forms.__file__).parent / self.backend.app_dirname],
+                "DIRS": [OVERRIDES, Path(django.forms.__file__).parent / "templates"],
                 "NAME": "djangoforms",
                 "OPTIONS": {},
             }
