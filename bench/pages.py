@@ -114,7 +114,7 @@ def targets_for(session_cookie: Callable[[Any], str]) -> list[tuple[str, str, st
     return out
 
 
-async def warm(port: int, path: str, cookie: str | None, times: int = 3) -> None:
+async def warm(port: int, path: str, cookie: str | None, times: int = 2) -> None:
     """A few requests before a page's measured run: its templates compile and its code
     paths load on the first requests, which in a short (``--quick``) run would otherwise
     be all the run measures."""
