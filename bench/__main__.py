@@ -24,7 +24,7 @@ from dataclasses import astuple, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from bench import report, servers
+from bench import pages, report, servers
 from bench import transitions as bench_transitions
 from bench.httpload import load
 from bench.swarm import Swarm, Target, delivery_stats
@@ -80,7 +80,7 @@ QUICK = Plan(
     soak_clients=20,
     soak_rate=5,
     soak_seconds=3,
-    http_seconds=1,
+    http_seconds=0.5,  # × 16 pages (bench/pages.py)
     http_concurrency=8,
     transitions=10,
     units=100,
@@ -311,6 +311,7 @@ async def live_phases(
         report.progress("soak", r)
 
         for label, path, cookie in http_targets:
+            await pages.warm(one.port, path, cookie)
             h = await load(
                 one.port,
                 path,
@@ -430,8 +431,7 @@ def main() -> None:
         # Quick: the server comparison's processes start now, their imports under the seeding.
         lineup = servers.start(servers.QUICK, env) if args.quick else None
         from bench.seed import seed_volume, session_cookie, swarm_cookies
-        from deliberation.demo.sessions import TITLE as SESSION_TITLE
-        from deliberation.models import Compound, Session, User
+        from deliberation.models import User
 
         volume = seed_volume(
             units=plan.units,
@@ -453,23 +453,8 @@ def main() -> None:
         audience = Audience(
             residents=swarm_cookies(n_max), staff=[session_cookie(wuye) for _ in range(5)]
         )
-        tuanjie = Compound.objects.get(name="团结公寓")
-        staff = session_cookie(User.objects.get(username="wuye"))
-        office = session_cookie(User.objects.get(username="jiedao"))
+        http_targets = pages.targets_for(session_cookie)
         resident = session_cookie(User.objects.get(username="jumin"))
-        committee = session_cookie(User.objects.get(username="juwei"))
-        chair = session_cookie(User.objects.get(username="shuji"))
-        session = Session.objects.get(title=SESSION_TITLE)
-        http_targets: list[tuple[str, str, str | None]] = [
-            ("trivial view (/healthz/)", "/healthz/", None),
-            ("compound page: notice board list (resident)", f"/compounds/{tuanjie.pk}/", resident),
-            ("home: compounds list (subdistrict office)", "/", office),
-            ("home: tasks + compounds (property firm)", "/", staff),
-            ("issue list (resident)", "/issues/", resident),
-            ("inbox: work orders (property firm)", "/inbox/", staff),
-            ("inbox: triage queue (residents' committee)", "/inbox/", committee),
-            ("session room (party secretary)", f"/sessions/{session.pk}/", chair),
-        ]
         from django.db import connections
 
         connections.close_all()

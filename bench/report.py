@@ -8,7 +8,7 @@ import subprocess
 import sys
 from typing import Any
 
-from bench import transitions
+from bench import pages, transitions
 
 
 def progress(label: str, r: dict[str, Any]) -> None:
@@ -104,6 +104,7 @@ def targets(out: dict[str, Any]) -> list[dict[str, Any]]:
             kib <= 100,
         )
     rows += transitions.target_rows(out["transitions"].get("steps") or {})
+    rows.extend(pages.target_rows(out))
     return rows
 
 
@@ -182,13 +183,7 @@ def markdown(out: dict[str, Any]) -> str:
         "",
         "### HTTP (one worker) and transitions",
         "",
-        "| page | concurrency | requests/s | p50 ms | p99 ms | errors |",
-        "|---|---:|---:|---:|---:|---:|",
-        *(
-            f"| {h['page']} | {h['concurrency']} | {h['rps']:.0f} | {h['p50_ms']:.1f} "
-            f"| {h['p99_ms']:.1f} | {h['errors']} |"
-            for h in out["http"]
-        ),
+        *pages.markdown(out),
         "",
         f"Transitions ({t['kind']}), serial on PostgreSQL: **{t['per_s']:.1f}/s**, "
         f"**{t['queries_per_transition']} queries** per transition; pushed fragment "

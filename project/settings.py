@@ -78,6 +78,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Django's form renderer, with a select template that draws its options inline (cheaper).
+FORM_RENDERER = "project.form_renderer.FormRenderer"
+
 # We drive viewflow from our own views; keep its frontend middlewares out.
 VIEWFLOW = {"AUTOREGISTER": False}
 

@@ -49,7 +49,7 @@ from .running import (
     nested_controls,
     perform,
 )
-from .tasks import Task, tasks_for
+from .tasks import Task, task_list_context, tasks_for
 
 __all__ = [
     "ACTIONS",
@@ -73,5 +73,6 @@ __all__ = [
     "may",
     "nested_controls",
     "perform",
+    "task_list_context",
     "tasks_for",
 ]

@@ -32,8 +32,6 @@ def controls(context: template.Context, obj: Any, kind: str, **bound: Any) -> di
 @register.inclusion_tag("actions/_tasks.html", takes_context=True)
 def task_list(context: template.Context) -> dict[str, Any]:
     request = context["request"]
-    return {
-        "request": request,
-        "csrf_token": context.get("csrf_token"),
-        "tasks": actions.tasks_for(request.user),
-    }
+    return actions.task_list_context(
+        request.user, request=request, csrf_token=context.get("csrf_token")
+    )

@@ -88,7 +88,7 @@ def _answer_error(
         fields = dict(form.errors.get_json_data()) if form is not None else {}
         return JsonResponse({"ok": False, "message": message, "fields": fields}, status=status)
     if request.headers.get("HX-Target") == "task-list":
-        tasks = {"tasks": actions.tasks_for(request.user), "error": message}
+        tasks = actions.task_list_context(request.user, error=message)
         return render(request, TASKS_TEMPLATE, tasks, status=status)
     if request.headers.get("HX-Request"):
         bound = {action.name: form} if action is not None and form is not None else {}
@@ -122,7 +122,7 @@ def _answer_done(
     if _wants_json(request):
         return JsonResponse({"ok": True, "message": outcome.message, "url": target})
     if request.headers.get("HX-Target") == "task-list":  # one tap from the task list
-        context = {"tasks": actions.tasks_for(request.user), "notice": outcome.message}
+        context = actions.task_list_context(request.user, notice=outcome.message)
         return render(request, TASKS_TEMPLATE, context)
     if request.headers.get("HX-Request"):
         if outcome.redirect and (outcome.reload or not _already_there(request, outcome.redirect)):
@@ -238,5 +238,9 @@ def controls_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def task_list_view(request: HttpRequest) -> HttpResponse:
-    """The person's task list, fetched again after a push."""
-    return render(request, TASKS_TEMPLATE, {"tasks": actions.tasks_for(request.user)})
+    """The person's task list, fetched again after a push: its first tasks, or with
+    ``?all=1`` (the list's "show the other N tasks") every one."""
+    everything = request.GET.get("all") == "1"
+    return render(
+        request, TASKS_TEMPLATE, actions.task_list_context(request.user, everything=everything)
+    )
