@@ -24,10 +24,10 @@ sent there as before (``deliberation.live.outbox.publish_events``).
 
 Processes: the thread starts when the process first queues, so a Celery prefork child
 starts its own; a forked child forgets its parent's publisher (the thread does not survive
-a fork; its lock might be held). At exit the queue is flushed (``atexit``; Celery's children
-exit without it, ``project/celery.py`` flushes on ``worker_process_shutdown``). Whatever is
-still queued when a process dies, or could not be sent (Redis away), stays unpublished in
-the outbox, and ``publish_pending`` sends it later.
+a fork; its lock might be held). At exit the queue is flushed (``atexit``; Celery's
+children exit without it: ``deliberation/tasks/__init__.py`` flushes on
+``worker_process_shutdown``). Whatever is still queued when a process dies, or could not be
+sent (Redis away), stays unpublished in the outbox, and ``publish_pending`` sends it later.
 """
 
 from __future__ import annotations

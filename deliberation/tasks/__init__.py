@@ -6,4 +6,15 @@ code that wants work done enqueues it after its transaction commits
 package, so every module with tasks is imported here.
 """
 
+from celery.signals import worker_process_shutdown
+
+from deliberation.live import publisher
+
 from . import delivery, hotline, notifications, periodic  # noqa: F401
+
+
+@worker_process_shutdown.connect
+def _flush_live_events(**kwargs: object) -> None:
+    """A prefork child exits without ``atexit``: send the live events its last task queued
+    (what does not make it stays in the outbox for ``publish_pending``)."""
+    publisher.flush(5.0)
