@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import json
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from typing import Any
 
 from bench import pages, report, servers
 from bench import transitions as bench_transitions
+from bench.environment import start_django
 from bench.httpload import load
 from bench.swarm import Swarm, Target, delivery_stats
 from tests.plugins.services import PostgresServer, RedisServer, free_port, wait_for_port
@@ -90,15 +90,6 @@ QUICK = Plan(
     pool=3,
     soak_pool=5,
 )
-
-
-def create_database(pg: PostgresServer) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        f"host=127.0.0.1 port={pg.port} user=postgres dbname=postgres", autocommit=True
-    ) as conn:
-        conn.execute("CREATE DATABASE yishi")
 
 
 class Worker:
@@ -409,25 +400,7 @@ def main() -> None:
     redis.start()
     lineup: servers.Lineup | None = None
     try:
-        create_database(pg)
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST")},
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DATABASE_URL": pg.url,
-            "REDIS_URL": redis.url,
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DB_CONN_MAX_AGE": "60",
-            "LOG_LEVEL": "WARNING",
-        }
-        env.pop("YISHI_TEST_FAST_HASHER", None)
-        os.environ.update(env)
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", verbosity=0)
+        env = start_django(pg, redis)
         # Quick: the server comparison's processes start now, their imports under the seeding.
         lineup = servers.start(servers.QUICK, env) if args.quick else None
         from bench.seed import seed_volume, session_cookie, swarm_cookies

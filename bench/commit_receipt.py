@@ -14,13 +14,13 @@ import argparse
 import asyncio
 import json
 import os
-import secrets
 import subprocess
 import sys
 from typing import Any
 
 from bench import report
-from bench.__main__ import ROOT, Audience, Worker, create_database, live_level
+from bench.__main__ import ROOT, Audience, Worker, live_level
+from bench.environment import start_django
 from tests.plugins.services import PostgresServer, RedisServer, free_port, wait_for_port
 
 
@@ -71,25 +71,7 @@ def main() -> None:
     pg.start()
     redis.start()
     try:
-        create_database(pg)
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST")},
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DATABASE_URL": pg.url,
-            "REDIS_URL": redis.url,
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DB_CONN_MAX_AGE": "60",
-            "LOG_LEVEL": "WARNING",
-        }
-        env.pop("YISHI_TEST_FAST_HASHER", None)
-        os.environ.update(env)
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", verbosity=0)
+        env = start_django(pg, redis)
         from django.db import connections
 
         from bench.seed import seed_volume, session_cookie, swarm_cookies

@@ -22,7 +22,6 @@ import json
 import math
 import os
 import random
-import secrets
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -636,7 +635,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the results here (default var/bench/)")
     parser.add_argument("--markdown", type=Path, help="append the Markdown table to this file")
     args = parser.parse_args()
-    from bench.__main__ import create_database
+    from bench.environment import start_django
     from bench.report import machine
     from tests.plugins.services import PostgresServer
 
@@ -645,23 +644,7 @@ def main() -> None:
     pg = PostgresServer()
     pg.start()
     try:
-        create_database(pg)
-        os.environ.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "bench.settings",
-                "DATABASE_URL": pg.url,
-                "DEBUG": "0",
-                "SECRET_KEY": secrets.token_urlsafe(50),
-                "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-                "LOG_LEVEL": "WARNING",
-            }
-        )
-        os.environ.pop("REDIS_URL", None)
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", verbosity=0)
+        start_django(pg, None, hosts="testserver,127.0.0.1,localhost")
         from deliberation.demo.tuanjiehu import seed as seed_demo
 
         seed_demo()

@@ -580,7 +580,7 @@ def main() -> None:
     plan = replace(plan, **{k: v for k, v in overrides.items() if v is not None})
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
-    from bench.__main__ import create_database
+    from bench.environment import start_django
     from tests.plugins.services import PostgresServer, RedisServer
 
     pg, redis = PostgresServer(), RedisServer()
@@ -588,27 +588,7 @@ def main() -> None:
     redis.start()
     lineup: Lineup | None = None
     try:
-        create_database(pg)
-        import secrets
-
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST")},
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DATABASE_URL": pg.url,
-            "REDIS_URL": redis.url,
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DB_CONN_MAX_AGE": "60",
-            "LOG_LEVEL": "WARNING",
-        }
-        env.pop("YISHI_TEST_FAST_HASHER", None)
-        os.environ.update(env)
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", verbosity=0)
+        env = start_django(pg, redis)
         from bench.seed import seed_volume, session_cookie, swarm_cookies
         from deliberation.models import User
 

@@ -21,7 +21,6 @@ import cProfile
 import json
 import os
 import pstats
-import secrets
 import sys
 import time
 from collections.abc import Callable
@@ -355,29 +354,14 @@ def main() -> None:
     parser.add_argument("--ballots", type=int, default=0, help="paper ballots to enter")
     parser.add_argument("--import-rows", type=int, default=0, help="12345 rows to import")
     args = parser.parse_args()
-    from bench.__main__ import create_database
+    from bench.environment import start_django
     from tests.plugins.services import PostgresServer, RedisServer
 
     pg, redis = PostgresServer(), RedisServer()
     pg.start()
     redis.start()
     try:
-        create_database(pg)
-        os.environ.update(
-            DJANGO_SETTINGS_MODULE="bench.settings",
-            DATABASE_URL=pg.url,
-            REDIS_URL=redis.url,
-            DEBUG="0",
-            SECRET_KEY=secrets.token_urlsafe(50),
-            ALLOWED_HOSTS="127.0.0.1,localhost",
-            DB_CONN_MAX_AGE="60",
-            LOG_LEVEL="WARNING",
-        )
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", verbosity=0)
+        start_django(pg, redis)
         from deliberation.demo.tuanjiehu import seed
 
         seed()

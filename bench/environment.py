@@ -1,0 +1,51 @@
+"""The benchmark's own database and settings, made the same way by every entry point
+(``python -m bench``, ``bench.servers``, ``bench.commit_receipt``, ``bench.transitions``,
+``bench.district``)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from tests.plugins.services import PostgresServer, RedisServer
+
+
+def create_database(pg: PostgresServer) -> None:
+    import psycopg
+
+    with psycopg.connect(
+        f"host=127.0.0.1 port={pg.port} user=postgres dbname=postgres", autocommit=True
+    ) as conn:
+        conn.execute("CREATE DATABASE yishi")
+
+
+def start_django(
+    pg: PostgresServer, redis: RedisServer | None, *, hosts: str = "127.0.0.1,localhost"
+) -> dict[str, str]:
+    """Create the database, point this process's Django at it with the benchmark's
+    production settings (``bench.settings``), migrate, and return the environment for the
+    servers and drivers the run starts (without the test runner's variables)."""
+    create_database(pg)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST")},
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": pg.url,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": hosts,
+        "DB_CONN_MAX_AGE": "60",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("YISHI_TEST_FAST_HASHER", None)
+    if redis is None:
+        env.pop("REDIS_URL", None)
+        os.environ.pop("REDIS_URL", None)
+    else:
+        env["REDIS_URL"] = redis.url
+    os.environ.update(env)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    return env
