@@ -181,7 +181,7 @@ async def run_driver(env: dict[str, str], *args: str) -> dict[str, Any]:
 
 
 def delta(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[str, float]:
-    keys = ("queries", "renders", "deliveries", "cpu_s")
+    keys = ("queries", "renders", "deliveries", "cpu_s", "gc_full_collections", "gc_pause_s")
     return {k: sum(a[k] - b[k] for b, a in zip(before, after, strict=True)) for k in keys}
 
 
@@ -241,6 +241,9 @@ async def live_level(
             renders_per_delivery=d["renders"] / per,
             cpu_us_per_delivery=d["cpu_s"] / per * 1e6,
             rss_kib_per_socket=(rss_after - rss_before) / clients_on_first,
+            gc_full_collections=d["gc_full_collections"],
+            gc_pause_ms=d["gc_pause_s"] * 1e3,
+            gc_max_pause_ms=max(a["gc_max_pause_s"] for a in after) * 1e3,
         )
     else:
         result["fragment_bytes"] = {"floor": fragment_bytes}

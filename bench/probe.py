@@ -9,10 +9,12 @@ access re-checks (every ``YISHI_LIVE_RECHECK_SECONDS`` per socket, not per deliv
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
 import threading
+import time
 from typing import Any
 
 from django.db.backends import utils as db_utils  # noqa: E402
@@ -21,6 +23,10 @@ from django.template import base as template_base  # noqa: E402
 from project.asgi import application as yishi  # noqa: E402  (sets up Django first)
 
 COUNTS = {"queries": 0, "renders": 0, "deliveries": 0, "access_checks": 0, "access_queries": 0}
+#: The garbage collector's pauses: every collection stops the event loop, so one long pause is
+#: a delay for every socket of the worker at once (what a one-event p99 tail looks like).
+GC_PAUSES = {"collections": 0, "full_collections": 0, "pause_s": 0.0, "max_pause_s": 0.0}
+_gc_started = [0.0]
 _checking = threading.local()  # set while this thread runs an access re-check
 
 
@@ -81,6 +87,20 @@ def _count_access_checks() -> None:
 _count_access_checks()
 
 
+def _time_gc(phase: str, info: dict[str, Any]) -> None:
+    if phase == "start":
+        _gc_started[0] = time.perf_counter()
+        return
+    pause = time.perf_counter() - _gc_started[0]
+    GC_PAUSES["collections"] += 1
+    GC_PAUSES["full_collections"] += info["generation"] == 2
+    GC_PAUSES["pause_s"] += pause
+    GC_PAUSES["max_pause_s"] = max(GC_PAUSES["max_pause_s"], pause)
+
+
+gc.callbacks.append(_time_gc)
+
+
 def _rss_kib() -> int:
     with open("/proc/self/status") as f:
         for line in f:
@@ -93,6 +113,7 @@ def snapshot() -> dict[str, Any]:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
         **COUNTS,
+        **{f"gc_{key}": value for key, value in GC_PAUSES.items()},
         "cpu_s": usage.ru_utime + usage.ru_stime,
         "rss_kib": _rss_kib(),
         "pid": os.getpid(),
@@ -102,9 +123,8 @@ def snapshot() -> dict[str, Any]:
 async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if scope["type"] == "http" and scope["path"].startswith("/__bench__/"):
         if scope["path"] == "/__bench__/gc":
-            import gc
-
             gc.collect()
+            GC_PAUSES["max_pause_s"] = 0.0  # the pauses that matter are the unasked ones
         body = json.dumps(snapshot()).encode()
         await send(
             {
