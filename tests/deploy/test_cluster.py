@@ -161,6 +161,9 @@ def test_two_workers_behind_nginx_share_events_and_losing_one_loses_none(cluster
     resident.assert_static_served(home)
     status, _, board = resident.get(f"/compounds/{compound.pk}/")
     assert status == 200 and compound.name in board
+    # nginx keeps its connections to the workers between requests (deploy/nginx/yishi.conf:
+    # `keepalive`, and no "Connection: close" on plain requests), rather than one per page.
+    assert proxy.connections_to_workers() >= 1
 
     # Committed through the first worker, received on a socket of the second (via Redis).
     on_first = LiveClient(first.port, resident.cookies, topic)

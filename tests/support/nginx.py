@@ -30,10 +30,11 @@ http {{
     fastcgi_temp_path {dir}/fastcgi;
     uwsgi_temp_path {dir}/uwsgi;
     scgi_temp_path {dir}/scgi;
-    map $http_upgrade $connection_upgrade {{ default upgrade; "" close; }}
+    map $http_upgrade $connection_upgrade {{ default upgrade; "" ""; }}
     upstream yishi {{
         least_conn;
 {servers}
+        keepalive 32;
     }}
     server {{
         listen 127.0.0.1:{port};
@@ -76,6 +77,20 @@ class Proxy:
             stderr=open(self.folder / "stderr.log", "ab"),  # noqa: SIM115  (kept by the process)
         )
         wait_for_port(self.port, timeout=15)
+
+    def connections_to_workers(self) -> int:
+        """Open TCP connections from this machine to the workers' ports (nginx's side of its
+        upstream connections; a websocket through the proxy counts too)."""
+        ports = {f"{port:04X}" for port in self.ports}
+        count = 0
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            with open(table) as f:
+                next(f)
+                for line in f:
+                    fields = line.split()
+                    remote_port, state = fields[2].rsplit(":", 1)[1], fields[3]
+                    count += remote_port in ports and state == "01"  # ESTABLISHED
+        return count
 
     def stop(self) -> None:
         if self.proc is None:
