@@ -22,7 +22,15 @@ from tests.support.clients import login_client
 from tests.support.demo import Demo
 from tests.support.production import collect_static, production_env
 from tests.support.server import LiveServer
-from tests.support.snapshot import intact, restore, restoring_teardown, take, written
+from tests.support.snapshot import (
+    adopt,
+    intact,
+    restore,
+    restoring_teardown,
+    take,
+    written,
+)
+from tests.support.template import clone_seeded_template, drop_template
 
 #: Modules whose tests take longest (seconds, ``--durations`` of a CI run), started first: a
 #: worker that starts a 100-second test when the other has nothing left leaves a core idle
@@ -62,14 +70,43 @@ def pytest_collection_modifyitems(
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
-    """Seed the demo once for the session. pytest-django runs every ``db`` test (each in a
-    rolled-back transaction) before the transactional ones that flush the tables, so most
-    tests find the world already there; a copy of it is kept for the tests that need it
-    back (``tests.support.snapshot``)."""
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, django_db_blocker: Any
+) -> None:
+    """Before pytest-django sets the test database up: make it a copy of the run's migrated
+    and seeded template (``tests.support.template``), which it then finds migrated."""
     with django_db_blocker.unblock():
-        seed()
-        take()
+        cloned.append(clone_seeded_template())
+
+
+#: Whether this process's test database was copied from the template (``clone_seeded_template``).
+cloned: list[bool] = []
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request: pytest.FixtureRequest, django_db_modify_db_settings: None) -> bool:
+    """Keep the copy of the template (pytest-django would create an empty database instead);
+    ``--create-db`` still starts from an empty one, seeded below."""
+    return bool(cloned and cloned[0]) or bool(request.config.getvalue("reuse_db"))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A server given in the environment outlives the run: not its template."""
+    if os.environ.get("YISHI_TEST_EXTERNAL") == "1" and not os.environ.get("PYTEST_XDIST_WORKER"):
+        drop_template()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The demo world, seeded once for the run in the template every test database is copied
+    from. pytest-django runs every ``db`` test (each in a rolled-back transaction) before the
+    transactional ones that flush the tables, so most tests find the world already there; a
+    copy of it is kept for the tests that need it back (``tests.support.snapshot``). A
+    database not copied from the template (SQLite, ``--create-db``) is seeded here."""
+    with django_db_blocker.unblock():
+        if not adopt():
+            seed()
+            take()
 
 
 @pytest.fixture(scope="session", autouse=True)
