@@ -6,6 +6,7 @@ fixtures, which pytest finds here by itself.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import uuid
 from collections.abc import Iterator
@@ -142,10 +143,19 @@ def _recording_outbound(settings: Any, _outbound_base: Path) -> None:
 
 @pytest.fixture(scope="session")
 def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``collectstatic`` with the production storage, once for the tests that run ``DEBUG=0``
-    servers (it compresses every file: seconds of CPU)."""
-    root = tmp_path_factory.mktemp("production")
-    collect_static(production_env(root / "static", root / "var"))
+    """``collectstatic`` with the production storage, once in the run for the tests that run
+    ``DEBUG=0`` servers (it compresses every file: ~30 s of CPU). Under xdist in the folder
+    the workers' temporary folders share, the first worker to need it collecting while the
+    other waits (``fcntl.flock``) instead of collecting its own."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    root = shared / "production"
+    root.mkdir(exist_ok=True)
+    with open(root / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "static" / "staticfiles.json").exists():
+            collect_static(production_env(root / "static", root / "var"))
     return root / "static"
 
 
