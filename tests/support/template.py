@@ -15,6 +15,10 @@ that a later process would copy.
 from __future__ import annotations
 
 import os
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -23,7 +27,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from deliberation.demo.tuanjiehu import seed
-from tests.plugins.services import TEMPLATE_NAME
+from tests.plugins.services import TEMPLATE_NAME, postgres_bin
 from tests.support import snapshot
 
 #: ``pg_advisory_lock``'s key while a process builds or copies the template.
@@ -72,25 +76,47 @@ def _build(server: psycopg.Connection[Any], name: str) -> None:
     server.execute(f'ALTER DATABASE "{partial}" RENAME TO "{name}"')
 
 
+@contextmanager
+def _template_locked() -> Iterator[tuple[psycopg.Connection[Any], str]]:
+    """The server and the run's template, built if no process has yet, while this process
+    holds the lock (a copy of a database fails while anyone else is connected to it)."""
+    name = template_name()
+    with _server(connection.settings_dict) as server:
+        server.execute("SELECT pg_advisory_lock(%s)", [_LOCK])
+        try:
+            if not _exists(server, name):
+                _build(server, name)
+            yield server, name
+        finally:
+            server.execute("SELECT pg_advisory_unlock(%s)", [_LOCK])
+
+
 def clone_seeded_template() -> bool:
     """Make the test database (``TEST["NAME"]``, under xdist with the worker's suffix) a copy
     of the seeded template, building the template first if no process has. ``False`` when
     the database is not PostgreSQL (then pytest-django creates it, and the caller seeds)."""
     if connection.vendor != "postgresql":
         return False
-    settings_dict = connection.settings_dict
     test_name = connection.creation._get_test_db_name()
-    name = template_name()
-    with _server(settings_dict) as server:
-        server.execute("SELECT pg_advisory_lock(%s)", [_LOCK])
-        try:
-            if not _exists(server, name):
-                _build(server, name)
-            server.execute(f'DROP DATABASE IF EXISTS "{test_name}"')
-            server.execute(f'CREATE DATABASE "{test_name}" TEMPLATE "{name}"')
-        finally:
-            server.execute("SELECT pg_advisory_unlock(%s)", [_LOCK])
+    with _template_locked() as (server, name):
+        server.execute(f'DROP DATABASE IF EXISTS "{test_name}"')
+        server.execute(f'CREATE DATABASE "{test_name}" TEMPLATE "{name}"')
     return True
+
+
+def dump_seeded_template(path: Path) -> None:
+    """The seeded template as ``pg_dump -Fc`` writes it, without the demo's copy: for a
+    process with a server of its own (``python -m bench --quick``, ``bench.environment``)."""
+    settings_dict = connection.settings_dict
+    with _template_locked() as (_server_connection, name):
+        subprocess.run(
+            [postgres_bin("pg_dump"), "--format=custom", "--compress=0"]
+            + [f"--exclude-schema={snapshot.SCHEMA}", "--no-owner", f"--file={path}"]
+            + ["--host", settings_dict["HOST"], "--port", str(settings_dict["PORT"])]
+            + ["--username", settings_dict["USER"], "--dbname", name],
+            check=True,
+            capture_output=True,
+        )
 
 
 def drop_template() -> None:
