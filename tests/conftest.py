@@ -6,7 +6,6 @@ fixtures, which pytest finds here by itself.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import uuid
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from tests.support.clients import login_client
 from tests.support.demo import Demo
 from tests.support.production import collect_static, production_env
 from tests.support.server import LiveServer
+from tests.support.shared import run_wide_folder
 from tests.support.snapshot import (
     adopt,
     intact,
@@ -144,16 +144,9 @@ def _recording_outbound(settings: Any, _outbound_base: Path) -> None:
 @pytest.fixture(scope="session")
 def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``collectstatic`` with the production storage, once in the run for the tests that run
-    ``DEBUG=0`` servers (it compresses every file: ~30 s of CPU). Under xdist in the folder
-    the workers' temporary folders share, the first worker to need it collecting while the
-    other waits (``fcntl.flock``) instead of collecting its own."""
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent
-    root = shared / "production"
-    root.mkdir(exist_ok=True)
-    with open(root / "lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    ``DEBUG=0`` servers (it compresses every file: ~30 s of CPU), by the first xdist worker
+    to need it while the other waits (``run_wide_folder``) instead of collecting its own."""
+    with run_wide_folder(tmp_path_factory, "production") as root:
         if not (root / "static" / "staticfiles.json").exists():
             collect_static(production_env(root / "static", root / "var"))
     return root / "static"
