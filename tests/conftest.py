@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest.nodeid import NodeId
 from django.test import TransactionTestCase
 
 from deliberation.demo.tuanjiehu import seed
@@ -66,8 +67,26 @@ def pytest_collection_modifyitems(
             if marker and not marker.kwargs.get("shared_out"):
                 item.add_marker(pytest.mark.xdist_group("browser"))
     yield
+    if config.getvalue("loadgroup"):
+        for item in items:
+            _name_its_group(item)
     first = {path: rank for rank, path in enumerate(SLOW_FIRST)}
     items.sort(key=lambda item: first.get(item.nodeid.split("::")[0], len(first)))
+
+
+def _name_its_group(item: pytest.Item) -> None:
+    """What pytest-xdist 3.8 does for ``--dist loadgroup``, for pytest 9: it suffixes the
+    test's id with its group (``...::test@browser``), the scheduler's unit of work, by
+    setting ``item._nodeid``, which pytest 9 no longer reads (the id is ``item._id``). Without
+    this every test was a group of its own: the browser tests ran on both workers at once."""
+    groups = sorted(
+        {
+            str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+            for m in item.iter_markers("xdist_group")
+        }
+    )
+    if groups and "@" not in item.nodeid.rpartition("]")[2]:
+        item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")
