@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -67,11 +68,24 @@ def pytest_collection_modifyitems(
             if marker and not marker.kwargs.get("shared_out"):
                 item.add_marker(pytest.mark.xdist_group("browser"))
     yield
-    if config.getvalue("loadgroup"):
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        _tell_apart_same_ids(items)
+    if getattr(config.option, "loadgroup", False):  # an xdist worker of --dist loadgroup
         for item in items:
             _name_its_group(item)
     first = {path: rank for rank, path in enumerate(SLOW_FIRST)}
     items.sort(key=lambda item: first.get(item.nodeid.split("::")[0], len(first)))
+
+
+def _tell_apart_same_ids(items: list[pytest.Item]) -> None:
+    """Schemathesis gives its tests, one per API operation, one id (``test_schema.py::
+    test_the_api_keeps_its_schema``, 37 times); the xdist scheduler keys tests by id, so it
+    ran only the first and 36 went unrun, unreported. Each gets its name (the operation)."""
+    seen = Counter(item.nodeid for item in items)
+    for item in items:
+        if seen[item.nodeid] > 1:
+            parent = item.nodeid.rpartition("::")[0]
+            item._id = NodeId.parse(f"{parent}::{item.name}")  # type: ignore[attr-defined]
 
 
 def _name_its_group(item: pytest.Item) -> None:
