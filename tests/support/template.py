@@ -66,7 +66,7 @@ def _build(server: psycopg.Connection[Any], name: str) -> None:
     connection.close()
     settings_dict["NAME"] = partial
     try:
-        call_command("migrate", verbosity=0)
+        call_command("migrate", verbosity=0, run_syncdb=True)  # as Django's test runner
         seed()
         snapshot.take()
     finally:
