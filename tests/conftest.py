@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest.nodeid import NodeId
 from django.test import TransactionTestCase
 
 from deliberation.demo.tuanjiehu import seed
@@ -22,7 +24,16 @@ from tests.support.clients import login_client
 from tests.support.demo import Demo
 from tests.support.production import collect_static, production_env
 from tests.support.server import LiveServer
-from tests.support.snapshot import intact, restore, restoring_teardown, take, written
+from tests.support.shared import run_wide_folder
+from tests.support.snapshot import (
+    adopt,
+    intact,
+    restore,
+    restoring_teardown,
+    take,
+    written,
+)
+from tests.support.template import clone_seeded_template, drop_template
 
 #: Modules whose tests take longest (seconds, ``--durations`` of a CI run), started first: a
 #: worker that starts a 100-second test when the other has nothing left leaves a core idle
@@ -57,19 +68,79 @@ def pytest_collection_modifyitems(
             if marker and not marker.kwargs.get("shared_out"):
                 item.add_marker(pytest.mark.xdist_group("browser"))
     yield
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        _tell_apart_same_ids(items)
+    if getattr(config.option, "loadgroup", False):  # an xdist worker of --dist loadgroup
+        for item in items:
+            _name_its_group(item)
     first = {path: rank for rank, path in enumerate(SLOW_FIRST)}
     items.sort(key=lambda item: first.get(item.nodeid.split("::")[0], len(first)))
 
 
+def _tell_apart_same_ids(items: list[pytest.Item]) -> None:
+    """Schemathesis gives its tests, one per API operation, one id (``test_schema.py::
+    test_the_api_keeps_its_schema``, 37 times); the xdist scheduler keys tests by id, so it
+    ran only the first and 36 went unrun, unreported. Each gets its name (the operation)."""
+    seen = Counter(item.nodeid for item in items)
+    for item in items:
+        if seen[item.nodeid] > 1:
+            parent = item.nodeid.rpartition("::")[0]
+            item._id = NodeId.parse(f"{parent}::{item.name}")  # type: ignore[attr-defined]
+
+
+def _name_its_group(item: pytest.Item) -> None:
+    """What pytest-xdist 3.8 does for ``--dist loadgroup``, for pytest 9: it suffixes the
+    test's id with its group (``...::test@browser``), the scheduler's unit of work, by
+    setting ``item._nodeid``, which pytest 9 no longer reads (the id is ``item._id``). Without
+    this every test was a group of its own: the browser tests ran on both workers at once."""
+    groups = sorted(
+        {
+            str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+            for m in item.iter_markers("xdist_group")
+        }
+    )
+    if groups and "@" not in item.nodeid.rpartition("]")[2]:
+        item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, django_db_blocker: Any
+) -> None:
+    """Before pytest-django sets the test database up: make it a copy of the run's migrated
+    and seeded template (``tests.support.template``), which it then finds migrated."""
+    with django_db_blocker.unblock():
+        cloned.append(clone_seeded_template())
+
+
+#: Whether this process's test database was copied from the template (``clone_seeded_template``).
+cloned: list[bool] = []
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request: pytest.FixtureRequest, django_db_modify_db_settings: None) -> bool:
+    """Keep the copy of the template (pytest-django would create an empty database instead);
+    ``--create-db`` still starts from an empty one, seeded below."""
+    return bool(cloned and cloned[0]) or bool(request.config.getvalue("reuse_db"))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A server given in the environment outlives the run: not its template."""
+    if os.environ.get("YISHI_TEST_EXTERNAL") == "1" and not os.environ.get("PYTEST_XDIST_WORKER"):
+        drop_template()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
-    """Seed the demo once for the session. pytest-django runs every ``db`` test (each in a
-    rolled-back transaction) before the transactional ones that flush the tables, so most
-    tests find the world already there; a copy of it is kept for the tests that need it
-    back (``tests.support.snapshot``)."""
+    """The demo world, seeded once for the run in the template every test database is copied
+    from. pytest-django runs every ``db`` test (each in a rolled-back transaction) before the
+    transactional ones that flush the tables, so most tests find the world already there; a
+    copy of it is kept for the tests that need it back (``tests.support.snapshot``). A
+    database not copied from the template (SQLite, ``--create-db``) is seeded here."""
     with django_db_blocker.unblock():
-        seed()
-        take()
+        if not adopt():
+            seed()
+            take()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -105,10 +176,12 @@ def _recording_outbound(settings: Any, _outbound_base: Path) -> None:
 
 @pytest.fixture(scope="session")
 def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``collectstatic`` with the production storage, once for the tests that run ``DEBUG=0``
-    servers (it compresses every file: seconds of CPU)."""
-    root = tmp_path_factory.mktemp("production")
-    collect_static(production_env(root / "static", root / "var"))
+    """``collectstatic`` with the production storage, once in the run for the tests that run
+    ``DEBUG=0`` servers (it compresses every file: ~30 s of CPU), by the first xdist worker
+    to need it while the other waits (``run_wide_folder``) instead of collecting its own."""
+    with run_wide_folder(tmp_path_factory, "production") as root:
+        if not (root / "static" / "staticfiles.json").exists():
+            collect_static(production_env(root / "static", root / "var"))
     return root / "static"
 
 

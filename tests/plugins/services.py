@@ -22,6 +22,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -171,11 +172,18 @@ SERVERS: dict[str, object] = {}
 # Set by the process that started PostgreSQL, read by the xdist workers it spawns.
 SHARED_DATABASE_URL = "YISHI_TEST_SHARED_DATABASE_URL"
 
+# The seeded database every test database of the run is copied from (tests/support/template.py),
+# named by the process that starts the suite: its workers share it, and a server given in the
+# environment never hands a run an older run's template.
+TEMPLATE_NAME = "YISHI_TEST_TEMPLATE"
+
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(
     early_config: pytest.Config, parser: object, args: list[str]
 ) -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        os.environ[TEMPLATE_NAME] = f"yishi_template_{uuid.uuid4().hex[:12]}"
     if os.environ.get("YISHI_TEST_EXTERNAL") == "1":
         return
     if any(a in ("--help", "-h", "--version") for a in args):

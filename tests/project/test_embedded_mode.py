@@ -4,11 +4,12 @@ renders. The rest of the suite runs on PostgreSQL, so this guards SQLite-only br
 from __future__ import annotations
 
 import json
-import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.embedded import embedded_env
 from tests.support.paths import ROOT
 
 SCRIPT = r"""
@@ -37,18 +38,9 @@ print(json.dumps(status))
 """
 
 
-def test_demo_pages_render_on_sqlite(tmp_path: Path) -> None:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    env.update(
-        DEBUG="1",
-        YISHI_VAR_DIR=str(tmp_path),
-        DJANGO_SETTINGS_MODULE="project.settings",
-        ALLOWED_HOSTS="testserver",
-    )
+def test_demo_pages_render_on_sqlite(tmp_path: Path, seeded_sqlite: Path) -> None:
+    shutil.copy(seeded_sqlite, tmp_path / seeded_sqlite.name)
+    env = embedded_env(tmp_path)
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True
     )

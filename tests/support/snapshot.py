@@ -52,6 +52,24 @@ def take() -> None:
     _copied[:] = tables
 
 
+def adopt() -> bool:
+    """Use the copy this test database came with (cloned from ``tests.support.template``,
+    whose build took it); ``False`` if it has none."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+            [SCHEMA],
+        )
+        copied = {row[0] for row in cursor.fetchall()}
+    tables = set(connection.introspection.django_table_names(only_existing=True))
+    if not copied or copied != tables:
+        return False
+    _copied[:] = sorted(tables)
+    return True
+
+
 def restore() -> bool:
     """Put the copied world back in place of whatever the tables hold; ``False`` if there
     is no copy yet (then seed, and ``take`` one)."""
