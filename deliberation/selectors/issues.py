@@ -68,7 +68,7 @@ def waiting_for_triage(organization: Organization | None) -> QuerySet[Issue]:
     """
     qs = with_sla(issues_with_place()).filter(status=Issue.Status.NEW).order_by("created_at", "id")
     if organization is not None and organization.kind in COMMUNITY_KINDS:
-        qs = qs.filter(compound__community=organization.community)
+        qs = qs.filter(Q(compound__community_id=organization.community_id))  # id: no read
     elif organization is not None:
         qs = qs.filter(compound__isnull=True)
     return qs
