@@ -19,6 +19,7 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from deliberation.errors import Conflict
+from deliberation.live import outbox
 
 
 def process_of(thing: models.Model) -> Process | None:
@@ -53,7 +54,8 @@ def waiting_task(process: Process | None, node: Any) -> Task | None:
 class Handle(flow.Handle):
     """viewflow's ``Handle`` whose run reads the task and its process in one query once
     the process is locked (viewflow's own reads the task, then the process on first use:
-    two); the same steps otherwise, in the same order."""
+    two), and inserts the live events the step records together (``outbox.batched``);
+    the same steps otherwise, in the same order."""
 
     def _create_wrapper_function(self, origin_func: Any, task: Task) -> Any:
         def func(**kwargs: Any) -> Any:
@@ -61,9 +63,10 @@ class Handle(flow.Handle):
                 task.refresh_from_db(
                     from_queryset=type(task)._default_manager.select_related("process")
                 )
-                activation = self.activation_class(task)
-                result = activation.run(origin_func, **kwargs)
-                activation.execute()
+                with outbox.batched():  # the step's live fragments: one INSERT
+                    activation = self.activation_class(task)
+                    result = activation.run(origin_func, **kwargs)
+                    activation.execute()
                 return result
 
         return func
