@@ -20,6 +20,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Sequence
 from typing import Any
 
 FLOOR_CHANNEL = "bench.floor"
@@ -99,8 +100,8 @@ def drive_yishi(rate: float, count: int, orders: list[int]) -> dict[str, Any]:
     committed is stamped with that commit's time (its id and topic go to the swarm)."""
     _django()
     from django.db import transaction
-    from django.db.models.signals import post_save
 
+    from deliberation.live import outbox
     from deliberation.models import Event, User, WorkOrder
     from deliberation.services.work_orders import add_progress
     from workflows.work_orders import perform
@@ -118,11 +119,15 @@ def drive_yishi(rate: float, count: int, orders: list[int]) -> dict[str, Any]:
     current: list[tuple[int, str]] = []
     kinds: dict[str, int] = {}
 
-    def on_event(sender: Any, instance: Event, created: bool, **kw: Any) -> None:
-        if created:
-            current.append((instance.pk, instance.topic))
+    # Every event a transition publishes after its commit (a step's events are inserted
+    # together, with no per-row signal: ``outbox.batched``).
+    publish = outbox.publish_later
 
-    post_save.connect(on_event, sender=Event)
+    def stamped(events: Sequence[Event]) -> None:
+        current.extend((e.pk, e.topic) for e in events)
+        publish(events)
+
+    outbox.publish_later = stamped  # type: ignore[assignment]
 
     def transition(order_id: int, i: int) -> None:
         order = pool[order_id]

@@ -24,6 +24,7 @@ from deliberation.models import CommitteeBody, Membership, Organization, User
 from deliberation.services.committee_bodies import body_changed
 from workflows.following import follow_on, follow_status, task_page
 from workflows.locking import process_row_lock
+from workflows.processes import Handle
 
 #: a step is done once the body's stage has left these
 PENDING_WHILE: dict[str, set[str]] = {
@@ -69,7 +70,7 @@ class CommitteeBodyFlow(flow.Flow):
         .Else(this.end)
     )
     sitting = (
-        flow.Handle()
+        Handle()
         .Annotation(
             title=_("Sitting"),
             description=_(

@@ -17,7 +17,7 @@ from viewflow.workflow.models import Process
 from deliberation.models import Escalation
 from deliberation.services import work_orders as services
 from workflows.locking import process_row_lock
-from workflows.processes import process_of, run_waiting
+from workflows.processes import Handle, process_of, run_waiting
 
 
 class EscalationFlow(flow.Flow):
@@ -38,7 +38,7 @@ class EscalationFlow(flow.Flow):
         .Next(this.follow_up)
     )
     follow_up = (
-        flow.Handle(this.do_follow_up)
+        Handle(this.do_follow_up)
         .Annotation(
             title=gettext_lazy("Follow up"),
             description=gettext_lazy(

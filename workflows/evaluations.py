@@ -22,6 +22,7 @@ from deliberation.models import EvaluationCycle, Membership, Organization, User
 from deliberation.services.evaluations.common import cycle_changed
 from workflows.following import follow_on, follow_status, task_page
 from workflows.locking import process_row_lock
+from workflows.processes import Handle
 
 S = EvaluationCycle.Status
 
@@ -52,7 +53,7 @@ class EvaluationFlow(flow.Flow):
         .Next(this.scoring)
     )
     scoring = (
-        flow.Handle()
+        Handle()
         .Annotation(
             title=_("Survey and scores"),
             description=_(
@@ -72,7 +73,7 @@ class EvaluationFlow(flow.Flow):
         .Next(this.appeals)
     )
     appeals = (
-        flow.Handle()
+        Handle()
         .Annotation(
             title=_("Appeal period"),
             description=_(

@@ -23,6 +23,7 @@ from deliberation.models import Handover
 from deliberation.services.contracts import handover_changed
 from workflows.following import follow_on, follow_status
 from workflows.locking import process_row_lock
+from workflows.processes import Handle
 
 H = Handover.Status
 
@@ -52,7 +53,7 @@ class HandoverFlow(flow.Flow):
         .Next(this.notice)
     )
     notice = (
-        flow.Handle()
+        Handle()
         .Annotation(
             title=_("Notice to the old firm"),
             description=_("The owners' side sends the written notice."),
@@ -60,7 +61,7 @@ class HandoverFlow(flow.Flow):
         .Next(this.handing_over)
     )
     handing_over = (
-        flow.Handle()
+        Handle()
         .Annotation(
             title=_("Handover"),
             description=_(

@@ -23,7 +23,7 @@ from deliberation.models import Issue, WorkOrder
 from deliberation.services import triage as services
 from deliberation.services.conflicts import Conflict
 from workflows.locking import process_row_lock
-from workflows.processes import process_of, run_task, waiting_task
+from workflows.processes import Handle, process_of, run_task, waiting_task
 
 S = Issue.Status
 DECISIONS = ("dispatch", "session", "close", "duplicate")
@@ -58,7 +58,7 @@ class IntakeFlow(flow.Flow):
         .Next(this.triage)
     )
     triage = (
-        flow.Handle(this.do_triage)
+        Handle(this.do_triage)
         .Annotation(
             title=gettext_lazy("Triage"),
             description=gettext_lazy(
@@ -81,7 +81,7 @@ class IntakeFlow(flow.Flow):
         .Default(this.end)
     )
     follow = (
-        flow.Handle(this.do_follow)
+        Handle(this.do_follow)
         .Annotation(
             title=gettext_lazy("Follow the work order"),
             description=gettext_lazy("Waits until the work order is closed or sent back."),

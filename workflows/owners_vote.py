@@ -24,6 +24,7 @@ from deliberation.models import Membership, OwnersVote, User
 from deliberation.services import votes as vote_services
 from workflows.following import follow_on, follow_status, task_page
 from workflows.locking import process_row_lock
+from workflows.processes import Handle
 
 S = OwnersVote.Status
 
@@ -87,7 +88,7 @@ class OwnersVoteFlow(flow.Flow):
         .Else(this.review)
     )
     signatures = (
-        flow.Handle()
+        Handle()
         .Annotation(
             title=_("Collect signatures"),
             description=_(
@@ -124,7 +125,7 @@ class OwnersVoteFlow(flow.Flow):
         .Next(this.ballot_box)
     )
     ballot_box = (
-        flow.Handle()
+        Handle()
         .Annotation(
             title=_("Ballot box"),
             description=_("Owners cast their ballots until the box closes."),

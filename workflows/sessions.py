@@ -22,7 +22,7 @@ from deliberation.models import Invitation, Party, Session, User
 from deliberation.services import sessions as services
 from deliberation.services.sessions import minutes as minutes_services
 from workflows.locking import process_row_lock
-from workflows.processes import process_of, run_task, waiting_task
+from workflows.processes import Handle, process_of, run_task, waiting_task
 
 #: The Handle node waiting for each party's reply.
 REPLY_NODES = {
@@ -37,7 +37,7 @@ REPLY_NODES = {
 def _reply(party: Any) -> flow.Handle:
     """The node waiting for one party's reply to its invitation."""
     return (
-        flow.Handle(this.record_reply)
+        Handle(this.record_reply)
         .Annotation(
             title=format_lazy(gettext_lazy("Reply: {party}"), party=party),
             description=gettext_lazy(
@@ -95,7 +95,7 @@ class SessionFlow(flow.Flow):
         .Next(this.open)
     )
     open = (
-        flow.Handle(this.open_session)
+        Handle(this.open_session)
         .Annotation(
             title=gettext_lazy("Open the meeting"),
             description=gettext_lazy("The chair opens it once the quorum of parties is present."),
@@ -103,7 +103,7 @@ class SessionFlow(flow.Flow):
         .Next(this.run)
     )
     run = (
-        flow.Handle(this.end_session)
+        Handle(this.end_session)
         .Annotation(
             title=gettext_lazy("Hold the meeting"),
             description=gettext_lazy(
@@ -114,7 +114,7 @@ class SessionFlow(flow.Flow):
         .Next(this.minutes)
     )
     minutes = (
-        flow.Handle(this.publish_minutes)
+        Handle(this.publish_minutes)
         .Annotation(
             title=gettext_lazy("Publish the minutes"),
             description=gettext_lazy("The secretary publishes the minutes the parties confirmed."),

@@ -24,7 +24,7 @@ from deliberation.services import work_orders as services
 from deliberation.services.stored_files import files_removed_on_rollback
 from workflows.intake import follow_up
 from workflows.locking import process_row_lock
-from workflows.processes import process_of, run_waiting
+from workflows.processes import Handle, process_of, run_waiting
 
 W = WorkOrder.Status
 
@@ -65,7 +65,7 @@ class WorkOrderFlow(flow.Flow):
         .Next(this.respond)
     )
     respond = (
-        flow.Handle(this.run_step)
+        Handle(this.run_step)
         .Annotation(
             title=gettext_lazy("Accept or send back"),
             description=gettext_lazy(
@@ -85,7 +85,7 @@ class WorkOrderFlow(flow.Flow):
         .Else(this.sent_back)
     )
     work = (
-        flow.Handle(this.run_step)
+        Handle(this.run_step)
         .Annotation(
             title=gettext_lazy("Do the work"),
             description=gettext_lazy(
@@ -96,7 +96,7 @@ class WorkOrderFlow(flow.Flow):
         .Next(this.verify)
     )
     verify = (
-        flow.Handle(this.run_step)
+        Handle(this.run_step)
         .Annotation(
             title=gettext_lazy("Verify"),
             description=gettext_lazy("The dispatcher checks the work and approves or rejects it."),
@@ -113,7 +113,7 @@ class WorkOrderFlow(flow.Flow):
         .Else(this.work)
     )
     confirm = (
-        flow.Handle(this.run_step)
+        Handle(this.run_step)
         .Annotation(
             title=gettext_lazy("Confirm and rate"),
             description=gettext_lazy("The reporter says whether it is fixed and rates the work."),

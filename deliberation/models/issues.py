@@ -21,6 +21,8 @@ from django.utils.translation import pgettext_lazy
 
 from deliberation.stored_messages import render_message
 
+from .choices import ChoiceLabels
+
 
 class Urgency(models.TextChoices):
     """Hotline practice (docs/law.md §6): emergencies, utilities, ordinary and complex cases."""
@@ -114,7 +116,7 @@ class SlaPolicy(models.Model):
         return f"{self.category or '*'} · {self.get_urgency_display()}"
 
 
-class Issue(models.Model):
+class Issue(ChoiceLabels):
     class Channel(models.TextChoices):
         WEB = "web", _("web form")
         PHONE = "phone", _("phone call")
@@ -366,7 +368,7 @@ class IssuePhoto(models.Model):
         return f"#{self.issue_id} {self.file.name}"
 
 
-class IssueActivity(models.Model):
+class IssueActivity(ChoiceLabels):
     """One step in an issue's timeline. Public text for everyone who may see the issue;
     the staff note only for the parties."""
 

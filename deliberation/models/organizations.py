@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .choices import ChoiceLabels
 
-class Organization(models.Model):
+
+class Organization(ChoiceLabels):
     class Kind(models.TextChoices):
         SUBDISTRICT_PARTY_COMMITTEE = "subdistrict_party", _("subdistrict Party working committee")
         SUBDISTRICT_OFFICE = "subdistrict_office", _("subdistrict office department")

@@ -18,10 +18,11 @@ from django.utils.translation import pgettext_lazy
 
 from deliberation.stored_messages import render_message
 
+from .choices import ChoiceLabels
 from .issues import Issue, IssueCategory, Urgency
 
 
-class WorkOrder(models.Model):
+class WorkOrder(ChoiceLabels):
     class Status(models.TextChoices):
         DISPATCHED = "dispatched", pgettext_lazy("intake", "dispatched")
         ACCEPTED = "accepted", pgettext_lazy("intake", "accepted")
@@ -167,7 +168,7 @@ class WorkOrder(models.Model):
         return "status-progress"
 
 
-class WorkOrderNote(models.Model):
+class WorkOrderNote(ChoiceLabels):
     """Progress, completion evidence, verification and other remarks on an order."""
 
     class Kind(models.TextChoices):
@@ -235,7 +236,7 @@ class WorkOrderEvidence(models.Model):
         return f"#{self.work_order_id} {self.file.name}"
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(ChoiceLabels):
     """More time, asked by the responsible party with a reason; the committee decides."""
 
     class Status(models.TextChoices):
@@ -284,7 +285,7 @@ class ExtensionRequest(models.Model):
         return f"#{self.work_order_id} → {self.new_resolve_by:%Y-%m-%d}"
 
 
-class Escalation(models.Model):
+class Escalation(ChoiceLabels):
     """A passed deadline, for the subdistrict supervision group to follow up."""
 
     class Reason(models.TextChoices):

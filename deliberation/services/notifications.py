@@ -257,8 +257,11 @@ def notify(
 
 def _created(notifications: Iterable[Notification]) -> list[Notification]:
     """Insert them at once; if another writer told someone of the same ``dedupe`` key
-    meanwhile, one by one, leaving out whoever was told already."""
+    meanwhile, one by one, leaving out whoever was told already. Without a ``dedupe`` key
+    no row can be refused (the key's is the only unique constraint): no savepoint then."""
     rows = list(notifications)
+    if not any(n.dedupe for n in rows):
+        return Notification.objects.bulk_create(rows)
     try:
         with transaction.atomic():
             return Notification.objects.bulk_create(rows)

@@ -8,11 +8,12 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from deliberation.live import publisher
 from deliberation.live.layer import RESET
-from deliberation.live.outbox import publish_pending, record_event
+from deliberation.live.outbox import batched, publish_pending, record_event
 from deliberation.live.topics import group_name
 from deliberation.models import Event
 
@@ -94,3 +95,52 @@ def test_each_language_goes_to_its_own_group(tdemo) -> None:
         await layer.flush()
 
     async_to_sync(scenario)()
+
+
+def _board(compound, kind: str) -> Event:
+    return record_event(
+        topic=f"compound:{compound.pk}:public",
+        kind=kind,
+        template=TEMPLATE,
+        context={"compound": compound, "announcements": []},
+    )
+
+
+def test_batched_events_go_in_together_at_the_end_and_are_published(tdemo) -> None:
+    compound = tdemo.tuanjie
+    before = Event.objects.count()
+    with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
+        with batched():
+            first, second = _board(compound, "one"), _board(compound, "two")
+            assert first.pk is None and Event.objects.count() == before  # not yet
+        assert first.pk is not None and second.pk == first.pk + 1  # recorded order
+    inserts = [
+        q for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "deliberation_event"')
+    ]
+    assert len(inserts) == 1
+    assert publisher.flush()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.published_at is not None and second.published_at is not None
+
+
+def test_batched_leaves_out_what_a_rolled_back_savepoint_recorded(tdemo) -> None:
+    compound = tdemo.tuanjie
+    with transaction.atomic(), batched():
+        kept = _board(compound, "kept")
+        try:
+            with transaction.atomic():
+                _board(compound, "undone")
+                raise ValueError
+        except ValueError:
+            pass
+    assert kept.pk is not None
+    assert list(
+        Event.objects.filter(kind__in=["kept", "undone"]).values_list("kind", flat=True)
+    ) == ["kept"]
+    assert publisher.flush()
+
+
+def test_batched_outside_a_transaction_is_refused(tdemo) -> None:
+    with pytest.raises(RuntimeError), batched():
+        pass

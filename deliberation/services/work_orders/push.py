@@ -14,7 +14,7 @@ from deliberation.models import (
     Organization,
     WorkOrder,
 )
-from deliberation.selectors.work_orders import work_order_detail
+from deliberation.selectors.work_orders import work_order_fragment
 
 W = WorkOrder.Status
 IS = Issue.Status
@@ -89,7 +89,7 @@ def push_work_order(
     and the overdue list of each supervision group it was escalated to (an order stays on it
     until done). The sweep passes ``inbox=False`` and re-renders those lists once at its
     end."""
-    fresh = work_order_detail(order.pk)
+    fresh = work_order_fragment(order.pk)
     assert fresh is not None
     record_event(
         topic=topic("work_order", order.pk, "staff"),

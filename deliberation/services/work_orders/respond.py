@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from deliberation import policy
+from deliberation.live.outbox import batched
 from deliberation.models import (
     Issue,
     IssueActivity,
@@ -117,6 +118,7 @@ def send_back_work_order(*, work_order: WorkOrder, actor: Any, reason: str) -> W
 
 
 @files_removed_on_rollback()
+@batched()  # its live fragments in one INSERT
 def add_progress(
     *,
     work_order: WorkOrder,
