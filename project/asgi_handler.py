@@ -21,6 +21,7 @@ from typing import Any
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core.handlers.asgi import ASGIHandler
+from django.core.handlers.base import BaseHandler
 from django.http import HttpRequest, HttpResponseBase
 
 #: Request threads per worker process (and so at most this many database connections).
@@ -29,8 +30,10 @@ DEFAULT_LANES = 8
 
 class LanedASGIHandler(ASGIHandler):
     def __init__(self, lanes: int | None = None) -> None:
-        super().__init__()
-        self.load_middleware(is_async=False)  # replaces the async chain built above
+        # Not ASGIHandler.__init__: it builds the async chain (and so every middleware,
+        # WhiteNoise's scan of the static files included) once more, for nothing.
+        BaseHandler.__init__(self)
+        self.load_middleware(is_async=False)
         self.lane_count = lanes or int(os.environ.get("YISHI_HTTP_THREADS", DEFAULT_LANES))
         self._free: asyncio.Queue[ThreadPoolExecutor] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
