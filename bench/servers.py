@@ -199,8 +199,9 @@ class Lineup:
 def start(plan: Plan, env: dict[str, str]) -> Lineup:
     """Start every server's processes at once (their imports overlap); ``compare`` waits."""
     lineup = Lineup(plan)
-    # As production (0): under ASGI each request's sync code runs in a thread of its own, so
-    # a kept connection is never reused and six servers' leftovers exhaust PostgreSQL.
+    # 0: this comparison's figures were taken so (a connection per request). Request threads
+    # keep their connections since project/asgi_handler.py (at most YISHI_HTTP_THREADS per
+    # process), but six servers' processes × 8 would still crowd PostgreSQL's 200.
     env = {**env, "DB_CONN_MAX_AGE": "0"}
     for kind in plan.kinds:
         lineup.contenders.append(

@@ -2,10 +2,17 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
+from django.core.handlers.asgi import ASGIHandler
+
+from project.asgi_handler import LanedASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
-django_asgi_app = get_asgi_application()  # before importing anything that touches models
+django.setup(set_prefix=False)  # before importing anything that touches models
+# YISHI_HTTP_THREADS=0: Django's own handler (a new thread, so a new connection, per request).
+django_asgi_app = (
+    ASGIHandler() if os.environ.get("YISHI_HTTP_THREADS") == "0" else LanedASGIHandler()
+)
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
