@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from deliberation.models import Compound, Escalation
 
 from . import ListFilters, mine_filter
+from .choices import SharedChoiceFilter
 from .issues import responsible_parties
 
 
@@ -32,13 +33,13 @@ class EscalationFilters(ListFilters):
         choices=Escalation.Reason.choices,
         empty_label=_("all"),
     )
-    compound = django_filters.ModelChoiceFilter(
+    compound = SharedChoiceFilter(
         label=_("compound"),
         field_name="work_order__compound",
         queryset=Compound.objects.order_by("name"),
         empty_label=_("all"),
     )
-    party = django_filters.ModelChoiceFilter(
+    party = SharedChoiceFilter(
         label=_("responsible party"),
         field_name="work_order__responsible",
         queryset=responsible_parties(),

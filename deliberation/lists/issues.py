@@ -15,6 +15,7 @@ from deliberation.models import Compound, Issue, IssueCategory, Organization
 from deliberation.selectors.places import compounds_visible_to
 
 from . import ListFilters, mine_filter
+from .choices import SharedChoiceFilter
 
 
 def compound_choices(request: HttpRequest | None) -> QuerySet[Compound]:
@@ -30,23 +31,23 @@ def responsible_parties() -> QuerySet[Organization]:
     ).order_by("kind", "name")
 
 
-def compound_filter(**kwargs: Any) -> django_filters.ModelChoiceFilter:
+def compound_filter(**kwargs: Any) -> SharedChoiceFilter:
     """A compound among the user's own (``compound_choices``): another one answers 400."""
-    return django_filters.ModelChoiceFilter(
+    return SharedChoiceFilter(
         label=_("compound"), queryset=compound_choices, empty_label=_("all"), **kwargs
     )
 
 
-def category_filter() -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
+def category_filter() -> SharedChoiceFilter:
+    return SharedChoiceFilter(
         label=_("category"),
         queryset=IssueCategory.objects.order_by("ordering", "code"),
         empty_label=_("all"),
     )
 
 
-def party_filter(**kwargs: Any) -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
+def party_filter(**kwargs: Any) -> SharedChoiceFilter:
+    return SharedChoiceFilter(
         label=_("responsible party"),
         queryset=responsible_parties(),
         empty_label=_("all"),

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.models import Announcement, Organization
 
 from . import ListFilters, mine_filter
+from .choices import SharedChoiceFilter
 
 
 class NoticeFilters(ListFilters):
     search_fields = ("title", "body")
     date_field = "created_at"
 
-    party = django_filters.ModelChoiceFilter(
+    party = SharedChoiceFilter(
         label=_("posted by"),
         field_name="organization",
         queryset=Organization.objects.order_by("kind", "name"),

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from deliberation.models import Invitation, Session
 
 from . import ListFilters, mine_filter
+from .choices import SharedChoiceFilter
 from .issues import compound_choices, responsible_parties
 
 
@@ -26,10 +27,10 @@ class SessionFilters(ListFilters):
         choices=Session.Status.choices,
         empty_label=_("all"),
     )
-    compound = django_filters.ModelChoiceFilter(
+    compound = SharedChoiceFilter(
         label=_("compound"), queryset=compound_choices, method="concerning", empty_label=_("all")
     )
-    party = django_filters.ModelChoiceFilter(
+    party = SharedChoiceFilter(
         label=_("invited party"),
         queryset=responsible_parties(),
         method="inviting",

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -275,3 +277,19 @@ def test_the_committees_pushes_are_unfiltered_and_a_refetch_is_filtered(demo) ->
     assert section.status_code == 200
     assert _ids("verify", section.content.decode()) == {lamp.pk}
     assert "hx-swap-oob" not in section.content.decode()
+
+
+def test_the_sections_read_each_selects_options_once_per_page(demo) -> None:
+    """The committee's sections all offer the categories: read once, drawn in each."""
+    rc = committee()
+    client = login_client(user("juwei"))
+    table = IssueCategory._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("inbox")).content.decode()
+    # the options' own query, whether a plain SELECT or a server-side cursor's DECLARE
+    reads = [q["sql"] for q in queries if re.search(rf'FROM "{table}"\s+ORDER BY', q["sql"])]
+    assert len(reads) == 1, reads
+    categories = set(IssueCategory.objects.values_list("pk", flat=True))
+    for section in ("triage", "verify"):
+        select = page.split(f'id="id_{section}-{rc}-category"')[1].split("</select>")[0]
+        assert {int(v) for v in re.findall(r'value="(\d+)"', select)} == categories
