@@ -101,7 +101,7 @@ def drive_yishi(rate: float, count: int, orders: list[int]) -> dict[str, Any]:
     _django()
     from django.db import transaction
 
-    from deliberation.live import outbox
+    from deliberation.live import outbox, publisher
     from deliberation.models import Event, User, WorkOrder
     from deliberation.services.work_orders import add_progress
     from workflows.work_orders import perform
@@ -156,6 +156,10 @@ def drive_yishi(rate: float, count: int, orders: list[int]) -> dict[str, Any]:
         current.clear()
 
     lag = schedule(rate, count, step)
+    # The last transition's events are still being sent by this process's publisher thread:
+    # reading the fragment sizes now (JSON of every event) would hold the GIL against it and
+    # delay that one transition by ~120-150 ms — a stall of the driver, not of the worker.
+    publisher.flush()
     return {
         "stamps": stamps,
         "over_capacity": OverCapacity.dropped,

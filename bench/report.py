@@ -13,6 +13,7 @@ from bench import pages, transitions
 
 def progress(label: str, r: dict[str, Any]) -> None:
     keys = ("clients", "p50_ms", "p99_ms", "max_ms", "lost", "rps", "requests", "gc_max_pause_ms")
+    keys += ("slowest_event",)
     shown = {k: round(r[k], 1) if isinstance(r[k], float) else r[k] for k in keys if k in r}
     print(f"[bench] {label}: {shown}", file=sys.stderr, flush=True)
 

@@ -147,6 +147,7 @@ def delivery_stats(clients: list[Client], stamps: list[list[Any]]) -> dict[str, 
     committed = {int(i): float(t) for i, t, _ in stamps}
     owed_by: dict[frozenset[str] | None, set[int]] = {}
     latencies: list[float] = []
+    by_event: dict[int, list[float]] = {}
     lost = duplicated = out_of_order = 0
     for c in clients:
         if c.topics not in owed_by:
@@ -156,7 +157,10 @@ def delivery_stats(clients: list[Client], stamps: list[list[Any]]) -> dict[str, 
         duplicated += len(ids) - len(set(ids))
         out_of_order += sum(1 for a, b in zip(ids, ids[1:], strict=False) if b < a)
         lost += len(owed - set(ids))
-        latencies.extend((t - committed[i]) * 1000 for i, t in c.received if i in owed)
+        for i, t in c.received:
+            if i in owed:
+                latencies.append((t - committed[i]) * 1000)
+                by_event.setdefault(i, []).append(latencies[-1])
     return {
         "clients": len(clients),
         "transitions": len({float(t) for _, t, _ in stamps}),
@@ -170,4 +174,22 @@ def delivery_stats(clients: list[Client], stamps: list[list[Any]]) -> dict[str, 
         "duplicated": duplicated,
         "out_of_order": out_of_order,
         "closed_early": sum(c.closed_early for c in clients),
+        "slowest_event": slowest_event(by_event, committed),
+    }
+
+
+def slowest_event(by_event: dict[int, list[float]], committed: dict[int, float]) -> dict[str, Any]:
+    """The event whose median delivery was latest, and when it was committed: a tail made of
+    one event late for every client is a stall of the worker at that moment, not a spread."""
+    if not by_event:
+        return {}
+    first = min(committed.values())
+    event, times = max(by_event.items(), key=lambda item: percentile(item[1], 50))
+    ordinal = sorted(committed).index(event)
+    return {
+        "ordinal": ordinal,
+        "of": len(committed),
+        "committed_s": round(committed[event] - first, 3),
+        "median_ms": round(percentile(times, 50), 1),
+        "clients": len(times),
     }

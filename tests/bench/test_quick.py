@@ -48,6 +48,8 @@ def test_quick_benchmark_runs_and_reports_every_target(tmp_path: Path, seeded_du
     for r in [*out["latency"], out["soak"]]:
         assert r["deliveries"] == r["owed"] >= r["clients"] * r["transitions"] > 0, r
         assert (r["lost"], r["duplicated"], r["out_of_order"]) == (0, 0, 0), r
+        slowest = r["slowest_event"]
+        assert 0 <= slowest["ordinal"] < slowest["of"] and slowest["clients"] > 0, r
         if r.get("server") != "floor":
             assert r["consumer_deliveries"] >= r["deliveries"]
             assert r["queries_per_delivery"] == 0 and r["renders_per_delivery"] == 0, r
