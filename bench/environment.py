@@ -4,9 +4,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import subprocess
+from collections.abc import Iterator
 
 from tests.plugins.services import PostgresServer, RedisServer, postgres_bin
 
@@ -65,3 +67,22 @@ def start_django(
     django.setup()
     call_command("migrate", verbosity=0)
     return env
+
+
+@contextlib.contextmanager
+def demo_world() -> Iterator[None]:
+    """A PostgreSQL and a Redis of the run's own, this process's Django on them and the demo
+    seeded: what the single-phase entry points (``bench.transitions``,
+    ``bench.step_profile``) measure on. Both servers stop on the way out."""
+    pg, redis = PostgresServer(), RedisServer()
+    pg.start()
+    redis.start()
+    try:
+        start_django(pg, redis)
+        from deliberation.demo.tuanjiehu import seed
+
+        seed()
+        yield
+    finally:
+        redis.stop()
+        pg.stop()

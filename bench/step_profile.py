@@ -42,17 +42,9 @@ def main() -> None:
     parser.add_argument("--out", default="", help="write a cProfile of all steps here")
     parser.add_argument("--cpu", action="store_true", help="rates per CPU second")
     args = parser.parse_args()
-    from bench.environment import start_django
-    from tests.plugins.services import PostgresServer, RedisServer
+    from bench.environment import demo_world
 
-    pg, redis = PostgresServer(), RedisServer()
-    pg.start()
-    redis.start()
-    try:
-        start_django(pg, redis)
-        from deliberation.demo.tuanjiehu import seed
-
-        seed()
+    with demo_world():
         from bench import transitions
         from deliberation.live import outbox
 
@@ -85,9 +77,6 @@ def main() -> None:
         print("rendering per template (all steps, both languages):")
         for template, (seconds, n) in sorted(spent.items(), key=lambda kv: -kv[1][0]):
             print(f"  {template}: {n} renders, {seconds * 1000 / n:.2f} ms each, {seconds:.2f} s")
-    finally:
-        redis.stop()
-        pg.stop()
 
 
 if __name__ == "__main__":

@@ -354,17 +354,9 @@ def main() -> None:
     parser.add_argument("--ballots", type=int, default=0, help="paper ballots to enter")
     parser.add_argument("--import-rows", type=int, default=0, help="12345 rows to import")
     args = parser.parse_args()
-    from bench.environment import start_django
-    from tests.plugins.services import PostgresServer, RedisServer
+    from bench.environment import demo_world
 
-    pg, redis = PostgresServer(), RedisServer()
-    pg.start()
-    redis.start()
-    try:
-        start_django(pg, redis)
-        from deliberation.demo.tuanjiehu import seed
-
-        seed()
+    with demo_world():
         load = os.getloadavg()
         parties = tuple(int(p) for p in args.parties.split(",") if p)
         t = run(
@@ -379,9 +371,6 @@ def main() -> None:
         print("\n".join(markdown_lines(t)))
         for r in target_rows(t):
             print(f"{r['target']}: {r['value']} {'met' if r['met'] else 'MISSED'}")
-    finally:
-        redis.stop()
-        pg.stop()
 
 
 if __name__ == "__main__":
