@@ -54,6 +54,9 @@ class Plan:
     # transitions in a driver process before its level starts (quick: fewer).
     pool: int = 0
     soak_pool: int = 0
+    # After the clients connect, before the transitions: the workers' memory settles (the
+    # RSS per socket is read then); quick mode only proves the phase runs.
+    settle_seconds: float = 2.0
 
 
 FULL = Plan(
@@ -89,6 +92,7 @@ QUICK = Plan(
     issues=200,
     pool=3,
     soak_pool=5,
+    settle_seconds=0.5,
 )
 
 
@@ -180,6 +184,17 @@ async def run_driver(env: dict[str, str], *args: str) -> dict[str, Any]:
     return dict(json.loads(out))
 
 
+async def fresh_pools(env: dict[str, str], sizes: list[int]) -> list[dict[str, Any]]:
+    """Fresh pools of work orders of these sizes, made by one driver process (each process
+    costs a Django start): every measured run gets its own, unused until it starts."""
+    made = await run_driver(env, "prepare", "--orders", str(sum(sizes)))
+    starts = [sum(sizes[:i]) for i in range(len(sizes))]
+    return [
+        {"firm": made["firm"], "pool": made["pool"][start : start + size]}
+        for start, size in zip(starts, sizes, strict=True)
+    ]
+
+
 def delta(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[str, float]:
     keys = ("queries", "renders", "deliveries", "cpu_s", "gc_full_collections", "gc_pause_s")
     return {k: sum(a[k] - b[k] for b, a in zip(before, after, strict=True)) for k in keys}
@@ -194,15 +209,18 @@ async def live_level(
     seconds: float,
     audience: Audience | None = None,
     pool_size: int = POOL,
+    pool: dict[str, Any] | None = None,
     floor_port: int = 0,
     fragment_bytes: int = 0,
     redis_url: str = "",
+    settle_seconds: float = 2.0,
 ) -> dict[str, Any]:
     """Connect ``n`` clients, drive ``rate``×``seconds`` transitions, collect what arrived.
-    With ``workers`` a fresh pool of work orders is made first; without, the floor."""
+    With ``workers``, on ``pool`` (from ``fresh_pools``) or a fresh pool of ``pool_size``
+    work orders made first; without, the floor."""
     if workers:
         assert audience is not None
-        pool = await run_driver(env, "prepare", "--orders", str(pool_size))
+        pool = pool or (await fresh_pools(env, [pool_size]))[0]
         swarm = Swarm(targets([w.port for w in workers], audience, pool, n))
         orders = ",".join(str(p["order"]) for p in pool["pool"])
         args = ["yishi", "--orders", orders]
@@ -213,7 +231,7 @@ async def live_level(
     await swarm.close()
     rss_before = workers[0].counters(gc=True)["rss_kib"] if workers else 0
     connect_s = await swarm.connect(n)
-    await asyncio.sleep(2)
+    await asyncio.sleep(settle_seconds)
     rss_after = workers[0].counters(gc=True)["rss_kib"] if workers else 0
     before = [w.counters() for w in workers]
     count = max(1, round(rate * seconds))
@@ -267,16 +285,27 @@ async def live_phases(
         env=env,
     )
     wait_for_port(floor_port)
+    runs_per_level = [1 + (n in plan.two_worker_levels) for n in plan.levels]
+    pools = await fresh_pools(
+        env, [plan.pool or POOL] * sum(runs_per_level) + [plan.soak_pool or SOAK_POOL]
+    )
+    report.phase("two workers and the floor started, the work-order pools made")
     try:
         for n in plan.levels:
-            common = {"env": env, "n": n, "rate": plan.rate, "seconds": plan.level_seconds}
+            common = {
+                "env": env,
+                "n": n,
+                "rate": plan.rate,
+                "seconds": plan.level_seconds,
+                "settle_seconds": plan.settle_seconds,
+            }
             runs = [("yishi, 1 worker", [one])]
             if n in plan.two_worker_levels:
                 runs.append(("yishi, 2 workers", [one, two]))
             sizes: list[float] = []
             for label, workers in runs:
                 r = await live_level(
-                    workers=workers, audience=audience, pool_size=plan.pool or POOL, **common
+                    workers=workers, audience=audience, pool=pools.pop(0), **common
                 )
                 results["latency"].append({"server": label, **r})
                 sizes.append(r["fragment_bytes"].get("issue:public", 0))
@@ -296,7 +325,8 @@ async def live_phases(
             env=env,
             workers=[one],
             audience=audience,
-            pool_size=plan.soak_pool or SOAK_POOL,
+            pool=pools.pop(0),
+            settle_seconds=plan.settle_seconds,
             n=plan.soak_clients,
             rate=plan.soak_rate,
             seconds=plan.soak_seconds,
@@ -404,6 +434,7 @@ def main() -> None:
     lineup: servers.Lineup | None = None
     try:
         env = start_django(pg, redis)
+        report.phase("PostgreSQL, Redis and Django started, migrated")
         # Quick: the server comparison's processes start now, their imports under the seeding.
         lineup = servers.start(servers.QUICK, env) if args.quick else None
         from bench.seed import seed_volume, session_cookie, swarm_cookies
@@ -415,8 +446,11 @@ def main() -> None:
             events=plan.events,
             issues=plan.issues,
         )
+        report.phase("volume seeded")
         transitions = transitions_phase(plan)
+        report.phase("transitions measured")
         transitions["steps"] = bench_transitions.for_plan(plan)  # bench/transitions.py
+        report.phase("work-order steps, paper ballots and the 12345 import measured")
         if args.transitions_only:
             print(json.dumps(transitions, indent=2, ensure_ascii=False))
             print(report.transitions_markdown(transitions, machine))

@@ -6,16 +6,28 @@ import os
 import platform
 import subprocess
 import sys
+import time
 from typing import Any
 
 from bench import pages, transitions
 
+#: When this run started, for the elapsed seconds in the progress lines.
+_STARTED = time.monotonic()
+
 
 def progress(label: str, r: dict[str, Any]) -> None:
+    """One line on stderr per finished measurement, with the seconds since the run began
+    (where a run's time goes: ``make test`` runs the quick mode)."""
     keys = ("clients", "p50_ms", "p99_ms", "max_ms", "lost", "rps", "requests", "gc_max_pause_ms")
     keys += ("slowest_event",)
     shown = {k: round(r[k], 1) if isinstance(r[k], float) else r[k] for k in keys if k in r}
-    print(f"[bench] {label}: {shown}", file=sys.stderr, flush=True)
+    elapsed = time.monotonic() - _STARTED
+    print(f"[bench {elapsed:5.1f} s] {label}: {shown}", file=sys.stderr, flush=True)
+
+
+def phase(label: str) -> None:
+    """A progress line for a phase that has no figures of its own (seeding, starting)."""
+    print(f"[bench {time.monotonic() - _STARTED:5.1f} s] {label}", file=sys.stderr, flush=True)
 
 
 def machine() -> dict[str, Any]:
