@@ -292,7 +292,7 @@ async def live_phases(
     report.phase("two workers and the floor started, the work-order pools made")
     try:
         for n in plan.levels:
-            common = {
+            common: dict[str, Any] = {
                 "env": env,
                 "n": n,
                 "rate": plan.rate,
