@@ -5,7 +5,8 @@ JS). We drive viewflow from our own views and templates and render none of it (i
 pages are overridden in ``templates/``), and its ``roboto-fontface.css`` references font
 files the wheel does not ship, so ``collectstatic`` with the production manifest storage
 fails on them. Rather than loosen the manifest for every file, the assets we never serve
-are not collected at all; viewflow itself stays unmodified (AGPL).
+are not collected at all; viewflow itself stays unmodified (AGPL). Likewise django-ninja's
+ReDoc bundle: the API's documentation page is its Swagger UI.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from django.contrib.staticfiles import finders
 
 # Apps whose ``static/`` directory nothing we render refers to.
 UNSERVED_STATIC_APPS = frozenset({"viewflow"})
+# Files of the served apps that no page loads (paths as collected).
+UNSERVED_STATIC_FILES = ("ninja/redoc.standalone.js*",)
 
 
 class ServedAppDirectoriesFinder(finders.AppDirectoriesFinder):
@@ -30,3 +33,6 @@ class ServedAppDirectoriesFinder(finders.AppDirectoriesFinder):
             and (app_names is None or config.name in app_names)
         ]
         super().__init__(served, *args, **kwargs)
+
+    def list(self, ignore_patterns: Any) -> Any:
+        return super().list([*(ignore_patterns or ()), *UNSERVED_STATIC_FILES])
