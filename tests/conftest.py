@@ -224,7 +224,7 @@ def client_for() -> Any:
 @pytest.fixture
 def live_server_asgi(tdemo: Demo) -> Iterator[LiveServer]:
     server = LiveServer()
-    server.start()
+    server.start(ahead=True)
     try:
         yield server
     finally:
