@@ -58,8 +58,10 @@ def grow_issues(demo: Any, n: int) -> None:
     for k, shape in enumerate(shapes):
         count = n // len(shapes) + (1 if k < n % len(shapes) else 0)
         made = _issues(demo, count, compound, category=category, **shape)
-        for i, issue in enumerate(made):  # spread over the shown months
-            Issue.objects.filter(pk=issue.pk).update(created_at=now - timedelta(days=(i % 6) * 30))
+        for month in range(6):  # spread over the shown months: the i-th made, i % 6 back
+            Issue.objects.filter(pk__in=[issue.pk for issue in made[month::6]]).update(
+                created_at=now - timedelta(days=month * 30)
+            )
 
 
 def grow_compounds_with_issues(demo: Any, n: int) -> None:
