@@ -37,12 +37,12 @@ COMMITTEE_INBOX = WITH_TASK_LIST + 7
 
 
 def grow_announcements(demo: Any, n: int) -> None:
-    compound = demo.tuanjie
+    compound, wuye = demo.tuanjie, demo.user("wuye")
     Announcement.objects.bulk_create(
         Announcement(
             compound=compound,
             organization_id=compound.property_provider_id,
-            author=demo.user("wuye"),
+            author=wuye,
             title=f"budget {i}",
             body="b",
         )
@@ -112,13 +112,13 @@ def grow_activities(demo: Any, n: int) -> None:
 def grow_notes(demo: Any, n: int) -> None:
     from deliberation.models import WorkOrderNote
 
-    order = the_order(demo)
+    order, wuye = the_order(demo), demo.user("wuye")
     WorkOrderNote.objects.bulk_create(
         WorkOrderNote(
             work_order=order,
             kind=WorkOrderNote.Kind.PROGRESS,
             text=f"n{i}",
-            author=demo.user("wuye"),
+            author=wuye,
             organization_id=order.responsible_id,
         )
         for i in range(n)
@@ -129,12 +129,13 @@ def grow_new_issues(demo: Any, n: int) -> None:
     """Issues waiting in the 中路 residents' committee's triage queue."""
     from deliberation.models import Issue
 
+    jumin, compound = demo.user("jumin"), demo.tuanjie
     Issue.objects.bulk_create(
         Issue(
-            reporter=demo.user("jumin"),
+            reporter=jumin,
             channel=Issue.Channel.WEB,
             description=f"q{i}",
-            compound=demo.tuanjie,
+            compound=compound,
         )
         for i in range(n)
     )
@@ -148,12 +149,13 @@ def _orders(demo: Any, n: int, status: str) -> list[Any]:
     from deliberation.models import WorkOrder
 
     now = timezone.now()
+    compound = demo.tuanjie
     return WorkOrder.objects.bulk_create(
         WorkOrder(
-            responsible_id=demo.tuanjie.property_provider_id,
+            responsible_id=compound.property_provider_id,
             title=f"o{i}",
             description="d",
-            compound=demo.tuanjie,
+            compound=compound,
             status=status,
             respond_by=now + timedelta(days=1),
             resolve_by=now + timedelta(days=3),
@@ -264,6 +266,7 @@ def grow_ballots(demo: Any, n: int) -> None:
     from deliberation.models import Ballot
 
     matter = _meeting(demo).matters.order_by("position").first()
+    juwei = demo.user("juwei")
     Ballot.objects.bulk_create(
         Ballot(
             matter=matter,
@@ -271,7 +274,7 @@ def grow_ballots(demo: Any, n: int) -> None:
             choice="agree",
             channel="online",
             confirmed=True,
-            cast_by=demo.user("juwei"),
+            cast_by=juwei,
         )
         for v in _voters(demo, n)
     )
@@ -282,6 +285,7 @@ def grow_paper_ballots(demo: Any, n: int) -> None:
     from deliberation.models import Ballot
 
     matter = _meeting(demo).matters.order_by("position").first()
+    juwei = demo.user("juwei")
     Ballot.objects.bulk_create(
         Ballot(
             matter=matter,
@@ -289,7 +293,7 @@ def grow_paper_ballots(demo: Any, n: int) -> None:
             choice="agree",
             channel="paper",
             confirmed=False,
-            cast_by=demo.user("juwei"),
+            cast_by=juwei,
         )
         for v in _voters(demo, n)
     )
@@ -298,12 +302,13 @@ def grow_paper_ballots(demo: Any, n: int) -> None:
 def grow_votes(demo: Any, n: int) -> None:
     from deliberation.models import OwnersVote
 
+    compound, yeweihui = demo.tuanjie, demo.user("yeweihui")
     OwnersVote.objects.bulk_create(
         OwnersVote(
-            compound=demo.tuanjie,
+            compound=compound,
             title=f"预算表决{i}",
             origin=OwnersVote.Origin.values[0],
-            proposed_by=demo.user("yeweihui"),
+            proposed_by=yeweihui,
         )
         for i in range(n)
     )
@@ -344,6 +349,7 @@ def grow_signatures(demo: Any, n: int) -> None:
     vote = _budget_petition(demo)
     start = vote.signatures.count()
     juwei = demo.user("juwei")
+    committee = demo.tuanjie.community.residents_committee
     PetitionSignature.objects.bulk_create(
         PetitionSignature(
             vote=vote,
@@ -351,7 +357,7 @@ def grow_signatures(demo: Any, n: int) -> None:
             label=f"预算业主{start + i}",
             how="phone",
             recorded_by=juwei,
-            organization=demo.tuanjie.community.residents_committee,
+            organization=committee,
             call_at=timezone.now(),
             call_note="业主本人来电",
         )
@@ -450,10 +456,11 @@ def grow_session(demo: Any, n: int) -> None:
     AgendaItem.objects.bulk_create(
         AgendaItem(session=session, order=start + i, title=f"budget {i}") for i in range(n)
     )
+    jumin = demo.user("jumin")
     Question.objects.bulk_create(
         Question(
             session=session,
-            author=demo.user("jumin"),
+            author=jumin,
             text=f"q{i}",
             status=Question.Status.TAKEN_UP if i % 2 else Question.Status.QUEUED,
         )

@@ -48,10 +48,12 @@ def grow_building(demo: Any, n: int) -> None:
 def grow_own_requests(demo: Any, n: int) -> None:
     """jumin's own link requests (answered ones pile up; the page shows the latest 20)."""
     jumin = demo.user("jumin")
+    building = Building.objects.filter(compound=demo.tuanjie).first()
+    link_requests = LinkRequest.objects.count()
     units = Unit.objects.bulk_create(
         Unit(
-            building=Building.objects.filter(compound=demo.tuanjie).first(),
-            number=f"H{LinkRequest.objects.count()}-{i}",
+            building=building,
+            number=f"H{link_requests}-{i}",
             exclusive_area=Decimal("50"),
         )
         for i in range(n)

@@ -21,12 +21,13 @@ KEY = {"HTTP_AUTHORIZATION": f"Bearer {DEMO_OPEN311_KEY}"}
 
 def grow_votes(demo: Any, n: int) -> None:
     """Owners' votes of 团结公寓, each with a matter."""
+    compound, yeweihui = demo.tuanjie, demo.user("yeweihui")
     votes = OwnersVote.objects.bulk_create(
         OwnersVote(
-            compound=demo.tuanjie,
+            compound=compound,
             title=f"预算表决{i}",
             origin=OwnersVote.Origin.COMMITTEE,
-            proposed_by=demo.user("yeweihui"),
+            proposed_by=yeweihui,
         )
         for i in range(n)
     )

@@ -17,10 +17,10 @@ def _jumins_issue() -> Issue:
 
 
 def grow_notifications(demo: Any, n: int) -> None:
-    issue = _jumins_issue()
+    issue, jumin = _jumins_issue(), demo.user("jumin")
     Notification.objects.bulk_create(
         Notification(
-            recipient=demo.user("jumin"),
+            recipient=jumin,
             kind=NotificationKind.ISSUE_STATUS,
             msgid="Your report #%(id)s is now: %(issue_status)s.",
             params={"id": issue.pk, "issue_status": issue.status},

@@ -16,9 +16,10 @@ def _cycles(demo: Any, n: int) -> list[EvaluationCycle]:
     now = timezone.now()
     jiedao = User.objects.get(username="jiedao")
     base = EvaluationCycle.objects.count()
+    subdistrict_id = demo.tuanjie.community.subdistrict_id
     return EvaluationCycle.objects.bulk_create(
         EvaluationCycle(
-            subdistrict_id=demo.tuanjie.community.subdistrict_id,
+            subdistrict_id=subdistrict_id,
             year=1000 + (base + i) // 2,
             half=1 + (base + i) % 2,
             status=EvaluationCycle.Status.PUBLISHED,
@@ -34,15 +35,16 @@ def _cycles(demo: Any, n: int) -> list[EvaluationCycle]:
 
 def grow_history(demo: Any, n: int) -> None:
     """``n`` published cycles with 京朝物业's overall and 团结公寓 results."""
-    firm = demo.tuanjie.property_provider_id
+    tuanjie = demo.tuanjie
+    firm = tuanjie.property_provider_id
     rows = []
     for i, cycle in enumerate(_cycles(demo, n)):
-        for compound in (None, demo.tuanjie.pk):
+        for compound_id in (None, tuanjie.pk):
             rows.append(
                 EvaluationResult(
                     cycle=cycle,
                     organization_id=firm,
-                    compound_id=compound,
+                    compound_id=compound_id,
                     households=48,
                     score=60 + i % 40,
                     grade="B",
@@ -56,11 +58,12 @@ def grow_alliance(demo: Any, n: int) -> None:
     """``n`` alliance members, each with a result in one published cycle."""
     (cycle,) = _cycles(demo, 1)
     start = Organization.objects.count()
+    subdistrict_id = demo.tuanjie.community.subdistrict_id
     members = Organization.objects.bulk_create(
         Organization(
             name=f"预算联盟企业{start + i}",
             kind=Organization.Kind.PROPERTY_FIRM,
-            subdistrict_id=demo.tuanjie.community.subdistrict_id,
+            subdistrict_id=subdistrict_id,
             in_service_alliance=True,
         )
         for i in range(n)

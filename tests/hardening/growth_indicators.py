@@ -31,9 +31,10 @@ def alarm(demo: Any, *, acknowledged: bool = False) -> TrendAlarm:
 def grow_alarms(demo: Any, n: int) -> None:
     """Open alarms in 团结公寓 (one per month, far back), for its community's task lists."""
     start = TrendAlarm.objects.count()
+    compound = demo.tuanjie
     TrendAlarm.objects.bulk_create(
         TrendAlarm(
-            compound=demo.tuanjie,
+            compound=compound,
             month=date(1000 + (start + i) // 12, (start + i) % 12 + 1, 1),
             counts="1 → 2 → 3",
             due=timezone.now() + timedelta(days=7),

@@ -23,9 +23,10 @@ from deliberation.models import (
 
 
 def _issues(demo: Any, n: int, compound: Any, **extra: Any) -> list[Issue]:
+    jumin = demo.user("jumin")
     return Issue.objects.bulk_create(
         Issue(
-            reporter=demo.user("jumin"),
+            reporter=jumin,
             channel=Issue.Channel.WEB,
             description=f"budget {i}",
             compound=compound,
@@ -38,7 +39,8 @@ def _issues(demo: Any, n: int, compound: Any, **extra: Any) -> list[Issue]:
 def grow_issues(demo: Any, n: int) -> None:
     """Issues in 团结公寓 in every state the indicators count: new, held by the firm and
     accepted, closed as fixed and rated, closed as a duplicate; reported over the months."""
-    firm = demo.tuanjie.property_provider_id
+    compound = demo.tuanjie
+    firm = compound.property_provider_id
     category = IssueCategory.objects.get(code="repair")
     now = timezone.now()
     shapes: list[dict[str, Any]] = [
@@ -55,9 +57,11 @@ def grow_issues(demo: Any, n: int) -> None:
     ]
     for k, shape in enumerate(shapes):
         count = n // len(shapes) + (1 if k < n % len(shapes) else 0)
-        made = _issues(demo, count, demo.tuanjie, category=category, **shape)
-        for i, issue in enumerate(made):  # spread over the shown months
-            Issue.objects.filter(pk=issue.pk).update(created_at=now - timedelta(days=(i % 6) * 30))
+        made = _issues(demo, count, compound, category=category, **shape)
+        for month in range(6):  # spread over the shown months: the i-th made, i % 6 back
+            Issue.objects.filter(pk__in=[issue.pk for issue in made[month::6]]).update(
+                created_at=now - timedelta(days=month * 30)
+            )
 
 
 def grow_compounds_with_issues(demo: Any, n: int) -> None:
@@ -75,9 +79,10 @@ def grow_compounds_with_issues(demo: Any, n: int) -> None:
         )
         for i in range(n)
     )
+    jumin = demo.user("jumin")
     Issue.objects.bulk_create(
         Issue(
-            reporter=demo.user("jumin"),
+            reporter=jumin,
             channel=Issue.Channel.HOTLINE,
             description="budget",
             compound=c,
@@ -165,12 +170,12 @@ def grow_new_issues(demo: Any, n: int) -> None:
     """Reports waiting for triage in 团结公寓: each one is a task of its committee."""
     from deliberation.models import IssueCategory
 
-    repair = IssueCategory.objects.get(code="repair")
+    repair, compound = IssueCategory.objects.get(code="repair"), demo.tuanjie
     Issue.objects.bulk_create(
         Issue(
             channel=Issue.Channel.PHONE,
             description=f"budget task {i}",
-            compound=demo.tuanjie,
+            compound=compound,
             category=repair,
         )
         for i in range(n)
@@ -261,9 +266,9 @@ def grow_batch_rows(demo: Any, n: int) -> None:
 
 def grow_imports(demo: Any, n: int) -> None:
     """Earlier imports by juwei (the upload page lists the latest few)."""
+    juwei = demo.user("juwei")
     HotlineImport.objects.bulk_create(
-        HotlineImport(uploaded_by=demo.user("juwei"), filename=f"old-{i}.csv", total_rows=1)
-        for i in range(n)
+        HotlineImport(uploaded_by=juwei, filename=f"old-{i}.csv", total_rows=1) for i in range(n)
     )
 
 
@@ -296,12 +301,13 @@ def _orders_of(demo: Any, n: int, status: str, issues: list[Issue] | None = None
     from deliberation.models import WorkOrder
 
     now = timezone.now()
+    compound = demo.tuanjie
     return WorkOrder.objects.bulk_create(
         WorkOrder(
-            responsible_id=demo.tuanjie.property_provider_id,
+            responsible_id=compound.property_provider_id,
             title=f"task {i}",
             description="d",
-            compound=demo.tuanjie,
+            compound=compound,
             issue=issues[i] if issues else None,
             status=status,
             respond_by=now + timedelta(hours=i % 48 - 24),  # some overdue, some due soon
@@ -328,10 +334,11 @@ def grow_orders_to_verify(demo: Any, n: int) -> None:
     from deliberation.models import ExtensionRequest
 
     orders = _orders_of(demo, n, "completed") + _orders_of(demo, n, "in_progress")
+    wuye = demo.user("wuye")
     ExtensionRequest.objects.bulk_create(
         ExtensionRequest(
             work_order=o,
-            requested_by=demo.user("wuye"),
+            requested_by=wuye,
             reason="r",
             new_resolve_by=o.resolve_by + timedelta(days=1),
         )

@@ -17,7 +17,7 @@ E = LedgerEntry
 
 def grow_entries(demo: Any, n: int) -> None:
     """``n`` approved entries in 团结公寓's current quarter (the ledger page lists them all)."""
-    compound = demo.tuanjie
+    compound, wuye = demo.tuanjie, demo.user("wuye")
     E.objects.bulk_create(
         E(
             compound=compound,
@@ -27,7 +27,7 @@ def grow_entries(demo: Any, n: int) -> None:
             occurred_on=timezone.localdate(),
             description=f"budget {i}",
             status=E.Status.APPROVED,
-            recorded_by=demo.user("wuye"),
+            recorded_by=wuye,
             recorded_for_id=compound.property_provider_id,
         )
         for i in range(n)
@@ -36,7 +36,7 @@ def grow_entries(demo: Any, n: int) -> None:
 
 def grow_pending(demo: Any, n: int) -> None:
     """``n`` entries waiting for the committee's approval (each a task)."""
-    compound = demo.tuanjie
+    compound, wuye = demo.tuanjie, demo.user("wuye")
     E.objects.bulk_create(
         E(
             compound=compound,
@@ -45,7 +45,7 @@ def grow_pending(demo: Any, n: int) -> None:
             amount=Decimal("10.00"),
             occurred_on=timezone.localdate(),
             description=f"pending {i}",
-            recorded_by=demo.user("wuye"),
+            recorded_by=wuye,
             recorded_for_id=compound.property_provider_id,
         )
         for i in range(n)
@@ -68,6 +68,7 @@ def grow_served_compounds(demo: Any, n: int) -> None:
         for i in range(n)
     )
     long_ago = timezone.localdate() - timedelta(days=400)
+    wuye = demo.user("wuye")
     E.objects.bulk_create(
         E(
             compound=c,
@@ -77,7 +78,7 @@ def grow_served_compounds(demo: Any, n: int) -> None:
             occurred_on=long_ago,
             description="budget",
             status=E.Status.APPROVED,
-            recorded_by=demo.user("wuye"),
+            recorded_by=wuye,
             recorded_for_id=t.property_provider_id,
         )
         for c in made
@@ -108,10 +109,11 @@ def pending_budget_entry(demo: Any) -> LedgerEntry:
 
 def grow_publications(demo: Any, n: int) -> None:
     """``n`` published quarters of 团结公寓 (years long past: the public page lists them)."""
-    start = 1000 + LedgerPublication.objects.filter(compound=demo.tuanjie).count()
+    compound, yeweihui = demo.tuanjie, demo.user("yeweihui")
+    start = 1000 + LedgerPublication.objects.filter(compound=compound).count()
     LedgerPublication.objects.bulk_create(
         LedgerPublication(
-            compound=demo.tuanjie,
+            compound=compound,
             year=start + i,
             quarter=1,
             opening_balance=Decimal("0"),
@@ -119,7 +121,7 @@ def grow_publications(demo: Any, n: int) -> None:
             spending=Decimal("0"),
             closing_balance=Decimal("1"),
             lines=[["income", "parking", "1.00"]],
-            published_by=demo.user("yeweihui"),
+            published_by=yeweihui,
         )
         for i in range(n)
     )

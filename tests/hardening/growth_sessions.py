@@ -162,12 +162,13 @@ def grow_waiting_issues(demo: Any, n: int) -> None:
     """Issues of 团结公寓 triaged to wait for a session (the convene form offers them)."""
     from deliberation.models import Issue
 
+    jumin, compound = demo.user("jumin"), demo.tuanjie
     Issue.objects.bulk_create(
         Issue(
-            reporter=demo.user("jumin"),
+            reporter=jumin,
             channel=Issue.Channel.WEB,
             description=f"等待议事{i}",
-            compound=demo.tuanjie,
+            compound=compound,
             status=Issue.Status.AWAITING_SESSION,
         )
         for i in range(n)

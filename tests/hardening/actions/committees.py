@@ -177,10 +177,11 @@ def budget_election(demo: Any) -> CommitteeElection:
 def election_tasks(demo: Any, n: int) -> None:
     """Elections whose chair is still to be recorded (the community's, the owners' body's
     and the subdistrict's task)."""
+    compound = demo.tuanjie
     CommitteeElection.objects.bulk_create(
         CommitteeElection(
-            compound=demo.tuanjie,
-            committee_id=demo.tuanjie.owners_committee_id,
+            compound=compound,
+            committee_id=compound.owners_committee_id,
             seats=3,
             status=E.ELECTED,
             elected_on=timezone.localdate(),

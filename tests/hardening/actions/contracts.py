@@ -158,15 +158,16 @@ ROWS: list[Row] = [
 def grow_contracts(demo: Any, n: int) -> None:
     """More contracts of the firm, each nearing its end (its task list reads them)."""
     today = timezone.localdate()
+    compound, yeweihui = demo.tuanjie, User.objects.get(username="yeweihui")
     ServiceContract.objects.bulk_create(
         ServiceContract(
-            compound=demo.tuanjie,
-            firm_id=demo.tuanjie.property_provider_id,
+            compound=compound,
+            firm_id=compound.property_provider_id,
             starts_on=today - timedelta(days=600 + i),
             ends_on=today + timedelta(days=100),
             fee_standards="budget",
             service_level="budget",
-            registered_by=User.objects.get(username="yeweihui"),
+            registered_by=yeweihui,
         )
         for i in range(n)
     )

@@ -81,10 +81,11 @@ ROWS: list[Row] = [
 def grow_ledger(demo: Any, n: int) -> None:
     """More entries in 京朝物业's ledger (what its page and controls might read)."""
     jiedao = User.objects.get(username="jiedao")
+    ledger_firm, compound = firm(demo), demo.tuanjie
     EvidenceEntry.objects.bulk_create(
         EvidenceEntry(
-            organization=firm(demo),
-            compound=demo.tuanjie,
+            organization=ledger_firm,
+            compound=compound,
             kind=EvidenceEntry.Kind.COMMITMENT,
             title=f"grown {i}",
             source="budget",

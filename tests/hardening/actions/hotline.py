@@ -71,9 +71,10 @@ ROWS: list[Row] = [
 
 def import_tasks(demo: Any, n: int) -> None:
     """Imports juwei staged and has not confirmed yet (each one is his task)."""
+    juwei = demo.user("juwei")
     HotlineImport.objects.bulk_create(
         HotlineImport(
-            uploaded_by=demo.user("juwei"),
+            uploaded_by=juwei,
             filename=f"staged-{i}.csv",
             total_rows=1,
             valid_rows=1,

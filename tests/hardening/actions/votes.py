@@ -374,11 +374,11 @@ ROWS: list[Row] = [
 def vote_tasks(demo: Any, n: int) -> None:
     """Meetings waiting for someone in 团结公寓: proposals for the residents' committee to
     review, petitions for the owners to sign."""
-    yeweihui = demo.user("yeweihui")
+    yeweihui, compound = demo.user("yeweihui"), demo.tuanjie
     shapes = [(S.REVIEW, OwnersVote.Origin.COMMITTEE), (S.PETITIONING, OwnersVote.Origin.PETITION)]
     OwnersVote.objects.bulk_create(
         OwnersVote(
-            compound=demo.tuanjie,
+            compound=compound,
             title=f"预算{i}",
             origin=shapes[i % 2][1],
             status=shapes[i % 2][0],

@@ -229,13 +229,14 @@ def order_tasks(demo: Any, n: int) -> None:
 def _to_rate(demo: Any, n: int) -> None:
     from deliberation.models import Issue
 
+    jumin, compound = demo.user("jumin"), demo.tuanjie
     issues = Issue.objects.bulk_create(
         Issue(
-            reporter=demo.user("jumin"),
+            reporter=jumin,
             channel=Issue.Channel.WEB,
             description=f"budget rate {i}",
-            compound=demo.tuanjie,
-            responsible_id=demo.tuanjie.property_provider_id,
+            compound=compound,
+            responsible_id=compound.property_provider_id,
             status=Issue.Status.DISPATCHED,
         )
         for i in range(n)
@@ -244,10 +245,10 @@ def _to_rate(demo: Any, n: int) -> None:
     WorkOrder.objects.bulk_create(
         WorkOrder(
             issue=issue,
-            responsible_id=demo.tuanjie.property_provider_id,
+            responsible_id=compound.property_provider_id,
             title=f"rate {i}",
             description="d",
-            compound=demo.tuanjie,
+            compound=compound,
             status=W.VERIFIED,
             respond_by=now + timedelta(days=1),
             resolve_by=now + timedelta(days=3),
@@ -258,10 +259,11 @@ def _to_rate(demo: Any, n: int) -> None:
 
 def _requests(demo: Any, orders: list[Any], status: str) -> None:
     until = timezone.now() + timedelta(days=10)
+    wuye = demo.user("wuye")
     ExtensionRequest.objects.bulk_create(
         ExtensionRequest(
             work_order=order,
-            requested_by=demo.user("wuye"),
+            requested_by=wuye,
             reason=f"r{i}",
             new_resolve_by=until,
             status=status,
