@@ -158,10 +158,17 @@
 
   /* A pushed copy is rendered once for every subscriber: unfiltered, first page. A page
    * whose URL asks for something else (filters, another page) never swaps it in: it
-   * fetches its own copy from the element's data-live-url instead. */
+   * fetches its own copy from the element's data-live-url instead. And a push, like a
+   * refetch, never throws away a form being filled in there (a resident's rating chosen
+   * and not yet sent): sending it answers with the fresh copy. */
   document.addEventListener("htmx:oobBeforeSwap", function (evt) {
     var target = evt.detail.target;
-    if (!target || !target.id || !target.hasAttribute("data-keep-query")) { return; }
+    if (!target || !target.id) { return; }
+    if (dirty(target)) {
+      evt.detail.shouldSwap = false;
+      return;
+    }
+    if (!target.hasAttribute("data-keep-query")) { return; }
     var url = target.getAttribute("data-live-url");
     if (!url || !window.location.search) { return; }
     evt.detail.shouldSwap = false;

@@ -5,8 +5,9 @@ rating."""
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 
-from deliberation.models import Issue, WorkOrder
+from deliberation.models import Event, Issue, WorkOrder
 from tests.images import small_png
 from tests.support.axe import assert_accessible
 from tests.support.browser import browser_login, wait_live
@@ -118,3 +119,53 @@ def test_report_triage_accept_complete_verify_rate_live(browser, live_server_asg
     resident.wait_for_function(LOADED, arg="#completion-photos img.thumb")
     for page in (resident, committee, firm):
         page.context.close()
+
+
+def test_a_push_does_not_wipe_a_rating_being_chosen(browser, live_server_asgi) -> None:
+    """The rating form is pushed to the reporter's open page (``push_rating``); a push that
+    comes again while they are choosing (a replay, the other socket's copy, a late job)
+    used to swap in a blank copy, so their tap on "send" met the browser's "please choose"
+    and nothing was sent."""
+    from deliberation.services.work_orders.push import push_rating
+    from tests.intake.factories import report
+    from tests.support.browser import in_own_thread
+    from tests.support.demo import user
+    from workflows import intake
+    from workflows import work_orders as flow
+
+    def verified() -> tuple[Issue, WorkOrder]:
+        """jumin's report dispatched, done and verified through the flows."""
+        issue = report("单元门禁失灵")
+        order = intake.triage(
+            issue, "dispatch", actor=user("juwei"), responsible=issue.compound.property_provider
+        )
+        flow.perform(order, "accept", actor=user("wuye"))
+        flow.perform(order, "complete", actor=user("wuye"), text="已修好")
+        flow.perform(order, "verify", actor=user("juwei"), approved=True)
+        return issue, order
+
+    server = live_server_asgi
+    issue, order = in_own_thread(verified)
+    resident = browser_login(browser, server, "jumin", phone=True)
+    resident.goto(f"{server.url}/issues/{issue.pk}/")
+    wait_live(resident)
+    rate = f"#issue-{issue.pk}-rate"
+    resident.check(f"{rate} input[name=confirm-fixed][value=yes]")
+
+    def push_again() -> None:
+        with transaction.atomic():
+            push_rating(order)
+
+    in_own_thread(push_again)
+    pushed = in_own_thread(lambda: Event.objects.filter(kind="issue.rate").latest("id").pk)
+    resident.wait_for_function(
+        "n => Number(document.getElementById('live').dataset.liveLast) >= n", arg=pushed
+    )
+    assert resident.locator(f"{rate} input[name=confirm-fixed][value=yes]").is_checked()
+
+    resident.check(f"{rate} input[name=confirm-rating][value=satisfied]")
+    resident.click(f"{rate} button[type=submit]")
+    resident.locator(f"{rate} .notice").wait_for()
+    order.refresh_from_db()
+    assert (order.status, order.rating) == (WorkOrder.Status.CLOSED, "satisfied")
+    resident.context.close()
