@@ -31,7 +31,7 @@ from deliberation.models import Compound
 from tests.support.clients import login_client
 from tests.support.demo import Demo
 
-from .actions import ROWS, Build, Row
+from .actions import ROWS, Build, Row, shared_builds
 from .surfaces import ROLES, denied_status
 from .surfaces_intake import rolled_back
 
@@ -106,7 +106,8 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
             builds = {
                 b for row in ROWS if not row.isolated for b in (row.available, row.unavailable) if b
             }
-            things = {build: build(demo).pk for build in builds}
+            with shared_builds():
+                things = {build: build(demo).pk for build in builds}
             users = {r: demo.user(u) if u else AnonymousUser() for r, u in ROLES.items()}
             clients = {r: login_client(users[r]) if u else Client() for r, u in ROLES.items()}
         yield World(demo, things, users, clients)

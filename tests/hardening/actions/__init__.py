@@ -14,7 +14,9 @@ and at 1,000 rows; it fails when a kind has no budget.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +24,31 @@ from ..surfaces import ROLES
 
 #: demo → the thing (in the state the row names)
 Build = Callable[[Any], Any]
+
+#: Builds made so far while the matrix builds the things its rows share (``shared_builds``).
+_shared: ContextVar[dict[Build, Any] | None] = ContextVar("shared_builds", default=None)
+
+
+@contextmanager
+def shared_builds() -> Iterator[None]:
+    """While the module's shared things are built: a builder that picks a part of another
+    builder's thing (each party's invitation of a session in one state) finds it built
+    once, not once per part. Isolated rows, built in their own tests, always build anew."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def built(build: Build, demo: Any) -> Any:
+    """``build(demo)``, made once inside ``shared_builds``."""
+    made = _shared.get()
+    if made is None:
+        return build(demo)
+    if build not in made:
+        made[build] = build(demo)
+    return made[build]
 
 
 @dataclass(frozen=True)

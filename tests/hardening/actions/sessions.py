@@ -34,7 +34,7 @@ from deliberation.models import (
 
 from .. import budgets, growth_sessions
 from .. import surfaces_sessions as ss
-from . import Build, KindBudget, Row, allowed_roles
+from . import Build, KindBudget, Row, allowed_roles, built
 
 CHAIR = allowed_roles("party_committee")  # shuji convened, chairs and keeps the minutes
 OWNERS = allowed_roles("resident", "owners_committee")
@@ -269,7 +269,7 @@ SESSION_ROWS: list[Row] = [
 
 def _invitation(party: str, build: Build) -> Build:
     def pick(demo: Any) -> Invitation:
-        return build(demo).invitations.get(party=party)
+        return built(build, demo).invitations.get(party=party)
 
     pick.__name__ = f"{party} invitation, {build.__name__}"
     return pick
