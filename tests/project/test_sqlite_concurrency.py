@@ -1,6 +1,7 @@
 """`make run`'s embedded SQLite under concurrent writes: writers wait for each other (one
 after the other, as on PostgreSQL) instead of failing with "database is locked" (issue 16:
-11 of 20 simultaneous submissions were lost)."""
+11 of 20 simultaneous submissions were lost). On a copy of the run's seeded SQLite database
+(``seeded_sqlite``); a second ``make run`` over it is test_embedded_mode's."""
 
 from __future__ import annotations
 
@@ -16,13 +17,10 @@ from tests.support.paths import ROOT
 SCRIPT = r"""
 import json, threading, django
 django.setup()
-from django.core.management import call_command
 from django.db import connection, connections
 from django.test import Client
 from deliberation.demo.channels import DEMO_OPEN311_KEY
 from deliberation.models import Compound, Issue, User
-call_command("migrate", verbosity=0)
-call_command("seed_demo", verbosity=0)
 resident = User.objects.get(username="jumin")
 compound = Compound.objects.get(name="团结公寓")
 before = Issue.objects.count()
