@@ -70,6 +70,7 @@
     var fresh = document.getElementById(id);
     var notice = fresh && fresh.querySelector(NOTICE);
     if (notice) { answered[id] = { notice: notice.cloneNode(true), at: Date.now() }; }
+    else { delete answered[id]; }  // this step's answer (its errors) replaces the last one's
   });
 
   /* Something typed or chosen there and not sent yet (or sent back with its errors): a
@@ -90,15 +91,16 @@
     return !!el && (el.classList.contains("htmx-request") || !!el.querySelector(".htmx-request"));
   }
 
+  /* Every refetch within KEEP_MS of the step keeps its confirmation, not just the first:
+   * a step's own marker and another's (a job, someone else's step) often come together. */
   function keepNotice(id) {
     var last = answered[id];
     var fresh = document.getElementById(id);
-    delete answered[id];
-    if (!last || !fresh || Date.now() - last.at > KEEP_MS || fresh.querySelector(NOTICE)) {
-      return;
-    }
+    if (last && Date.now() - last.at > KEEP_MS) { delete answered[id]; return; }
+    if (!last || !fresh || fresh.querySelector(NOTICE)) { return; }
+    var notice = last.notice.cloneNode(true);
     var heading = fresh.querySelector("h2");
-    if (heading) { heading.insertAdjacentElement("afterend", last.notice); } else { fresh.prepend(last.notice); }
+    if (heading) { heading.insertAdjacentElement("afterend", notice); } else { fresh.prepend(notice); }
     fresh.hidden = false;
   }
 
