@@ -25,6 +25,7 @@ from typing import Any
 
 from bench import pages, report, servers
 from bench import transitions as bench_transitions
+from bench.driver import split_pool
 from bench.environment import start_django
 from bench.httpload import load
 from bench.swarm import Swarm, Target, delivery_stats
@@ -188,11 +189,7 @@ async def fresh_pools(env: dict[str, str], sizes: list[int]) -> list[dict[str, A
     """Fresh pools of work orders of these sizes, made by one driver process (each process
     costs a Django start): every measured run gets its own, unused until it starts."""
     made = await run_driver(env, "prepare", "--orders", str(sum(sizes)))
-    starts = [sum(sizes[:i]) for i in range(len(sizes))]
-    return [
-        {"firm": made["firm"], "pool": made["pool"][start : start + size]}
-        for start, size in zip(starts, sizes, strict=True)
-    ]
+    return split_pool(made, sizes)
 
 
 def delta(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[str, float]:

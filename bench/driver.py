@@ -89,6 +89,16 @@ def prepare(orders: int) -> dict[str, Any]:
     return {"pool": pool, "firm": firm.pk}
 
 
+def split_pool(made: dict[str, Any], sizes: Sequence[int]) -> list[dict[str, Any]]:
+    """``prepare``'s one pool cut into pools of these sizes, in order (one driver process
+    makes the pools of every measured run: each process costs a Django start)."""
+    starts = [sum(sizes[:i]) for i in range(len(sizes))]
+    return [
+        {"firm": made["firm"], "pool": made["pool"][start : start + size]}
+        for start, size in zip(starts, sizes, strict=True)
+    ]
+
+
 #: One work order's cycle of real transitions: a progress note (service), completion
 #: (work-order flow, ``work`` node), the committee finding it unfinished (``verify`` node,
 #: back to work), and again.

@@ -21,12 +21,11 @@ def progress(label: str, r: dict[str, Any]) -> None:
     keys = ("clients", "p50_ms", "p99_ms", "max_ms", "lost", "rps", "requests", "gc_max_pause_ms")
     keys += ("slowest_event",)
     shown = {k: round(r[k], 1) if isinstance(r[k], float) else r[k] for k in keys if k in r}
-    elapsed = time.monotonic() - _STARTED
-    print(f"[bench {elapsed:5.1f} s] {label}: {shown}", file=sys.stderr, flush=True)
+    phase(f"{label}: {shown}")
 
 
 def phase(label: str) -> None:
-    """A progress line for a phase that has no figures of its own (seeding, starting)."""
+    """A progress line (also for a phase with no figures of its own: seeding, starting)."""
     print(f"[bench {time.monotonic() - _STARTED:5.1f} s] {label}", file=sys.stderr, flush=True)
 
 

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.driver import split_pool
 from bench.httpload import load
 from bench.swarm import Swarm, Target, delivery_stats
 from tests.plugins.services import free_port, wait_for_port
@@ -373,10 +374,7 @@ async def _ws(lineup: Lineup, driver: Driver, audience: Audience) -> list[dict[s
     # A fresh pool of orders per run (timelines grow with every step), made in one go.
     size = plan.pool
     made = await driver.prepare(size * len(groups))
-    pools = [
-        {"firm": made["firm"], "pool": made["pool"][i * size : (i + 1) * size]}
-        for i in range(len(groups))
-    ]
+    pools = split_pool(made, [size] * len(groups))
     rows = []
     for group, pool in zip(groups, pools, strict=True):
         swarms = [
