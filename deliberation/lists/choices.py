@@ -4,19 +4,24 @@ The committee's inbox draws four sections, each with its compound, category and 
 selects. Django's ``ModelChoiceField`` runs its queryset and builds a model instance per
 option each time a select is drawn, so the inbox read and built the same options up to four
 times: about a third of its CPU (docs/benchmarks.md, "pages: the server's own cost").
-Here the rows are kept on the request, keyed by the query's SQL: two selects share them
-only when they would have read the same rows. Without a request (a fragment pushed to
-everyone) nothing is kept."""
+Here the rows are kept on the request, keyed by the function that names the options (a
+filter's ``queryset`` is always a function of the request here): two selects share them
+only when the same function answered for the same request, so they read the same rows.
+Keying by the query's SQL did the same, but computing the SQL of every select cost ~8 % of
+the committee's inbox. Without a request (a fragment pushed to everyone) nothing is kept."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import django_filters
-from django.core.exceptions import EmptyResultSet
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.forms.models import ModelChoiceField, ModelChoiceIterator
+from django.http import HttpRequest
+
+#: What a shared select offers, given the request (None for a fragment pushed to everyone).
+Options = Callable[[HttpRequest | None], QuerySet[Any]]
 
 REQUEST_ATTRIBUTE = "_yishi_choice_rows"
 
@@ -35,27 +40,31 @@ class SharedChoiceIterator(ModelChoiceIterator):
         return self.field.empty_label is not None or bool(self.rows())
 
     def rows(self) -> list[Model]:
-        kept: dict[tuple[str, str], list[Model]] | None = getattr(self.field, "kept_rows", None)
-        if kept is None:
+        kept: dict[Options, list[Model]] | None = getattr(self.field, "kept_rows", None)
+        options: Options | None = getattr(self.field, "options", None)
+        if kept is None or options is None:
             return list(self.queryset)
-        try:
-            key = (self.queryset.model._meta.label, str(self.queryset.query))
-        except EmptyResultSet:  # ``.none()``: no SQL, and no rows to read either
-            return []
-        if key not in kept:
-            kept[key] = list(self.queryset)
-        return kept[key]
+        if options not in kept:
+            kept[options] = list(self.queryset)
+        return kept[options]
 
 
 class SharedChoiceField(ModelChoiceField):
     iterator = SharedChoiceIterator
-    kept_rows: dict[tuple[str, str], list[Model]] | None = None
+    kept_rows: dict[Options, list[Model]] | None = None
+    options: Options | None = None
 
 
 class SharedChoiceFilter(django_filters.ModelChoiceFilter):
-    """A ``ModelChoiceFilter`` whose options are read once per request."""
+    """A ``ModelChoiceFilter`` whose options are read once per request. Its ``queryset``
+    must be a function of the request (``Options``): the function is the rows' key."""
 
     field_class = SharedChoiceField
+
+    def __init__(self, *args: Any, queryset: Options, **kwargs: Any) -> None:
+        if not callable(queryset):
+            raise TypeError("a shared select's queryset is a function of the request")
+        super().__init__(*args, queryset=queryset, **kwargs)
 
     @property
     def field(self) -> SharedChoiceField:
@@ -63,4 +72,5 @@ class SharedChoiceFilter(django_filters.ModelChoiceFilter):
         request = self.get_request()
         if request is not None:
             field.kept_rows = request.__dict__.setdefault(REQUEST_ATTRIBUTE, {})
+            field.options = self.queryset
         return field

@@ -9,6 +9,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -17,6 +18,10 @@ from deliberation.models import Compound, Escalation
 from . import ListFilters, mine_filter
 from .choices import SharedChoiceFilter
 from .issues import responsible_parties
+
+
+def every_compound(request: HttpRequest | None = None) -> QuerySet[Compound]:
+    return Compound.objects.order_by("name")
 
 
 class EscalationFilters(ListFilters):
@@ -36,13 +41,13 @@ class EscalationFilters(ListFilters):
     compound = SharedChoiceFilter(
         label=_("compound"),
         field_name="work_order__compound",
-        queryset=Compound.objects.order_by("name"),
+        queryset=every_compound,
         empty_label=_("all"),
     )
     party = SharedChoiceFilter(
         label=_("responsible party"),
         field_name="work_order__responsible",
-        queryset=responsible_parties(),
+        queryset=responsible_parties,
         empty_label=_("all"),
     )
     mine = mine_filter(_("Only those I followed up"))

@@ -24,7 +24,7 @@ def compound_choices(request: HttpRequest | None) -> QuerySet[Compound]:
     return compounds_visible_to(user).order_by("name")
 
 
-def responsible_parties() -> QuerySet[Organization]:
+def responsible_parties(request: HttpRequest | None = None) -> QuerySet[Organization]:
     """Organizations that can be given work: everyone but the subdistrict's own offices."""
     return Organization.objects.exclude(
         kind__in=[Organization.Kind.SUBDISTRICT_OFFICE, Organization.Kind.SUPERVISION_GROUP]
@@ -38,18 +38,18 @@ def compound_filter(**kwargs: Any) -> SharedChoiceFilter:
     )
 
 
+def categories(request: HttpRequest | None = None) -> QuerySet[IssueCategory]:
+    return IssueCategory.objects.order_by("ordering", "code")
+
+
 def category_filter() -> SharedChoiceFilter:
-    return SharedChoiceFilter(
-        label=_("category"),
-        queryset=IssueCategory.objects.order_by("ordering", "code"),
-        empty_label=_("all"),
-    )
+    return SharedChoiceFilter(label=_("category"), queryset=categories, empty_label=_("all"))
 
 
 def party_filter(**kwargs: Any) -> SharedChoiceFilter:
     return SharedChoiceFilter(
         label=_("responsible party"),
-        queryset=responsible_parties(),
+        queryset=responsible_parties,
         empty_label=_("all"),
         **{"field_name": "responsible", **kwargs},
     )

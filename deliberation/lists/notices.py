@@ -6,12 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.models import Announcement, Organization
 
 from . import ListFilters, mine_filter
 from .choices import SharedChoiceFilter
+
+
+def every_organization(request: HttpRequest | None = None) -> QuerySet[Organization]:
+    return Organization.objects.order_by("kind", "name")
 
 
 class NoticeFilters(ListFilters):
@@ -21,7 +26,7 @@ class NoticeFilters(ListFilters):
     party = SharedChoiceFilter(
         label=_("posted by"),
         field_name="organization",
-        queryset=Organization.objects.order_by("kind", "name"),
+        queryset=every_organization,
         empty_label=_("all"),
     )
     mine = mine_filter(_("Only notices I posted"))

@@ -32,7 +32,7 @@ class SessionFilters(ListFilters):
     )
     party = SharedChoiceFilter(
         label=_("invited party"),
-        queryset=responsible_parties(),
+        queryset=responsible_parties,
         method="inviting",
         empty_label=_("all"),
     )
