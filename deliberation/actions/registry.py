@@ -57,6 +57,12 @@ class Audience:
     users: tuple[int, ...] = ()
 
 
+#: The annotation of a kind's task candidates that says how many there are in all, when
+#: only some are loaded (``COUNT(*) OVER ()``, in the same query): those not loaded are
+#: counted in the task list, not drawn.
+CANDIDATES_TOTAL = "candidates_total"
+
+
 @dataclass(frozen=True)
 class ObjectKind:
     name: str  # "work_order": also the URL segment and the live-topic kind of its controls
@@ -68,7 +74,8 @@ class ObjectKind:
     #: pages and task lists that must refresh when one of its actions ran
     audience: Callable[[Any], Audience] = lambda obj: Audience()
     #: things of this kind on which ``principal`` may hold a task now (one query, joined):
-    #: the task list checks each task action's state and rule on them
+    #: the task list checks each task action's state and rule on them. A kind that loads
+    #: only some of them annotates each row with how many there are (``CANDIDATES_TOTAL``)
     task_candidates: Callable[[Any], Iterable[Any]] | None = None
     #: a short title for task lists and confirmations ("工单 #2 · 3号楼漏水")
     title: Callable[[Any], str] = str

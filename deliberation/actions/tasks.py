@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from deliberation.policy import load_principal
 
-from .registry import KINDS, Action, ObjectKind, actions_of
+from .registry import CANDIDATES_TOTAL, KINDS, Action, ObjectKind, actions_of
 from .running import is_available
 
 #: A task due within this long is "due soon".
@@ -65,28 +65,48 @@ class Task:
 
 def tasks_for(user: Any) -> list[Task]:
     """The person's tasks: overdue and soonest due first, undated ones last."""
+    return loaded_tasks(user)[0]
+
+
+def loaded_tasks(user: Any) -> tuple[list[Task], int]:
+    """``tasks_for``, and how many candidates a kind that loads only some of them left
+    out (``CANDIDATES_TOTAL``): tasks in the count, not in the list."""
     if not getattr(user, "is_authenticated", False):
-        return []
+        return [], 0
     principal = load_principal(user)
     found: list[Task] = []
+    not_loaded = 0
     for kind in KINDS.values():
         task_actions = [a for a in actions_of(kind.name) if a.task]
         if kind.task_candidates is None or not task_actions:
             continue
         task_actions.sort(key=lambda a: (a.weight, a.order))
-        for obj in kind.task_candidates(principal):
+        candidates = list(kind.task_candidates(principal))
+        if candidates:  # the rest of a capped kind pass the rule its query already applies
+            total = getattr(candidates[0], CANDIDATES_TOTAL, len(candidates))
+            not_loaded += total - len(candidates)
+        for obj in candidates:
             for action in task_actions:  # one task per thing: its primary next step
                 if is_available(user, obj, action):
                     due = action.due(obj) if action.due else None
                     found.append(Task(kind, action, obj, due))
                     break
     far = datetime.max.replace(tzinfo=timezone.get_current_timezone())
-    return sorted(found, key=lambda t: (t.due or far, t.kind.name, t.obj.pk))
+    found.sort(key=lambda t: (t.due or far, t.kind.name, t.obj.pk))
+    return found, not_loaded
 
 
 def task_list_context(user: Any, *, everything: bool = False, **extra: Any) -> dict[str, Any]:
     """What ``actions/_tasks.html`` draws: the first ``TASKS_SHOWN`` tasks (all of them
-    with ``everything``), how many there are in all and how many are not drawn."""
-    tasks = tasks_for(user)
+    with ``everything``), how many there are in all, how many loaded ones are not drawn
+    (``more``) and how many were not loaded at all (``not_loaded``: a committee's backlog
+    of reports beyond those its list loads, left to its inbox's triage queue)."""
+    tasks, not_loaded = loaded_tasks(user)
     shown = tasks if everything else tasks[:TASKS_SHOWN]
-    return {"tasks": shown, "task_count": len(tasks), "more": len(tasks) - len(shown), **extra}
+    return {
+        "tasks": shown,
+        "task_count": len(tasks) + not_loaded,
+        "more": len(tasks) - len(shown),
+        "not_loaded": not_loaded,
+        **extra,
+    }

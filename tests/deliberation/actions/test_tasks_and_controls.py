@@ -122,3 +122,35 @@ def test_the_list_draws_the_first_tasks_and_offers_the_rest(demo) -> None:
         assert f"显示其余 {total - TASKS_SHOWN} 项待办" in tasks and "?all=1" in tasks
     everything = committee.get(reverse("task-list") + "?all=1").content.decode()
     assert everything.count('<li class="task') == total and "?all=1" not in everything
+
+
+def test_a_backlog_beyond_what_the_list_loads_is_counted_and_a_new_report_is_listed(
+    demo, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    """A committee with more reports waiting than its task list loads (``TRIAGE_TASKS_LOADED``,
+    500): the count says all of them, the newest are listed — a new report is always among
+    them, so the committee is told of it — and the older rest are left to the inbox."""
+    from deliberation.actions import issues as issue_actions
+    from deliberation.models import Notification, NotificationKind
+
+    def triage_tasks() -> list[int]:
+        return [t.obj.pk for t in actions.tasks_for(user("juwei")) if t.kind.name == "issue"]
+
+    for n in range(4):
+        report(f"楼道灯坏了 {n}")
+    waiting = len(triage_tasks())
+    everything = len(actions.tasks_for(user("juwei")))
+    monkeypatch.setattr(issue_actions, "TRIAGE_TASKS_LOADED", 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        newest = report("新装的路灯不亮")
+    listed = triage_tasks()
+    assert len(listed) == 3 and newest.pk in listed
+    told = Notification.objects.filter(
+        recipient=user("juwei"), kind=NotificationKind.TASK, target_pk=newest.pk
+    )
+    assert told.count() == 1
+    page = login_client(user("juwei")).get(reverse("task-list"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    tasks = page.content.decode()
+    assert f'<span class="count">{everything + 1}</span>' in tasks
+    assert f"另有 {waiting + 1 - 3} 件较早的待分拨诉求未在此列出。" in tasks
+    assert f'href="{reverse("inbox")}"' in tasks
