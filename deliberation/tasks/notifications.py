@@ -24,10 +24,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from deliberation.actions.notification_text import notification_text
-from deliberation.actions.tasks import tasks_for
+from deliberation.actions.tasks import loaded_tasks, tasks_for
 from deliberation.live.refresh import tasks_changed
 from deliberation.models import Channel, Delivery, Digest, Notification, NotificationKind, User
 from deliberation.outbound import DeliveryFailed, DeliveryRefused, OutboundMessage, send
@@ -180,7 +180,7 @@ def digest_text(user: User, since: Any) -> str:
     """Tasks overdue and due, then what changed since the last digest (in the site's
     language: the digest leaves the app)."""
     with translation.override(settings.LANGUAGE_CODE):
-        tasks = tasks_for(user)
+        tasks, not_loaded = loaded_tasks(user)
         lines = [gettext("Your Yishi digest")]
         overdue = [t for t in tasks if t.overdue]
         due = [t for t in tasks if not t.overdue]
@@ -190,6 +190,15 @@ def digest_text(user: User, since: Any) -> str:
         if due:
             lines.append(gettext("To do:"))
             lines += [f"- {t.label} · {t.title}" for t in due]
+        if not_loaded:  # a committee's backlog beyond what its task list loads
+            lines.append(
+                ngettext(
+                    "%(n)s older report waiting for triage is not listed here.",
+                    "%(n)s older reports waiting for triage are not listed here.",
+                    not_loaded,
+                )
+                % {"n": not_loaded}
+            )
         changed = Notification.objects.filter(recipient=user, created_at__gte=since).exclude(
             kind=NotificationKind.TASK
         )[:50]

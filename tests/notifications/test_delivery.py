@@ -104,3 +104,20 @@ def test_the_staff_digest_lists_their_tasks(demo: Any) -> None:
     wuye = demo.user("wuye")
     body = jobs.digest_text(wuye, timezone.now() - timedelta(days=1))
     assert "消防通道堵塞" in body and "待办" in body
+
+
+def test_the_digest_counts_a_backlog_beyond_what_the_task_list_loads(
+    demo: Any, monkeypatch: Any
+) -> None:
+    """The committee's digest lists the reports its task list loads and counts the rest."""
+    from deliberation.actions import issues as issue_actions
+    from tests.intake.factories import report
+
+    for n in range(3):
+        report(f"楼道灯坏了 {n}")
+    juwei = demo.user("juwei")
+    waiting = len([t for t in jobs.tasks_for(juwei) if t.kind.name == "issue"])
+    monkeypatch.setattr(issue_actions, "TRIAGE_TASKS_LOADED", 1)
+    body = jobs.digest_text(juwei, timezone.now() - timedelta(days=1))
+    assert "楼道灯坏了 2" in body and "楼道灯坏了 0" not in body
+    assert f"另有 {waiting - 1} 件较早的待分拨诉求未在此列出。" in body, body
