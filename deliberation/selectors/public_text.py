@@ -68,14 +68,14 @@ def compound_redactor(compound: Compound | int, extra: Iterable[str] = ()) -> Re
     # One id subquery per source, united: each reads its own index (the compound's units'
     # residencies, the organizations' memberships, the compound's matters). The same three
     # as OR-ed joins made PostgreSQL hash every user, residency and unit of the district
-    # (380 ms at a district of 500,000 units, docs/scaling.md).
-    residents = Residency.objects.filter(unit__building__compound=c).values("user_id")
-    staff = Membership.objects.filter(organization_id__in=orgs).values("user_id")
-    candidates = Matter.objects.filter(vote__compound=c, candidate__isnull=False)
-    residents, staff, candidates = (  # unordered: a UNION's parts may not be ordered
-        q.order_by() for q in (residents, staff, candidates.values("candidate_id"))
+    # (380 ms at a district of 500,000 units, docs/scaling.md). A UNION's parts are unordered.
+    residents = Residency.objects.filter(unit__building__compound=c).order_by()
+    staff = Membership.objects.filter(organization_id__in=orgs).order_by()
+    candidates = Matter.objects.filter(vote__compound=c, candidate__isnull=False).order_by()
+    ids = residents.values("user_id").union(
+        staff.values("user_id"), candidates.values("candidate_id")
     )
-    people = User.objects.filter(pk__in=residents.union(staff, candidates))
+    people = User.objects.filter(pk__in=ids)
     rows = people.values_list("display_name", "username", "last_name", "first_name")
     names: list[str] = list(extra)
     for display, username, last, first in rows:
