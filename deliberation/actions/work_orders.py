@@ -83,12 +83,20 @@ def _order_candidates(p: Principal) -> Iterable[WorkOrder]:
     if not p.is_authenticated:
         return []
     mine = Q(responsible_id__in=list(p.org_kinds), status__in=WorkOrder.ACTIVE_STATUSES)
+    finished = Q(status__in=[W.COMPLETED, W.VERIFIED])
     community = list(p.orgs_of_kind(*COMMUNITY_KINDS))
-    if community or p.is_subdistrict:
-        served = Q(status__in=[W.COMPLETED, W.VERIFIED])
-        if not p.is_subdistrict:
-            served &= Q(compound__community__organizations__pk__in=community)
-        mine |= served
+    if community:
+        mine |= finished & Q(compound__community__organizations__pk__in=community)
+    if p.is_subdistrict:
+        # Verifying (and confirming for no reporter) is the community committee's task; the
+        # subdistrict may take it anywhere (``_committee_of``) but is expected to only where
+        # no committee serves. Every finished order of the subdistrict in its task list
+        # doubled each committee's and, in a district, filled the list's 500 with others'.
+        c = "compound__community__"
+        mine |= finished & (
+            Q(compound__isnull=True)
+            | Q(**{f"{c}residents_committee__isnull": True, f"{c}party_committee__isnull": True})
+        )
     mine |= Q(issue__reporter_id=p.user_id, status=W.VERIFIED)
     return (
         work_orders_with_parties()

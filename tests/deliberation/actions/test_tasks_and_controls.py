@@ -154,3 +154,45 @@ def test_a_backlog_beyond_what_the_list_loads_is_counted_and_a_new_report_is_lis
     assert f'<span class="count">{everything + 1}</span>' in tasks
     assert f"另有 {waiting + 1 - 3} 件较早的待分拨诉求未在此列出。" in tasks
     assert f'href="{reverse("inbox")}"' in tasks
+
+
+def test_verifying_is_the_committees_task_and_the_subdistricts_only_where_none_serves(
+    demo,
+) -> None:
+    """The subdistrict office and supervision group may verify any finished order (they
+    oversee the committees), but it is their task only where no committee serves: an order
+    of a compound with a residents' committee is the committee's task alone."""
+    from deliberation.models import Community, Compound, Issue, IssueCategory
+    from deliberation.services.issues import report_issue
+    from deliberation.services.triage import dispatch_issue
+    from deliberation.services.work_orders import complete_work_order
+
+    _issue, in_compound = completed("楼道灯坏了")
+    assert ("work_order", "verify", in_compound.pk) in _tasks("juwei")
+    for overseer in ("jiedao", "dudao"):
+        assert ("work_order", "verify", in_compound.pk) not in _tasks(overseer), overseer
+        assert "verify" in _names(overseer, in_compound), overseer  # still theirs to take
+
+    here = in_compound.compound
+    alone = Compound.objects.create(  # a community with neither committee (yet)
+        community=Community.objects.create(
+            subdistrict=here.community.subdistrict, name="新建社区（筹）"
+        ),
+        name="新建小区",
+        category=here.category,
+        property_provider=here.property_provider,
+    )
+    street = report_issue(
+        actor=user("jiedao"),
+        channel=Issue.Channel.PHONE,
+        description="单元门禁损坏",
+        compound=alone,
+        category=IssueCategory.objects.get(code="repair"),
+        reporter_name="来电居民",
+    )
+    order = dispatch_issue(issue=street, actor=user("jiedao"), responsible=in_compound.responsible)
+    accept_work_order(work_order=order, actor=user("wuye"))
+    complete_work_order(work_order=order, actor=user("wuye"), text="已加固")
+    for overseer in ("jiedao", "dudao"):
+        assert ("work_order", "verify", order.pk) in _tasks(overseer), overseer
+    assert ("work_order", "verify", order.pk) not in _tasks("juwei")
