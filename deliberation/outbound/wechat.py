@@ -13,8 +13,9 @@ where api.weixin.qq.com is not reachable) use fakes:
   :class:`WeChatTemplateSender` posts to ``cgi-bin/message/template/send``.
   :func:`check_answer` turns WeChat's ``errcode`` into the outbound outcomes: 43004 (the
   person does not follow the account) and 40003 (invalid openid) are
-  :class:`~deliberation.outbound.RecipientGone`, anything else may pass later
-  (:class:`~deliberation.outbound.DeliveryFailed`).
+  :class:`~deliberation.outbound.RecipientGone`; a message or an account set-up WeChat
+  will never take (``MESSAGE_REFUSED``) is :class:`~deliberation.outbound.DeliveryRefused`;
+  anything else may pass later (:class:`~deliberation.outbound.DeliveryFailed`).
 
 Settings (from the environment, ``project/settings.py``): ``appid``, ``secret``, ``client``
 (dotted path of the :class:`WeChatClient`), ``templates`` (kind → template id, or
@@ -24,6 +25,7 @@ Settings (from the environment, ``project/settings.py``): ``appid``, ``secret``,
 from __future__ import annotations
 
 import json
+import logging
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -36,7 +38,9 @@ from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.utils.module_loading import import_string
 
-from . import DeliveryFailed, OutboundMessage, RecipientGone
+from . import DeliveryFailed, DeliveryRefused, OutboundMessage, RecipientGone
+
+log = logging.getLogger("yishi.notifications")
 
 AUTHORIZE = "https://open.weixin.qq.com/connect/oauth2/authorize"
 API = "https://api.weixin.qq.com"
@@ -46,6 +50,11 @@ TIMEOUT = 10
 #: WeChat's answers meaning the openid can no longer be written to: 43004 "require
 #: subscribe" (the person unfollowed the account), 40003 "invalid openid".
 RECIPIENT_GONE = {43004, 40003}
+#: WeChat's answers that no retry changes, about the message or the account rather than
+#: the person: 40013 invalid appid, 40037 invalid template_id, 47003 a field WeChat will
+#: not take, 48001 the account may not call the API. Retrying them six times only delayed
+#: the administrator's finding out; the person's binding stays good.
+MESSAGE_REFUSED = {40013, 40037, 47003, 48001}
 #: The access token expired or was replaced: fetch a new one (and retry the send).
 TOKEN_STALE = {40001, 40014, 42001}
 
@@ -223,6 +232,9 @@ def check_answer(answer: Mapping[str, Any]) -> str:
         return str(answer.get("msgid", ""))
     if errcode in RECIPIENT_GONE:
         raise RecipientGone(f"WeChat {errcode}: {errmsg}")
+    if errcode in MESSAGE_REFUSED:
+        log.error("WeChat refuses our messages: %s %s (check YISHI_WECHAT)", errcode, errmsg)
+        raise DeliveryRefused(f"WeChat {errcode}: {errmsg}")
     raise DeliveryFailed(f"WeChat {errcode}: {errmsg}")
 
 

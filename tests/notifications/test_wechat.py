@@ -330,6 +330,22 @@ def test_wechat_refusing_the_openid_is_not_retried_and_flags_the_binding(
     assert "微信拒收了我们的上一条消息" in page
 
 
+def test_a_message_wechat_will_never_take_is_refused_once_and_the_binding_kept(
+    demo: Any, wechat_on: None, django_capture_on_commit_callbacks: Any, caplog: Any
+) -> None:
+    jumin = _bound(demo)
+    recording.wechat_error_next(40037)  # invalid template_id: our set-up, not the person
+    n = _tell(jumin, django_capture_on_commit_callbacks)
+    d = Delivery.objects.get(notification=n, channel="wechat")
+    assert (d.status, d.attempts) == (Delivery.Status.REFUSED, 1)
+    assert "40037" in d.error
+    jumin.refresh_from_db()
+    assert jumin.wechat_refused_at is None  # the next message goes there again
+    assert any("40037" in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+    later = _tell(jumin, django_capture_on_commit_callbacks)
+    assert Delivery.objects.get(notification=later, channel="wechat").status == "sent"
+
+
 def test_other_wechat_errors_are_retried(
     demo: Any, wechat_on: None, django_capture_on_commit_callbacks: Any
 ) -> None:
